@@ -1,0 +1,256 @@
+"""CaseManagement: the one application class of the case service.
+
+Each command loads an incident, checks who acts, calls one aggregate method and saves.
+Commands take primitives and return the notification id of the last stored event, so a
+page can wait until the reports have caught up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.utils import get_topic
+
+from services.case.domain.errors import CaseError
+from services.case.domain.incident import Incident, sentence
+from services.case.domain.protocol import (
+    Protocol,
+    ProtocolWarning,
+    StepStatus,
+    checklist,
+    load_protocol,
+    warnings,
+)
+from shared.identity import Actor, Role, may_see
+
+
+class IncidentNotFound(CaseError):
+    """Raised for an unknown incident, and for one the actor may not see: both are 404."""
+
+    message = "Deze melding bestaat niet of u heeft er geen toegang toe."
+
+
+class NotAllowed(CaseError):
+    """Raised when the actor's role may read a case but not act on it."""
+
+    message = "Uw rol mag deze actie niet uitvoeren."
+
+
+class ConcurrentEdit(CaseError):
+    """Raised when someone else recorded an action since the form was opened."""
+
+    message = (
+        "Iemand anders heeft intussen een actie vastgelegd bij deze melding. "
+        "Bekijk de tijdlijn en leg uw actie daarna opnieuw vast; er is niets verloren."
+    )
+
+
+class StoreUnavailable(CaseError):
+    """Raised when the event store cannot be reached; nothing was written."""
+
+    message = (
+        "De opslag is tijdelijk niet bereikbaar. Er is niets opgeslagen; "
+        "probeer het over een ogenblik opnieuw."
+    )
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of the audit trail, straight from the incident's event stream."""
+
+    version: int
+    event_type: str
+    sentence: str
+    at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+OPENED_TOPIC = get_topic(Incident.Opened)
+_COMMON_FIELDS = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+
+class CaseManagement(Application[UUID]):
+    """Opening incidents and recording the protocol's actions on them."""
+
+    name = "zorgvuldig"
+
+    def __init__(self, env: dict[str, str] | None = None, protocols: dict[str, Protocol] | None = None):
+        super().__init__(env)
+        self.protocols = protocols or {}
+
+    # ---------------------------------------------------------------- commands
+
+    def open_incident(self, actor: Actor, *, situation: str, learned_how: str, protocol_id: str) -> tuple[UUID, int]:
+        """Opens an incident at the actor's own school."""
+        self._require_handler(actor)
+        self.protocol(protocol_id)
+        incident = Incident.open(
+            school_id=actor.school_id,
+            board_id=actor.board_id,
+            actor=actor.id,
+            situation=situation,
+            learned_how=learned_how,
+            protocol_id=protocol_id,
+        )
+        return incident.id, self._save(incident)
+
+    def record_action(
+        self, actor: Actor, incident_id: UUID, action: str, data: dict[str, Any], *, expected_version: int | None = None
+    ) -> int:
+        """Records one protocol action; returns the notification id."""
+        return self._change(actor, incident_id, expected_version, lambda i: i.record(action, actor=actor.id, **data))
+
+    def correct(
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        *,
+        corrects: int,
+        reason: str,
+        changes: dict[str, Any] | None = None,
+        withdraws: bool = False,
+        expected_version: int | None = None,
+    ) -> int:
+        """Corrects an earlier action with a new event; the earlier one stays."""
+        return self._change(
+            actor,
+            incident_id,
+            expected_version,
+            lambda i: i.correct(actor=actor.id, corrects=corrects, reason=reason, changes=changes, withdraws=withdraws),
+        )
+
+    def close_incident(self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None) -> int:
+        return self._change(actor, incident_id, expected_version, lambda i: i.close(actor=actor.id, reason=reason))
+
+    def reopen_incident(self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None) -> int:
+        return self._change(actor, incident_id, expected_version, lambda i: i.reopen(actor=actor.id, reason=reason))
+
+    def record_system_outcome(self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str) -> int:
+        """Records what a background process reports (a letter sent or failed).
+
+        Retries on a concurrent edit: the outcome is a fact and must land, whatever a
+        handler recorded meanwhile.
+        """
+        for _ in range(5):
+            try:
+                incident = self._load(incident_id)
+                incident.record(action, actor=actor_id, **data)
+                return self._save(incident)
+            except ConcurrentEdit:
+                continue
+        raise ConcurrentEdit()
+
+    # ----------------------------------------------------------------- queries
+
+    def incident(self, actor: Actor, incident_id: UUID) -> Incident:
+        """The incident, if the actor may see it."""
+        incident = self._load(incident_id)
+        if not may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
+            raise IncidentNotFound()
+        return incident
+
+    def incidents(self, actor: Actor) -> list[Incident]:
+        """Every incident the actor may see, newest first."""
+        found = []
+        for opened in self._opened_events():
+            if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
+                found.append(self._load(opened.originator_id))
+        return sorted(found, key=lambda i: i.created_on, reverse=True)
+
+    def audit_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
+        """Every event of the incident in order, read straight from its stream."""
+        self.incident(actor, incident_id)
+        with self._store_errors():
+            events = list(self.events.get(incident_id))
+        return [trail_entry(event) for event in events]
+
+    def protocol(self, protocol_id: str) -> Protocol:
+        if protocol_id not in self.protocols:
+            try:
+                self.protocols[protocol_id] = load_protocol(protocol_id)
+            except FileNotFoundError:
+                raise CaseError(f"Protocol '{protocol_id}' is niet gevonden.") from None
+        return self.protocols[protocol_id]
+
+    def progress(self, incident: Incident) -> tuple[list[StepStatus], list[ProtocolWarning]]:
+        """The checklist and warnings of an incident under its own protocol."""
+        protocol = self.protocol(incident.protocol_id)
+        actions = incident.effective_actions()
+        return checklist(protocol, actions), warnings(protocol, actions)
+
+    # ----------------------------------------------------------------- helpers
+
+    def _change(self, actor: Actor, incident_id: UUID, expected_version: int | None, command: Callable[[Incident], None]) -> int:
+        self._require_handler(actor)
+        incident = self.incident(actor, incident_id)
+        if expected_version is not None and expected_version != incident.version:
+            raise ConcurrentEdit()
+        command(incident)
+        return self._save(incident)
+
+    def _require_handler(self, actor: Actor) -> None:
+        if actor.role is not Role.CASE_HANDLER:
+            raise NotAllowed()
+
+    def _load(self, incident_id: UUID) -> Incident:
+        with self._store_errors():
+            try:
+                incident = self.repository.get(incident_id)
+            except AggregateNotFoundError:
+                raise IncidentNotFound() from None
+        if not isinstance(incident, Incident):
+            raise IncidentNotFound()
+        return incident
+
+    def _save(self, incident: Incident) -> int:
+        with self._store_errors():
+            try:
+                recordings = self.save(incident)
+            except IntegrityError:
+                raise ConcurrentEdit() from None
+        notification_id = recordings[-1].notification.id
+        assert notification_id is not None
+        return notification_id
+
+    def _opened_events(self) -> Iterator[Incident.Opened]:
+        start = 1
+        while True:
+            with self._store_errors():
+                page = self.recorder.select_notifications(start=start, limit=500, topics=[OPENED_TOPIC])
+            for notification in page:
+                event = self.mapper.to_domain_event(notification)
+                assert isinstance(event, Incident.Opened)
+                yield event
+            if len(page) < 500:
+                return
+            start = page[-1].id + 1
+
+    @contextmanager
+    def _store_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except PersistenceError as error:
+            raise StoreUnavailable() from error
+
+
+def trail_entry(event: Any) -> TrailEntry:
+    """Turns a stored event into a line of the audit trail."""
+    data = {k: v for k, v in vars(event).items() if k not in _COMMON_FIELDS and k != "actor"}
+    return TrailEntry(
+        version=event.originator_version,
+        event_type=type(event).__name__,
+        sentence=sentence(type(event)),
+        at=event.timestamp,
+        actor=event.actor,
+        data=data,
+    )

@@ -1,0 +1,53 @@
+"""Errors the domain raises; each carries the Dutch sentence a person reads."""
+
+from __future__ import annotations
+
+
+class CaseError(Exception):
+    """Base of every error a case handler can cause and should be told about."""
+
+    message = "Deze actie kan niet worden uitgevoerd."
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.message)
+        self.detail = detail
+
+
+class UnknownAction(CaseError):
+    """Raised when an action name is not part of the incident's vocabulary."""
+
+    message = "Deze actie bestaat niet."
+
+
+class IncidentClosed(CaseError):
+    """Raised when an action is recorded on a closed incident that does not allow it."""
+
+    message = "De melding is afgesloten. Heropen de melding om deze actie vast te leggen."
+
+
+class IncidentAlreadyOpen(CaseError):
+    """Raised when an open incident is reopened."""
+
+    message = "De melding is al open."
+
+
+class NothingToCorrect(CaseError):
+    """Raised when a correction names no earlier action, or changes nothing of it."""
+
+    message = "Deze correctie verwijst niet naar een bestaande actie of verandert niets."
+
+
+class MaterialRefused(CaseError):
+    """Raised when input looks like (a reference to) the material itself: a file, an
+    image, a data URI or an encoded blob. The material never enters the system."""
+
+    message = (
+        "Het beeldmateriaal zelf mag nooit in Zorgvuldig komen: geen bestanden, "
+        "afbeeldingen, data-URI's of gecodeerde inhoud. Beschrijf alleen wat de school weet."
+    )
+
+
+class FieldTooLong(CaseError):
+    """Raised when a free-text field is longer than the system accepts."""
+
+    message = "Een tekstveld is te lang. Houd het kort en feitelijk."

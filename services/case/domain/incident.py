@@ -1,0 +1,524 @@
+"""The Incident aggregate: one sexting or abuse-material case at one school.
+
+Every action a school takes is a nested event, named in the past tense. The docstring of
+each event is the sentence the audit trail shows. Events are never changed: a mistake is
+corrected by a later `Corrected` event that names the version it corrects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from services.case.domain.errors import (
+    IncidentAlreadyOpen,
+    IncidentClosed,
+    NothingToCorrect,
+    UnknownAction,
+)
+from services.case.domain.guards import refuse_material
+
+
+class Status(Enum):
+    OPEN = "open"
+    CLOSED = "gesloten"
+
+
+@dataclass
+class RecordedAction:
+    """One action as it stands now: the event's data with later corrections applied."""
+
+    version: int
+    action: str
+    actor: str
+    at: datetime
+    data: dict[str, Any]
+    corrected_by: list[int] = field(default_factory=list)
+    withdrawn: bool = False
+
+
+class Incident(Aggregate):
+    """A melding: what happened, and every action the school took since."""
+
+    class Opened(Aggregate.Created):
+        """De melding is geopend."""
+
+        school_id: str
+        board_id: str
+        actor: str
+        situation: str
+        learned_how: str
+        protocol_id: str
+
+        personal: ClassVar[tuple[str, ...]] = ("learned_how",)
+
+    def __init__(
+        self,
+        school_id: str,
+        board_id: str,
+        actor: str,
+        situation: str,
+        learned_how: str,
+        protocol_id: str,
+    ) -> None:
+        self.school_id = school_id
+        self.board_id = board_id
+        self.opened_by = actor
+        self.situation = situation
+        self.learned_how = learned_how
+        self.protocol_id = protocol_id
+        self.status = Status.OPEN
+        self.actions: list[RecordedAction] = []
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        school_id: str,
+        board_id: str,
+        actor: str,
+        situation: str,
+        learned_how: str,
+        protocol_id: str,
+    ) -> Incident:
+        """Opens an incident for a school of a board."""
+        refuse_material({"learned_how": learned_how})
+        return cls._create(
+            cls.Opened,
+            school_id=school_id,
+            board_id=board_id,
+            actor=actor,
+            situation=situation,
+            learned_how=learned_how,
+            protocol_id=protocol_id,
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    class ActionRecorded(Aggregate.Event):
+        """Er is een actie vastgelegd."""
+
+        actor: str
+
+        personal: ClassVar[tuple[str, ...]] = ()
+        allowed_when_closed: ClassVar[bool] = False
+
+        def apply(self, incident: Incident) -> None:
+            data = {f.name: getattr(self, f.name) for f in fields(self)}
+            for common in ("originator_id", "originator_version", "timestamp", "actor"):
+                data.pop(common)
+            incident.actions.append(
+                RecordedAction(
+                    version=self.originator_version,
+                    action=type(self).__name__,
+                    actor=self.actor,
+                    at=self.timestamp,
+                    data=data,
+                )
+            )
+
+    def record(self, action: str, *, actor: str, **data: Any) -> None:
+        """Records one protocol action, by the name of its event class."""
+        event_class = self.action_class(action)
+        if self.status is Status.CLOSED and not event_class.allowed_when_closed:
+            raise IncidentClosed(action)
+        refuse_material(data)
+        self.trigger_event(event_class, actor=actor, **data)
+
+    @classmethod
+    def action_class(cls, action: str) -> type[Incident.ActionRecorded]:
+        """Returns the event class of a recordable action, or raises UnknownAction."""
+        event_class = cls.action_classes().get(action)
+        if event_class is None:
+            raise UnknownAction(action)
+        return event_class
+
+    @classmethod
+    def action_classes(cls) -> dict[str, type[Incident.ActionRecorded]]:
+        """Every action a case handler can record, by event class name."""
+        return {
+            name: value
+            for name, value in vars(cls).items()
+            if isinstance(value, type)
+            and issubclass(value, cls.ActionRecorded)
+            and value not in (cls.ActionRecorded, cls.Corrected, cls.Closed, cls.Reopened)
+        }
+
+    # Step 1 — omvang en impact
+    class ScopeAssessed(ActionRecorded):
+        """De omvang en de impact zijn bepaald."""
+
+        material_kind: str
+        pupil_visible: str
+        pupil_of_school: bool
+        shared_by: list[str]
+        possessed_by: list[str]
+        seen_by: str
+        channels: list[str]
+        other_schools_involved: bool
+        other_schools: str
+        personal: ClassVar[tuple[str, ...]] = ("shared_by", "seen_by", "other_schools")
+
+    class SourceUrlRecorded(ActionRecorded):
+        """De bronsite of URL van het materiaal is vastgelegd."""
+
+        url: str
+        public: bool
+        personal: ClassVar[tuple[str, ...]] = ("url",)
+
+    class InternetFilterRequested(ActionRecorded):
+        """De IT-servicedesk is gevraagd de URL in het internetfilter te blokkeren."""
+
+        url: str
+        service_desk: str
+        personal: ClassVar[tuple[str, ...]] = ("url",)
+
+    class CareTeamInvolved(ActionRecorded):
+        """De zorgcoördinator of vertrouwenspersoon is betrokken."""
+
+        roles: list[str]
+
+    class OtvAdviceRequested(ActionRecorded):
+        """Advies gevraagd aan het Ondersteuningsteam Veiligheid (OTV)."""
+
+        question: str
+        personal: ClassVar[tuple[str, ...]] = ("question",)
+
+    class OtvAdviceReceived(ActionRecorded):
+        """Advies van het OTV ontvangen."""
+
+        advice: str
+        personal: ClassVar[tuple[str, ...]] = ("advice",)
+
+    # Step 2 — het slachtoffer bijstaan
+    class VictimConversationHeld(ActionRecorded):
+        """Het gesprek met het slachtoffer is gevoerd."""
+
+        how_are_you: str
+        friends_reaction: str
+        others_remarks: str
+        told_adult: str
+        how_that_went: str
+        why_not_told: str
+        naked: str
+        recognisable: str
+        knows_who_saw: str
+        where_seen: list[str]
+        made_self: str
+        knows_how_spread: str
+        how_found_out: str
+        help_wanted: str
+        anything_else: str
+        agreements: str
+        personal: ClassVar[tuple[str, ...]] = (
+            "how_are_you", "friends_reaction", "others_remarks", "how_that_went",
+            "why_not_told", "knows_who_saw", "knows_how_spread", "how_found_out",
+            "help_wanted", "anything_else", "agreements",
+        )  # fmt: skip
+
+    class VictimParentsConversationHeld(ActionRecorded):
+        """Het gesprek met de ouders van het slachtoffer is gevoerd."""
+
+        summary: str
+        agreements: str
+        personal: ClassVar[tuple[str, ...]] = ("summary", "agreements")
+
+    class HelpArranged(ActionRecorded):
+        """Passende hulp is ingeschakeld."""
+
+        kinds: list[str]
+        other: str
+        for_whom: str
+
+    class VictimRestArranged(ActionRecorded):
+        """Rust en steun voor het slachtoffer zijn geregeld (rustperiode, buddy's)."""
+
+        rest_period: str
+        buddies_chosen: bool
+
+    # Step 3 — politie
+    class PoliceContacted(ActionRecorded):
+        """Contact met de wijkagent of politie; samen een plan afgesproken."""
+
+        contact: str
+        plan: str
+        outcomes: list[str]
+        personal: ClassVar[tuple[str, ...]] = ("plan",)
+
+    class ReportDecided(ActionRecorded):
+        """Met de politie besloten over een melding of aangifte."""
+
+        decision: str
+        rationale: str
+        personal: ClassVar[tuple[str, ...]] = ("rationale",)
+
+    class OtherSchoolsInformed(ActionRecorded):
+        """Scholen in de omgeving of de school van de dader zijn geïnformeerd."""
+
+        which: str
+        summary: str
+        personal: ClassVar[tuple[str, ...]] = ("which", "summary")
+
+    # Step 4 — het materiaal melden
+    class MaterialReported(ActionRecorded):
+        """Het materiaal is gemeld bij de politie of het Meldpunt Kinderporno."""
+
+        reported_to: str
+        public_url: bool
+        reported_on: str
+        reference: str
+
+    # Step 5 — de beelden verwijderen
+    class DeletionCalled(ActionRecorded):
+        """Iedereen die het materiaal heeft, is opgeroepen het te verwijderen."""
+
+        addressed: list[str]
+        how: str
+
+    class DeletionConfirmed(ActionRecorded):
+        """Verwijdering is bevestigd voor een groep of kanaal."""
+
+        party: str
+        channel: str
+
+    class MeetingHeld(ActionRecorded):
+        """Een ouder- of leerlingenbijeenkomst is gehouden."""
+
+        audience: str
+        police_present: bool
+        summary: str
+
+    # Step 6 — gesprekken met betrokken leerlingen en ouders
+    class PupilConversationHeld(ActionRecorded):
+        """Een gesprek met betrokken leerlingen en hun ouders is gevoerd (politie leidend)."""
+
+        involvement: str
+        with_parents: bool
+        aligned_with_police: bool
+        summary: str
+        personal: ClassVar[tuple[str, ...]] = ("summary",)
+
+    # Step 7 — leerkrachten en medewerkers
+    class StaffSupported(ActionRecorded):
+        """Leerkrachten en betrokken medewerkers zijn ondersteund."""
+
+        how: str
+
+    class CommunicationStatementWritten(ActionRecorded):
+        """Het communicatiestatement is opgesteld."""
+
+        what_is_happening: str
+        what_we_think: str
+        what_we_do: str
+        why: str
+        contact_person: str
+
+    class ClassInterventionHeld(ActionRecorded):
+        """Er is in een klas aandacht besteed aan wat er gebeurde."""
+
+        scope: str
+        what: str
+
+    # Step 8 — ouders en leerlingen informeren
+    class GroupInformed(ActionRecorded):
+        """Een groep ouders, leerlingen of medewerkers is algemeen geïnformeerd."""
+
+        group: str
+        how: str
+
+    class MediaPrepared(ActionRecorded):
+        """De school is voorbereid op media-aandacht."""
+
+        spokesperson: str
+        approach: str
+
+    # Step 9 — opvolgen
+    class VeiligThuisConsulted(ActionRecorded):
+        """Veilig Thuis is geraadpleegd."""
+
+        anonymous: bool
+        advice: str
+        personal: ClassVar[tuple[str, ...]] = ("advice",)
+
+    class MeldcodeDecided(ActionRecorded):
+        """Volgens de Meldcode besloten over een melding bij Veilig Thuis."""
+
+        decision: str
+        rationale: str
+        personal: ClassVar[tuple[str, ...]] = ("rationale",)
+
+    class AftercarePlanned(ActionRecorded):
+        """Een nazorgmoment is gepland."""
+
+        for_whom: str
+        due_on: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    class AftercareHeld(ActionRecorded):
+        """Een nazorgmoment heeft plaatsgevonden."""
+
+        for_whom: str
+        notes: str
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
+        allowed_when_closed: ClassVar[bool] = True
+
+    class EvaluationHeld(ActionRecorded):
+        """De casus is geëvalueerd."""
+
+        with_whom: list[str]
+        went_well: str
+        could_be_better: str
+        protocol_improvements: str
+        prevention: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    class NoteAdded(ActionRecorded):
+        """Een notitie is toegevoegd."""
+
+        text: str
+        personal: ClassVar[tuple[str, ...]] = ("text",)
+        allowed_when_closed: ClassVar[bool] = True
+
+    # ---------------------------------------------------- corrections and closing
+
+    class Corrected(ActionRecorded):
+        """Een eerdere actie is gecorrigeerd; de oorspronkelijke blijft zichtbaar."""
+
+        corrects: int
+        reason: str
+        changes: dict[str, Any]
+        withdraws: bool
+        allowed_when_closed: ClassVar[bool] = True
+        personal: ClassVar[tuple[str, ...]] = ("reason", "changes")
+
+        def apply(self, incident: Incident) -> None:
+            super().apply(incident)
+            target = incident.action_at(self.corrects)
+            assert target is not None
+            target.data.update(self.changes)
+            target.corrected_by.append(self.originator_version)
+            target.withdrawn = target.withdrawn or self.withdraws
+
+    def correct(
+        self,
+        *,
+        actor: str,
+        corrects: int,
+        reason: str,
+        changes: dict[str, Any] | None = None,
+        withdraws: bool = False,
+    ) -> None:
+        """Corrects an earlier action; raises NothingToCorrect for an unknown version."""
+        target = self.action_at(corrects)
+        if target is None or target.action == "Corrected":
+            raise NothingToCorrect(corrects)
+        changes = changes or {}
+        unknown = set(changes) - set(target.data)
+        if unknown or not (changes or withdraws):
+            raise NothingToCorrect(corrects)
+        refuse_material({"reason": reason, **changes})
+        self.trigger_event(
+            self.Corrected,
+            actor=actor,
+            corrects=corrects,
+            reason=reason,
+            changes=changes,
+            withdraws=withdraws,
+        )
+
+    class Closed(ActionRecorded):
+        """De melding is afgesloten."""
+
+        reason: str
+
+        def apply(self, incident: Incident) -> None:
+            super().apply(incident)
+            incident.status = Status.CLOSED
+
+    def close(self, *, actor: str, reason: str) -> None:
+        """Closes the incident; raises IncidentClosed when it already is."""
+        if self.status is Status.CLOSED:
+            raise IncidentClosed("Closed")
+        refuse_material({"reason": reason})
+        self.trigger_event(self.Closed, actor=actor, reason=reason)
+
+    class Reopened(ActionRecorded):
+        """De melding is heropend."""
+
+        reason: str
+        allowed_when_closed: ClassVar[bool] = True
+
+        def apply(self, incident: Incident) -> None:
+            super().apply(incident)
+            incident.status = Status.OPEN
+
+    def reopen(self, *, actor: str, reason: str) -> None:
+        """Reopens a closed incident; raises IncidentAlreadyOpen otherwise."""
+        if self.status is Status.OPEN:
+            raise IncidentAlreadyOpen()
+        refuse_material({"reason": reason})
+        self.trigger_event(self.Reopened, actor=actor, reason=reason)
+
+    # ------------------------------------------------------------- letters (outbox)
+
+    class LetterRequested(ActionRecorded):
+        """Een standaardbrief is klaargezet voor verzending."""
+
+        letter: str
+        group: str
+        recipients: list[str]
+        statement: dict[str, str]
+        personal: ClassVar[tuple[str, ...]] = ("recipients",)
+
+    class LetterSent(ActionRecorded):
+        """Een standaardbrief is afgeleverd bij de mailserver."""
+
+        request_version: int
+        recipient_count: int
+        allowed_when_closed: ClassVar[bool] = True
+
+    class LetterFailed(ActionRecorded):
+        """Een standaardbrief kon niet worden verzonden."""
+
+        request_version: int
+        reason: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    # ------------------------------------------------------------------- queries
+
+    def action_at(self, version: int) -> RecordedAction | None:
+        """The recorded action at an event version, if any."""
+        for action in self.actions:
+            if action.version == version:
+                return action
+        return None
+
+    def effective_actions(self) -> list[RecordedAction]:
+        """Actions that count: not withdrawn, and not themselves corrections."""
+        return [
+            a
+            for a in self.actions
+            if not a.withdrawn and a.action not in ("Corrected", "Closed", "Reopened")
+        ]
+
+    @property
+    def incident_id(self) -> UUID:
+        return self.id
+
+
+def sentence(event_class: type) -> str:
+    """The audit-trail sentence of an event class: its own docstring.
+
+    The library re-creates nested event classes as dataclasses, whose generated docstring
+    is the signature; the written one sits one step up the class hierarchy.
+    """
+    for klass in event_class.__mro__:
+        doc = vars(klass).get("__doc__") or ""
+        if doc and not doc.startswith(f"{klass.__name__}("):
+            return doc.strip()
+    return event_class.__name__

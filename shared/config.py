@@ -1,0 +1,128 @@
+"""The only module that reads os.environ: frozen settings, checked at start-up.
+
+With nothing configured every process runs on embedded defaults: a SQLite event store and
+read models in ./data, a broker transport in a folder, and the local mail catcher.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DEFAULT_DATA_DIR = Path("data")
+DEVELOPMENT_SECRET = "alleen-voor-ontwikkeling-niet-in-productie"  # noqa: S105
+
+
+class ConfigurationError(ValueError):
+    """Raised at start-up when a setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    broker_url: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "Zorgvuldig <noreply@zorgvuldig.local>"
+    secret_key: str = field(default=DEVELOPMENT_SECRET, repr=False)
+    environment: str = "development"
+    protocol_id: str = "kindante-2024-05-29"
+    web_port: int = 8000
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the local mail catcher keeps what it received."""
+        return self.data_dir / "mail"
+
+    @property
+    def effective_broker_url(self) -> str:
+        """The configured broker, or a folder-based transport that needs no server."""
+        return self.broker_url or "filesystem://"
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.data_dir / "broker"
+
+    def event_store_env(self, name: str = "events") -> dict[str, str]:
+        """Environment for an eventsourcing Application or recorder of this store."""
+        if self.uses_postgres:
+            return postgres_env(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.data_dir / f"{name}.sqlite"),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    """Translates one PostgreSQL URL into the library's POSTGRES_* settings."""
+    parsed = urlparse(url)
+    if not parsed.path.strip("/"):
+        raise ConfigurationError("ZORGVULDIG_DATABASE_URL noemt geen database.")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parsed.path.strip("/"),
+        "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parsed.port or 5432),
+        "POSTGRES_USER": unquote(parsed.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_PRE_PING": "y",
+    }
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Reads ZORGVULDIG_* variables; fails fast on anything malformed."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(f"ZORGVULDIG_{name}", default).strip()
+
+    environment = get("ENVIRONMENT", "development")
+    if environment not in ("development", "production", "test"):
+        raise ConfigurationError(
+            "ZORGVULDIG_ENVIRONMENT moet development, production of test zijn."
+        )
+    secret_key = get("SECRET_KEY", DEVELOPMENT_SECRET)
+    if environment == "production" and secret_key == DEVELOPMENT_SECRET:
+        raise ConfigurationError("ZORGVULDIG_SECRET_KEY is verplicht in productie.")
+    database_url = get("DATABASE_URL")
+    if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+        raise ConfigurationError("ZORGVULDIG_DATABASE_URL moet een postgresql://-URL zijn.")
+    if database_url:
+        postgres_env(database_url)
+    return Settings(
+        data_dir=Path(get("DATA_DIR", str(DEFAULT_DATA_DIR))),
+        database_url=database_url,
+        broker_url=get("BROKER_URL"),
+        smtp_host=get("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_integer(get("SMTP_PORT", "8025"), "SMTP_PORT"),
+        smtp_user=get("SMTP_USER"),
+        smtp_password=get("SMTP_PASSWORD"),
+        smtp_starttls=get("SMTP_STARTTLS", "nee").lower() in ("1", "ja", "yes", "true"),
+        mail_from=get("MAIL_FROM", Settings.mail_from),
+        secret_key=secret_key,
+        environment=environment,
+        protocol_id=get("PROTOCOL", Settings.protocol_id),
+        web_port=_integer(get("WEB_PORT", "8000"), "WEB_PORT"),
+    )
+
+
+def _integer(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"ZORGVULDIG_{name} moet een getal zijn.") from None

@@ -1,0 +1,109 @@
+"""Example data for every recordable action, with recognisable planted pupil names.
+
+Used by the round-trip tests, the privacy tests and the benchmarks, so that a new action
+without an example fails `test_every_action_has_an_example`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.identity import Actor, Role
+
+PLANTED_NAMES = ("Kevin Brouwersma", "Noor Wijnaldum", "Groep 8b")
+
+HANDLER = Actor("u-anna", "Anna de Vries", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
+OTHER_SCHOOL_HANDLER = Actor("u-bram", "Bram Peters", Role.CASE_HANDLER, board_id="kindante", school_id="het-anker")
+OTHER_BOARD_HANDLER = Actor("u-carla", "Carla Smit", Role.CASE_HANDLER, board_id="ander-bestuur", school_id="de-linde")
+OTV_MEMBER = Actor("u-otv", "Omar Tahiri", Role.OTV, board_id="kindante")
+BOARD_MEMBER = Actor("u-bestuur", "Bea Kramer", Role.BOARD, board_id="kindante")
+
+OPENING: dict[str, Any] = {
+    "situation": "beeld_leerling",
+    "learned_how": "Mentor hoorde van Noor Wijnaldum dat er een foto rondgaat",
+    "protocol_id": "kindante-2024-05-29",
+}
+
+ACTIONS: dict[str, dict[str, Any]] = {
+    "ScopeAssessed": {
+        "material_kind": "foto",
+        "pupil_visible": "ja",
+        "pupil_of_school": True,
+        "shared_by": ["Kevin Brouwersma"],
+        "possessed_by": ["leerlingen", "ouders"],
+        "seen_by": "Groep 8b",
+        "channels": ["whatsapp", "snapchat"],
+        "other_schools_involved": False,
+        "other_schools": "",
+    },
+    "SourceUrlRecorded": {"url": "https://voorbeeld.invalid/pagina", "public": True},
+    "InternetFilterRequested": {"url": "https://voorbeeld.invalid/pagina", "service_desk": "Dustin servicedesk"},
+    "CareTeamInvolved": {"roles": ["zorgcoordinator", "vertrouwenspersoon"]},
+    "OtvAdviceRequested": {"question": "Moeten wij de ouders van Groep 8b nu al informeren?"},
+    "OtvAdviceReceived": {"advice": "Eerst met de wijkagent afstemmen."},
+    "VictimConversationHeld": {
+        "how_are_you": "Noor Wijnaldum is erg geschrokken",
+        "friends_reaction": "steunend",
+        "others_remarks": "enkele nare opmerkingen",
+        "told_adult": "ja",
+        "how_that_went": "moeder reageerde rustig",
+        "why_not_told": "",
+        "naked": "bijna_naakt",
+        "recognisable": "ja",
+        "knows_who_saw": "ja",
+        "where_seen": ["whatsapp"],
+        "made_self": "ja",
+        "knows_how_spread": "nee",
+        "how_found_out": "via een klasgenoot",
+        "help_wanted": "niet alleen naar huis fietsen",
+        "anything_else": "",
+        "agreements": "dagelijks kort contact met mentor",
+    },
+    "VictimParentsConversationHeld": {"summary": "ouders van Noor Wijnaldum geschrokken", "agreements": "wekelijks bellen"},
+    "HelpArranged": {"kinds": ["huisarts", "slachtofferhulp"], "other": "", "for_whom": "slachtoffer"},
+    "VictimRestArranged": {"rest_period": "twee dagen thuis", "buddies_chosen": True},
+    "PoliceContacted": {"contact": "wijkagent", "plan": "wijkagent spreekt Kevin Brouwersma", "outcomes": ["gesprekken"]},
+    "ReportDecided": {"decision": "melding", "rationale": "in overleg met de wijkagent"},
+    "OtherSchoolsInformed": {"which": "De Klimop", "summary": "directeur gebeld"},
+    "MaterialReported": {"reported_to": "politie", "public_url": False, "reported_on": "2026-11-20", "reference": "PL-2026-001"},
+    "DeletionCalled": {"addressed": ["leerlingen_ontvangen", "ouders"], "how": "brief en klassengesprek"},
+    "DeletionConfirmed": {"party": "leerlingen", "channel": "whatsapp"},
+    "MeetingHeld": {"audience": "ouders", "police_present": True, "summary": "ouderavond met wijkagent"},
+    "PupilConversationHeld": {
+        "involvement": "verspreider",
+        "with_parents": True,
+        "aligned_with_police": True,
+        "summary": "gesprek met Kevin Brouwersma en zijn vader",
+    },
+    "StaffSupported": {"how": "teamoverleg en gesprekshandvatten"},
+    "CommunicationStatementWritten": {
+        "what_is_happening": "Er gaat beeldmateriaal rond onder leerlingen.",
+        "what_we_think": "Wij vinden dit ernstig en staan naast alle betrokkenen.",
+        "what_we_do": "Wij werken samen met de politie.",
+        "why": "Zodat de rust en veiligheid terugkeren.",
+        "contact_person": "de intern begeleider",
+    },
+    "ClassInterventionHeld": {"scope": "klas_slachtoffer", "what": "reflectie en afspraken"},
+    "GroupInformed": {"group": "ouders_klas", "how": "brief"},
+    "MediaPrepared": {"spokesperson": "bestuurder", "approach": "verwijzen naar bestuur"},
+    "VeiligThuisConsulted": {"anonymous": True, "advice": "geen melding nodig"},
+    "MeldcodeDecided": {"decision": "niet_melden", "rationale": "hulp is op gang"},
+    "AftercarePlanned": {"for_whom": "slachtoffer", "due_on": "2026-12-15"},
+    "AftercareHeld": {"for_whom": "slachtoffer", "notes": "gaat beter met Noor Wijnaldum"},
+    "EvaluationHeld": {
+        "with_whom": ["slachtoffer", "ouders", "leerkrachten"],
+        "went_well": "snel contact met politie",
+        "could_be_better": "eerder communicatiestatement",
+        "protocol_improvements": "statement-sjabloon klaar hebben",
+        "prevention": "lessen digitale weerbaarheid",
+    },
+    "NoteAdded": {"text": "Kevin Brouwersma is een week geschorst"},
+    "LetterRequested": {
+        "letter": "ouders_klas",
+        "group": "Ouders groep 8b",
+        "recipients": ["ouder.een@voorbeeld.invalid"],
+        "statement": {"what_we_do": "Wij werken samen met de politie."},
+    },
+    "LetterSent": {"request_version": 2, "recipient_count": 1},
+    "LetterFailed": {"request_version": 2, "reason": "550 mailbox onbekend"},
+}
