@@ -93,9 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     environment = get("ENVIRONMENT", "development")
     if environment not in ("development", "production", "test"):
-        raise ConfigurationError(
-            "ZORGVULDIG_ENVIRONMENT moet development, production of test zijn."
-        )
+        raise ConfigurationError("ZORGVULDIG_ENVIRONMENT moet development, production of test zijn.")
     secret_key = get("SECRET_KEY", DEVELOPMENT_SECRET)
     if environment == "production" and secret_key == DEVELOPMENT_SECRET:
         raise ConfigurationError("ZORGVULDIG_SECRET_KEY is verplicht in productie.")

@@ -13,8 +13,12 @@ from shared.identity import Actor, Role
 PLANTED_NAMES = ("Kevin Brouwersma", "Noor Wijnaldum", "Groep 8b")
 
 HANDLER = Actor("u-anna", "Anna de Vries", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
-OTHER_SCHOOL_HANDLER = Actor("u-bram", "Bram Peters", Role.CASE_HANDLER, board_id="kindante", school_id="het-anker")
-OTHER_BOARD_HANDLER = Actor("u-carla", "Carla Smit", Role.CASE_HANDLER, board_id="ander-bestuur", school_id="de-linde")
+OTHER_SCHOOL_HANDLER = Actor(
+    "u-bram", "Bram Peters", Role.CASE_HANDLER, board_id="kindante", school_id="het-anker"
+)
+OTHER_BOARD_HANDLER = Actor(
+    "u-carla", "Carla Smit", Role.CASE_HANDLER, board_id="ander-bestuur", school_id="de-linde"
+)
 OTV_MEMBER = Actor("u-otv", "Omar Tahiri", Role.OTV, board_id="kindante")
 BOARD_MEMBER = Actor("u-bestuur", "Bea Kramer", Role.BOARD, board_id="kindante")
 
@@ -37,7 +41,10 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "other_schools": "",
     },
     "SourceUrlRecorded": {"url": "https://voorbeeld.invalid/pagina", "public": True},
-    "InternetFilterRequested": {"url": "https://voorbeeld.invalid/pagina", "service_desk": "Dustin servicedesk"},
+    "InternetFilterRequested": {
+        "url": "https://voorbeeld.invalid/pagina",
+        "service_desk": "Dustin servicedesk",
+    },
     "CareTeamInvolved": {"roles": ["zorgcoordinator", "vertrouwenspersoon"]},
     "OtvAdviceRequested": {"question": "Moeten wij de ouders van Groep 8b nu al informeren?"},
     "OtvAdviceReceived": {"advice": "Eerst met de wijkagent afstemmen."},
@@ -59,13 +66,25 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "anything_else": "",
         "agreements": "dagelijks kort contact met mentor",
     },
-    "VictimParentsConversationHeld": {"summary": "ouders van Noor Wijnaldum geschrokken", "agreements": "wekelijks bellen"},
+    "VictimParentsConversationHeld": {
+        "summary": "ouders van Noor Wijnaldum geschrokken",
+        "agreements": "wekelijks bellen",
+    },
     "HelpArranged": {"kinds": ["huisarts", "slachtofferhulp"], "other": "", "for_whom": "slachtoffer"},
     "VictimRestArranged": {"rest_period": "twee dagen thuis", "buddies_chosen": True},
-    "PoliceContacted": {"contact": "wijkagent", "plan": "wijkagent spreekt Kevin Brouwersma", "outcomes": ["gesprekken"]},
+    "PoliceContacted": {
+        "contact": "wijkagent",
+        "plan": "wijkagent spreekt Kevin Brouwersma",
+        "outcomes": ["gesprekken"],
+    },
     "ReportDecided": {"decision": "melding", "rationale": "in overleg met de wijkagent"},
     "OtherSchoolsInformed": {"which": "De Klimop", "summary": "directeur gebeld"},
-    "MaterialReported": {"reported_to": "politie", "public_url": False, "reported_on": "2026-11-20", "reference": "PL-2026-001"},
+    "MaterialReported": {
+        "reported_to": "politie",
+        "public_url": False,
+        "reported_on": "2026-11-20",
+        "reference": "PL-2026-001",
+    },
     "DeletionCalled": {"addressed": ["leerlingen_ontvangen", "ouders"], "how": "brief en klassengesprek"},
     "DeletionConfirmed": {"party": "leerlingen", "channel": "whatsapp"},
     "MeetingHeld": {"audience": "ouders", "police_present": True, "summary": "ouderavond met wijkagent"},

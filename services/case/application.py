@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError
 from eventsourcing.utils import get_topic
 
 from services.case.domain.errors import CaseError
@@ -28,6 +28,7 @@ from services.case.domain.protocol import (
     load_protocol,
     warnings,
 )
+from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
 from shared.identity import Actor, Role, may_see
 
 
@@ -82,13 +83,25 @@ class CaseManagement(Application[UUID]):
 
     name = "zorgvuldig"
 
-    def __init__(self, env: dict[str, str] | None = None, protocols: dict[str, Protocol] | None = None):
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        protocols: dict[str, Protocol] | None = None,
+        key_vault: KeyVault | None = None,
+    ):
+        self.key_vault = key_vault or key_vault_for(dict(env or {}))
         super().__init__(env)
         self.protocols = protocols or {}
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Seals personal fields per incident, so that erasing a key erases them."""
+        return SealingMapper(self.construct_transcoder(), self.key_vault)
+
     # ---------------------------------------------------------------- commands
 
-    def open_incident(self, actor: Actor, *, situation: str, learned_how: str, protocol_id: str) -> tuple[UUID, int]:
+    def open_incident(
+        self, actor: Actor, *, situation: str, learned_how: str, protocol_id: str
+    ) -> tuple[UUID, int]:
         """Opens an incident at the actor's own school."""
         self._require_handler(actor)
         self.protocol(protocol_id)
@@ -103,10 +116,18 @@ class CaseManagement(Application[UUID]):
         return incident.id, self._save(incident)
 
     def record_action(
-        self, actor: Actor, incident_id: UUID, action: str, data: dict[str, Any], *, expected_version: int | None = None
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        action: str,
+        data: dict[str, Any],
+        *,
+        expected_version: int | None = None,
     ) -> int:
         """Records one protocol action; returns the notification id."""
-        return self._change(actor, incident_id, expected_version, lambda i: i.record(action, actor=actor.id, **data))
+        return self._change(
+            actor, incident_id, expected_version, lambda i: i.record(action, actor=actor.id, **data)
+        )
 
     def correct(
         self,
@@ -124,16 +145,28 @@ class CaseManagement(Application[UUID]):
             actor,
             incident_id,
             expected_version,
-            lambda i: i.correct(actor=actor.id, corrects=corrects, reason=reason, changes=changes, withdraws=withdraws),
+            lambda i: i.correct(
+                actor=actor.id, corrects=corrects, reason=reason, changes=changes, withdraws=withdraws
+            ),
         )
 
-    def close_incident(self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None) -> int:
-        return self._change(actor, incident_id, expected_version, lambda i: i.close(actor=actor.id, reason=reason))
+    def close_incident(
+        self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            actor, incident_id, expected_version, lambda i: i.close(actor=actor.id, reason=reason)
+        )
 
-    def reopen_incident(self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None) -> int:
-        return self._change(actor, incident_id, expected_version, lambda i: i.reopen(actor=actor.id, reason=reason))
+    def reopen_incident(
+        self, actor: Actor, incident_id: UUID, *, reason: str, expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            actor, incident_id, expected_version, lambda i: i.reopen(actor=actor.id, reason=reason)
+        )
 
-    def record_system_outcome(self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str) -> int:
+    def record_system_outcome(
+        self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str
+    ) -> int:
         """Records what a background process reports (a letter sent or failed).
 
         Retries on a concurrent edit: the outcome is a fact and must land, whatever a
@@ -147,6 +180,15 @@ class CaseManagement(Application[UUID]):
             except ConcurrentEdit:
                 continue
         raise ConcurrentEdit()
+
+    def erase_personal_data(self, incident_id: UUID, *, actor_id: str, reason: str) -> int:
+        """Ends the retention of an incident's personal data: records it, then destroys
+        the incident's key. The events stay; their personal fields read as erased."""
+        incident = self._load(incident_id)
+        incident.erase_personal_data(actor=actor_id, reason=reason)
+        notification_id = self._save(incident)
+        self.key_vault.erase(incident_id)
+        return notification_id
 
     # ----------------------------------------------------------------- queries
 
@@ -188,7 +230,13 @@ class CaseManagement(Application[UUID]):
 
     # ----------------------------------------------------------------- helpers
 
-    def _change(self, actor: Actor, incident_id: UUID, expected_version: int | None, command: Callable[[Incident], None]) -> int:
+    def _change(
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        expected_version: int | None,
+        command: Callable[[Incident], None],
+    ) -> int:
         self._require_handler(actor)
         incident = self.incident(actor, incident_id)
         if expected_version is not None and expected_version != incident.version:

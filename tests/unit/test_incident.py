@@ -34,7 +34,9 @@ def test_every_action_is_recorded_with_who_did_it(action: str) -> None:
     assert recorded.data == ACTIONS[action]
 
 
-@pytest.mark.parametrize("event_class", [*Incident.action_classes().values(), Incident.Opened, Incident.Corrected])
+@pytest.mark.parametrize(
+    "event_class", [*Incident.action_classes().values(), Incident.Opened, Incident.Corrected]
+)
 def test_every_event_has_a_dutch_sentence_for_the_audit_trail(event_class: type) -> None:
     text = sentence(event_class)
     assert text.endswith(".") and not text.startswith(event_class.__name__)
@@ -48,7 +50,9 @@ def test_unknown_action_is_refused() -> None:
 def test_correction_is_a_new_event_and_the_original_stays() -> None:
     incident = opened()
     incident.record("ScopeAssessed", actor=HANDLER.id, **ACTIONS["ScopeAssessed"])
-    incident.correct(actor=HANDLER.id, corrects=2, reason="verkeerd gehoord", changes={"pupil_visible": "nee"})
+    incident.correct(
+        actor=HANDLER.id, corrects=2, reason="verkeerd gehoord", changes={"pupil_visible": "nee"}
+    )
     pending = incident.collect_events()
     assert [type(e).__name__ for e in pending] == ["Opened", "ScopeAssessed", "Corrected"]
     assert pending[1].pupil_visible == "ja"
@@ -105,7 +109,9 @@ def test_material_never_enters_the_system(text: str) -> None:
     with pytest.raises(MaterialRefused):
         incident.record("NoteAdded", actor=HANDLER.id, text=text)
     with pytest.raises(MaterialRefused):
-        incident.record("ScopeAssessed", actor=HANDLER.id, **{**ACTIONS["ScopeAssessed"], "shared_by": [text]})
+        incident.record(
+            "ScopeAssessed", actor=HANDLER.id, **{**ACTIONS["ScopeAssessed"], "shared_by": [text]}
+        )
     assert incident.actions == []
 
 
@@ -116,5 +122,7 @@ def test_over_long_text_is_refused() -> None:
 
 def test_ordinary_dutch_text_and_urls_pass() -> None:
     incident = opened()
-    incident.record("NoteAdded", actor=HANDLER.id, text="Gesprek gevoerd; zie https://www.politie.nl/informatie.html")
+    incident.record(
+        "NoteAdded", actor=HANDLER.id, text="Gesprek gevoerd; zie https://www.politie.nl/informatie.html"
+    )
     assert incident.actions[-1].data["text"].startswith("Gesprek")

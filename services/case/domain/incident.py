@@ -146,7 +146,8 @@ class Incident(Aggregate):
             for name, value in vars(cls).items()
             if isinstance(value, type)
             and issubclass(value, cls.ActionRecorded)
-            and value not in (cls.ActionRecorded, cls.Corrected, cls.Closed, cls.Reopened)
+            and value
+            not in (cls.ActionRecorded, cls.Corrected, cls.Closed, cls.Reopened, cls.PersonalDataErased)
         }
 
     # Step 1 — omvang en impact
@@ -464,6 +465,17 @@ class Incident(Aggregate):
         refuse_material({"reason": reason})
         self.trigger_event(self.Reopened, actor=actor, reason=reason)
 
+    class PersonalDataErased(ActionRecorded):
+        """De persoonsgegevens van deze melding zijn gewist; het verloop blijft bewaard."""
+
+        reason: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    def erase_personal_data(self, *, actor: str, reason: str) -> None:
+        """Records that the incident's personal data is erased (its key is destroyed next)."""
+        refuse_material({"reason": reason})
+        self.trigger_event(self.PersonalDataErased, actor=actor, reason=reason)
+
     # ------------------------------------------------------------- letters (outbox)
 
     class LetterRequested(ActionRecorded):
@@ -503,7 +515,7 @@ class Incident(Aggregate):
         return [
             a
             for a in self.actions
-            if not a.withdrawn and a.action not in ("Corrected", "Closed", "Reopened")
+            if not a.withdrawn and a.action not in ("Corrected", "Closed", "Reopened", "PersonalDataErased")
         ]
 
     @property

@@ -1,0 +1,284 @@
+"""Erasable personal data in an immutable event log (hard rule 3).
+
+Fields that an event class names in `personal` are sealed with a key of their own incident
+before they are stored. When an incident's retention ends, its key is destroyed: the events
+stay, with their structure and every fact the process figures need, and the sealed values
+read as "[gewist]".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any, Protocol
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import resolve_topic
+
+from services.case.domain.incident import Incident
+
+ERASED = "[gewist]"
+_SEALED = "__verzegeld__"
+_KEY_CACHE_SECONDS = 30.0
+
+
+def personal_field_names() -> frozenset[str]:
+    """Every field name that some event class marks as personal."""
+    names: set[str] = set(Incident.Opened.personal)
+    for event_class in (*Incident.action_classes().values(), Incident.Corrected):
+        names.update(event_class.personal)
+    names.discard("changes")
+    return frozenset(names)
+
+
+class KeyVault(Protocol):
+    def key_for(self, incident_id: UUID, *, create: bool) -> bytes | None:
+        """The incident's key; created when asked and absent; None once erased."""
+
+    def erase(self, incident_id: UUID) -> None:
+        """Destroys the incident's key for good."""
+
+
+class InMemoryKeyVault:
+    """Keys in a dict, for tests and the in-memory store."""
+
+    def __init__(self) -> None:
+        self._keys: dict[UUID, bytes | None] = {}
+
+    def key_for(self, incident_id: UUID, *, create: bool) -> bytes | None:
+        if incident_id not in self._keys and create:
+            self._keys[incident_id] = AESGCM.generate_key(bit_length=256)
+        return self._keys.get(incident_id)
+
+    def erase(self, incident_id: UUID) -> None:
+        self._keys[incident_id] = None
+
+
+class _CachingVault:
+    """Shared caching: keys are read often and change only at creation and erasure."""
+
+    def __init__(self) -> None:
+        self._cache: dict[UUID, tuple[float, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def key_for(self, incident_id: UUID, *, create: bool) -> bytes | None:
+        cached = self._cache.get(incident_id)
+        if cached and time.monotonic() - cached[0] < _KEY_CACHE_SECONDS:
+            return cached[1]
+        with self._lock:
+            key = self._read(incident_id)
+            if key is None and create and not self._was_erased(incident_id):
+                self._insert(incident_id, AESGCM.generate_key(bit_length=256))
+                key = self._read(incident_id)
+        if key is not None:
+            self._cache[incident_id] = (time.monotonic(), key)
+        return key
+
+    def erase(self, incident_id: UUID) -> None:
+        with self._lock:
+            self._destroy(incident_id)
+            self._cache.pop(incident_id, None)
+
+    def _read(self, incident_id: UUID) -> bytes | None:
+        raise NotImplementedError
+
+    def _was_erased(self, incident_id: UUID) -> bool:
+        raise NotImplementedError
+
+    def _insert(self, incident_id: UUID, key: bytes) -> None:
+        raise NotImplementedError
+
+    def _destroy(self, incident_id: UUID) -> None:
+        raise NotImplementedError
+
+
+class SQLiteKeyVault(_CachingVault):
+    """Keys in their own SQLite file; secure_delete overwrites a destroyed key on disk."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        with self._connection() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS incident_keys "
+                "(incident_id TEXT PRIMARY KEY, key BLOB, erased_at REAL)"
+            )
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("PRAGMA secure_delete = ON")
+            with db:
+                yield db
+
+    def _read(self, incident_id: UUID) -> bytes | None:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT key FROM incident_keys WHERE incident_id = ?", (str(incident_id),)
+            ).fetchone()
+        return row[0] if row else None
+
+    def _was_erased(self, incident_id: UUID) -> bool:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT 1 FROM incident_keys WHERE incident_id = ? AND erased_at IS NOT NULL",
+                (str(incident_id),),
+            ).fetchone()
+        return row is not None
+
+    def _insert(self, incident_id: UUID, key: bytes) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO incident_keys (incident_id, key) VALUES (?, ?)",
+                (str(incident_id), key),
+            )
+
+    def _destroy(self, incident_id: UUID) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO incident_keys (incident_id, key, erased_at) VALUES (?, NULL, ?) "
+                "ON CONFLICT (incident_id) DO UPDATE SET key = NULL, erased_at = excluded.erased_at",
+                (str(incident_id), time.time()),
+            )
+
+
+class PostgresKeyVault(_CachingVault):
+    """Keys in a table of the same PostgreSQL database as the events."""
+
+    def __init__(self, conninfo: str) -> None:
+        super().__init__()
+        import psycopg
+
+        self._psycopg = psycopg
+        self.conninfo = conninfo
+        with self._connection() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS incident_keys "
+                "(incident_id UUID PRIMARY KEY, key BYTEA, erased_at TIMESTAMPTZ)"
+            )
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        with self._psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as db:
+            yield db
+
+    def _read(self, incident_id: UUID) -> bytes | None:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT key FROM incident_keys WHERE incident_id = %s", (incident_id,)
+            ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def _was_erased(self, incident_id: UUID) -> bool:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT 1 FROM incident_keys WHERE incident_id = %s AND erased_at IS NOT NULL", (incident_id,)
+            ).fetchone()
+        return row is not None
+
+    def _insert(self, incident_id: UUID, key: bytes) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO incident_keys (incident_id, key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (incident_id, key),
+            )
+
+    def _destroy(self, incident_id: UUID) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO incident_keys (incident_id, key, erased_at) VALUES (%s, NULL, now()) "
+                "ON CONFLICT (incident_id) DO UPDATE SET key = NULL, erased_at = now()",
+                (incident_id,),
+            )
+
+
+def key_vault_for(env: dict[str, str]) -> KeyVault:
+    """The vault that belongs beside the event store an application env describes."""
+    module = env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+    if module.endswith("sqlite"):
+        dbname = env["SQLITE_DBNAME"]
+        if ":memory:" in dbname or "mode=memory" in dbname:
+            return InMemoryKeyVault()
+        return SQLiteKeyVault(f"{os.path.splitext(dbname)[0]}-sleutels.sqlite")
+    if module.endswith("postgres"):
+        return PostgresKeyVault(
+            f"host={env['POSTGRES_HOST']} port={env.get('POSTGRES_PORT', '5432')} "
+            f"dbname={env['POSTGRES_DBNAME']} user={env['POSTGRES_USER']} "
+            f"password={env.get('POSTGRES_PASSWORD', '')}"
+        )
+    return InMemoryKeyVault()
+
+
+class SealingMapper(Mapper[UUID]):
+    """A mapper that seals personal fields with the incident's own key."""
+
+    def __init__(self, transcoder: Transcoder, vault: KeyVault) -> None:
+        super().__init__(transcoder)
+        self.vault = vault
+        self.personal_names = personal_field_names()
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        personal = getattr(type(domain_event), "personal", ())
+        if not personal:
+            return super().to_stored_event(domain_event)
+        key = self.vault.key_for(domain_event.originator_id, create=True)
+        state = dict(vars(domain_event))
+        for name in personal:
+            if name == "changes":
+                state[name] = {
+                    k: (self._seal(key, v) if k in self.personal_names else v) for k, v in state[name].items()
+                }
+            elif name in state:
+                state[name] = self._seal(key, state[name])
+        sealed = object.__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        if not getattr(resolve_topic(stored_event.topic), "personal", ()):
+            return event
+        state = vars(event)
+        key: bytes | bool | None = False
+        for name, value in list(state.items()):
+            if isinstance(value, dict) and name == "changes":
+                if any(_is_sealed(v) for v in value.values()):
+                    key = self.vault.key_for(event.originator_id, create=False) if key is False else key
+                    state[name] = {k: self._open(key, v) for k, v in value.items()}
+            elif _is_sealed(value):
+                key = self.vault.key_for(event.originator_id, create=False) if key is False else key
+                state[name] = self._open(key, value)
+        return event
+
+    def _seal(self, key: bytes | None, value: Any) -> Any:
+        if key is None:  # erased before this event: nothing personal may be kept
+            return _placeholder(type(value).__name__)
+        nonce = os.urandom(12)
+        plain = json.dumps(value, ensure_ascii=False).encode()
+        return {
+            _SEALED: (nonce + AESGCM(key).encrypt(nonce, plain, None)).hex(),
+            "soort": type(value).__name__,
+        }
+
+    def _open(self, key: bytes | bool | None, value: Any) -> Any:
+        if not _is_sealed(value):
+            return value
+        if not isinstance(key, bytes):
+            return _placeholder(value.get("soort", "str"))
+        blob = bytes.fromhex(value[_SEALED])
+        return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], None))
+
+
+def _is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and _SEALED in value
+
+
+def _placeholder(kind: str) -> Any:
+    return {"str": ERASED, "list": [ERASED], "dict": {}}.get(kind)
