@@ -6,6 +6,7 @@ read models in ./data, a broker transport in a folder, and the local mail catche
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Settings:
     environment: str = "development"
     protocol_id: str = "kindante-2024-05-29"
     web_port: int = 8000
+    chain_key_setting: str = field(default="", repr=False)
 
     @property
     def uses_postgres(self) -> bool:
@@ -54,11 +56,17 @@ class Settings:
     def broker_folder(self) -> Path:
         return self.data_dir / "broker"
 
+    @property
+    def chain_key(self) -> str:
+        """Key of the incidents' hash chains: its own setting, or derived from the secret."""
+        return self.chain_key_setting or hashlib.sha256(f"keten:{self.secret_key}".encode()).hexdigest()
+
     def event_store_env(self, name: str = "events") -> dict[str, str]:
         """Environment for an eventsourcing Application or recorder of this store."""
         if self.uses_postgres:
-            return postgres_env(self.database_url)
+            return {**postgres_env(self.database_url), "CHAIN_KEY": self.chain_key}
         return {
+            "CHAIN_KEY": self.chain_key,
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(self.data_dir / f"{name}.sqlite"),
             "SQLITE_LOCK_TIMEOUT": "10",
@@ -116,6 +124,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         environment=environment,
         protocol_id=get("PROTOCOL", Settings.protocol_id),
         web_port=_integer(get("WEB_PORT", "8000"), "WEB_PORT"),
+        chain_key_setting=get("CHAIN_KEY"),
     )
 
 

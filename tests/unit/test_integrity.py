@@ -1,0 +1,74 @@
+"""Tamper evidence: an altered stored event breaks the incident's chain from that event on."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from services.case.application import CaseManagement
+from tests.examples import ACTIONS, HANDLER, OPENING
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
+        "CHAIN_KEY": "test-sleutel",
+    }
+
+
+def _incident_with_actions(cases: CaseManagement, count: int = 5):
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    for action in list(ACTIONS)[:count]:
+        cases.record_action(HANDLER, incident_id, action, ACTIONS[action])
+    return incident_id
+
+
+def test_untouched_chain_verifies(tmp_path: Path) -> None:
+    cases = CaseManagement(env=_env(tmp_path))
+    incident_id = _incident_with_actions(cases)
+    report = CaseManagement(env=_env(tmp_path)).verify_chain(HANDLER, incident_id)
+    assert report.intact and report.events_checked == 6 and len(report.head) == 64
+
+
+def test_altered_event_is_reported_as_the_first_broken_link(tmp_path: Path) -> None:
+    cases = CaseManagement(env=_env(tmp_path))
+    incident_id = _incident_with_actions(cases)
+    with sqlite3.connect(tmp_path / "events.sqlite") as db:
+        (state,) = db.execute(
+            "SELECT state FROM stored_events WHERE originator_id = ? AND originator_version = 5",
+            (incident_id.hex,),
+        ).fetchone()
+        assert b"zorgcoordinator" in state
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = 5",
+            (state.replace(b"zorgcoordinator", b"directeur"), incident_id.hex),
+        )
+    report = CaseManagement(env=_env(tmp_path)).verify_chain(HANDLER, incident_id)
+    assert not report.intact
+    assert report.first_broken_version == 5
+
+
+def test_removed_event_breaks_the_chain(tmp_path: Path) -> None:
+    cases = CaseManagement(env=_env(tmp_path))
+    incident_id = _incident_with_actions(cases)
+    with sqlite3.connect(tmp_path / "events.sqlite") as db:
+        db.execute(
+            "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 3", (incident_id.hex,)
+        )
+    report = CaseManagement(env=_env(tmp_path)).verify_chain(HANDLER, incident_id)
+    assert report.first_broken_version == 3
+
+
+def test_erased_incident_still_verifies(tmp_path: Path) -> None:
+    cases = CaseManagement(env=_env(tmp_path))
+    incident_id = _incident_with_actions(cases, count=len(ACTIONS))
+    cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
+    report = CaseManagement(env=_env(tmp_path)).verify_chain(HANDLER, incident_id)
+    assert report.intact and report.events_checked == len(ACTIONS) + 2
+
+
+def test_another_key_does_not_verify(tmp_path: Path) -> None:
+    incident_id = _incident_with_actions(CaseManagement(env=_env(tmp_path)))
+    other = CaseManagement(env={**_env(tmp_path), "CHAIN_KEY": "andere-sleutel"})
+    assert other.verify_chain(HANDLER, incident_id).first_broken_version == 1
