@@ -225,16 +225,25 @@ class CaseManagement(Application[UUID]):
 
         Reads the stored events without replaying them: a damaged incident must still
         be verifiable, so access is checked on the opening event alone."""
+        opened = self.opened_event(incident_id)
+        if not may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
+            raise IncidentNotFound()
         with self._store_errors():
             stored = self.recorder.select_events(incident_id)
-        if not stored or stored[0].originator_version != 1:
-            raise IncidentNotFound()
-        opened = self.mapper.to_domain_event(stored[0])
-        if not isinstance(opened, Incident.Opened) or not may_see(
-            actor, board_id=opened.board_id, school_id=opened.school_id
-        ):
-            raise IncidentNotFound()
         return self.chain.verify(incident_id, stored)
+
+    def all_incident_ids(self) -> list[UUID]:
+        """Every incident in the store, for maintenance processes that act for the board."""
+        return [opened.originator_id for opened in self._opened_events()]
+
+    def opened_event(self, incident_id: UUID) -> Incident.Opened:
+        """The opening event alone: enough to know the school and board of an incident."""
+        with self._store_errors():
+            stored = self.recorder.select_events(incident_id, lte=1)
+        opened = self.mapper.to_domain_event(stored[0]) if stored else None
+        if not isinstance(opened, Incident.Opened):
+            raise IncidentNotFound()
+        return opened
 
     def protocol(self, protocol_id: str) -> Protocol:
         if protocol_id not in self.protocols:

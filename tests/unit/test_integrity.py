@@ -72,3 +72,20 @@ def test_another_key_does_not_verify(tmp_path: Path) -> None:
     incident_id = _incident_with_actions(CaseManagement(env=_env(tmp_path)))
     other = CaseManagement(env={**_env(tmp_path), "CHAIN_KEY": "andere-sleutel"})
     assert other.verify_chain(HANDLER, incident_id).first_broken_version == 1
+
+
+def test_retention_erases_only_incidents_closed_long_enough_ago(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from services.case.maintenance import expired
+
+    cases = CaseManagement(env=_env(tmp_path))
+    closed_id = _incident_with_actions(cases, count=2)
+    open_id = _incident_with_actions(cases, count=2)
+    cases.close_incident(HANDLER, closed_id, reason="afgerond")
+    closed_at = cases.incident(HANDLER, closed_id).actions[-1].at
+
+    assert expired(cases, days=30, now=closed_at + timedelta(days=29)) == []
+    found = expired(cases, days=30, now=closed_at + timedelta(days=31))
+    assert [i.id for i in found] == [closed_id]
+    assert open_id not in [i.id for i in found]
