@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
+from services.case.domain.access import AccessLog
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import (
@@ -195,6 +196,51 @@ class CaseManagement(Application[UUID]):
         notification_id = self._save(incident)
         self.key_vault.erase(incident_id)
         return notification_id
+
+    # ------------------------------------------------------------ access log
+
+    def record_view(self, actor: Actor, incident_id: UUID, *, what: str, reason: str = "") -> int:
+        """Logs that the actor looks at an incident (details, trail, export), before
+        showing it. OTV and board state a reason. A refused look is logged too, and then
+        raises IncidentNotFound, as for an incident that does not exist."""
+        opened = self.opened_event(incident_id)
+        allowed = may_see(actor, board_id=opened.board_id, school_id=opened.school_id)
+        for _ in range(5):
+            log = self._access_log(incident_id)
+            log.viewed(
+                actor=actor.id,
+                role=actor.role.value,
+                what=what,
+                reason=reason,
+                allowed=allowed,
+                reason_required=actor.role in (Role.OTV, Role.BOARD),
+            )
+            try:
+                with self._store_errors():
+                    notification_id = self.save(log)[-1].notification.id
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise ConcurrentEdit()
+        if not allowed:
+            raise IncidentNotFound()
+        assert notification_id is not None
+        return notification_id
+
+    def access_log(self, actor: Actor, incident_id: UUID) -> list[dict[str, object]]:
+        """Who looked at the incident: for its school's handlers, the OTV and the board."""
+        self.incident(actor, incident_id)
+        return list(self._access_log(incident_id).entries)
+
+    def _access_log(self, incident_id: UUID) -> AccessLog:
+        with self._store_errors():
+            try:
+                log = self.repository.get(AccessLog.create_id(incident_id))
+            except AggregateNotFoundError:
+                return AccessLog(incident_id)
+        assert isinstance(log, AccessLog)
+        return log
 
     # ----------------------------------------------------------------- queries
 
