@@ -36,6 +36,7 @@ class Settings:
     environment: str = "development"
     protocol_id: str = "kindante-2024-05-29"
     web_port: int = 8000
+    web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
 
@@ -125,6 +126,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         environment=environment,
         protocol_id=get("PROTOCOL", Settings.protocol_id),
         web_port=_integer(get("WEB_PORT", "8000"), "WEB_PORT"),
+        web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
     )

@@ -1,0 +1,120 @@
+"""The deployment files: docker-compose.yml is complete, and .env.example documents every setting.
+
+No Docker engine runs on our machines, so the structure is checked here; `docker compose
+config` runs as well wherever the compose client is installed (it needs no engine).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCESSES = {
+    "web": "services.case.web",
+    "relay": "services.case.relay",
+    "notifier": "services.notifier",
+    "reporting": "services.reporting",
+}
+INFRASTRUCTURE = ("postgres", "rabbitmq", "mailpit")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _env_example_names() -> set[str]:
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    return set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+
+
+def test_compose_has_the_infrastructure_and_every_process(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) >= {*INFRASTRUCTURE, *PROCESSES}
+
+
+@pytest.mark.parametrize("name", [*INFRASTRUCTURE, *PROCESSES])
+def test_every_service_has_an_image_and_a_health_check(compose: dict[str, Any], name: str) -> None:
+    service = compose["services"][name]
+    assert service.get("image") or service.get("build")
+    assert service["healthcheck"]["test"]
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_every_process_runs_from_the_one_image_with_the_env_file(compose: dict[str, Any], name: str) -> None:
+    service = compose["services"][name]
+    assert service["build"] == "."
+    assert service["image"] == compose["services"]["web"]["image"]
+    assert service["command"] == ["python", "-m", PROCESSES[name]]
+    assert service["env_file"] == ".env"
+    assert "zorgvuldig-data:/data" in service["volumes"]
+    assert {"postgres", "rabbitmq"} <= set(service["depends_on"])
+
+
+def test_the_processes_use_postgres_and_rabbitmq_of_the_stack(compose: dict[str, Any]) -> None:
+    environment = compose["services"]["relay"]["environment"]
+    assert environment["ZORGVULDIG_DATABASE_URL"].startswith("postgresql://")
+    assert "@postgres:5432/" in environment["ZORGVULDIG_DATABASE_URL"]
+    assert environment["ZORGVULDIG_BROKER_URL"].startswith("amqp://")
+    assert "@rabbitmq:5672/" in environment["ZORGVULDIG_BROKER_URL"]
+
+
+def test_data_lives_in_named_volumes(compose: dict[str, Any]) -> None:
+    assert set(compose["volumes"]) >= {"postgres-data", "rabbitmq-data", "zorgvuldig-data"}
+
+
+def test_no_secret_is_written_in_the_compose_file(compose: dict[str, Any]) -> None:
+    for service in compose["services"].values():
+        for name, value in (service.get("environment") or {}).items():
+            if any(word in name for word in ("PASSWORD", "PASS", "SECRET", "KEY")):
+                assert str(value).startswith("${"), name
+            if "://" in str(value) and "@" in str(value):
+                credentials = str(value).split("://", 1)[1].split("@", 1)[0]
+                assert "${" in credentials, name
+
+
+def test_ports_are_published_on_the_host_itself_only(compose: dict[str, Any]) -> None:
+    for service in compose["services"].values():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:")
+
+
+def test_env_example_documents_the_stack_secrets_and_every_setting() -> None:
+    documented = _env_example_names()
+    config = (ROOT / "shared" / "config.py").read_text(encoding="utf-8")
+    settings = {f"ZORGVULDIG_{name}" for name in re.findall(r'\bget\("([A-Z_]+)"', config)}
+    assert settings, "shared/config.py leest geen ZORGVULDIG_-variabelen meer?"
+    assert settings - documented == set()
+    assert {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "ZORGVULDIG_SECRET_KEY"} <= documented
+
+
+def test_dockerfile_builds_the_one_image_for_every_process() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.startswith("#") and "FROM python:3.11" in dockerfile
+    assert "USER zorgvuldig" in dockerfile
+    for folder in ("services", "shared", "templates"):
+        assert f"COPY {folder} " in dockerfile
+
+
+def _compose_client() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    done = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.mark.skipif(not _compose_client(), reason="docker compose-client niet geïnstalleerd")
+def test_docker_compose_accepts_the_file(tmp_path: Path) -> None:
+    for name in ("docker-compose.yml", "Dockerfile"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    done = subprocess.run(
+        ["docker", "compose", "config", "--quiet"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
