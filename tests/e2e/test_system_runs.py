@@ -1,0 +1,153 @@
+"""`python -m services` (what `make run` calls) brings the whole system up on embedded defaults,
+keeps its processes running, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+AGREED_PROCESSES = (
+    "services.notifier.mailcatcher",
+    "services.case.web",
+    "services.case.relay",
+    "services.notifier",
+    "services.reporting",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Niet binnen {seconds:.0f} s: {what}")
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The launcher's child processes and the module each runs."""
+    found = {}
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        module = argv[argv.index(b"-m") + 1].decode() if b"-m" in argv else ""
+        found[int(child)] = module
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@dataclass
+class System:
+    process: subprocess.Popen[str]
+    log: Path
+    url: str
+    data_dir: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as response:
+                return response.status < 500
+        except urllib.error.HTTPError as error:
+            return error.code < 500
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[System]:
+    web_port, smtp_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZORGVULDIG_")}
+    env.update(
+        ZORGVULDIG_DATA_DIR=str(tmp_path / "data"),
+        ZORGVULDIG_WEB_PORT=str(web_port),
+        ZORGVULDIG_SMTP_PORT=str(smtp_port),
+        PYTHONUNBUFFERED="1",
+    )
+    log = tmp_path / "zorgvuldig.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    running = System(process, log, f"http://127.0.0.1:{web_port}/", tmp_path / "data")
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_run_command_serves_the_web_page_and_stops_cleanly_on_sigterm(system: System) -> None:
+    wait_until(lambda: system.answers() or system.process.poll() is not None, 90, "de webpagina antwoordt")
+    assert system.process.poll() is None, system.output()
+    assert system.answers(), system.output()
+
+    output = system.output()
+    assert system.url.rstrip("/") in output
+    assert "Demo-accounts" in output
+    assert "nog niet aanwezig" not in output
+    assert system.data_dir.is_dir()
+
+    children = children_of(system.process.pid)
+    assert set(children.values()) == set(AGREED_PROCESSES), output
+
+    system.process.send_signal(signal.SIGTERM)
+    assert system.process.wait(timeout=45) == 0, system.output()
+    assert "Alle processen zijn gestopt" in system.output()
+    assert not any(alive(pid) for pid in children)
+    assert not system.answers()
+
+
+def test_a_process_that_dies_is_started_again(system: System) -> None:
+    wait_until(system.answers, 90, "de webpagina antwoordt")
+    relay = next(
+        pid for pid, module in children_of(system.process.pid).items() if module == "services.case.relay"
+    )
+
+    os.kill(relay, signal.SIGKILL)
+
+    def relay_restarted() -> bool:
+        modules = children_of(system.process.pid)
+        return any(m == "services.case.relay" and pid != relay for pid, m in modules.items())
+
+    wait_until(relay_restarted, 30, "de relay is opnieuw gestart")
+    assert "relay wordt herstart" in system.output()
+    system.process.send_signal(signal.SIGTERM)
+    assert system.process.wait(timeout=45) == 0
