@@ -21,6 +21,8 @@ OTHER_BOARD_HANDLER = Actor(
 )
 OTV_MEMBER = Actor("u-otv", "Omar Tahiri", Role.OTV, board_id="kindante")
 BOARD_MEMBER = Actor("u-bestuur", "Bea Kramer", Role.BOARD, board_id="kindante")
+STAFF_MEMBER = Actor("u-mees", "Mees Jansen", Role.STAFF, board_id="kindante", school_id="de-wilg")
+ADMINISTRATOR = Actor("u-beheer", "Bert Hof", Role.ADMINISTRATOR, board_id="kindante")
 
 OPENING: dict[str, Any] = {
     "situation": "beeld_leerling",
@@ -116,6 +118,8 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "protocol_improvements": "statement-sjabloon klaar hebben",
         "prevention": "lessen digitale weerbaarheid",
     },
+    "StaffAccessGranted": {"staff_id": "u-mees"},
+    "StaffAccessRevoked": {"staff_id": "u-mees"},
     "NoteAdded": {"text": "Kevin Brouwersma is een week geschorst"},
     "LetterRequested": {
         "letter": "ouders_klas",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -31,6 +31,7 @@ from services.case.domain.protocol import (
 )
 from services.case.integrity import Chain, ChainReport, split
 from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
+from services.case.screening import Pseudonyms, screen_data, screened_incident, screens_people
 from shared.identity import Actor, Role, may_see
 
 
@@ -203,8 +204,7 @@ class CaseManagement(Application[UUID]):
         """Logs that the actor looks at an incident (details, trail, export), before
         showing it. OTV and board state a reason. A refused look is logged too, and then
         raises IncidentNotFound, as for an incident that does not exist."""
-        opened = self.opened_event(incident_id)
-        allowed = may_see(actor, board_id=opened.board_id, school_id=opened.school_id)
+        allowed = self._may_see(actor, incident_id)
         for _ in range(5):
             log = self._access_log(incident_id)
             log.viewed(
@@ -230,7 +230,7 @@ class CaseManagement(Application[UUID]):
 
     def access_log(self, actor: Actor, incident_id: UUID) -> list[dict[str, object]]:
         """Who looked at the incident: for its school's handlers, the OTV and the board."""
-        self.incident(actor, incident_id)
+        self._visible(actor, incident_id)
         return list(self._access_log(incident_id).entries)
 
     def _access_log(self, incident_id: UUID) -> AccessLog:
@@ -245,34 +245,42 @@ class CaseManagement(Application[UUID]):
     # ----------------------------------------------------------------- queries
 
     def incident(self, actor: Actor, incident_id: UUID) -> Incident:
-        """The incident, if the actor may see it."""
-        incident = self._load(incident_id)
-        if not may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
-            raise IncidentNotFound()
-        return incident
+        """The incident, if the actor may see it; screened for the board and, until the
+        school asks it for advice, for the OTV."""
+        incident = self._visible(actor, incident_id)
+        return screened_incident(incident) if screens_people(actor, incident) else incident
 
     def incidents(self, actor: Actor) -> list[Incident]:
         """Every incident the actor may see, newest first."""
         found = []
         for opened in self._opened_events():
             if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
-                found.append(self._load(opened.originator_id))
+                found.append(self.incident(actor, opened.originator_id))
+            elif actor.role is Role.STAFF and opened.school_id == actor.school_id:
+                incident = self._load(opened.originator_id)
+                if actor.id in incident.staff_with_access():
+                    found.append(incident)
         return sorted(found, key=lambda i: i.created_on, reverse=True)
 
     def audit_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
         """Every event of the incident in order, read straight from its stream."""
-        self.incident(actor, incident_id)
+        incident = self._visible(actor, incident_id)
         with self._store_errors():
-            events = list(self.events.get(incident_id))
-        return [trail_entry(event) for event in events]
+            entries = [trail_entry(event) for event in self.events.get(incident_id)]
+        if screens_people(actor, incident):
+            pseudonyms = Pseudonyms()
+            entries = [
+                replace(entry, data=screen_data(entry.event_type, entry.data, pseudonyms))
+                for entry in entries
+            ]
+        return entries
 
     def verify_chain(self, actor: Actor, incident_id: UUID) -> ChainReport:
         """Recomputes the incident's hash chain; reports the first altered event.
 
         Reads the stored events without replaying them: a damaged incident must still
         be verifiable, so access is checked on the opening event alone."""
-        opened = self.opened_event(incident_id)
-        if not may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
+        if not self._may_see(actor, incident_id):
             raise IncidentNotFound()
         with self._store_errors():
             stored = self.recorder.select_events(incident_id)
@@ -315,11 +323,27 @@ class CaseManagement(Application[UUID]):
         command: Callable[[Incident], None],
     ) -> int:
         self._require_handler(actor)
-        incident = self.incident(actor, incident_id)
+        incident = self._visible(actor, incident_id)
         if expected_version is not None and expected_version != incident.version:
             raise ConcurrentEdit()
         command(incident)
         return self._save(incident)
+
+    def _may_see(self, actor: Actor, incident_id: UUID) -> bool:
+        """Hard rule 4, plus the read access a handler granted a staff member."""
+        opened = self.opened_event(incident_id)
+        if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
+            return True
+        if actor.role is Role.STAFF and actor.school_id == opened.school_id:
+            return actor.id in self._load(incident_id).staff_with_access()
+        return False
+
+    def _visible(self, actor: Actor, incident_id: UUID) -> Incident:
+        """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
+        incident = self._load(incident_id)
+        if not self._may_see(actor, incident_id):
+            raise IncidentNotFound()
+        return incident
 
     def _require_handler(self, actor: Actor) -> None:
         if actor.role is not Role.CASE_HANDLER:

@@ -385,6 +385,19 @@ class Incident(Aggregate):
         personal: ClassVar[tuple[str, ...]] = ("text",)
         allowed_when_closed: ClassVar[bool] = True
 
+    # Who else may read the case
+    class StaffAccessGranted(ActionRecorded):
+        """Een medewerker heeft leesrecht op deze melding gekregen."""
+
+        staff_id: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    class StaffAccessRevoked(ActionRecorded):
+        """Het leesrecht van een medewerker op deze melding is ingetrokken."""
+
+        staff_id: str
+        allowed_when_closed: ClassVar[bool] = True
+
     # ---------------------------------------------------- corrections and closing
 
     class Corrected(ActionRecorded):
@@ -509,6 +522,21 @@ class Incident(Aggregate):
             if action.version == version:
                 return action
         return None
+
+    def staff_with_access(self) -> set[str]:
+        """Staff members a handler granted read access, minus those revoked since."""
+        granted: set[str] = set()
+        for action in self.effective_actions():
+            if action.action == "StaffAccessGranted":
+                granted.add(action.data["staff_id"])
+            elif action.action == "StaffAccessRevoked":
+                granted.discard(action.data["staff_id"])
+        return granted
+
+    @property
+    def otv_advice_requested(self) -> bool:
+        """True once the school asked the OTV for advice on this incident."""
+        return any(a.action == "OtvAdviceRequested" for a in self.effective_actions())
 
     def effective_actions(self) -> list[RecordedAction]:
         """Actions that count: not withdrawn, and not themselves corrections."""

@@ -1,0 +1,70 @@
+"""What the OTV and the board see of a case: its course, without who (issue 5, hard rule 4).
+
+The OTV sees the pupils of an incident only when the school asked it for advice on that
+incident; the board never. For them every personal field is screened: a list of people
+becomes numbered pseudonyms, the same person keeping the same number throughout the
+incident, and free text becomes "[afgeschermd]". Only the view is screened; the stored
+events stay as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from services.case.domain.incident import Incident
+from shared.identity import Actor, Role
+
+SCREENED = "[afgeschermd]"
+
+
+def screens_people(actor: Actor, incident: Incident) -> bool:
+    """True when the actor sees this incident with its people screened."""
+    if actor.role is Role.BOARD:
+        return True
+    if actor.role is Role.OTV:
+        return not incident.otv_advice_requested
+    return False
+
+
+class Pseudonyms:
+    """Numbers each distinct person of one incident in order of first appearance."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def of(self, person: str) -> str:
+        number = self._numbers.setdefault(person, len(self._numbers) + 1)
+        return f"Persoon {number}"
+
+
+def personal_fields(action: str) -> tuple[str, ...]:
+    """The sealed fields of an action, by its event class name."""
+    event_class = getattr(Incident, action, None)
+    return tuple(getattr(event_class, "personal", ()))
+
+
+def screen_value(value: Any, pseudonyms: Pseudonyms) -> Any:
+    if isinstance(value, list):
+        return [pseudonyms.of(v) if isinstance(v, str) else screen_value(v, pseudonyms) for v in value]
+    if isinstance(value, dict):
+        return {key: screen_value(v, pseudonyms) for key, v in value.items()}
+    if isinstance(value, str):
+        return SCREENED if value else value
+    return value
+
+
+def screen_data(action: str, data: dict[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any]:
+    """The action's data with its personal fields screened."""
+    personal = personal_fields(action)
+    return {key: screen_value(v, pseudonyms) if key in personal else v for key, v in data.items()}
+
+
+def screened_incident(incident: Incident) -> Incident:
+    """A copy of the incident with every personal field screened."""
+    pseudonyms = Pseudonyms()
+    screened = copy.deepcopy(incident)
+    screened.learned_how = screen_value(screened.learned_how, pseudonyms)
+    for action in screened.actions:
+        action.data = screen_data(action.action, action.data, pseudonyms)
+    return screened
