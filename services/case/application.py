@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +29,7 @@ from services.case.domain.protocol import (
     load_protocol,
     warnings,
 )
-from services.case.integrity import Chain, ChainReport, split
+from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
 from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
 from services.case.screening import Pseudonyms, screen_data, screened_incident, screens_people
 from shared.identity import Actor, Role, may_see
@@ -285,6 +285,15 @@ class CaseManagement(Application[UUID]):
         with self._store_errors():
             stored = self.recorder.select_events(incident_id)
         return self.chain.verify(incident_id, stored)
+
+    def chain_head(self, actor: Actor, incident_id: UUID) -> dict[str, str | int | bool]:
+        """The verified chain head, signed, for the board to keep outside the system."""
+        report = self.verify_chain(actor, incident_id)
+        return signed_head(self.chain.key, report, at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def chain_head_valid(self, statement: dict[str, str | int | bool]) -> bool:
+        """True when a signed chain head was made by this installation and is unaltered."""
+        return head_signature_valid(self.chain.key, statement)
 
     def all_incident_ids(self) -> list[UUID]:
         """Every incident in the store, for maintenance processes that act for the board."""

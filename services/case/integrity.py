@@ -111,3 +111,28 @@ def split(state: bytes) -> tuple[bytes, bytes | None]:
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def signed_head(key: bytes, report: ChainReport, *, at: str) -> dict[str, str | int | bool]:
+    """The chain head as a statement the board can keep outside the system: whoever holds
+    the chain key can later check that the incident's events up to this head are unchanged."""
+    statement: dict[str, str | int | bool] = {
+        "melding": str(report.incident_id),
+        "gebeurtenissen": report.events_checked,
+        "kop": report.head,
+        "intact": report.intact,
+        "op": at,
+    }
+    statement["handtekening"] = _sign(key, statement)
+    return statement
+
+
+def head_signature_valid(key: bytes, statement: dict[str, str | int | bool]) -> bool:
+    """True when the signed head was made with this chain key and is unaltered."""
+    unsigned = {k: v for k, v in statement.items() if k != "handtekening"}
+    return hmac.compare_digest(str(statement.get("handtekening", "")), _sign(key, unsigned))
+
+
+def _sign(key: bytes, statement: dict[str, str | int | bool]) -> str:
+    message = "|".join(f"{k}={statement[k]}" for k in sorted(statement)).encode()
+    return hmac.new(key, b"ketenkop-v1|" + message, hashlib.sha256).hexdigest()

@@ -89,3 +89,18 @@ def test_retention_erases_only_incidents_closed_long_enough_ago(tmp_path: Path) 
     found = expired(cases, days=30, now=closed_at + timedelta(days=31))
     assert [i.id for i in found] == [closed_id]
     assert open_id not in [i.id for i in found]
+
+
+def test_the_board_exports_a_signed_chain_head_that_shows_later_alteration() -> None:
+    from services.case.application import CaseManagement
+    from tests.examples import BOARD_MEMBER, HANDLER, OPENING
+
+    cases = CaseManagement(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.record_action(HANDLER, incident_id, "NoteAdded", {"text": "eerste notitie"})
+    head = cases.chain_head(BOARD_MEMBER, incident_id)
+    assert head["intact"] is True and head["gebeurtenissen"] == 2
+    assert cases.chain_head_valid(head)
+    assert not cases.chain_head_valid({**head, "gebeurtenissen": 1})
+    later = cases.chain_head(BOARD_MEMBER, incident_id)
+    assert later["kop"] == head["kop"]
