@@ -1,0 +1,62 @@
+"""The case service's web app: the Dutch form for case handlers and the JSON API beside it.
+
+`create_app` is the factory; nothing is created at import time. `python -m services.case.web`
+is the composition root that builds the collaborators from the settings and serves the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from services.case.application import CaseManagement
+from services.case.web import api, auth, errors, security, views
+from shared.accounts import Accounts
+from shared.config import Settings, load_settings
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    cases: CaseManagement | None = None,
+    accounts: Accounts | None = None,
+    **parts: Any,
+) -> Flask:
+    """The Flask app. Tests pass their own collaborators; missing ones come from settings."""
+    settings = settings or load_settings()
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_NAME="zorgvuldig",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.environment == "production",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=security.SESSION_TIMEOUT,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions["zorgvuldig.settings"] = settings
+    app.extensions["zorgvuldig.cases"] = cases or CaseManagement(env=settings.event_store_env())
+    app.extensions["zorgvuldig.accounts"] = accounts or Accounts(settings)
+    for name, part in parts.items():
+        app.extensions[f"zorgvuldig.{name}"] = part
+
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.blueprint)  # the API takes bearer tokens only, never the session cookie
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.jinja_env.globals.update(views.template_helpers())
+    app.jinja_env.globals["has_part"] = lambda name: name in app.blueprints
+
+    # --- parts of other services ---
+    return app

@@ -1,0 +1,35 @@
+"""Composition root of the web process: `python -m services.case.web`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from waitress import serve
+
+from services.case.application import CaseManagement
+from services.case.web import create_app
+from shared.accounts import Accounts
+from shared.config import ConfigurationError, load_settings
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"Configuratiefout: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = create_app(
+        settings,
+        cases=CaseManagement(env=settings.event_store_env()),
+        accounts=Accounts(settings),
+    )
+    print(f"Webapplicatie op http://{settings.web_host}:{settings.web_port}", flush=True)
+    serve(app, host=settings.web_host, port=settings.web_port, threads=8, ident="Zorgvuldig")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

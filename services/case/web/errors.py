@@ -1,0 +1,105 @@
+"""One place that turns errors into a clear Dutch page or JSON answer; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from services.case.application import ConcurrentEdit, IncidentNotFound, NotAllowed, StoreUnavailable
+from services.case.domain.access import ReasonRequired
+from services.case.domain.errors import (
+    CaseError,
+    FieldTooLong,
+    IncidentAlreadyOpen,
+    IncidentClosed,
+    MaterialRefused,
+    NothingToCorrect,
+    UnknownAction,
+)
+from services.case.web.security import UploadRefused
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[CaseError], int] = {
+    IncidentNotFound: 404,
+    UnknownAction: 404,
+    NotAllowed: 403,
+    ConcurrentEdit: 409,
+    IncidentClosed: 409,
+    IncidentAlreadyOpen: 409,
+    StoreUnavailable: 503,
+    MaterialRefused: 422,
+    FieldTooLong: 422,
+    NothingToCorrect: 422,
+    ReasonRequired: 400,
+}
+
+HTTP_MESSAGES = {
+    400: "Het verzoek is niet goed ontvangen. Probeer het opnieuw.",
+    401: "Log eerst in.",
+    403: "U heeft geen toegang tot deze pagina.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze handeling kan hier niet.",
+    413: "Het verzoek is te groot. Bestanden en afbeeldingen worden nooit aangenomen.",
+    429: "Te veel pogingen. Wacht even en probeer het opnieuw.",
+    500: "Er ging iets mis aan onze kant. Er is niets half opgeslagen; probeer het opnieuw.",
+}
+
+UPLOAD_MESSAGE = (
+    "Zorgvuldig neemt geen bestanden aan. Het beeldmateriaal zelf komt nooit in het systeem; "
+    "beschrijf alleen wat de school weet."
+)
+
+
+def status_of(error: CaseError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def answer(message: str, status: int, fields: dict[str, str] | None = None) -> tuple[Response | str, int]:
+    if wants_json():
+        body: dict[str, object] = {"fout": message}
+        if fields:
+            body["velden"] = fields
+        return jsonify(body), status
+    return render_template("error.html", message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CaseError)
+    def case_error(error: CaseError) -> tuple[Response | str, int]:
+        return answer(str(error), status_of(error))
+
+    @app.errorhandler(UploadRefused)
+    def upload_refused(_: UploadRefused) -> tuple[Response | str, int]:
+        return answer(UPLOAD_MESSAGE, 415)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_: CSRFError) -> tuple[Response | str, int]:
+        return answer(
+            "Het formulier is verlopen of niet via Zorgvuldig verstuurd. Laad de pagina opnieuw "
+            "en verstuur het nog eens.",
+            400,
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        if status == 413:
+            return answer(HTTP_MESSAGES[413], 413)
+        return answer(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]), status)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response | str, int]:
+        # The traceback names code, not data: no field values reach the log.
+        log.error("Onverwachte fout bij %s %s", request.method, request.path, exc_info=error)
+        return answer(HTTP_MESSAGES[500], 500)

@@ -1,0 +1,459 @@
+"""One marshmallow schema per action, shared by the web form and the JSON API.
+
+Each field of an action's event gets a Dutch label, a kind (short text, long text, yes/no,
+one choice, several choices, date) and, for choices, the fixed answers. The schemas are
+generated from `FIELDS` and checked against `Incident.action_classes()` by a test, so a new
+action without a form fails the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.datastructures import MultiDict
+
+from services.case.domain.guards import MAX_TEXT_LENGTH
+from services.case.domain.incident import Incident, sentence
+
+Choices = tuple[tuple[str, str], ...]
+
+YES_NO_UNKNOWN: Choices = (("ja", "Ja"), ("nee", "Nee"), ("weet_niet", "Weet ik niet"))
+CHANNELS: Choices = (
+    ("whatsapp", "WhatsApp"),
+    ("snapchat", "Snapchat"),
+    ("instagram", "Instagram"),
+    ("tiktok", "TikTok"),
+    ("email", "E-mail"),
+    ("website", "Website"),
+    ("anders", "Anders"),
+)
+PEOPLE_GROUPS: Choices = (
+    ("leerlingen", "Leerlingen"),
+    ("ouders", "Ouders"),
+    ("leerkrachten", "Leerkrachten"),
+    ("anderen", "Anderen"),
+)
+FOR_WHOM: Choices = (
+    ("slachtoffer", "Het slachtoffer"),
+    ("ouders_slachtoffer", "De ouders van het slachtoffer"),
+    ("dader", "De dader of verspreider"),
+    ("klas", "De klas"),
+    ("medewerkers", "Medewerkers"),
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field: its Dutch label, kind and, for choices, the fixed answers."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | long | yesno | choice | choices | date | lines
+    choices: Choices = ()
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    action: str
+    title: str
+    fields: tuple[Field, ...]
+    reminder: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+DO_NOT_ASK_FURTHER = (
+    "Vragen 7 tot en met 13 zijn opgesteld met de politie: stel ze kort, noteer het antwoord "
+    "en vraag niet verder door. Dat is aan de politie."
+)
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "ScopeAssessed": (
+        Field("material_kind", "Soort materiaal", "choice",
+              (("foto", "Foto"), ("video", "Video"), ("beide", "Foto's en video's"),
+               ("onbekend", "Onbekend")),
+              hint="Beschrijf nooit wat er op het materiaal te zien is."),
+        Field("pupil_visible", "Is een leerling of bekende van de school te zien?", "choice", YES_NO_UNKNOWN),
+        Field("pupil_of_school", "Gaat het om een leerling van deze school?", "yesno"),
+        Field("shared_by", "Wie heeft het gedeeld?", "lines", required=False, hint="Eén per regel."),
+        Field("possessed_by", "Wie heeft het in bezit?", "choices", PEOPLE_GROUPS, required=False),
+        Field("seen_by", "Wie heeft het gezien?", "long", required=False),
+        Field("channels", "Via welke kanalen?", "choices", CHANNELS, required=False),
+        Field("other_schools_involved", "Hebben leerlingen van een andere school het ontvangen?", "yesno"),
+        Field("other_schools", "Welke andere scholen?", required=False),
+    ),
+    "SourceUrlRecorded": (
+        Field("url", "Bronsite of URL", hint="Alleen het adres; nooit het materiaal zelf."),
+        Field("public", "Is het een openbare URL (vindbaar op internet, niet in een chatgroep)?", "yesno"),
+    ),
+    "InternetFilterRequested": (
+        Field("url", "URL voor het internetfilter"),
+        Field("service_desk", "Aan welke servicedesk gevraagd?"),
+    ),
+    "CareTeamInvolved": (
+        Field("roles", "Wie is betrokken?", "choices",
+              (("zorgcoordinator", "Zorgcoördinator / intern begeleider"),
+               ("vertrouwenspersoon", "Vertrouwenspersoon"), ("directeur", "Directeur"))),
+    ),
+    "OtvAdviceRequested": (
+        Field("question", "Adviesvraag aan het OTV", "long"),
+    ),
+    "OtvAdviceReceived": (
+        Field("advice", "Advies van het OTV", "long"),
+    ),
+    "VictimConversationHeld": (
+        Field("how_are_you", "1. Hoe gaat het met je?", "long"),
+        Field("friends_reaction", "2. Hoe reageren je vrienden?", "long", required=False),
+        Field("others_remarks", "3. Maken anderen opmerkingen?", "long", required=False),
+        Field("told_adult", "4. Heb je het al aan een volwassene verteld?", "choice", YES_NO_UNKNOWN),
+        Field("how_that_went", "5. Hoe ging dat?", "long", required=False),
+        Field("why_not_told", "6. Waarom (nog) niet?", "long", required=False),
+        Field("naked", "7. Ben je naakt te zien?", "choice",
+              (("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"),
+               ("weet_niet", "Weet ik niet"))),
+        Field("recognisable", "8. Ben je herkenbaar?", "choice", YES_NO_UNKNOWN),
+        Field("knows_who_saw", "9. Weet je wie het gezien heeft?", "long", required=False),
+        Field("where_seen", "10. Waar is het te zien?", "choices", CHANNELS, required=False),
+        Field("made_self", "11. Heb je het zelf gemaakt?", "choice", YES_NO_UNKNOWN),
+        Field("knows_how_spread", "12. Weet je hoe het verspreid is?", "long", required=False),
+        Field("how_found_out", "13. Hoe kwam je erachter?", "long", required=False),
+        Field("help_wanted", "14. Wat heb je nodig? Welke hulp wil je?", "long", required=False),
+        Field("anything_else", "15. Wil je nog iets kwijt?", "long", required=False),
+        Field("agreements", "Afspraken", "long", required=False),
+    ),
+    "VictimParentsConversationHeld": (
+        Field("summary", "Samenvatting van het gesprek", "long"),
+        Field("agreements", "Afspraken", "long", required=False),
+    ),
+    "HelpArranged": (
+        Field("kinds", "Welke hulp?", "choices",
+              (("huisarts", "Huisarts"), ("slachtofferhulp", "Slachtofferhulp Nederland"),
+               ("veilig_thuis", "Veilig Thuis"), ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"),
+               ("team_jeugd", "Team Jeugd van de gemeente"), ("anders", "Anders"))),
+        Field("other", "Andere hulp", required=False),
+        Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
+    ),
+    "VictimRestArranged": (
+        Field("rest_period", "Rustperiode", hint="Bijvoorbeeld: twee dagen thuis."),
+        Field("buddies_chosen", "Zijn er buddy's gekozen?", "yesno"),
+    ),
+    "PoliceContacted": (
+        Field("contact", "Met wie?", "choice",
+              (("wijkagent", "Wijkagent"), ("politie", "Politie"), ("zeden", "Zedenpolitie"))),
+        Field("plan", "Afgesproken plan: wie doet wat?", "long"),
+        Field("outcomes", "Uitkomsten", "choices",
+              (("gesprekken", "Gesprekken met leerlingen en ouders"),
+               ("scholen_informeren", "Omliggende scholen informeren"),
+               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)")), required=False),
+    ),
+    "ReportDecided": (
+        Field("decision", "Besluit", "choice",
+              (("melding", "Melding"), ("aangifte", "Aangifte"), ("geen", "Geen melding of aangifte"))),
+        Field("rationale", "Toelichting", "long"),
+    ),
+    "OtherSchoolsInformed": (
+        Field("which", "Welke school of scholen?"),
+        Field("summary", "Wat is afgesproken?", "long"),
+    ),
+    "MaterialReported": (
+        Field("reported_to", "Gemeld bij", "choice",
+              (("politie", "Politie"), ("meldpunt", "Meldpunt Kinderporno (Offlimits)"))),
+        Field("public_url", "Ging het om een openbare URL?", "yesno"),
+        Field("reported_on", "Datum van de melding", "date"),
+        Field("reference", "Kenmerk of registratienummer", required=False),
+    ),
+    "DeletionCalled": (
+        Field("addressed", "Wie is opgeroepen te verwijderen?", "choices",
+              (("leerlingen_verzonden", "Leerlingen die het verstuurden"),
+               ("leerlingen_ontvangen", "Leerlingen die het ontvingen"),
+               ("ouders", "Ouders die het doorstuurden"),
+               ("medewerkers", "Medewerkers die het intern doorstuurden"))),
+        Field("how", "Hoe?", hint="Bijvoorbeeld: brief, klassengesprek, bijeenkomst."),
+    ),
+    "DeletionConfirmed": (
+        Field("party", "Wie bevestigde de verwijdering?", "choice",
+              (("leerlingen", "Leerlingen"), ("ouders", "Ouders"), ("medewerkers", "Medewerkers"),
+               ("platform", "Platform of website"))),
+        Field("channel", "Kanaal", "choice", CHANNELS),
+    ),
+    "MeetingHeld": (
+        Field("audience", "Voor wie?", "choice",
+              (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen"))),
+        Field("police_present", "Was de politie aanwezig?", "yesno"),
+        Field("summary", "Korte samenvatting", "long", required=False),
+    ),
+    "PupilConversationHeld": (
+        Field("involvement", "Betrokkenheid van de leerling", "choice",
+              (("verspreider", "Verspreider"), ("ontvanger", "Ontvanger"), ("maker", "Maker"),
+               ("getuige", "Getuige"))),
+        Field("with_parents", "Waren de ouders erbij?", "yesno"),
+        Field("aligned_with_police", "Afgestemd met de politie?", "yesno"),
+        Field("summary", "Samenvatting", "long", required=False),
+    ),
+    "StaffSupported": (
+        Field("how", "Hoe zijn de medewerkers ondersteund?", "long"),
+    ),
+    "CommunicationStatementWritten": (
+        Field("what_is_happening", "Wat is er aan de hand? (op procesniveau)", "long"),
+        Field("what_we_think", "Wat vinden wij daarvan?", "long"),
+        Field("what_we_do", "Wat doen wij?", "long"),
+        Field("why", "Waarom doen wij dat?", "long"),
+        Field("contact_person", "Bij wie kunt u terecht?"),
+    ),
+    "ClassInterventionHeld": (
+        Field("scope", "In welke klas(sen)?", "choice",
+              (("klas_slachtoffer", "De klas van het slachtoffer"), ("klas_dader", "De klas van de dader"),
+               ("meerdere", "Meerdere klassen"), ("school", "De hele school"))),
+        Field("what", "Wat is er gedaan?", "long"),
+    ),
+    "GroupInformed": (
+        Field("group", "Welke groep?", "choice",
+              (("ouders_klas", "Ouders van de klas"), ("ouders_alle", "Alle ouders"),
+               ("leerlingen", "Leerlingen"), ("medewerkers", "Medewerkers"))),
+        Field("how", "Hoe?", hint="Bijvoorbeeld: brief, bijeenkomst."),
+    ),
+    "MediaPrepared": (
+        Field("spokesperson", "Woordvoerder"),
+        Field("approach", "Aanpak richting media", "long"),
+    ),
+    "VeiligThuisConsulted": (
+        Field("anonymous", "Anoniem geraadpleegd?", "yesno"),
+        Field("advice", "Advies van Veilig Thuis", "long"),
+    ),
+    "MeldcodeDecided": (
+        Field("decision", "Besluit", "choice",
+              (("melden", "Melden bij Veilig Thuis"), ("niet_melden", "Niet melden"))),
+        Field("rationale", "Afweging", "long"),
+    ),
+    "AftercarePlanned": (
+        Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
+        Field("due_on", "Datum", "date"),
+    ),
+    "AftercareHeld": (
+        Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
+        Field("notes", "Aantekeningen", "long", required=False),
+    ),
+    "EvaluationHeld": (
+        Field("with_whom", "Met wie geëvalueerd?", "choices",
+              (("slachtoffer", "Slachtoffer"), ("ouders", "Ouders"), ("leerkrachten", "Leerkrachten"),
+               ("zat", "ZAT-overleg"), ("politie", "Politie"))),
+        Field("went_well", "Wat ging goed?", "long"),
+        Field("could_be_better", "Wat kan beter?", "long"),
+        Field("protocol_improvements", "Verbeteringen voor het protocol", "long", required=False),
+        Field("prevention", "Preventie: wat doen we om herhaling te voorkomen?", "long", required=False),
+    ),
+    "NoteAdded": (
+        Field("text", "Notitie", "long"),
+    ),
+    "StaffAccessGranted": (
+        Field("staff_id", "Gebruikersnaam van de medewerker"),
+    ),
+    "StaffAccessRevoked": (
+        Field("staff_id", "Gebruikersnaam van de medewerker"),
+    ),
+}
+
+REMINDERS = {"VictimConversationHeld": DO_NOT_ASK_FURTHER}
+
+# Recorded by the letters pages and the notifier, not through a form of their own.
+NOT_BY_FORM = ("LetterRequested", "LetterSent", "LetterFailed")
+
+
+def action_forms() -> dict[str, ActionForm]:
+    """Every action a handler records by form, in the order of the protocol."""
+    return {
+        name: ActionForm(name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""))
+        for name, event_class in Incident.action_classes().items()
+        if name not in NOT_BY_FORM
+    }
+
+
+# ------------------------------------------------------------------------ schemas
+
+_MESSAGES = {
+    "required": "Vul dit veld in.",
+    "null": "Vul dit veld in.",
+    "invalid": "Deze waarde klopt niet.",
+}
+
+
+TOO_LONG = validate.Length(max=MAX_TEXT_LENGTH, error=f"Gebruik hoogstens {MAX_TEXT_LENGTH} tekens.")
+
+
+def _required_text(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Vul dit veld in.")
+
+
+def _valid_date(value: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2026-12-01.") from None
+
+
+def _presence(spec: Field, default: Any) -> dict[str, Any]:
+    """Required fields must be sent; optional ones default to empty."""
+    return {"required": True} if spec.required else {"load_default": default}
+
+
+def marshmallow_field(spec: Field) -> fields.Field:
+    one_of = validate.OneOf([value for value, _ in spec.choices], error="Kies een van de mogelijkheden.")
+    if spec.kind == "yesno":
+        return fields.Boolean(
+            required=True, error_messages={**_MESSAGES, "invalid": "Kies ja of nee."}
+        )
+    if spec.kind == "choices":
+        return fields.List(
+            fields.String(validate=one_of),
+            **_presence(spec, list),
+            validate=validate.Length(min=1 if spec.required else 0, error="Kies minstens één mogelijkheid."),
+            error_messages={**_MESSAGES, "invalid": "Kies uit de mogelijkheden."},
+        )
+    if spec.kind == "lines":
+        return fields.List(
+            fields.String(validate=validate.Length(max=200, error="Gebruik hoogstens 200 tekens per regel.")),
+            **_presence(spec, list),
+            error_messages={**_MESSAGES, "invalid": "Vul één naam of omschrijving per regel in."},
+        )
+    checks: list[Any] = [TOO_LONG]
+    if spec.required:
+        checks.append(_required_text)
+    if spec.kind == "choice":
+        checks.append(one_of)
+    if spec.kind == "date":
+        checks.append(_valid_date)
+    return fields.String(
+        **_presence(spec, ""),
+        validate=checks,
+        error_messages={**_MESSAGES, "invalid": "Vul hier tekst in."},
+    )
+
+
+def schema_for(action: str) -> Schema:
+    form = action_forms().get(action)
+    if form is None:
+        raise KeyError(action)
+    schema_class = Schema.from_dict(
+        {spec.name: marshmallow_field(spec) for spec in form.fields}, name=f"{action}Schema"
+    )
+    return schema_class()
+
+
+class OpeningSchema(Schema):
+    situation = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["beeld_leerling", "kinderporno_gedeeld", "anders"], error="Kies een van de mogelijkheden."
+        ),
+        error_messages=_MESSAGES,
+    )
+    learned_how = fields.String(
+        required=True,
+        validate=[TOO_LONG, _required_text],
+        error_messages=_MESSAGES,
+    )
+
+
+SITUATIONS: Choices = (
+    ("beeld_leerling", "Een naaktfoto of seksvideo van een leerling gaat rond"),
+    ("kinderporno_gedeeld", "Leerlingen hebben kinderporno in bezit of delen het"),
+    ("anders", "Iets anders"),
+)
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(max=500, error="Gebruik hoogstens 500 tekens."), _required_text],
+        error_messages=_MESSAGES,
+    )
+
+
+class CorrectionSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=[TOO_LONG, _required_text],
+        error_messages=_MESSAGES,
+    )
+    withdraws = fields.Boolean(load_default=False)
+
+
+# --------------------------------------------------------------- form → JSON data
+
+
+def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
+    """Turns posted form fields into the shape the schema loads (lists, booleans)."""
+    data: dict[str, Any] = {}
+    for spec in FIELDS[action]:
+        if spec.kind == "choices":
+            data[spec.name] = form.getlist(spec.name)
+        elif spec.kind == "lines":
+            data[spec.name] = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
+        elif spec.kind == "yesno":
+            value = form.get(spec.name, "")
+            if value:
+                data[spec.name] = {"ja": True, "nee": False}.get(value, value)
+        else:
+            data[spec.name] = form.get(spec.name, "").strip()
+    return data
+
+
+def load(schema: Schema, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validated data and an empty dict, or the input and one Dutch message per field."""
+    if not isinstance(data, dict):
+        return {}, {"_": "Stuur een JSON-object met de velden van de actie."}
+    try:
+        return schema.load(data), {}
+    except ValidationError as error:
+        return data, flatten(error.messages)
+
+
+def flatten(messages: Any) -> dict[str, str]:
+    """marshmallow's nested messages as one Dutch sentence per field."""
+    if not isinstance(messages, dict):
+        return {"_": _first(messages)}
+    out = {}
+    for name, value in messages.items():
+        if name == "_schema":
+            name = "_"
+        if isinstance(value, dict) and not all(isinstance(k, int) for k in value):
+            out[name] = _first(list(value.values()))
+        elif isinstance(value, dict):
+            out[name] = _first(list(value.values()))
+        else:
+            out[name] = _first(value)
+        if out[name] == "Unknown field.":
+            out[name] = "Dit veld bestaat niet bij deze actie."
+    return out
+
+
+def _first(value: Any) -> str:
+    while isinstance(value, list | tuple | dict):
+        if not value:
+            return "Deze waarde klopt niet."
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+    return str(value)
+
+
+def display(action: str, name: str, value: Any) -> str:
+    """A recorded value as a person reads it: labels instead of codes, ja/nee."""
+    spec = next((f for f in FIELDS.get(action, ()) if f.name == name), None)
+    labels = dict(spec.choices) if spec else {}
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{label(action, k)}: {display(action, k, v)}" for k, v in value.items()) or "—"
+    text = str(value)
+    return labels.get(text, text) or "—"
+
+
+def label(action: str, name: str) -> str:
+    spec = next((f for f in FIELDS.get(action, ()) if f.name == name), None)
+    return spec.label if spec else name.replace("_", " ")

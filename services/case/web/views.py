@@ -1,0 +1,288 @@
+"""The case handler's pages: incidents, the incident with its checklist and timeline, one
+short form per action, corrections, closing. Views stay short: parsing lives in forms.py,
+rules in the application, errors in errors.py."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from services.case.application import CaseManagement, ConcurrentEdit
+from services.case.domain.errors import CaseError
+from services.case.domain.protocol import StepState
+from services.case.web import forms
+from services.case.web.errors import status_of
+from shared.accounts import Accounts
+from shared.identity import Actor, Role
+
+blueprint = Blueprint("case", __name__)
+
+Page = str | tuple[str, int] | Response
+
+
+def cases() -> CaseManagement:
+    application: CaseManagement = current_app.extensions["zorgvuldig.cases"]
+    return application
+
+
+def actor() -> Actor:
+    who: Actor | None = g.get("actor")
+    if who is None:
+        abort(401)
+    return who
+
+
+def person(actor_id: str) -> str:
+    """The name behind an actor id in the trail (a person, or a background process)."""
+    names: dict[str, str] = g.setdefault("names", {})
+    if actor_id not in names:
+        store: Accounts = current_app.extensions["zorgvuldig.accounts"]
+        account = store.get(actor_id)
+        names[actor_id] = account.name if account else SYSTEM_ACTORS.get(actor_id, actor_id)
+    return names[actor_id]
+
+
+SYSTEM_ACTORS = {"notifier": "Verzending (systeem)", "bewaartermijn": "Bewaartermijn (systeem)"}
+
+
+def template_helpers() -> dict[str, Any]:
+    return {
+        "person": person,
+        "display": forms.display,
+        "label": forms.label,
+        "StepState": StepState,
+        "Role": Role,
+        "situations": dict(forms.SITUATIONS),
+        "action_title": lambda action: _titles().get(action, action),
+    }
+
+
+def _titles() -> dict[str, str]:
+    from services.case.domain.incident import Incident, sentence
+
+    return {name: sentence(cls) for name, cls in vars(Incident).items() if isinstance(cls, type)
+            and issubclass(cls, Incident.ActionRecorded)}
+
+
+def stated_reason(incident_id: UUID) -> str | None:
+    """The OTV and the board say why they look; asked once per incident per session."""
+    if actor().role not in (Role.OTV, Role.BOARD):
+        return ""
+    reasons: dict[str, str] = session.setdefault("redenen", {})
+    given = request.values.get("reden", "").strip()
+    if given:
+        reasons[str(incident_id)] = given[:500]
+        session.modified = True
+    return reasons.get(str(incident_id))
+
+
+def ask_reason(incident_id: UUID) -> Page:
+    return render_template("case/reason.html", incident_id=incident_id, target=request.path), 200
+
+
+# --------------------------------------------------------------------- pages
+
+
+@blueprint.get("/")
+def incidents() -> Page:
+    return render_template("case/incidents.html", incidents=cases().incidents(actor()))
+
+
+@blueprint.route("/meldingen/nieuw", methods=["GET", "POST"])
+def open_incident() -> Page:
+    if actor().role is not Role.CASE_HANDLER:
+        abort(403)
+    if request.method == "GET":
+        return render_template("case/open.html", values={}, errors={})
+    values = {k: request.form.get(k, "").strip() for k in ("situation", "learned_how")}
+    data, errors = forms.load(forms.OpeningSchema(), values)
+    if not errors:
+        try:
+            settings = current_app.extensions["zorgvuldig.settings"]
+            incident_id, _ = cases().open_incident(actor(), protocol_id=settings.protocol_id, **data)
+        except CaseError as error:
+            if status_of(error) == 503:
+                raise
+            errors = {"_": str(error)}
+        else:
+            flash("De melding is geopend. Begin met stap 1; het slachtoffer heeft voorrang.")
+            return redirect(url_for("case.incident", incident_id=incident_id))
+    return render_template("case/open.html", values=values, errors=errors), 422
+
+
+@blueprint.get("/meldingen/<uuid:incident_id>")
+def incident(incident_id: UUID) -> Page:
+    reason = stated_reason(incident_id)
+    if reason is None:
+        return ask_reason(incident_id)
+    cases().record_view(actor(), incident_id, what="melding", reason=reason)
+    shown = cases().incident(actor(), incident_id)
+    steps, warnings = cases().progress(shown)
+    return render_template(
+        "case/incident.html",
+        incident=shown,
+        steps=steps,
+        warnings=warnings,
+        forms=forms.action_forms(),
+        protocol=cases().protocol(shown.protocol_id),
+        may_act=actor().role is Role.CASE_HANDLER,
+    )
+
+
+@blueprint.route("/meldingen/<uuid:incident_id>/acties/<action>", methods=["GET", "POST"])
+def record(incident_id: UUID, action: str) -> Page:
+    form = forms.action_forms().get(action)
+    if form is None:
+        abort(404)
+    if actor().role is not Role.CASE_HANDLER:
+        abort(403)
+    shown = cases().incident(actor(), incident_id)
+    if request.method == "GET":
+        return _action_page(shown, form, {}, {}, shown.version)
+    values = forms.form_data(action, request.form)
+    expected = _int(request.form.get("expected_version"))
+    data, errors = forms.load(forms.schema_for(action), values)
+    if not errors:
+        try:
+            cases().record_action(actor(), incident_id, action, data, expected_version=expected)
+        except ConcurrentEdit as conflict:
+            return _action_page(shown, form, values, {"_": str(conflict)}, shown.version, status=409)
+        except CaseError as error:
+            if status_of(error) in (404, 503):
+                raise
+            errors = {"_": str(error)}
+        else:
+            flash(f"Vastgelegd: {form.title}")
+            return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+    return _action_page(shown, form, values, errors, expected or shown.version, status=422)
+
+
+def _action_page(
+    shown: Any, form: forms.ActionForm, values: dict[str, Any], errors: dict[str, str],
+    version: int, status: int = 200,
+) -> Page:
+    return render_template(
+        "case/action.html", incident=shown, form=form, values=values, errors=errors, version=version
+    ), status
+
+
+@blueprint.route("/meldingen/<uuid:incident_id>/correctie/<int:version>", methods=["GET", "POST"])
+def correct(incident_id: UUID, version: int) -> Page:
+    if actor().role is not Role.CASE_HANDLER:
+        abort(403)
+    shown = cases().incident(actor(), incident_id)
+    target = shown.action_at(version)
+    if target is None or target.action not in forms.FIELDS:
+        abort(404)
+    form = forms.action_forms()[target.action]
+    if request.method == "GET":
+        return _correction_page(shown, target, form, dict(target.data), {}, "")
+    values = forms.form_data(target.action, request.form)
+    reason = request.form.get("reason", "").strip()
+    withdraws = request.form.get("withdraws") == "ja"
+    data, errors = forms.load(forms.schema_for(target.action), values)
+    _, reason_errors = forms.load(forms.CorrectionSchema(), {"reason": reason, "withdraws": withdraws})
+    errors.update(reason_errors)
+    if not errors:
+        changes = {k: v for k, v in data.items() if target.data.get(k) != v}
+        try:
+            cases().correct(
+                actor(), incident_id, corrects=version, reason=reason, changes=changes, withdraws=withdraws,
+                expected_version=_int(request.form.get("expected_version")),
+            )
+        except CaseError as error:
+            if status_of(error) in (404, 503):
+                raise
+            errors = {"_": str(error)}
+        else:
+            flash("De correctie is vastgelegd; de oorspronkelijke actie blijft zichtbaar.")
+            return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+    return _correction_page(shown, target, form, values, errors, reason, status=422)
+
+
+def _correction_page(
+    shown: Any, target: Any, form: forms.ActionForm, values: dict[str, Any], errors: dict[str, str],
+    reason: str, status: int = 200,
+) -> Page:
+    return render_template(
+        "case/correct.html", incident=shown, target=target, form=form, values=values, errors=errors,
+        reason=reason, version=shown.version,
+    ), status
+
+
+@blueprint.post("/meldingen/<uuid:incident_id>/afsluiten")
+def close(incident_id: UUID) -> Page:
+    return _status_change(incident_id, "close")
+
+
+@blueprint.post("/meldingen/<uuid:incident_id>/heropenen")
+def reopen(incident_id: UUID) -> Page:
+    return _status_change(incident_id, "reopen")
+
+
+def _status_change(incident_id: UUID, change: str) -> Page:
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash("Geef een reden op.")
+        return redirect(url_for("case.incident", incident_id=incident_id))
+    expected = _int(request.form.get("expected_version"))
+    if change == "close":
+        cases().close_incident(actor(), incident_id, reason=reason, expected_version=expected)
+        flash("De melding is afgesloten. Nazorg en evaluatie kunnen nog worden vastgelegd.")
+    else:
+        cases().reopen_incident(actor(), incident_id, reason=reason, expected_version=expected)
+        flash("De melding is heropend.")
+    return redirect(url_for("case.incident", incident_id=incident_id))
+
+
+@blueprint.get("/meldingen/<uuid:incident_id>/tijdlijn")
+def trail(incident_id: UUID) -> Page:
+    reason = stated_reason(incident_id)
+    if reason is None:
+        return ask_reason(incident_id)
+    cases().record_view(actor(), incident_id, what="tijdlijn", reason=reason)
+    shown = cases().incident(actor(), incident_id)
+    return render_template("case/trail.html", incident=shown, trail=cases().audit_trail(actor(), incident_id))
+
+
+@blueprint.get("/meldingen/<uuid:incident_id>/keten")
+def chain(incident_id: UUID) -> Page:
+    reason = stated_reason(incident_id)
+    if reason is None:
+        return ask_reason(incident_id)
+    cases().record_view(actor(), incident_id, what="ketencontrole", reason=reason)
+    head = cases().chain_head(actor(), incident_id)
+    if request.args.get("download"):
+        response = jsonify(head)
+        response.headers["Content-Disposition"] = f'attachment; filename="ketenkop-{incident_id}.json"'
+        return response
+    return render_template("case/chain.html", incident_id=incident_id, head=head)
+
+
+@blueprint.get("/meldingen/<uuid:incident_id>/toegang")
+def access(incident_id: UUID) -> Page:
+    return render_template(
+        "case/access.html", incident_id=incident_id, log=cases().access_log(actor(), incident_id)
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,244 @@
+"""Accounts: who may sign in, with which role, at which board and school.
+
+Passwords are hashed with scrypt (hashlib), never stored. Ten wrong passwords in a row lock
+an account for a quarter of an hour. API tokens are stored as their SHA-256 only. The store
+is a SQLite file in the data folder, or a table in PostgreSQL when that is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.config import Settings
+from shared.identity import Actor, Role
+
+MAX_FAILED_LOGINS = 10
+LOCK_DURATION = timedelta(minutes=15)
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+DEMO_BOARD = "kindante"
+DEMO_SCHOOLS = {"de-wilg": "Basisschool De Wilg", "het-anker": "Basisschool Het Anker"}
+DEMO_PASSWORD = "demo-zorgvuldig"  # noqa: S105 - only for the embedded development default
+
+
+class LoginRefused(Exception):
+    """Raised when a sign-in fails; the message is safe to show."""
+
+    def __init__(self, message: str = "Gebruikersnaam of wachtwoord klopt niet.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AccountExists(Exception):
+    """Raised when a username is already taken."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    name: str
+    role: Role
+    board_id: str
+    school_id: str = ""
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.name, self.role, board_id=self.board_id, school_id=self.school_id)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: Role
+    username: str
+    password: str
+    school: str
+
+    def __str__(self) -> str:
+        where = f" ({DEMO_SCHOOLS.get(self.school, self.school)})" if self.school else ""
+        return f"{self.role.label:<30} {self.username} / {self.password}{where}"
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def password_matches(stored: str, password: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    username TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    board_id TEXT NOT NULL,
+    school_id TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES accounts(username),
+    created_at TEXT NOT NULL
+)
+"""
+
+
+class Accounts:
+    """The account store (SQLite or PostgreSQL); creates its tables when opened."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.postgres = settings.uses_postgres
+        with self._db() as db:
+            for statement in _SCHEMA.split(";"):
+                db.execute(statement)
+
+    @contextmanager
+    def _db(self) -> Iterator[Any]:
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.settings.database_url, connect_timeout=5) as connection:
+                yield connection
+        else:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.settings.data_dir / "accounts.sqlite", timeout=10)
+            try:
+                with connection:
+                    yield connection
+            finally:
+                connection.close()
+
+    def _q(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def create(
+        self, username: str, *, name: str, role: Role, board_id: str, school_id: str = "", password: str
+    ) -> Account:
+        """Raised AccountExists when the username is taken."""
+        if self.get(username) is not None:
+            raise AccountExists(username)
+        with self._db() as db:
+            db.execute(
+                self._q("INSERT INTO accounts (username, name, role, board_id, school_id, password_hash)"
+                        " VALUES (?, ?, ?, ?, ?, ?)"),
+                (username, name, role.value, board_id, school_id, hash_password(password)),
+            )
+        return Account(username, name, role, board_id, school_id)
+
+    def get(self, username: str) -> Account | None:
+        with self._db() as db:
+            row = db.execute(
+                self._q("SELECT username, name, role, board_id, school_id FROM accounts WHERE username = ?"),
+                (username,),
+            ).fetchone()
+        return Account(row[0], row[1], Role(row[2]), row[3], row[4]) if row else None
+
+    def all(self) -> list[Account]:
+        with self._db() as db:
+            rows = db.execute("SELECT username, name, role, board_id, school_id FROM accounts").fetchall()
+        return [Account(r[0], r[1], Role(r[2]), r[3], r[4]) for r in sorted(rows)]
+
+    def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> Account:
+        """The account, or LoginRefused with a message that does not tell which part was wrong."""
+        now = now or datetime.now(UTC)
+        with self._db() as db:
+            row = db.execute(
+                self._q("SELECT password_hash, failed_logins, locked_until FROM accounts WHERE username = ?"),
+                (username,),
+            ).fetchone()
+            if row is None:
+                password_matches(hash_password("x"), password)  # same work as a real attempt
+                raise LoginRefused()
+            stored, failed, locked_until = row
+            if locked_until and datetime.fromisoformat(locked_until) > now:
+                raise LoginRefused(
+                    "Dit account is tijdelijk vergrendeld na te veel mislukte pogingen. "
+                    "Probeer het over een kwartier opnieuw of neem contact op met de beheerder."
+                )
+            if not password_matches(stored, password):
+                failed += 1
+                lock = (now + LOCK_DURATION).isoformat() if failed >= MAX_FAILED_LOGINS else ""
+                db.execute(
+                    self._q("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
+                    (0 if lock else failed, lock, username),
+                )
+                if lock:
+                    raise LoginRefused(
+                        "Te veel mislukte pogingen: dit account is een kwartier vergrendeld."
+                    )
+                raise LoginRefused()
+            db.execute(
+                self._q("UPDATE accounts SET failed_logins = 0, locked_until = '' WHERE username = ?"),
+                (username,),
+            )
+        account = self.get(username)
+        assert account is not None
+        return account
+
+    def set_password(self, username: str, password: str) -> None:
+        with self._db() as db:
+            db.execute(
+                self._q("UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = ''"
+                        " WHERE username = ?"),
+                (hash_password(password), username),
+            )
+
+    def issue_token(self, username: str) -> str:
+        """A new API token for the account; only its hash is kept, so show it once."""
+        token = secrets.token_urlsafe(32)
+        with self._db() as db:
+            db.execute(
+                self._q("INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?, ?, ?)"),
+                (_token_hash(token), username, datetime.now(UTC).isoformat()),
+            )
+        return token
+
+    def by_token(self, token: str) -> Account | None:
+        with self._db() as db:
+            row = db.execute(
+                self._q("SELECT username FROM api_tokens WHERE token_hash = ?"), (_token_hash(token),)
+            ).fetchone()
+        return self.get(row[0]) if row else None
+
+
+def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[DemoLogin]:
+    """The embedded default's demo board: two schools and a user per role (created once)."""
+    accounts = accounts or Accounts(settings)
+    people = [
+        ("behandelaar.dewilg", "Anna de Vries", Role.CASE_HANDLER, "de-wilg"),
+        ("behandelaar.hetanker", "Bram Peters", Role.CASE_HANDLER, "het-anker"),
+        ("medewerker.dewilg", "Mees Jansen", Role.STAFF, "de-wilg"),
+        ("otv", "Omar Tahiri", Role.OTV, ""),
+        ("bestuur", "Bea Kramer", Role.BOARD, ""),
+        ("beheerder", "Bert Hof", Role.ADMINISTRATOR, ""),
+    ]
+    logins = []
+    for username, name, role, school in people:
+        if accounts.get(username) is None:
+            accounts.create(
+                username, name=name, role=role, board_id=DEMO_BOARD, school_id=school, password=DEMO_PASSWORD
+            )
+        logins.append(DemoLogin(role, username, DEMO_PASSWORD, school))
+    return logins
