@@ -163,39 +163,44 @@ class Accounts:
     def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> Account:
         """The account, or LoginRefused with a message that does not tell which part was wrong."""
         now = now or datetime.now(UTC)
+        refusal = self._check_password(username, password, now)
+        if refusal is not None:
+            raise refusal
+        account = self.get(username)
+        assert account is not None
+        return account
+
+    def _check_password(self, username: str, password: str, now: datetime) -> LoginRefused | None:
+        """Counts the attempt (committed, also when it fails); returns the refusal, if any."""
         with self._db() as db:
             row = db.execute(
                 self._q("SELECT password_hash, failed_logins, locked_until FROM accounts WHERE username = ?"),
                 (username,),
             ).fetchone()
             if row is None:
-                password_matches(hash_password("x"), password)  # same work as a real attempt
-                raise LoginRefused()
+                password_matches(hash_password("x"), password)  # the same work as a real attempt
+                return LoginRefused()
             stored, failed, locked_until = row
             if locked_until and datetime.fromisoformat(locked_until) > now:
-                raise LoginRefused(
+                return LoginRefused(
                     "Dit account is tijdelijk vergrendeld na te veel mislukte pogingen. "
                     "Probeer het over een kwartier opnieuw of neem contact op met de beheerder."
                 )
-            if not password_matches(stored, password):
-                failed += 1
-                lock = (now + LOCK_DURATION).isoformat() if failed >= MAX_FAILED_LOGINS else ""
+            if password_matches(stored, password):
                 db.execute(
-                    self._q("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
-                    (0 if lock else failed, lock, username),
+                    self._q("UPDATE accounts SET failed_logins = 0, locked_until = '' WHERE username = ?"),
+                    (username,),
                 )
-                if lock:
-                    raise LoginRefused(
-                        "Te veel mislukte pogingen: dit account is een kwartier vergrendeld."
-                    )
-                raise LoginRefused()
+                return None
+            failed += 1
+            lock = (now + LOCK_DURATION).isoformat() if failed >= MAX_FAILED_LOGINS else ""
             db.execute(
-                self._q("UPDATE accounts SET failed_logins = 0, locked_until = '' WHERE username = ?"),
-                (username,),
+                self._q("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
+                (0 if lock else failed, lock, username),
             )
-        account = self.get(username)
-        assert account is not None
-        return account
+        if lock:
+            return LoginRefused("Te veel mislukte pogingen: dit account is een kwartier vergrendeld.")
+        return LoginRefused()
 
     def set_password(self, username: str, password: str) -> None:
         with self._db() as db:

@@ -1,0 +1,111 @@
+"""A case handler works through an incident in a real browser (Debian's chromium)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.case.web import create_app
+from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.config import load_settings
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    from waitress.server import create_server
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    server = create_server(create_app(settings, accounts=accounts), host="127.0.0.1", port=free_port())
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture
+def page(site: str):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is niet geïnstalleerd (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=site, viewport={"width": 390, "height": 844})  # a phone
+        yield context.new_page()
+        browser.close()
+
+
+def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_label("Gebruikersnaam").fill("behandelaar.dewilg")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+    page.get_by_role("link", name="Nieuwe melding openen").click()
+    page.get_by_label("Een naaktfoto of seksvideo van een leerling gaat rond").check()
+    page.get_by_label("Hoe kwam de school erachter?").fill("Een klasgenoot vertelde het aan de mentor.")
+    page.get_by_role("button", name="Melding openen").click()
+    assert page.get_by_text("De melding is geopend.").is_visible()
+
+    # Step 1, first with a forgotten field: a Dutch message, and what was typed stays.
+    page.get_by_role("link", name="De omvang en de impact zijn bepaald.").first.click()
+    page.get_by_label("Foto", exact=True).check()
+    page.get_by_label("WhatsApp").check()
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Niet opgeslagen").is_visible()
+    assert page.get_by_text("Vul dit veld in.").first.is_visible()
+    assert page.get_by_label("Foto", exact=True).is_checked()
+    page.locator("fieldset", has_text="Is een leerling of bekende").get_by_label("Ja").check()
+    page.locator("fieldset", has_text="Gaat het om een leerling").get_by_label("Ja").check()
+    page.locator("fieldset", has_text="andere school").get_by_label("Nee").check()
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Vastgelegd: De omvang en de impact zijn bepaald.").is_visible()
+    assert "Gedaan" in page.locator("#stap-1").inner_text()
+
+    # Step 3: the police, with the keyboard only.
+    page.get_by_role("link", name="Contact met de wijkagent of politie; samen een plan afgesproken.").click()
+    page.get_by_label("Wijkagent").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Afgesproken plan: wie doet wat?").fill("De wijkagent spreekt de verspreiders.")
+    page.get_by_label("Afgesproken plan: wie doet wat?").press("Tab")
+    page.get_by_role("button", name="Vastleggen").press("Enter")
+    page.wait_for_url("**/meldingen/*")
+    assert "Gedaan" in page.locator("#stap-3").inner_text()
+    assert "Open" in page.locator("#stap-4").inner_text()
+
+    # A note that carries an image is refused.
+    page.get_by_role("link", name="Een notitie is toegevoegd.").click()
+    page.get_by_label("Notitie").fill("data:image/png;base64," + "A" * 200)
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Het beeldmateriaal zelf mag nooit in Zorgvuldig komen").is_visible()
+
+    page.get_by_role("link", name="← Terug naar de melding").click()
+    timeline = page.locator("#tijdlijn + ol").inner_text()
+    assert "De omvang en de impact zijn bepaald." in timeline
+    assert "Anna de Vries" in timeline
+    assert "data:image" not in page.content()

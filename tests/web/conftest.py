@@ -1,0 +1,73 @@
+"""A web app on a fresh SQLite data folder with the demo accounts, and signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from services.case.web import create_app
+from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.config import load_settings
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    return create_app(settings, accounts=accounts)
+
+
+class Browser:
+    """A test client that signs in and carries the CSRF token like a browser would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> Browser:
+        page = self.client.get("/inloggen")
+        response = self.client.post(
+            "/inloggen",
+            data={"csrf_token": self._token(page.text), "gebruikersnaam": username, "wachtwoord": password},
+        )
+        assert response.status_code == 302, response.text
+        self.token = self._token(self.client.get("/").text)
+        return self
+
+    def get(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+    def open_incident(self) -> str:
+        response = self.post(
+            "/meldingen/nieuw",
+            {"situation": "beeld_leerling", "learned_how": "De mentor hoorde het van een leerling"},
+        )
+        assert response.status_code == 302
+        return response.headers["Location"]
+
+    @staticmethod
+    def _token(html: str) -> str:
+        found = CSRF.search(html)
+        assert found, "geen CSRF-token op de pagina"
+        return found.group(1)
+
+
+@pytest.fixture
+def browser(app: Flask) -> Callable[[str], Browser]:
+    return lambda username: Browser(app.test_client()).sign_in(username)
+
+
+@pytest.fixture
+def handler(browser: Callable[[str], Browser]) -> Browser:
+    return browser("behandelaar.dewilg")
