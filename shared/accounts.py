@@ -247,3 +247,8 @@ def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[Demo
             )
         logins.append(DemoLogin(role, username, DEMO_PASSWORD, school))
     return logins
+
+
+def school_name(school_id: str) -> str:
+    """The name a letter signs with: the demo schools by name, others from their id."""
+    return DEMO_SCHOOLS.get(school_id) or school_id.replace("-", " ").title()

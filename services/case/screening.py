@@ -68,3 +68,12 @@ def screened_incident(incident: Incident) -> Incident:
     for action in screened.actions:
         action.data = screen_data(action.action, action.data, pseudonyms)
     return screened
+
+
+def personal_values(incident: Incident) -> list[Any]:
+    """Every value the incident holds in a personal field: what a letter must never contain."""
+    values: list[Any] = [incident.learned_how]
+    for action in incident.actions:
+        personal = personal_fields(action.action)
+        values.extend(v for k, v in action.data.items() if k in personal and k != "recipients")
+    return values

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
-from services.case.web import api, auth, errors, security, views
+from services.case.web import api, auth, errors, letters, security, views
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
 
@@ -59,4 +59,5 @@ def create_app(
     app.jinja_env.globals["has_part"] = lambda name: name in app.blueprints
 
     # --- parts of other services ---
+    app.register_blueprint(letters.blueprint)
     return app

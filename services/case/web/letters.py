@@ -1,0 +1,158 @@
+"""Letters from the case handler's side: compose from the communication statement, preview
+exactly what will be sent, confirm. Confirming records a LetterRequested event; the relay
+and the notifier do the rest, and the outcome lands in the audit trail. "Verzonden
+berichten" shows what the local mail catcher received, so a school sees what parents got."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from services.case.application import CaseManagement
+from services.case.domain.incident import Incident
+from services.case.screening import personal_values
+from shared.accounts import school_name
+from shared.identity import Actor, Role
+from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, LetterBlocked, compose
+
+blueprint = Blueprint("letters", __name__)
+
+MAX_RECIPIENTS = 500
+
+Page = str | tuple[str, int] | Response
+
+
+def cases() -> CaseManagement:
+    application: CaseManagement = current_app.extensions["zorgvuldig.cases"]
+    return application
+
+
+def handler() -> Actor:
+    actor: Actor | None = g.get("actor")
+    if actor is None or actor.role is not Role.CASE_HANDLER:
+        abort(403)
+    return actor
+
+
+def latest_statement(incident: Incident) -> dict[str, str]:
+    statements = [a for a in incident.effective_actions() if a.action == "CommunicationStatementWritten"]
+    return dict(statements[-1].data) if statements else {}
+
+
+def recipients_from(text: str) -> list[str]:
+    """One address per line, or separated by commas or semicolons."""
+    parts = text.replace(";", "\n").replace(",", "\n").splitlines()
+    return [p.strip() for p in parts if p.strip()]
+
+
+@blueprint.route("/meldingen/<uuid:incident_id>/brieven", methods=["GET", "POST"])
+def compose_letter(incident_id: UUID) -> Page:
+    actor = handler()
+    incident = cases().incident(actor, incident_id)
+    values: dict[str, Any] = {
+        **latest_statement(incident),
+        "letter": "ouders_klas",
+        "group": "",
+        "recipients": "",
+    }
+    values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
+    if request.method == "GET":
+        return _page(incident, values)
+    recipients = recipients_from(values.get("recipients", ""))
+    errors = []
+    if not values.get("group", "").strip():
+        errors.append("Geef de groep ontvangers een naam, bijvoorbeeld 'Ouders groep 7'.")
+    if not recipients:
+        errors.append("Vul minstens één e-mailadres in.")
+    if len(recipients) > MAX_RECIPIENTS:
+        errors.append(f"Verstuur aan hoogstens {MAX_RECIPIENTS} adressen per keer.")
+    try:
+        letter = compose(
+            values["letter"],
+            values,
+            school_name=school_name(incident.school_id),
+            personal_values=personal_values(incident),
+        )
+    except LetterBlocked as blocked:
+        return _page(incident, values, errors=errors + blocked.reasons, status=422)
+    if errors:
+        return _page(incident, values, errors=errors, preview=letter, status=422)
+    if request.form.getlist("bevestigd") != ["ja"]:
+        return _page(incident, values, preview=letter, count=len(recipients))
+    statement = {k: str(values.get(k, "")) for k in CONTEXT_FIELDS if k != "school_name" and values.get(k)}
+    cases().record_action(
+        actor,
+        incident_id,
+        "LetterRequested",
+        {
+            "letter": values["letter"],
+            "group": values["group"].strip(),
+            "recipients": recipients,
+            "statement": statement,
+        },
+    )
+    flash(
+        f"De brief '{CATALOGUE[values['letter']].title}' staat klaar voor verzending aan "
+        f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in de tijdlijn."
+    )
+    return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+
+
+def _page(
+    incident: Incident,
+    values: dict[str, Any],
+    *,
+    errors: list[str] | None = None,
+    preview: Any = None,
+    count: int = 0,
+    status: int = 200,
+) -> Page:
+    return render_template(
+        "letters/compose.html",
+        incident=incident,
+        values=values,
+        errors=errors or [],
+        preview=preview,
+        count=count,
+        catalogue=CATALOGUE,
+        labels=LABELS,
+    ), status
+
+
+# ------------------------------------------------------------------ sent messages
+
+
+def read_mail(path: Path) -> EmailMessage:
+    with path.open("rb") as file:
+        message = email.message_from_binary_file(file, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+@blueprint.get("/berichten")
+def sent() -> Page:
+    actor = handler()
+    folder = current_app.extensions["zorgvuldig.settings"].mail_dir
+    mails = []
+    for path in sorted(folder.glob("*.eml"), reverse=True)[:200] if folder.is_dir() else []:
+        message = read_mail(path)
+        if message.get("X-Zorgvuldig-School") != actor.school_id:
+            continue
+        body = message.get_body(preferencelist=("plain",))
+        mails.append(
+            {
+                "id": path.stem,
+                "subject": message["Subject"],
+                "to": message["To"],
+                "date": path.stem[:15],
+                "text": body.get_content() if body else "",
+            }
+        )
+    return render_template("letters/sent.html", mails=mails, folder=folder)

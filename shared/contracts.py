@@ -1,0 +1,71 @@
+"""Messages between the services: versioned JSON, each with a deterministic message_id.
+
+Domain events never go on the wire; these do. The relay makes a `LetterRequest` of each
+stored `LetterRequested` event; its message_id is derived from the event's notification id,
+so publishing the same event twice gives the same id and the notifier sends once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NAMESPACE = uuid.UUID("6d1c1a0e-3f6b-4f7e-9a57-2f0c7e2b9d11")
+
+
+class MalformedMessage(ValueError):
+    """Raised when a message is not valid JSON of a known type and version."""
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """Send a standard letter of an incident to the recipients of one group."""
+
+    message_id: str
+    incident_id: str
+    request_version: int
+    school_id: str
+    board_id: str
+    letter: str
+    group: str
+    recipients: list[str]
+    statement: dict[str, str] = field(default_factory=dict)
+    type: str = "brief.verzoek"
+    version: int = 1
+
+    @classmethod
+    def for_notification(cls, notification_id: int, **fields: Any) -> LetterRequest:
+        return cls(message_id=message_id("brief", notification_id), **fields)
+
+
+def message_id(kind: str, notification_id: int) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{notification_id}"))
+
+
+MESSAGE_TYPES: dict[tuple[str, int], type[LetterRequest]] = {("brief.verzoek", 1): LetterRequest}
+
+
+def encode(message: LetterRequest) -> str:
+    return json.dumps(asdict(message), ensure_ascii=False, sort_keys=True)
+
+
+def decode(body: str | bytes | dict[str, Any]) -> LetterRequest:
+    """The message, or MalformedMessage saying why not."""
+    try:
+        data = body if isinstance(body, dict) else json.loads(body)
+    except (ValueError, TypeError) as error:
+        raise MalformedMessage(f"geen geldige JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise MalformedMessage("geen JSON-object")
+    message_type = MESSAGE_TYPES.get((data.get("type"), data.get("version")))  # type: ignore[arg-type]
+    if message_type is None:
+        raise MalformedMessage(f"onbekend berichttype {data.get('type')!r} versie {data.get('version')!r}")
+    try:
+        message = message_type(**data)
+    except TypeError as error:
+        raise MalformedMessage(f"velden kloppen niet: {error}") from None
+    if not isinstance(message.recipients, list) or not all(isinstance(r, str) for r in message.recipients):
+        raise MalformedMessage("ontvangers moeten een lijst van adressen zijn")
+    return message
