@@ -14,6 +14,8 @@ from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
 from services.case.web import api, auth, errors, letters, security, views
+from services.reporting import web as reporting_web
+from services.reporting.store import ReportStore
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
 
@@ -25,6 +27,7 @@ def create_app(
     *,
     cases: CaseManagement | None = None,
     accounts: Accounts | None = None,
+    report_wait: float = 2.0,
     **parts: Any,
 ) -> Flask:
     """The Flask app. Tests pass their own collaborators; missing ones come from settings."""
@@ -60,4 +63,6 @@ def create_app(
 
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
+    reports = parts.get("reports") or ReportStore(settings)
+    app.register_blueprint(reporting_web.create_blueprint(reports, wait_seconds=report_wait))
     return app

@@ -1,0 +1,46 @@
+"""Composition root of the reporting process.
+
+python -m services.reporting            keeps the reports up to date (until SIGTERM)
+python -m services.reporting herbouw    rebuilds every report from the first event
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from services.case.application import CaseManagement
+from services.reporting.projector import Projector
+from services.reporting.store import ReportStore
+from shared.config import ConfigurationError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.reporting", description="Rapportage bijwerken.")
+    parser.add_argument("opdracht", nargs="?", choices=["herbouw"], help="herbouw: alles opnieuw opbouwen")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"Configuratiefout: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s rapportage %(levelname)s %(message)s")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    projector = Projector(CaseManagement(env=settings.event_store_env()), ReportStore(settings))
+    if args.opdracht == "herbouw":
+        print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
+        return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
+    projector.run(stop)
+    logging.getLogger("rapportage").info("Rapportage gestopt.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Exports of the audit trail and the evaluation report: CSV and PDF (fpdf2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import WrapMode, XPos, YPos
+
+
+def trail_csv(rows: Iterable[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["#", "Wanneer", "Wie", "Wat", "Gegevens", "Corrigeert", "Gecorrigeerd in"])
+    for row in rows:
+        writer.writerow(
+            [
+                row["version"],
+                row["at"],
+                row["who"],
+                row["what"],
+                row["data"],
+                row.get("corrects", ""),
+                row.get("corrected_by", ""),
+            ]
+        )
+    return out.getvalue()
+
+
+def _latin(text: Any) -> str:
+    """The PDF's built-in font is Latin-1: Dutch fits, other signs become close equivalents."""
+    replaced = str(text).replace("–", "-").replace("—", "-").replace("…", "...").replace("’", "'")
+    return replaced.replace("✓", "v").replace("○", "o").encode("latin-1", "replace").decode("latin-1")
+
+
+def pdf(title: str, sections: list[tuple[str, list[str]]], footer: str) -> bytes:
+    """A plain, printable PDF: a title, sections of lines, and a footer on every page."""
+    document = FPDF(format="A4")
+    document.set_auto_page_break(auto=True, margin=15)
+    document.set_title(_latin(title))
+    document.add_page()
+    def write(height: float, text: Any) -> None:
+        document.multi_cell(
+            0, height, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR
+        )
+
+    document.set_font("Helvetica", "B", 15)
+    write(8, title)
+    for heading, lines in sections:
+        document.ln(3)
+        document.set_font("Helvetica", "B", 12)
+        write(7, heading)
+        document.set_font("Helvetica", size=10)
+        for line in lines or ["-"]:
+            write(5, line)
+    document.ln(4)
+    document.set_font("Helvetica", "I", 8)
+    write(4, footer)
+    return bytes(document.output())

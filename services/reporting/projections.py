@@ -1,0 +1,255 @@
+"""The reports, as pure functions over process facts.
+
+`fold` applies one case event to an incident's facts: its actions without their personal
+fields (the reports never hold names, so erasing an incident's key leaves them intact).
+The reports (a)–(f) of the evaluation and aftercare phase are read from those facts:
+overview per school, protocol progress, aftercare planner, evaluation report, board overview
+(anonymous, small counts suppressed) and the collected protocol improvements.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from services.case.domain.incident import RecordedAction
+from services.case.domain.protocol import Protocol, StepState, checklist, warnings
+from services.case.screening import personal_fields
+
+SUPPRESS_BELOW = 5
+
+MILESTONES = {
+    "politie": ("Politie ingeschakeld", ("PoliceContacted",)),
+    "gemeld": ("Materiaal gemeld", ("MaterialReported",)),
+    "verwijderen": ("Oproep tot verwijderen", ("DeletionCalled",)),
+    "ouders": ("Ouders geïnformeerd", ("GroupInformed", "LetterSent")),
+}
+
+
+def fold(facts: dict[str, Any] | None, event: Any) -> dict[str, Any]:
+    """The incident's facts after one event (a new dict; the input is not changed)."""
+    name = type(event).__name__
+    at = event.timestamp.isoformat()
+    if facts is None:
+        facts = {
+            "incident_id": str(event.originator_id),
+            "board_id": getattr(event, "board_id", ""),
+            "school_id": getattr(event, "school_id", ""),
+            "protocol_id": getattr(event, "protocol_id", ""),
+            "situation": getattr(event, "situation", ""),
+            "opened_at": at,
+            "status": "open",
+            "actions": [],
+            "letters": {},
+        }
+    facts = {
+        **facts,
+        "actions": list(facts["actions"]),
+        "letters": dict(facts["letters"]),
+        "last_event_at": at,
+    }
+    if name == "Opened":
+        return facts
+    data = {k: v for k, v in vars(event).items() if k not in _COMMON and k not in personal_fields(name)}
+    if name == "Corrected":
+        data["changes"] = {
+            k: v for k, v in event.changes.items() if k not in _personal_of(facts, event.corrects)
+        }
+        facts["actions"] = [
+            {**a, "data": {**a["data"], **data["changes"]}, "withdrawn": a["withdrawn"] or event.withdraws}
+            if a["version"] == event.corrects
+            else a
+            for a in facts["actions"]
+        ]
+    if name == "Closed":
+        facts["status"] = "gesloten"
+        facts["closed_at"] = at
+    if name == "Reopened":
+        facts["status"] = "open"
+    if name == "LetterRequested":
+        facts["letters"][str(event.originator_version)] = event.letter
+    if name == "LetterSent":
+        data["letter"] = facts["letters"].get(str(event.request_version), "")
+    facts["actions"].append(
+        {
+            "version": event.originator_version,
+            "action": name,
+            "at": at,
+            "actor": event.actor,
+            "data": data,
+            "withdrawn": False,
+        }
+    )
+    return facts
+
+
+_COMMON = {"originator_id", "originator_version", "timestamp", "actor", "personal", "allowed_when_closed"}
+_NOT_COUNTED = {"Corrected", "Closed", "Reopened", "PersonalDataErased"}
+
+
+def _personal_of(facts: dict[str, Any], version: int) -> tuple[str, ...]:
+    target = next((a for a in facts["actions"] if a["version"] == version), None)
+    return personal_fields(target["action"]) if target else ()
+
+
+def recorded_actions(facts: dict[str, Any]) -> list[RecordedAction]:
+    """The effective actions, in the shape the protocol's checklist reads."""
+    return [
+        RecordedAction(a["version"], a["action"], a["actor"], datetime.fromisoformat(a["at"]), a["data"])
+        for a in facts["actions"]
+        if not a["withdrawn"] and a["action"] not in _NOT_COUNTED
+    ]
+
+
+def _informs_parents(action: RecordedAction) -> bool:
+    if action.action == "GroupInformed":
+        return str(action.data.get("group", "")).startswith("ouders")
+    return action.action == "LetterSent" and str(action.data.get("letter", "")).startswith(
+        ("ouders", "oproep", "uitnodiging")
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """(b) Protocol progress of one incident."""
+
+    steps: list[Any]
+    warnings: list[Any]
+    hours_to: dict[str, float | None]
+    current_step: str
+    days_open: int
+
+
+def progress(facts: dict[str, Any], protocol: Protocol, today: date) -> Progress:
+    actions = recorded_actions(facts)
+    steps = checklist(protocol, actions)
+    opened = datetime.fromisoformat(facts["opened_at"])
+    hours_to: dict[str, float | None] = {}
+    for key, (_, names) in MILESTONES.items():
+        first = next(
+            (a for a in actions if a.action in names and (key != "ouders" or _informs_parents(a))), None
+        )
+        hours_to[key] = round((first.at - opened).total_seconds() / 3600, 1) if first else None
+    open_steps = [s for s in steps if s.state is StepState.OPEN]
+    current = (
+        f"Stap {open_steps[0].step.number}. {open_steps[0].step.title}"
+        if open_steps
+        else "Alle stappen gedaan"
+    )
+    end = datetime.fromisoformat(facts["closed_at"]).date() if facts["status"] == "gesloten" else today
+    return Progress(steps, warnings(protocol, actions), hours_to, current, (end - opened.date()).days)
+
+
+@dataclass(frozen=True)
+class AftercareMoment:
+    """(c) One planned aftercare moment."""
+
+    incident_id: str
+    school_id: str
+    for_whom: str
+    due_on: date
+    held: bool
+    overdue: bool
+    planned_by: str
+
+
+def aftercare(facts: dict[str, Any], today: date) -> list[AftercareMoment]:
+    actions = recorded_actions(facts)
+    held = Counter(a.data.get("for_whom") for a in actions if a.action == "AftercareHeld")
+    moments = []
+    for planned in sorted(
+        (a for a in actions if a.action == "AftercarePlanned"), key=lambda a: a.data["due_on"]
+    ):
+        who = planned.data.get("for_whom", "")
+        was_held = held[who] > 0
+        if was_held:
+            held[who] -= 1
+        try:
+            due = date.fromisoformat(planned.data["due_on"])
+        except ValueError:
+            continue
+        moments.append(
+            AftercareMoment(
+                facts["incident_id"],
+                facts["school_id"],
+                who,
+                due,
+                was_held,
+                not was_held and due < today,
+                planned.actor,
+            )
+        )
+    return moments
+
+
+def evaluation(facts: dict[str, Any]) -> dict[str, Any] | None:
+    """(d) The latest evaluation of the incident, if held."""
+    held = [a for a in recorded_actions(facts) if a.action == "EvaluationHeld"]
+    return {"at": held[-1].at, **held[-1].data} if held else None
+
+
+def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """(f) Protocol improvements from every evaluation, newest first (no incident detail)."""
+    found = []
+    for facts in all_facts:
+        for action in recorded_actions(facts):
+            text = str(action.data.get("protocol_improvements", "")).strip()
+            if action.action == "EvaluationHeld" and text:
+                found.append({"at": action.at, "school_id": facts["school_id"], "text": text})
+    return sorted(found, key=lambda f: f["at"], reverse=True)
+
+
+def suppressed(count: int) -> str:
+    return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else str(count)
+
+
+@dataclass(frozen=True)
+class BoardOverview:
+    """(e) Across the board's schools: anonymous, small counts shown as '<5'."""
+
+    per_month_and_school: dict[str, dict[str, str]]
+    schools: list[str]
+    channels: dict[str, str]
+    median_hours: dict[str, float | None]
+    skipped_steps: dict[str, str]
+    total: str
+
+
+def board_overview(all_facts: list[dict[str, Any]], protocol: Protocol, today: date) -> BoardOverview:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    channels: Counter[str] = Counter()
+    hours: dict[str, list[float]] = defaultdict(list)
+    skipped: Counter[str] = Counter()
+    for facts in all_facts:
+        counts[facts["opened_at"][:7]][facts["school_id"]] += 1
+        actions = recorded_actions(facts)
+        scopes = [a for a in actions if a.action == "ScopeAssessed"]
+        if scopes:
+            channels.update(set(scopes[-1].data.get("channels", [])))
+        result = progress(facts, protocol, today)
+        for key, value in result.hours_to.items():
+            if value is not None:
+                hours[key].append(value)
+        if facts["status"] == "gesloten":
+            skipped.update(
+                f"Stap {s.step.number}. {s.step.title}" for s in result.steps if s.state is StepState.OPEN
+            )
+    schools = sorted({f["school_id"] for f in all_facts})
+    return BoardOverview(
+        per_month_and_school={
+            month: {school: suppressed(counts[month][school]) for school in schools}
+            for month in sorted(counts)
+        },
+        schools=schools,
+        channels={c: suppressed(n) for c, n in channels.most_common()},
+        median_hours={
+            key: (round(statistics.median(values), 1) if len(values) >= SUPPRESS_BELOW else None)
+            for key in MILESTONES
+            for values in [hours.get(key, [])]
+        },
+        skipped_steps={step: suppressed(n) for step, n in skipped.most_common()},
+        total=suppressed(len(all_facts)),
+    )

@@ -1,0 +1,250 @@
+"""The reporting pages at /rapportage, in the look of the case form.
+
+Every page says how fresh it is. After a handler's action a page waits briefly for the
+reporting process to catch up rather than show stale figures. Access follows hard rule 4
+through the case application; looking at an incident's report or trail is logged.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
+
+from services.case.application import CaseManagement, IncidentNotFound
+from services.case.domain.incident import Incident, sentence
+from services.case.domain.protocol import StepState, checklist
+from services.reporting import exports
+from services.reporting.projections import (
+    MILESTONES,
+    aftercare,
+    board_overview,
+    evaluation,
+    improvements,
+    progress,
+    recorded_actions,
+)
+from services.reporting.store import ReportStore
+from shared.identity import Actor, Role
+
+Page = str | tuple[str, int] | Response
+
+TRAIL_FIELDS_HIDDEN = ("statement",)
+
+
+def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Blueprint:
+    blueprint = Blueprint("reporting", __name__, url_prefix="/rapportage")
+
+    def cases() -> CaseManagement:
+        application: CaseManagement = current_app.extensions["zorgvuldig.cases"]
+        return application
+
+    def actor() -> Actor:
+        who: Actor | None = g.get("actor")
+        if who is None or who.role is Role.ADMINISTRATOR:
+            abort(403)
+        return who
+
+    def fresh() -> dict[str, Any]:
+        """Waits (briefly) until the reports have processed every stored event."""
+        target = cases().recorder.max_notification_id() or 0
+        deadline = time.monotonic() + wait_seconds
+        position, updated = store.position()
+        while position < target and time.monotonic() < deadline:
+            time.sleep(0.05)
+            position, updated = store.position()
+        return {"position": position, "updated": updated, "behind": max(0, target - position)}
+
+    def visible_facts() -> list[dict[str, Any]]:
+        who = actor()
+        if who.role is Role.CASE_HANDLER:
+            return store.all_facts(board_id=who.board_id, school_id=who.school_id)
+        if who.role in (Role.OTV, Role.BOARD):
+            return store.all_facts(board_id=who.board_id)
+        return []
+
+    def incident_facts(incident_id: UUID, what: str) -> dict[str, Any] | None:
+        """The facts of an incident the actor may see (else 404); the look is logged."""
+        who = actor()
+        reason = request.args.get("reden", "").strip()
+        if who.role in (Role.OTV, Role.BOARD) and not reason:
+            return None
+        cases().record_view(who, incident_id, what=what, reason=reason)
+        facts = store.facts([str(incident_id)]).get(str(incident_id))
+        if facts is None:
+            raise IncidentNotFound()
+        return facts
+
+    def ask_reason() -> Page:
+        return render_template("case/reason.html", target=request.path, incident_id=None)
+
+    @blueprint.get("/")
+    def index() -> Page:
+        who = actor()
+        freshness = fresh()
+        facts = visible_facts()
+        today = date.today()
+        if who.role in (Role.OTV, Role.BOARD):
+            protocol = cases().protocol(current_app.extensions["zorgvuldig.settings"].protocol_id)
+            return render_template(
+                "reporting/board.html",
+                overview=board_overview(facts, protocol, today),
+                milestones=MILESTONES,
+                improvements=improvements(facts),
+                freshness=freshness,
+            )
+        rows = []
+        for item in sorted(facts, key=lambda f: f["opened_at"], reverse=True):
+            result = progress(item, cases().protocol(item["protocol_id"]), today)
+            rows.append({"facts": item, "progress": result})
+        moments = [m for item in facts for m in aftercare(item, today) if not m.held]
+        return render_template(
+            "reporting/school.html",
+            rows=rows,
+            moments=sorted(moments, key=lambda m: m.due_on),
+            improvements=improvements(facts),
+            freshness=freshness,
+            milestones=MILESTONES,
+        )
+
+    @blueprint.get("/meldingen/<uuid:incident_id>")
+    def incident(incident_id: UUID) -> Page:
+        freshness = fresh()
+        facts = incident_facts(incident_id, "rapportage")
+        if facts is None:
+            return ask_reason()
+        result = progress(facts, cases().protocol(facts["protocol_id"]), date.today())
+        return render_template(
+            "reporting/incident.html",
+            facts=facts,
+            progress=result,
+            evaluation=evaluation(facts),
+            moments=aftercare(facts, date.today()),
+            milestones=MILESTONES,
+            freshness=freshness,
+            reason=request.args.get("reden", ""),
+        )
+
+    def trail_rows(incident_id: UUID) -> tuple[list[dict[str, Any]], Incident]:
+        who = actor()
+        trail = cases().audit_trail(who, incident_id)
+        incident = cases().incident(who, incident_id)
+        corrected_by: dict[int, list[int]] = {}
+        for entry in trail:
+            if entry.event_type == "Corrected":
+                corrected_by.setdefault(int(entry.data["corrects"]), []).append(entry.version)
+        protocol = cases().protocol(incident.protocol_id)
+        rows = []
+        for entry in trail:
+            step = protocol.step_of(entry.event_type)
+            data = {k: v for k, v in entry.data.items() if k not in TRAIL_FIELDS_HIDDEN}
+            rows.append(
+                {
+                    "version": entry.version,
+                    "at": entry.at.strftime("%d-%m-%Y %H:%M:%S"),
+                    "who": entry.actor,
+                    "what": entry.sentence,
+                    "type": entry.event_type,
+                    "step": step.number if step else None,
+                    "data": "; ".join(f"{k}: {v}" for k, v in data.items()),
+                    "corrects": entry.data.get("corrects", "") if entry.event_type == "Corrected" else "",
+                    "corrected_by": ", ".join(str(v) for v in corrected_by.get(entry.version, [])),
+                }
+            )
+        return rows, incident
+
+    @blueprint.get("/meldingen/<uuid:incident_id>/logboek")
+    def trail(incident_id: UUID) -> Page:
+        if incident_facts(incident_id, "logboek (rapportage)") is None:
+            return ask_reason()
+        rows, incident = trail_rows(incident_id)
+        step = request.args.get("stap", "")
+        who = request.args.get("wie", "")
+        shown = [r for r in rows if (not step or str(r["step"]) == step) and (not who or r["who"] == who)]
+        at_version = request.args.get("versie", type=int)
+        earlier = None
+        if at_version:
+            earlier_incident = cases().repository.get(incident_id, version=at_version)
+            earlier = checklist(cases().protocol(incident.protocol_id), earlier_incident.effective_actions())
+        return render_template(
+            "reporting/trail.html",
+            incident_id=incident_id,
+            rows=shown,
+            all_rows=rows,
+            step=step,
+            who=who,
+            steps=cases().protocol(incident.protocol_id).steps,
+            actors=sorted({r["who"] for r in rows}),
+            at_version=at_version,
+            earlier=earlier,
+            StepState=StepState,
+            reason=request.args.get("reden", ""),
+        )
+
+    @blueprint.get("/meldingen/<uuid:incident_id>/logboek.csv")
+    def trail_csv(incident_id: UUID) -> Page:
+        if incident_facts(incident_id, "export logboek (csv)") is None:
+            return ask_reason()
+        rows, _ = trail_rows(incident_id)
+        return Response(
+            exports.trail_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="logboek-{incident_id}.csv"'},
+        )
+
+    @blueprint.get("/meldingen/<uuid:incident_id>/logboek.pdf")
+    def trail_pdf(incident_id: UUID) -> Page:
+        if incident_facts(incident_id, "export logboek (pdf)") is None:
+            return ask_reason()
+        rows, _ = trail_rows(incident_id)
+        lines = [f"#{r['version']}  {r['at']}  {r['who']}: {r['what']}  {r['data']}" for r in rows]
+        body = exports.pdf(
+            "Logboek van een melding",
+            [("Gebeurtenissen", lines)],
+            f"Zorgvuldig - melding {incident_id}. Vertrouwelijk.",
+        )
+        return Response(
+            body,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="logboek-{incident_id}.pdf"'},
+        )
+
+    @blueprint.get("/meldingen/<uuid:incident_id>/evaluatie.pdf")
+    def evaluation_pdf(incident_id: UUID) -> Page:
+        facts = incident_facts(incident_id, "export evaluatie (pdf)")
+        if facts is None:
+            return ask_reason()
+        result = progress(facts, cases().protocol(facts["protocol_id"]), date.today())
+        held = evaluation(facts) or {}
+        steps = [
+            f"Stap {s.step.number}. {s.step.title}: {s.state.value}"
+            + (f" ({s.done_at:%d-%m-%Y})" if s.done_at else "")
+            for s in result.steps
+        ]
+        timeline = [
+            f"{a.at:%d-%m-%Y %H:%M}  {sentence(getattr(Incident, a.action))}"
+            for a in recorded_actions(facts)
+            if hasattr(Incident, a.action)
+        ]
+        body = exports.pdf(
+            "Evaluatie voor het ZAT-overleg",
+            [
+                ("Stappen", steps),
+                ("Verloop", timeline),
+                ("Wat ging goed?", [str(held.get("went_well", "Nog niet geëvalueerd."))]),
+                ("Wat kan beter?", [str(held.get("could_be_better", "-"))]),
+                ("Verbeteringen voor het protocol", [str(held.get("protocol_improvements", "-"))]),
+                ("Preventie", [str(held.get("prevention", "-"))]),
+            ],
+            "Zorgvuldig - alleen procesinformatie, zonder namen.",
+        )
+        return Response(
+            body,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="evaluatie-{incident_id}.pdf"'},
+        )
+
+    return blueprint

@@ -1,0 +1,100 @@
+"""The reporting pages, signed in as the school and as the board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from services.case.application import CaseManagement
+from services.case.web import create_app
+from services.reporting.projector import Projector
+from services.reporting.store import ReportStore
+from shared.accounts import Accounts, seed_demo
+from shared.config import load_settings
+from tests.examples import ACTIONS, PLANTED_NAMES
+from tests.web.conftest import Browser
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    return create_app(settings, accounts=accounts, report_wait=0.0)
+
+
+@pytest.fixture
+def browser(app: Flask):  # type: ignore[no-untyped-def]
+    return lambda username: Browser(app.test_client()).sign_in(username)
+
+
+def catch_up(app: Flask) -> None:
+    cases: CaseManagement = app.extensions["zorgvuldig.cases"]
+    Projector(cases, ReportStore(app.extensions["zorgvuldig.settings"])).catch_up()
+
+
+def worked_incident(handler: Browser) -> str:
+    page = handler.open_incident()
+    handler.post(
+        f"{page}/acties/ScopeAssessed",
+        {
+            "material_kind": "foto",
+            "pupil_visible": "ja",
+            "pupil_of_school": "ja",
+            "other_schools_involved": "nee",
+            "channels": ["whatsapp"],
+            "shared_by": "Kevin Brouwersma",
+        },
+    )
+    handler.post(
+        f"{page}/acties/EvaluationHeld",
+        {**{k: v for k, v in ACTIONS["EvaluationHeld"].items() if k != "with_whom"}, "with_whom": ["ouders"]},
+    )
+    return page.rsplit("/", 1)[1]
+
+
+def test_the_school_sees_its_incidents_with_freshness(app, browser) -> None:
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    catch_up(app)
+    page = handler.get("/rapportage/").text
+    assert "Bijgewerkt tot en met gebeurtenis" in page
+    assert "Stap 2. Sta het slachtoffer bij" in page
+    report = handler.get(f"/rapportage/meldingen/{incident_id}")
+    assert report.status_code == 200 and "snel contact met politie" in report.text
+
+
+def test_exports_of_the_trail_and_the_evaluation(app, browser) -> None:
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    catch_up(app)
+    csv = handler.get(f"/rapportage/meldingen/{incident_id}/logboek.csv")
+    assert csv.status_code == 200 and csv.text.startswith("#;Wanneer;Wie;Wat")
+    assert "De omvang en de impact zijn bepaald." in csv.text
+    for path in ("logboek.pdf", "evaluatie.pdf"):
+        pdf = handler.get(f"/rapportage/meldingen/{incident_id}/{path}")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    filtered = handler.get(f"/rapportage/meldingen/{incident_id}/logboek?stap=1&versie=2").text
+    assert "Checklist na gebeurtenis 2" in filtered
+
+
+def test_unknown_and_foreign_incidents_are_404(app, browser) -> None:
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    catch_up(app)
+    other = browser("behandelaar.hetanker")
+    assert other.get(f"/rapportage/meldingen/{incident_id}").status_code == 404
+    assert other.get(f"/rapportage/meldingen/{incident_id}/logboek.csv").status_code == 404
+    assert handler.get("/rapportage/meldingen/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_the_board_sees_an_anonymous_overview(app, browser) -> None:
+    handler = browser("behandelaar.dewilg")
+    worked_incident(handler)
+    catch_up(app)
+    page = browser("bestuur").get("/rapportage/").text
+    assert "Overzicht van alle scholen" in page and '<strong id="totaal">&lt;5</strong>' in page
+    for name in PLANTED_NAMES:
+        assert name not in page

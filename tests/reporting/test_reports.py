@@ -1,0 +1,132 @@
+"""The reports, built from scripted incidents: figures, crash-safety, anonymity, pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from services.case.application import CaseManagement
+from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
+from services.reporting.projector import Projector
+from services.reporting.store import ReportStore
+from shared.config import Settings, load_settings
+from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
+
+SCRIPT = ["ScopeAssessed", "PoliceContacted", "MaterialReported", "DeletionCalled", "GroupInformed",
+          "AftercarePlanned", "EvaluationHeld", "NoteAdded"]  # fmt: skip
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+
+
+@pytest.fixture
+def cases(settings: Settings) -> CaseManagement:
+    return CaseManagement(env=settings.event_store_env())
+
+
+def scripted_incident(cases: CaseManagement, handler=HANDLER, actions=SCRIPT):  # type: ignore[no-untyped-def]
+    incident_id, _ = cases.open_incident(handler, **OPENING)
+    for action in actions:
+        cases.record_action(handler, incident_id, action, ACTIONS[action])
+    return incident_id
+
+
+def test_each_report_gives_the_expected_figures(settings, cases) -> None:
+    incident_id = scripted_incident(cases)
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    facts = projector.store.facts([str(incident_id)])[str(incident_id)]
+    protocol = cases.protocol(facts["protocol_id"])
+    later = date.fromisoformat(ACTIONS["AftercarePlanned"]["due_on"]) + timedelta(days=1)
+
+    result = progress(facts, protocol, later)
+    assert all(hours is not None and hours >= 0 for hours in result.hours_to.values())
+    assert result.current_step == "Stap 2. Sta het slachtoffer bij"
+    assert [w.key for w in result.warnings] == ["volgorde_GroupInformed"]
+    (moment,) = aftercare(facts, later)
+    assert moment.overdue and not moment.held and moment.for_whom == "slachtoffer"
+    assert evaluation(facts)["went_well"] == "snel contact met politie"
+    assert [i["text"] for i in improvements([facts])] == ["statement-sjabloon klaar hebben"]
+    assert projector.lag() == 0
+
+    cases.record_action(HANDLER, incident_id, "AftercareHeld", ACTIONS["AftercareHeld"])
+    projector.catch_up()
+    facts = projector.store.facts([str(incident_id)])[str(incident_id)]
+    assert aftercare(facts, later)[0].held
+
+
+def test_the_reports_hold_no_personal_data(settings, cases) -> None:
+    scripted_incident(cases, actions=list(ACTIONS))
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    stored = (settings.data_dir / "rapportage.sqlite").read_bytes()
+    for name in PLANTED_NAMES:
+        assert name.encode() not in stored
+
+
+def test_an_unknown_event_type_is_skipped_and_the_projection_goes_on(settings, cases) -> None:
+    scripted_incident(cases, actions=["ScopeAssessed"])
+    cases.recorder.insert_events(
+        [StoredEvent(uuid4(), 1, "services.case.domain.incident:Incident.IetsNieuws", b'{"x": 1}')]
+    )
+    later = scripted_incident(cases, actions=["PoliceContacted"])
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    assert [topic for _, topic, _ in projector.store.skipped()] == [
+        "services.case.domain.incident:Incident.IetsNieuws"
+    ]
+    assert str(later) in projector.store.facts([str(later)])
+
+
+class CrashingStore(ReportStore):
+    """A store whose process dies while committing its second batch."""
+
+    commits = 0
+
+    def commit(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        CrashingStore.commits += 1
+        if CrashingStore.commits == 2:
+            raise SystemExit("het proces stopt midden in een batch")
+        super().commit(*args, **kwargs)
+
+
+def test_a_crash_during_a_rebuild_gives_the_same_figures_as_an_uninterrupted_run(tmp_path, cases) -> None:
+    for handler in (HANDLER, OTHER_SCHOOL_HANDLER, HANDLER):
+        scripted_incident(cases, handler)
+    uninterrupted = Projector(cases, ReportStore(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / "a")})))
+    uninterrupted.rebuild()
+
+    crashed_settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / "b")})
+    crashing = Projector(cases, CrashingStore(crashed_settings))
+    with pytest.raises(SystemExit):
+        while crashing.run_once(limit=7):
+            pass
+    resumed = Projector(cases, ReportStore(crashed_settings))
+    resumed.catch_up()
+
+    ids = [str(i) for i in cases.all_incident_ids()]
+    assert resumed.store.facts(ids) == uninterrupted.store.facts(ids)
+    assert resumed.store.position()[0] == uninterrupted.store.position()[0]
+
+
+def test_the_board_overview_suppresses_small_counts_and_names(settings, cases) -> None:
+    for _ in range(5):
+        scripted_incident(cases, HANDLER, ["ScopeAssessed", "PoliceContacted"])
+    scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed"])
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
+    overview = board_overview(facts, cases.protocol(OPENING["protocol_id"]), date.today())
+    (month,) = overview.per_month_and_school.values()
+    assert month == {"de-wilg": "5", "het-anker": "<5"}
+    assert overview.channels == {"snapchat": "6", "whatsapp": "6"}
+    assert overview.median_hours["politie"] is not None
+    assert overview.median_hours["gemeld"] is None
+    for name in PLANTED_NAMES:
+        assert name not in repr(overview)
