@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import importlib
-import importlib.util
-import inspect
 import signal
 import subprocess
 import sys
@@ -20,9 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from shared.accounts import DemoLogin, seed_demo
 from shared.config import ConfigurationError, Settings, load_settings
 
 STOP_GRACE_SECONDS = 15.0
@@ -47,22 +44,6 @@ PROCESSES = (
 )
 
 
-def runnable(module: str) -> bool:
-    """True when `python -m module` would run: a module, or a package with __main__.py.
-
-    Looks without importing the module itself, so nothing of a process starts here.
-    """
-    try:
-        spec = importlib.util.find_spec(module)
-    except ModuleNotFoundError:
-        return False
-    if spec is None or spec.origin is None:
-        return False
-    if spec.submodule_search_locations is not None:
-        return (Path(spec.origin).parent / "__main__.py").exists()
-    return True
-
-
 def uses_local_mail_catcher(settings: Settings) -> bool:
     """The mail catcher runs when mail goes to this machine and no real server is configured."""
     return settings.smtp_host in ("127.0.0.1", "localhost", "::1") and not settings.smtp_user
@@ -71,31 +52,11 @@ def uses_local_mail_catcher(settings: Settings) -> bool:
 # ------------------------------------------------------------------------- demo accounts
 
 
-def seed_demo_accounts(settings: Settings) -> list[Any]:
-    """Creates the demo board, schools and users (once); returns their logins."""
-    if not runnable("shared.accounts"):
+def seed_demo_accounts(settings: Settings) -> list[DemoLogin]:
+    """The demo board, schools and users, once; only in development."""
+    if settings.environment != "development":
         return []
-    accounts = importlib.import_module("shared.accounts")
-    seed = getattr(accounts, "seed_demo", None)
-    if seed is None:
-        return []
-    logins = seed(settings) if inspect.signature(seed).parameters else seed()
-    return list(logins or [])
-
-
-def describe_login(login: Any) -> str:
-    """One line per demo login, whatever shape the accounts module returns."""
-    if isinstance(login, str):
-        return login
-    if isinstance(login, dict):
-        values = login
-    elif isinstance(login, tuple | list):
-        return "  ".join(str(part) for part in login)
-    else:
-        values = {k: v for k, v in vars(login).items() if not k.startswith("_")}
-    wanted = ("role", "rol", "username", "gebruikersnaam", "email", "login", "password", "wachtwoord", "name")
-    shown = [f"{key}: {values[key]}" for key in wanted if values.get(key)]
-    return "  ".join(shown) or str(login)
+    return seed_demo(settings)
 
 
 # ------------------------------------------------------------------------------ children
@@ -197,7 +158,7 @@ class Supervisor:
 # ------------------------------------------------------------------------------- the run
 
 
-def welcome(settings: Settings, processes: list[Process], logins: list[Any]) -> str:
+def welcome(settings: Settings, processes: list[Process], logins: list[DemoLogin]) -> str:
     lines = [
         "",
         "Zorgvuldig draait.",
@@ -205,8 +166,8 @@ def welcome(settings: Settings, processes: list[Process], logins: list[Any]) -> 
     ]
     if uses_local_mail_catcher(settings):
         lines.append(
-            f"  Verstuurde brieven:   de lokale mailcatcher (127.0.0.1:{settings.smtp_port}) bewaart ze "
-            f"als .eml-bestanden in {settings.mail_dir}"
+            f"  Verstuurde brieven:   http://127.0.0.1:{settings.web_port}/berichten (de lokale mailcatcher "
+            f"op poort {settings.smtp_port} bewaart ze in {settings.mail_dir})"
         )
     else:
         lines.append(f"  Verstuurde brieven:   via de mailserver {settings.smtp_host}:{settings.smtp_port}")
@@ -216,7 +177,7 @@ def welcome(settings: Settings, processes: list[Process], logins: list[Any]) -> 
     lines.append("  Processen:            " + ", ".join(p.description for p in processes))
     if logins:
         lines.append("  Demo-accounts:")
-        lines.extend(f"    {describe_login(login)}" for login in logins)
+        lines.extend(f"    {login}" for login in logins)
     lines += ["  Stoppen:              Ctrl-C", ""]
     return "\n".join(lines)
 
@@ -224,19 +185,12 @@ def welcome(settings: Settings, processes: list[Process], logins: list[Any]) -> 
 def run(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.mail_dir.mkdir(parents=True, exist_ok=True)
-    processes = [
-        p
-        for p in PROCESSES
-        if runnable(p.module) and (p.name != "mailcatcher" or uses_local_mail_catcher(settings))
-    ]
-    missing = [p.module for p in PROCESSES if not runnable(p.module)]
+    processes = [p for p in PROCESSES if p.name != "mailcatcher" or uses_local_mail_catcher(settings)]
     logins = seed_demo_accounts(settings)
     supervisor = Supervisor(processes)
     signal.signal(signal.SIGINT, supervisor.ask_to_stop)
     signal.signal(signal.SIGTERM, supervisor.ask_to_stop)
     print(welcome(settings, processes, logins), flush=True)
-    if missing:
-        print("  (nog niet aanwezig, niet gestart: " + ", ".join(missing) + ")", flush=True)
     return supervisor.run()
 
 
