@@ -150,3 +150,29 @@ def test_a_process_that_dies_is_started_again(system: System) -> None:
     assert "relay wordt herstart" in system.output()
     system.process.send_signal(signal.SIGTERM)
     assert system.process.wait(timeout=45) == 0
+
+
+def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: System) -> None:
+    """SQLite, the folder broker and the local mail catcher: what parents get is viewable."""
+    from tests.e2e.test_whole_system import STATEMENT, post_form, request_letter, signed_in
+
+    wait_until(system.answers, 90, "de webpagina antwoordt")
+    url = system.url.rstrip("/")
+    session = signed_in(url)
+    opened = post_form(
+        session,
+        f"{url}/meldingen/nieuw",
+        {"situation": "beeld_leerling", "learned_how": "Een leerling vertelde het aan de mentor."},
+    )
+    incident = "/meldingen/" + opened.url.rsplit("/meldingen/", 1)[1].split("#")[0]
+    post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
+    request_letter(session, url, incident, ["ouder@voorbeeld.nl"])
+
+    def shown() -> bool:
+        return "Informatie over een situatie in de klas van uw kind" in session.get(f"{url}/berichten").text
+
+    wait_until(shown, 60, "de brief staat op 'Verzonden berichten'\n" + system.output())
+    page = session.get(f"{url}/berichten").text
+    assert "Wij werken samen met de politie." in page and "ouder@voorbeeld.nl" in page
+    system.process.send_signal(signal.SIGTERM)
+    assert system.process.wait(timeout=45) == 0
