@@ -236,6 +236,9 @@ def reopen(incident_id: UUID) -> Page:
 
 
 def _status_change(incident_id: UUID, change: str) -> Page:
+    if actor().role is not Role.CASE_HANDLER:
+        abort(403)
+    cases().incident(actor(), incident_id)
     reason = request.form.get("reason", "").strip()
     if not reason:
         flash("Geef een reden op.")

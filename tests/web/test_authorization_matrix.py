@@ -1,0 +1,171 @@
+"""Every route × every role × own school / other school / other board (issue 5, hard rule 4).
+
+The routes come from the app's own URL map: a new route without a rule here fails the test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from services.case.web import create_app
+from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.config import load_settings
+from shared.identity import Role
+from tests.web.conftest import Browser
+
+# persona: (username, role, board, school)
+PERSONAS = {
+    "eigen behandelaar": ("behandelaar.dewilg", Role.CASE_HANDLER, "kindante", "de-wilg"),
+    "behandelaar andere school": ("behandelaar.hetanker", Role.CASE_HANDLER, "kindante", "het-anker"),
+    "behandelaar ander bestuur": ("behandelaar.delinde", Role.CASE_HANDLER, "ander-bestuur", "de-linde"),
+    "medewerker zonder leesrecht": ("medewerker.dewilg", Role.STAFF, "kindante", "de-wilg"),
+    "otv eigen bestuur": ("otv", Role.OTV, "kindante", ""),
+    "otv ander bestuur": ("otv.ander", Role.OTV, "ander-bestuur", ""),
+    "bestuur": ("bestuur", Role.BOARD, "kindante", ""),
+    "bestuur ander bestuur": ("bestuur.ander", Role.BOARD, "ander-bestuur", ""),
+    "beheerder": ("beheerder", Role.ADMINISTRATOR, "kindante", ""),
+}
+OWN = {"eigen behandelaar"}
+BOARD_READERS = {"otv eigen bestuur", "bestuur"}
+EVERYONE = set(PERSONAS)
+
+OK, DENIED = "toegestaan", "geweigerd"
+
+
+def allowed(who: set[str]) -> Callable[[str], str]:
+    return lambda persona: OK if persona in who else DENIED
+
+
+# endpoint: (method, rule for each persona)
+RULES: dict[str, tuple[str, Callable[[str], str]]] = {
+    "auth.login": ("GET", allowed(EVERYONE)),
+    "auth.logout": ("POST", allowed(EVERYONE)),
+    "auth.account": ("GET", allowed(EVERYONE)),
+    "case.incidents": ("GET", allowed(EVERYONE)),
+    "case.open_incident": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
+    "case.incident": ("GET", allowed(OWN | BOARD_READERS)),
+    "case.trail": ("GET", allowed(OWN | BOARD_READERS)),
+    "case.chain": ("GET", allowed(OWN | BOARD_READERS)),
+    "case.access": ("GET", allowed(OWN | BOARD_READERS)),
+    "case.record": ("GET", allowed(OWN)),
+    "case.correct": ("GET", allowed(OWN)),
+    "case.close": ("POST", allowed(OWN)),
+    "case.reopen": ("POST", allowed(OWN)),
+    "letters.compose_letter": ("GET", allowed(OWN)),
+    "letters.sent": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
+    "reporting.index": ("GET", allowed(EVERYONE - {"beheerder"})),
+    "reporting.incident": ("GET", allowed(OWN | BOARD_READERS)),
+    "reporting.trail": ("GET", allowed(OWN | BOARD_READERS)),
+    "reporting.trail_csv": ("GET", allowed(OWN | BOARD_READERS)),
+    "reporting.trail_pdf": ("GET", allowed(OWN | BOARD_READERS)),
+    "reporting.evaluation_pdf": ("GET", allowed(OWN | BOARD_READERS)),
+    "api.list_incidents": ("GET", allowed(EVERYONE)),
+    "api.open_incident": ("POST", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
+    "api.incident": ("GET", allowed(OWN | BOARD_READERS)),
+    "api.record": ("POST", allowed(OWN)),
+    "api.trail": ("GET", allowed(OWN | BOARD_READERS)),
+    "api.openapi": ("GET", allowed(EVERYONE)),
+    "health.live": ("GET", allowed(EVERYONE)),
+    "health.ready": ("GET", allowed(EVERYONE)),
+}
+PUBLIC_ASSETS = {"static"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    folder: Path = tmp_path_factory.mktemp("matrix")
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(folder)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    for username, role, board, school in PERSONAS.values():
+        if accounts.get(username) is None:
+            accounts.create(
+                username, name=username, role=role, board_id=board, school_id=school, password=DEMO_PASSWORD
+            )
+    return create_app(settings, accounts=accounts, report_wait=0.0)
+
+
+@pytest.fixture(scope="module")
+def incident(app: Flask) -> str:
+    handler = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    page = handler.open_incident()
+    handler.post(f"{page}/acties/NoteAdded", {"text": "eerste notitie"})
+    from services.case.application import CaseManagement
+    from services.reporting.projector import Projector
+    from services.reporting.store import ReportStore
+
+    cases: CaseManagement = app.extensions["zorgvuldig.cases"]
+    Projector(cases, ReportStore(app.extensions["zorgvuldig.settings"])).catch_up()
+    return page.rsplit("/", 1)[1]
+
+
+def test_every_route_has_a_rule(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - PUBLIC_ASSETS
+    assert endpoints - set(RULES) == set(), "nieuwe route zonder toegangsregel"
+
+
+def url_for_rule(app: Flask, endpoint: str, incident_id: str) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2}
+    path = rule.rule
+    for name in rule.arguments:
+        path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), path)
+    return path + "?reden=controle"
+
+
+def outcome(status: int) -> str:
+    return OK if status < 400 else DENIED
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_each_role_gets_exactly_what_its_rule_says(app: Flask, incident: str, persona: str) -> None:
+    username = PERSONAS[persona][0]
+    browser = Browser(app.test_client()).sign_in(username)
+    accounts: Accounts = app.extensions["zorgvuldig.accounts"]
+    token = accounts.issue_token(username)
+    wrong = []
+    for endpoint, (method, rule) in sorted(RULES.items()):
+        if endpoint == "auth.logout":
+            continue  # signing out ends the session for the rest of the loop; tested elsewhere
+        if endpoint not in app.view_functions:
+            continue
+        path = url_for_rule(app, endpoint, incident)
+        if endpoint.startswith("api."):
+            headers = {"Authorization": f"Bearer {token}"}
+            body = (
+                {"data": {"text": "via de matrix"}}
+                if endpoint == "api.record"
+                else {"situation": "anders", "learned_how": "matrix"}
+            )
+            response = (
+                browser.client.get(path, headers=headers)
+                if method == "GET"
+                else browser.client.post(path, json=body, headers=headers)
+            )
+        elif method == "GET":
+            response = browser.get(path)
+        else:
+            response = browser.post(path, {"reason": ""})
+        if endpoint == "auth.login":
+            continue
+        got = outcome(response.status_code)
+        if got != rule(persona):
+            wrong.append(f"{endpoint} ({method} {path}): {response.status_code}, verwacht {rule(persona)}")
+        if got == DENIED:
+            assert response.status_code in (401, 403, 404), f"{endpoint}: {response.status_code}"
+    assert wrong == []
+
+
+def test_refused_looks_are_in_the_access_log(app: Flask, incident: str) -> None:
+    for persona in ("behandelaar andere school", "otv ander bestuur"):
+        Browser(app.test_client()).sign_in(PERSONAS[persona][0]).get(f"/meldingen/{incident}?reden=x")
+    from uuid import UUID
+
+    log = app.extensions["zorgvuldig.cases"]._access_log(UUID(incident)).entries
+    refused = {entry["actor"] for entry in log if not entry["allowed"]}
+    assert {"behandelaar.hetanker", "otv.ander"} <= refused
