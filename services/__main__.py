@@ -220,7 +220,7 @@ def check(settings: Settings, process: str) -> list[str]:
             problems.append(f"broker niet bereikbaar: {type(error).__name__}")
     if process == "web":
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{settings.web_port}/", timeout=3).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{settings.web_port}/gereed", timeout=3).close()
         except urllib.error.HTTPError as error:
             if error.code >= 500:
                 problems.append(f"webapplicatie antwoordt met {error.code}")

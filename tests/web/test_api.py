@@ -123,3 +123,11 @@ def test_the_account_page_makes_a_token_once(handler: Browser) -> None:
     page = handler.post("/account").text
     token = re.search(r'<code id="token">([^<]+)</code>', page)
     assert token and len(token.group(1)) > 30
+
+
+def test_health_and_readiness_need_no_login_and_show_no_content(app: Flask) -> None:
+    client = app.test_client()
+    assert client.get("/gezondheid").json == {"status": "ok"}
+    ready = client.get("/gereed")
+    assert ready.status_code == 200
+    assert ready.json["gebeurtenissen"] == "bereikbaar" and "rapportage_achterstand" in ready.json

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
-from services.case.web import api, auth, errors, letters, security, views
+from services.case.web import api, auth, errors, health, letters, security, views
 from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
@@ -64,5 +64,7 @@ def create_app(
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
     reports = parts.get("reports") or ReportStore(settings)
+    app.extensions["zorgvuldig.reports"] = reports
+    app.register_blueprint(health.blueprint)
     app.register_blueprint(reporting_web.create_blueprint(reports, wait_seconds=report_wait))
     return app
