@@ -35,6 +35,17 @@ def actor() -> Actor:
     return who
 
 
+KNOWN_QUERY = {"reden"}
+
+
+@blueprint.before_request
+def refuse_unknown_parameters() -> Answer | None:
+    unknown = sorted(set(request.args) - KNOWN_QUERY)
+    if unknown:
+        return answer(f"Onbekende parameter: {', '.join(unknown)}.", 400)
+    return None
+
+
 @blueprint.get("/meldingen")
 def list_incidents() -> Answer:
     return jsonify([summary(i) for i in cases().incidents(actor())])
@@ -168,6 +179,7 @@ def openapi_document() -> dict[str, Any]:
     errors = {
         str(code): {"description": text, "content": {"application/json": {"schema": {"$ref": FOUT}}}}
         for code, text in (
+            (400, "onleesbaar verzoek"),
             (401, "niet ingelogd"), (403, "geen toegang"), (404, "onbekend"),
             (409, "gelijktijdige wijziging"), (422, "ongeldige velden"), (503, "opslag niet bereikbaar"),
         )
@@ -210,7 +222,7 @@ def openapi_document() -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "data": {"$ref": f"#/components/schemas/{action}"},
-                "expected_version": {"type": "integer", "minimum": 1},
+                "expected_version": {"type": "integer", "minimum": 1, "nullable": True},
             },
             "required": ["data"],
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -94,9 +94,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:
         status = error.code or 500
-        if status == 413:
-            return answer(HTTP_MESSAGES[413], 413)
-        return answer(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]), status)
+        body, status = answer(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]), status)
+        response = make_response(body, status)
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -263,8 +264,9 @@ REMINDERS = {"VictimConversationHeld": DO_NOT_ASK_FURTHER}
 NOT_BY_FORM = ("LetterRequested", "LetterSent", "LetterFailed")
 
 
+@cache
 def action_forms() -> dict[str, ActionForm]:
-    """Every action a handler records by form, in the order of the protocol."""
+    """Every action a handler records by form, in the order of the protocol (read-only)."""
     return {
         name: ActionForm(name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""))
         for name, event_class in Incident.action_classes().items()
@@ -284,9 +286,8 @@ _MESSAGES = {
 TOO_LONG = validate.Length(max=MAX_TEXT_LENGTH, error=f"Gebruik hoogstens {MAX_TEXT_LENGTH} tekens.")
 
 
-def _required_text(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Vul dit veld in.")
+# A pattern rather than a function, so that the OpenAPI document says it too.
+_required_text = validate.Regexp(r"[\s\S]*\S", error="Vul dit veld in.")
 
 
 def _valid_date(value: str) -> None:
@@ -335,13 +336,15 @@ def marshmallow_field(spec: Field) -> fields.Field:
 
 
 def schema_for(action: str) -> Schema:
+    return _schema_class(action)()
+
+
+@cache
+def _schema_class(action: str) -> type[Schema]:
     form = action_forms().get(action)
     if form is None:
         raise KeyError(action)
-    schema_class = Schema.from_dict(
-        {spec.name: marshmallow_field(spec) for spec in form.fields}, name=f"{action}Schema"
-    )
-    return schema_class()
+    return Schema.from_dict({spec.name: marshmallow_field(spec) for spec in form.fields}, name=f"{action}Schema")
 
 
 class OpeningSchema(Schema):
@@ -442,8 +445,7 @@ def _first(value: Any) -> str:
 
 def display(action: str, name: str, value: Any) -> str:
     """A recorded value as a person reads it: labels instead of codes, ja/nee."""
-    spec = next((f for f in FIELDS.get(action, ()) if f.name == name), None)
-    labels = dict(spec.choices) if spec else {}
+    labels = _choice_labels(action, name)
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, list):
@@ -455,5 +457,16 @@ def display(action: str, name: str, value: Any) -> str:
 
 
 def label(action: str, name: str) -> str:
-    spec = next((f for f in FIELDS.get(action, ()) if f.name == name), None)
+    spec = _field(action, name)
     return spec.label if spec else name.replace("_", " ")
+
+
+@lru_cache(maxsize=1024)
+def _field(action: str, name: str) -> Field | None:
+    return next((f for f in FIELDS.get(action, ()) if f.name == name), None)
+
+
+@lru_cache(maxsize=1024)
+def _choice_labels(action: str, name: str) -> dict[str, str]:
+    spec = _field(action, name)
+    return dict(spec.choices) if spec else {}

@@ -4,6 +4,8 @@ rules in the application, errors in errors.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -72,11 +74,56 @@ def template_helpers() -> dict[str, Any]:
     }
 
 
+@cache
 def _titles() -> dict[str, str]:
     from services.case.domain.incident import Incident, sentence
 
     return {name: sentence(cls) for name, cls in vars(Incident).items() if isinstance(cls, type)
             and issubclass(cls, Incident.ActionRecorded)}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One action as the incident page shows it, prepared in Python: a page of a thousand
+    actions then renders in a few milliseconds instead of thousands of template calls."""
+
+    version: int
+    title: str
+    at: str
+    who: str
+    withdrawn: bool
+    corrected_by: tuple[int, ...]
+    corrects: int | None
+    reason: str
+    details: tuple[tuple[str, str], ...]
+    correct_url: str
+
+
+def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
+    """The incident's actions, newest first."""
+    titles = _titles()
+    by_form = forms.action_forms()
+    correct_base = url_for("case.incident", incident_id=incident.id) + "/correctie/"
+    entries = []
+    for action in reversed(incident.actions):
+        corrected = action.action == "Corrected"
+        entries.append(TimelineEntry(
+            version=action.version,
+            title=titles.get(action.action, action.action),
+            at=action.at.strftime("%d-%m-%Y %H:%M"),
+            who=person(action.actor),
+            withdrawn=bool(action.withdrawn),
+            corrected_by=tuple(action.corrected_by or ()),
+            corrects=action.data.get("corrects") if corrected else None,
+            reason=str(action.data.get("reason", "")) if corrected else "",
+            details=() if corrected else tuple(
+                (forms.label(action.action, name), forms.display(action.action, name, value))
+                for name, value in (action.data or {}).items()
+            ),
+            correct_url=f"{correct_base}{action.version}"
+            if may_act and action.action in by_form and not action.withdrawn else "",
+        ))
+    return entries
 
 
 def stated_reason(incident_id: UUID) -> str | None:
@@ -133,6 +180,7 @@ def incident(incident_id: UUID) -> Page:
     cases().record_view(actor(), incident_id, what="melding", reason=reason)
     shown = cases().incident(actor(), incident_id)
     steps, warnings = cases().progress(shown)
+    may_act = actor().role is Role.CASE_HANDLER
     return render_template(
         "case/incident.html",
         incident=shown,
@@ -140,7 +188,8 @@ def incident(incident_id: UUID) -> Page:
         warnings=warnings,
         forms=forms.action_forms(),
         protocol=cases().protocol(shown.protocol_id),
-        may_act=actor().role is Role.CASE_HANDLER,
+        may_act=may_act,
+        timeline=timeline(shown, may_act),
     )
 
 
