@@ -94,7 +94,9 @@ CREATE TABLE IF NOT EXISTS accounts (
     school_id TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until TEXT NOT NULL DEFAULT ''
+    locked_until TEXT NOT NULL DEFAULT '',
+    must_change INTEGER NOT NULL DEFAULT 0,
+    totp_secret TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS api_tokens (
     token_hash TEXT PRIMARY KEY,
@@ -134,18 +136,47 @@ class Accounts:
         return sql.replace("?", "%s") if self.postgres else sql
 
     def create(
-        self, username: str, *, name: str, role: Role, board_id: str, school_id: str = "", password: str
+        self,
+        username: str,
+        *,
+        name: str,
+        role: Role,
+        board_id: str,
+        school_id: str = "",
+        password: str,
+        must_change: bool = False,
     ) -> Account:
-        """Raised AccountExists when the username is taken."""
+        """Raises AccountExists when the username is taken."""
         if self.get(username) is not None:
             raise AccountExists(username)
         with self._db() as db:
             db.execute(
-                self._q("INSERT INTO accounts (username, name, role, board_id, school_id, password_hash)"
-                        " VALUES (?, ?, ?, ?, ?, ?)"),
-                (username, name, role.value, board_id, school_id, hash_password(password)),
+                self._q(
+                    "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash,"
+                    " must_change) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (username, name, role.value, board_id, school_id, hash_password(password), int(must_change)),
             )
         return Account(username, name, role, board_id, school_id)
+
+    def must_change_password(self, username: str) -> bool:
+        return bool(self._value(username, "must_change"))
+
+    def totp_secret(self, username: str) -> str:
+        return str(self._value(username, "totp_secret") or "")
+
+    def set_totp_secret(self, username: str, secret: str) -> None:
+        with self._db() as db:
+            db.execute(self._q("UPDATE accounts SET totp_secret = ? WHERE username = ?"), (secret, username))
+
+    def _value(self, username: str, column: str) -> Any:
+        assert column in ("must_change", "totp_secret")
+        with self._db() as db:
+            row = db.execute(
+                self._q(f"SELECT {column} FROM accounts WHERE username = ?"),  # noqa: S608 - fixed column
+                (username,),
+            ).fetchone()
+        return row[0] if row else None
 
     def get(self, username: str) -> Account | None:
         with self._db() as db:
@@ -205,8 +236,10 @@ class Accounts:
     def set_password(self, username: str, password: str) -> None:
         with self._db() as db:
             db.execute(
-                self._q("UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = ''"
-                        " WHERE username = ?"),
+                self._q(
+                    "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = '',"
+                    " must_change = 0 WHERE username = ?"
+                ),
                 (hash_password(password), username),
             )
 
@@ -226,6 +259,20 @@ class Accounts:
                 self._q("SELECT username FROM api_tokens WHERE token_hash = ?"), (_token_hash(token),)
             ).fetchone()
         return self.get(row[0]) if row else None
+
+
+def one_time_password() -> str:
+    """A password to hand over once; the account must choose its own at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
+def needs_second_factor(account: Account, settings: Settings) -> bool:
+    """OTV, board and administrators confirm with a TOTP code, except in development."""
+    confirming = (Role.OTV, Role.BOARD, Role.ADMINISTRATOR)
+    return settings.environment != "development" and account.role in confirming
+
+
+MIN_PASSWORD_LENGTH = 12
 
 
 def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[DemoLogin]:

@@ -46,6 +46,8 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "auth.login": ("GET", allowed(EVERYONE)),
     "auth.logout": ("POST", allowed(EVERYONE)),
     "auth.account": ("GET", allowed(EVERYONE)),
+    "auth.change_password": ("GET", allowed(EVERYONE)),
+    "auth.second_factor": ("GET", allowed(EVERYONE)),  # without a pending sign-in: back to the login page
     "case.incidents": ("GET", allowed(EVERYONE)),
     "case.open_incident": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "case.incident": ("GET", allowed(OWN | BOARD_READERS)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pyotp
 from flask import (
     Blueprint,
     Flask,
@@ -26,12 +27,16 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from services.case.web.security import SESSION_TIMEOUT
-from shared.accounts import Account, Accounts, LoginRefused
+from shared.accounts import MIN_PASSWORD_LENGTH, Account, Accounts, LoginRefused, needs_second_factor
 from shared.identity import Actor
 
 blueprint = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "api.openapi", "health.live", "health.ready"}
+PUBLIC_ENDPOINTS = {
+    "auth.login", "auth.second_factor", "static", "api.openapi", "health.live", "health.ready"
+}  # fmt: skip
+WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
+MAX_CODE_ATTEMPTS = 5
 
 
 class SignedIn(UserMixin):
@@ -73,6 +78,13 @@ def init_app(app: Flask) -> None:
                 g.actor = account.actor if account else None
         else:
             g.actor = _session_actor()
+        if (
+            g.actor is not None
+            and session.get("wachtwoord_wijzigen")
+            and request.endpoint not in WHILE_CHANGING_PASSWORD
+            and not request.path.startswith("/api/")
+        ):
+            return redirect(url_for("auth.change_password"))
         if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS:
             if request.path.startswith("/api/"):
                 from services.case.web.errors import answer
@@ -109,12 +121,76 @@ def login() -> Response | str | tuple[str, int]:
     except LoginRefused as refused:
         return render_template("auth/login.html", username=username, error=refused.message), 401
     session.clear()
+    target = request.args.get("volgende", "")
+    if needs_second_factor(account, current_app.extensions["zorgvuldig.settings"]):
+        session["tweede_stap"] = {"gebruiker": account.username, "volgende": target, "pogingen": 0}
+        return redirect(url_for("auth.second_factor"))
+    return _sign_in(account, target)
+
+
+def _sign_in(account: Account, target: str) -> Response:
+    session.clear()
     login_user(SignedIn(account))
     session["laatst_actief"] = datetime.now(UTC).timestamp()
-    target = request.args.get("volgende", "")
+    if accounts().must_change_password(account.username):
+        session["wachtwoord_wijzigen"] = True
+        return redirect(url_for("auth.change_password"))
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("case.incidents")
     return redirect(target)
+
+
+@blueprint.route("/inloggen/code", methods=["GET", "POST"])
+def second_factor() -> Response | str | tuple[str, int]:
+    """The TOTP code of OTV, board and administrators; set up at the first sign-in."""
+    pending = session.get("tweede_stap")
+    if not pending:
+        return redirect(url_for("auth.login"))
+    username = pending["gebruiker"]
+    secret = accounts().totp_secret(username)
+    enrolling = not secret
+    if enrolling:
+        secret = pending.setdefault("nieuw_geheim", pyotp.random_base32())
+        session.modified = True
+    uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Zorgvuldig") if enrolling else ""
+    if request.method == "GET":
+        return render_template("auth/code.html", enrolling=enrolling, secret=secret, uri=uri)
+    code = request.form.get("code", "").replace(" ", "")
+    if not pyotp.TOTP(secret).verify(code, valid_window=1):
+        pending["pogingen"] += 1
+        session.modified = True
+        if pending["pogingen"] >= MAX_CODE_ATTEMPTS:
+            session.clear()
+            flash("Te vaak een verkeerde code. Log opnieuw in.")
+            return redirect(url_for("auth.login"))
+        return render_template(
+            "auth/code.html", enrolling=enrolling, secret=secret, uri=uri,
+            error="Deze code klopt niet. Gebruik de code die uw authenticator-app nu toont.",
+        ), 401
+    if enrolling:
+        accounts().set_totp_secret(username, secret)
+    account = accounts().get(username)
+    assert account is not None
+    return _sign_in(account, pending.get("volgende", ""))
+
+
+@blueprint.route("/wachtwoord", methods=["GET", "POST"])
+def change_password() -> Response | str | tuple[str, int]:
+    actor = current_actor()
+    assert actor is not None
+    if request.method == "GET":
+        return render_template("auth/password.html")
+    new = request.form.get("nieuw", "")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        error = f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    elif new != request.form.get("herhaling", ""):
+        error = "De twee wachtwoorden zijn niet gelijk."
+    else:
+        accounts().set_password(actor.id, new)
+        session.pop("wachtwoord_wijzigen", None)
+        flash("Uw wachtwoord is gewijzigd.")
+        return redirect(url_for("case.incidents"))
+    return render_template("auth/password.html", error=error), 422
 
 
 @blueprint.route("/uitloggen", methods=["POST"])

@@ -1,0 +1,70 @@
+"""Accounts for a board's IT partner, from the command line.
+
+    python -m services.case.beheer beheerder <gebruikersnaam> --naam "…" --bestuur <bestuur>
+    python -m services.case.beheer gebruiker <gebruikersnaam> --naam "…" --rol behandelaar \\
+        --bestuur <bestuur> --school <school>
+    python -m services.case.beheer lijst
+
+Each new account gets a one-time password, printed once; at the first sign-in its owner
+chooses their own. OTV, board and administrators set up a TOTP code at that sign-in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from shared.accounts import AccountExists, Accounts, one_time_password
+from shared.config import ConfigurationError, load_settings
+from shared.identity import Role
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.case.beheer", description="Accounts beheren.")
+    commands = parser.add_subparsers(dest="opdracht", required=True)
+    admin = commands.add_parser("beheerder", help="maak een beheerder (de eerste, of een volgende)")
+    user = commands.add_parser("gebruiker", help="maak een gebruiker met een rol")
+    for command in (admin, user):
+        command.add_argument("gebruikersnaam")
+        command.add_argument("--naam", required=True)
+        command.add_argument("--bestuur", required=True)
+    user.add_argument("--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR])
+    user.add_argument("--school", default="")
+    commands.add_parser("lijst", help="toon alle accounts")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"Configuratiefout: {error}", file=sys.stderr)
+        return 2
+    accounts = Accounts(settings)
+    if args.opdracht == "lijst":
+        for account in accounts.all():
+            print(f"{account.username:<24} {account.role.label:<30} {account.board_id} {account.school_id}")
+        return 0
+    role = Role.ADMINISTRATOR if args.opdracht == "beheerder" else Role(args.rol)
+    if role in (Role.CASE_HANDLER, Role.STAFF) and not args.school:
+        print("Een behandelaar of medewerker hoort bij een school: geef --school op.", file=sys.stderr)
+        return 2
+    password = one_time_password()
+    try:
+        accounts.create(
+            args.gebruikersnaam,
+            name=args.naam,
+            role=role,
+            board_id=args.bestuur,
+            school_id=args.school if role in (Role.CASE_HANDLER, Role.STAFF) else "",
+            password=password,
+            must_change=True,
+        )
+    except AccountExists:
+        print(f"De gebruikersnaam '{args.gebruikersnaam}' bestaat al.", file=sys.stderr)
+        return 1
+    print(f"Account '{args.gebruikersnaam}' ({role.label}) is aangemaakt.")
+    print(f"Eenmalig wachtwoord: {password}")
+    print("Geef dit persoonlijk door; bij de eerste keer inloggen kiest de gebruiker een eigen wachtwoord.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

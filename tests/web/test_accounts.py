@@ -1,0 +1,123 @@
+"""First administrator, one-time passwords and the second factor (issue 5)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from services.case.web import create_app
+from shared.accounts import Accounts
+from shared.config import load_settings
+from shared.identity import Role
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def token(html: str) -> str:
+    found = CSRF.search(html)
+    assert found
+    return found.group(1)
+
+
+def test_the_first_administrator_gets_a_one_time_password_and_must_choose_their_own(tmp_path) -> None:
+    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.case.beheer",
+            "beheerder",
+            "bert",
+            "--naam",
+            "Bert Hof",
+            "--bestuur",
+            "kindante",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    password = re.search(r"Eenmalig wachtwoord: (\S+)", made.stdout).group(1)  # type: ignore[union-attr]
+    again = subprocess.run(
+        [sys.executable, "-m", "services.case.beheer", "beheerder", "bert", "--naam", "X", "--bestuur", "k"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1 and "bestaat al" in again.stderr
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    client = create_app(settings, report_wait=0.0).test_client()
+    page = client.get("/inloggen")
+    response = client.post(
+        "/inloggen", data={"csrf_token": token(page.text), "gebruikersnaam": "bert", "wachtwoord": password}
+    )
+    assert response.headers["Location"] == "/wachtwoord"
+    assert client.get("/").headers["Location"] == "/wachtwoord"  # nothing else until it is changed
+    form = client.get("/wachtwoord")
+    short = client.post(
+        "/wachtwoord", data={"csrf_token": token(form.text), "nieuw": "kort", "herhaling": "kort"}
+    )
+    assert short.status_code == 422 and "minstens 12 tekens" in short.text
+    new = "een-eigen-lang-wachtwoord"
+    done = client.post("/wachtwoord", data={"csrf_token": token(form.text), "nieuw": new, "herhaling": new})
+    assert done.status_code == 302 and client.get("/").status_code == 200
+    assert Accounts(settings).authenticate("bert", new).role is Role.ADMINISTRATOR
+
+
+@pytest.fixture
+def production(tmp_path):  # type: ignore[no-untyped-def]
+    settings = load_settings(
+        {
+            "ZORGVULDIG_DATA_DIR": str(tmp_path),
+            "ZORGVULDIG_ENVIRONMENT": "production",
+            "ZORGVULDIG_SECRET_KEY": "een-lange-geheime-sleutel-voor-de-test",
+        }
+    )
+    accounts = Accounts(settings)
+    accounts.create("omar", name="Omar", role=Role.OTV, board_id="kindante", password="wachtwoord-van-omar")
+    app = create_app(settings, accounts=accounts, report_wait=0.0)
+    app.config["SESSION_COOKIE_SECURE"] = False  # the test client speaks plain HTTP
+    return app, accounts
+
+
+def test_the_otv_sets_up_and_then_needs_a_totp_code(production) -> None:
+    app, accounts = production
+    client = app.test_client()
+    page = client.get("/inloggen")
+    first = client.post(
+        "/inloggen",
+        data={"csrf_token": token(page.text), "gebruikersnaam": "omar", "wachtwoord": "wachtwoord-van-omar"},
+    )
+    assert first.headers["Location"] == "/inloggen/code"
+    assert client.get("/").status_code == 302  # not signed in yet
+    setup = client.get("/inloggen/code")
+    secret = re.search(r'<code id="sleutel">(\w+)</code>', setup.text).group(1)  # type: ignore[union-attr]
+    wrong = client.post("/inloggen/code", data={"csrf_token": token(setup.text), "code": "000000"})
+    assert wrong.status_code == 401 and "Deze code klopt niet" in wrong.text
+    right = client.post(
+        "/inloggen/code", data={"csrf_token": token(setup.text), "code": pyotp.TOTP(secret).now()}
+    )
+    assert right.status_code == 302 and client.get("/").status_code == 200
+    assert accounts.totp_secret("omar") == secret
+
+    other = app.test_client()
+    page = other.get("/inloggen")
+    other.post(
+        "/inloggen",
+        data={"csrf_token": token(page.text), "gebruikersnaam": "omar", "wachtwoord": "wachtwoord-van-omar"},
+    )
+    ask = other.get("/inloggen/code")
+    assert "sleutel" not in ask.text  # set up once; from now on only the code
+    for _ in range(5):
+        other.post("/inloggen/code", data={"csrf_token": token(ask.text), "code": "123456"})
+    assert other.get("/inloggen/code").headers["Location"] == "/inloggen"
