@@ -1,8 +1,10 @@
 """The kombu consumer: decode, hand to the handler, acknowledge after the send.
 
 JSON only. A malformed or unknown message goes to the dead-letter queue with its reason.
-A transient SMTP failure puts the message back after a pause that grows with each attempt;
-after MAX_ATTEMPTS it is dead-lettered and the failure lands in the audit trail.
+A transient SMTP failure (4xx, server down) puts the message back after a pause that grows
+with each attempt, up to MAX_PAUSE: an outage delays letters, it does not drop them. Only
+after MAX_ATTEMPTS (about an hour of trying) is a letter dead-lettered, with the failure in
+the audit trail; from the dead-letter queue it can be sent again.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from shared.contracts import LetterRequest, MalformedMessage, decode
 
 log = logging.getLogger("notifier")
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 200
 FIRST_PAUSE = 0.5
-MAX_PAUSE = 30.0
+MAX_PAUSE = 20.0
 
 
 class Worker:

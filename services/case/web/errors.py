@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
+import psycopg
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -100,6 +102,12 @@ def init_app(app: Flask) -> None:
         if allowed:
             response.headers["Allow"] = ", ".join(allowed)
         return response, status
+
+    @app.errorhandler(sqlite3.OperationalError)
+    @app.errorhandler(psycopg.OperationalError)
+    def store_down(error: Exception) -> tuple[Response | str, int]:
+        log.error("Opslag niet bereikbaar bij %s %s: %s", request.method, request.path, type(error).__name__)
+        return answer(str(StoreUnavailable()), 503)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:
