@@ -72,6 +72,8 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "api.record": ("POST", allowed(OWN)),
     "api.trail": ("GET", allowed(OWN | BOARD_READERS)),
     "api.openapi": ("GET", allowed(EVERYONE)),
+    "beheer.status": ("GET", allowed({"beheerder"})),
+    "beheer.retry_dead_letters": ("POST", allowed({"beheerder"})),
     "health.live": ("GET", allowed(EVERYONE)),
     "health.ready": ("GET", allowed(EVERYONE)),
 }

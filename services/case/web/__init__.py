@@ -13,7 +13,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
-from services.case.web import api, auth, errors, health, letters, security, views
+from services.case.web import admin, api, auth, errors, health, letters, security, views
 from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
@@ -66,5 +66,6 @@ def create_app(
     reports = parts.get("reports") or ReportStore(settings)
     app.extensions["zorgvuldig.reports"] = reports
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(admin.blueprint)
     app.register_blueprint(reporting_web.create_blueprint(reports, wait_seconds=report_wait))
     return app

@@ -344,7 +344,8 @@ def _schema_class(action: str) -> type[Schema]:
     form = action_forms().get(action)
     if form is None:
         raise KeyError(action)
-    return Schema.from_dict({spec.name: marshmallow_field(spec) for spec in form.fields}, name=f"{action}Schema")
+    fields_of_action = {spec.name: marshmallow_field(spec) for spec in form.fields}
+    return Schema.from_dict(fields_of_action, name=f"{action}Schema")
 
 
 class OpeningSchema(Schema):

@@ -1,0 +1,94 @@
+"""The administrator's status page: how far behind the reports are, the letter queues and
+dead letters (with "send again"), the last letter outcomes and the accounts. No incident
+content: an administrator sees the machinery, never a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.utils import get_topic
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from services.case.application import CaseManagement
+from services.case.domain.incident import Incident
+from shared import messaging
+from shared.accounts import Accounts
+from shared.identity import Role
+
+blueprint = Blueprint("beheer", __name__, url_prefix="/beheer")
+
+OUTCOMES = [get_topic(Incident.LetterSent), get_topic(Incident.LetterFailed)]
+
+
+@blueprint.before_request
+def administrators_only() -> None:
+    if g.get("actor") is None or g.actor.role is not Role.ADMINISTRATOR:
+        abort(403)
+
+
+def queue_depths() -> dict[str, Any]:
+    settings = current_app.extensions["zorgvuldig.settings"]
+    try:
+        with messaging.connect(settings) as connection:
+            depths = {}
+            for queue in messaging.queues(connection):
+                _, count, consumers = queue(connection.default_channel).queue_declare(passive=False)
+                depths[queue.name] = {"berichten": count, "verwerkers": consumers}
+            return depths
+    except Exception as error:
+        return {"fout": f"Broker niet bereikbaar ({type(error).__name__})"}
+
+
+def last_outcomes(cases: CaseManagement, count: int = 10) -> list[dict[str, Any]]:
+    newest = cases.recorder.max_notification_id() or 0
+    found = cases.recorder.select_notifications(start=max(1, newest - 2000), limit=2001, topics=OUTCOMES)
+    outcomes = []
+    for notification in found[-count:][::-1]:
+        event = cases.mapper.to_domain_event(notification)
+        outcomes.append(
+            {
+                "at": event.timestamp,
+                "sent": type(event).__name__ == "LetterSent",
+                "count": getattr(event, "recipient_count", 0),
+                "reason": getattr(event, "reason", ""),
+            }
+        )
+    return outcomes
+
+
+@blueprint.get("/")
+def status() -> str:
+    cases: CaseManagement = current_app.extensions["zorgvuldig.cases"]
+    reports = current_app.extensions["zorgvuldig.reports"]
+    newest = cases.recorder.max_notification_id() or 0
+    position, updated = reports.position()
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    return render_template(
+        "admin/status.html",
+        newest=newest,
+        position=position,
+        updated=updated,
+        skipped=len(reports.skipped()),
+        queues=queue_depths(),
+        outcomes=last_outcomes(cases),
+        accounts=accounts.all(),
+    )
+
+
+@blueprint.post("/dode-brieven/opnieuw")
+def retry_dead_letters() -> Response:
+    """Moves every dead letter back to the letter queue, with its own message_id (so a letter
+    that did go out to some recipients is not sent to them twice)."""
+    settings = current_app.extensions["zorgvuldig.settings"]
+    moved = 0
+    with messaging.connect(settings) as connection:
+        _, dead = messaging.queues(connection)
+        bound = dead(connection.default_channel)
+        while (message := bound.get(no_ack=False)) is not None:
+            body = message.body if isinstance(message.body, str) else bytes(message.body).decode()
+            messaging.publish(connection, body, message_id=str(message.properties.get("message_id", "")))
+            message.ack()
+            moved += 1
+    flash(f"{moved} bericht(en) opnieuw in de wachtrij gezet." if moved else "Er waren geen dode brieven.")
+    return redirect(url_for("beheer.status"))
