@@ -45,6 +45,12 @@ class KeyVault(Protocol):
     def erase(self, incident_id: UUID) -> None:
         """Destroys the incident's key for good."""
 
+    def export(self) -> list[tuple[UUID, bytes | None]]:
+        """Every incident's key, None for an erased one (for a backup or a move)."""
+
+    def restore(self, incident_id: UUID, key: bytes | None) -> None:
+        """Puts back a key from a backup; None records the incident as erased."""
+
 
 class InMemoryKeyVault:
     """Keys in a dict, for tests and the in-memory store."""
@@ -59,6 +65,12 @@ class InMemoryKeyVault:
 
     def erase(self, incident_id: UUID) -> None:
         self._keys[incident_id] = None
+
+    def export(self) -> list[tuple[UUID, bytes | None]]:
+        return sorted(self._keys.items())
+
+    def restore(self, incident_id: UUID, key: bytes | None) -> None:
+        self._keys[incident_id] = key
 
 
 class _CachingVault:
@@ -140,6 +152,18 @@ class SQLiteKeyVault(_CachingVault):
                 (str(incident_id), key),
             )
 
+    def export(self) -> list[tuple[UUID, bytes | None]]:
+        with self._connection() as db:
+            rows = db.execute("SELECT incident_id, key FROM incident_keys ORDER BY incident_id").fetchall()
+        return [(UUID(r[0]), bytes(r[1]) if r[1] is not None else None) for r in rows]
+
+    def restore(self, incident_id: UUID, key: bytes | None) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO incident_keys (incident_id, key, erased_at) VALUES (?, ?, ?)",
+                (str(incident_id), key, None if key is not None else time.time()),
+            )
+
     def _destroy(self, incident_id: UUID) -> None:
         with self._connection() as db:
             db.execute(
@@ -188,6 +212,19 @@ class PostgresKeyVault(_CachingVault):
             db.execute(
                 "INSERT INTO incident_keys (incident_id, key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 (incident_id, key),
+            )
+
+    def export(self) -> list[tuple[UUID, bytes | None]]:
+        with self._connection() as db:
+            rows = db.execute("SELECT incident_id, key FROM incident_keys ORDER BY incident_id").fetchall()
+        return [(r[0], bytes(r[1]) if r[1] is not None else None) for r in rows]
+
+    def restore(self, incident_id: UUID, key: bytes | None) -> None:
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO incident_keys (incident_id, key, erased_at) VALUES (%s, %s, "
+                "CASE WHEN %s::bytea IS NULL THEN now() END)",
+                (incident_id, key, key),
             )
 
     def _destroy(self, incident_id: UUID) -> None:

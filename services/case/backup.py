@@ -1,0 +1,238 @@
+"""Backup, restore and moving a trial installation to PostgreSQL.
+
+    python -m services.case.backup maak <bestand>              a backup of this installation
+    python -m services.case.backup herstel <bestand>           into an EMPTY installation
+    python -m services.case.backup verhuis --naar <postgres-url>  SQLite → PostgreSQL
+
+A backup is one gzipped JSON-lines file, independent of the database's version: the stored
+events exactly as stored (sealed, chained), in their order; the per-incident keys (an erased
+incident's key stays absent); and the accounts. A restore puts them into an empty store in the
+same order, then verifies every incident's hash chain and rebuilds the reports. Keep backups
+encrypted and outside the server: they hold keys until they themselves expire.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from services.case.application import CaseManagement
+from services.case.relay import NAME as RELAY
+from services.reporting.projector import Projector
+from services.reporting.store import ReportStore
+from shared.accounts import Accounts
+from shared.config import ConfigurationError, Settings, load_settings
+from shared.identity import Actor, Role
+from shared.positions import Positions
+
+FORMAT = "zorgvuldig-backup"
+VERSION = 1
+PAGE = 1000
+
+
+class RestoreRefused(Exception):
+    """Raised when the target installation is not empty, or the file is not a backup."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    events: int
+    keys: int
+    accounts: int
+    incidents_verified: int = 0
+    broken: tuple[str, ...] = ()
+    reports_rebuilt: int = 0
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def records(settings: Settings) -> Iterator[dict[str, Any]]:
+    """Everything of an installation, as JSON-able records, events in their order."""
+    cases = CaseManagement(env=settings.event_store_env())
+    start = 1
+    while page := cases.recorder.select_notifications(start=start, limit=PAGE):
+        for n in page:
+            yield {"gebeurtenis": [str(n.originator_id), n.originator_version, n.topic, _b64(n.state)]}
+        start = page[-1].id + 1
+    for incident_id, key in cases.key_vault.export():
+        yield {"sleutel": [str(incident_id), _b64(key) if key is not None else None]}
+    for row in account_rows(settings):
+        yield {"account": row}
+
+
+def account_rows(settings: Settings) -> list[dict[str, Any]]:
+    Accounts(settings)  # the table exists
+    columns = "username, name, role, board_id, school_id, password_hash, must_change, totp_secret"
+    if settings.uses_postgres:
+        import psycopg
+
+        with psycopg.connect(settings.database_url) as db:
+            rows = db.execute(f"SELECT {columns} FROM accounts ORDER BY username").fetchall()  # noqa: S608
+    else:
+        with sqlite3.connect(settings.data_dir / "accounts.sqlite") as db:
+            rows = db.execute(f"SELECT {columns} FROM accounts ORDER BY username").fetchall()  # noqa: S608
+    names = [c.strip() for c in columns.split(",")]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def make(settings: Settings, path: Path) -> Summary:
+    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0}
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write(
+            json.dumps(
+                {
+                    "formaat": FORMAT,
+                    "versie": VERSION,
+                    "gemaakt": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            )
+            + "\n"
+        )
+        for record in records(settings):
+            counts[next(iter(record))] += 1
+            out.write(json.dumps(record) + "\n")
+    return Summary(counts["gebeurtenis"], counts["sleutel"], counts["account"])
+
+
+def read(path: Path) -> Iterator[dict[str, Any]]:
+    with gzip.open(path, "rt", encoding="utf-8") as source:
+        header = json.loads(source.readline() or "{}")
+        if header.get("formaat") != FORMAT or header.get("versie") != VERSION:
+            raise RestoreRefused(f"{path} is geen back-up van Zorgvuldig (versie {VERSION}).")
+        for line in source:
+            yield json.loads(line)
+
+
+def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
+    """Into an empty installation; then verifies every chain and rebuilds the reports."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    cases = CaseManagement(env=settings.event_store_env())
+    if cases.recorder.max_notification_id():
+        raise RestoreRefused("Het doel bevat al gebeurtenissen; herstel alleen in een lege installatie.")
+    accounts = Accounts(settings)
+    events: list[StoredEvent] = []
+    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0}
+
+    def flush() -> None:
+        if events:
+            cases.recorder.insert_events(events)
+            events.clear()
+
+    for record in source:
+        kind, value = next(iter(record.items()))
+        counts[kind] += 1
+        if kind == "gebeurtenis":
+            originator, version, topic, state = value
+            events.append(StoredEvent(UUID(originator), version, topic, base64.b64decode(state)))
+            if len(events) >= PAGE:
+                flush()
+        elif kind == "sleutel":
+            incident_id, key = value
+            cases.key_vault.restore(UUID(incident_id), base64.b64decode(key) if key else None)
+        elif kind == "account":
+            restore_account(settings, accounts, value)
+    flush()
+    # Letters requested before the backup were published then; never send them again.
+    Positions(settings).save(RELAY, cases.recorder.max_notification_id() or 0)
+    verified = CaseManagement(env=settings.event_store_env())
+    broken = []
+    ids = verified.all_incident_ids()
+    for incident_id in ids:
+        opened = verified.opened_event(incident_id)
+        auditor = Actor("herstel", "Herstel", Role.BOARD, board_id=opened.board_id)
+        if not verified.verify_chain(auditor, incident_id).intact:
+            broken.append(str(incident_id))
+    rebuilt = Projector(verified, ReportStore(settings)).rebuild()
+    return Summary(
+        counts["gebeurtenis"], counts["sleutel"], counts["account"], len(ids), tuple(broken), rebuilt
+    )
+
+
+def restore_account(settings: Settings, accounts: Accounts, row: dict[str, Any]) -> None:
+    columns = list(row)
+    if settings.uses_postgres:
+        import psycopg
+
+        marks = ", ".join(["%s"] * len(columns))
+        with psycopg.connect(settings.database_url) as db:
+            db.execute(
+                f"INSERT INTO accounts ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608
+                list(row.values()),
+            )
+    else:
+        marks = ", ".join(["?"] * len(columns))
+        with sqlite3.connect(settings.data_dir / "accounts.sqlite") as db:
+            db.execute(
+                f"INSERT OR IGNORE INTO accounts ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                list(row.values()),
+            )
+    _ = accounts
+
+
+def report(summary: Summary) -> str:
+    lines = [
+        f"{summary.events} gebeurtenissen, {summary.keys} sleutels, {summary.accounts} accounts.",
+    ]
+    if summary.incidents_verified:
+        lines.append(
+            f"Hashketen gecontroleerd van {summary.incidents_verified} meldingen: "
+            + ("alle in orde." if not summary.broken else f"GEWIJZIGD: {', '.join(summary.broken)}")
+        )
+        lines.append(f"Rapportage opnieuw opgebouwd uit {summary.reports_rebuilt} gebeurtenissen.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.case.backup", description="Back-up en herstel.")
+    commands = parser.add_subparsers(dest="opdracht", required=True)
+    commands.add_parser("maak", help="maak een back-up").add_argument("bestand", type=Path)
+    commands.add_parser("herstel", help="herstel een back-up in een lege installatie").add_argument(
+        "bestand", type=Path
+    )
+    move = commands.add_parser("verhuis", help="verhuis deze (SQLite-)installatie naar PostgreSQL")
+    move.add_argument("--naar", required=True, help="postgresql://gebruiker:wachtwoord@host:5432/database")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.opdracht == "maak":
+            print(f"Back-up gemaakt in {args.bestand}: " + report(make(settings, args.bestand)))
+        elif args.opdracht == "herstel":
+            summary = restore(settings, read(args.bestand))
+            print("Hersteld: " + report(summary))
+            return 1 if summary.broken else 0
+        else:
+            target = load_settings(
+                {
+                    "ZORGVULDIG_DATA_DIR": str(settings.data_dir),
+                    "ZORGVULDIG_DATABASE_URL": args.naar,
+                    "ZORGVULDIG_SECRET_KEY": settings.secret_key,
+                    "ZORGVULDIG_CHAIN_KEY": settings.chain_key_setting,
+                    "ZORGVULDIG_ENVIRONMENT": settings.environment,
+                }
+            )
+            summary = restore(target, records(settings))
+            print("Verhuisd naar PostgreSQL: " + report(summary))
+            print("Zet nu ZORGVULDIG_DATABASE_URL op dit adres en start Zorgvuldig opnieuw.")
+            return 1 if summary.broken else 0
+    except (ConfigurationError, RestoreRefused) as error:
+        print(f"Fout: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
