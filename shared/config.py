@@ -39,6 +39,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
+    log_format: str = "tekst"
 
     @property
     def uses_postgres(self) -> bool:
@@ -129,6 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
+        log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
     )
 
 
@@ -137,3 +139,9 @@ def _integer(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigurationError(f"ZORGVULDIG_{name} moet een getal zijn.") from None
+
+
+def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
+    if value not in allowed:
+        raise ConfigurationError(f"ZORGVULDIG_{name} moet een van {', '.join(allowed)} zijn, niet '{value}'.")
+    return value

@@ -25,6 +25,7 @@ from services.case.domain.incident import Incident
 from shared import messaging
 from shared.config import ConfigurationError, load_settings
 from shared.contracts import LetterRequest, encode
+from shared.logging import configure as configure_logging
 from shared.positions import Positions
 
 log = logging.getLogger("relay")
@@ -106,7 +107,7 @@ def main() -> int:
     except ConfigurationError as error:
         print(f"Configuratiefout: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s relay %(levelname)s %(message)s")
+    configure_logging(settings, "relay")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

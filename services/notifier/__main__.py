@@ -14,6 +14,7 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
 from shared.config import ConfigurationError, load_settings
+from shared.logging import configure as configure_logging
 
 
 def main() -> int:
@@ -22,7 +23,7 @@ def main() -> int:
     except ConfigurationError as error:
         print(f"Configuratiefout: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s notifier %(levelname)s %(message)s")
+    configure_logging(settings, "notifier")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

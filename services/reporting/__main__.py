@@ -16,6 +16,7 @@ from services.case.application import CaseManagement
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.config import ConfigurationError, load_settings
+from shared.logging import configure as configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"Configuratiefout: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s rapportage %(levelname)s %(message)s")
+    configure_logging(settings, "rapportage")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     projector = Projector(CaseManagement(env=settings.event_store_env()), ReportStore(settings))
     if args.opdracht == "herbouw":

@@ -12,6 +12,7 @@ from services.case.application import CaseManagement
 from services.case.web import create_app
 from shared.accounts import Accounts
 from shared.config import ConfigurationError, load_settings
+from shared.logging import configure as configure_logging
 
 
 def main() -> int:
@@ -20,7 +21,7 @@ def main() -> int:
     except ConfigurationError as error:
         print(f"Configuratiefout: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
+    configure_logging(settings, "web")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(
         settings,

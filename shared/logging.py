@@ -1,0 +1,54 @@
+"""Logs of every process: plain text, or JSON lines (ZORGVULDIG_LOG_FORMAT=json) for a log
+collector. Logs never carry personal data: the code logs types and counts, not values, and a
+filter masks anything shaped like an e-mail address or phone number that slips through."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+from shared.config import Settings
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(\+31|0031|0)[\s-]?\d([\s-]?\d){8}(?!\d)")
+
+
+class MaskPersonalData(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _PHONE.sub("[telefoon]", _EMAIL.sub("[e-mail]", message))
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+class JsonLines(logging.Formatter):
+    def __init__(self, process: str) -> None:
+        super().__init__()
+        self.process = process
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "tijd": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "proces": self.process,
+            "niveau": record.levelname,
+            "bron": record.name,
+            "bericht": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["fout"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(settings: Settings, process: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(MaskPersonalData())
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines(process))
+    else:
+        handler.setFormatter(logging.Formatter(f"%(asctime)s {process} %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
