@@ -194,7 +194,7 @@ def page_render() -> None:
 def web_bench_module() -> Any:
     """The web benchmarks, once the web application exists."""
     try:
-        from bench import web_cases
+        from bench import web as web_cases
     except ImportError:
         return None
     return web_cases if web_cases.web_available() else None

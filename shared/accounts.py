@@ -105,6 +105,12 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 )
 """
 
+# Columns added after the first release, with their definitions, so older stores are upgraded.
+_ADDED_COLUMNS = {
+    "must_change": "INTEGER NOT NULL DEFAULT 0",
+    "totp_secret": "TEXT NOT NULL DEFAULT ''",
+}
+
 
 class Accounts:
     """The account store (SQLite or PostgreSQL); creates its tables when opened."""
@@ -115,6 +121,10 @@ class Accounts:
         with self._db() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
+            present = {column[0] for column in db.execute("SELECT * FROM accounts LIMIT 0").description}
+            for column, definition in _ADDED_COLUMNS.items():
+                if column not in present:  # a data folder from before the column existed
+                    db.execute(f"ALTER TABLE accounts ADD COLUMN {column} {definition}")
 
     @contextmanager
     def _db(self) -> Iterator[Any]:

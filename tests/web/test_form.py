@@ -124,6 +124,25 @@ def test_a_correction_keeps_the_original_visible(handler: Browser) -> None:
     trail = handler.get(f"{page}/tijdlijn").text
     assert "De omvang en de impact zijn bepaald." in trail
     assert "Een eerdere actie is gecorrigeerd" in trail
+    timeline = handler.get(page).text
+    assert '(gecorrigeerd in <a href="#actie-3">#3</a>)' in timeline
+    assert "Corrigeert <a href=\"#actie-2\">#2</a>. Reden: was een video" in timeline
+    assert "<dt>Soort materiaal</dt><dd>Video</dd>" in timeline  # labels, not codes
+    assert f'href="{page}/correctie/2"' in timeline
+
+
+def test_a_withdrawn_action_stays_visible_and_cannot_be_corrected_again(handler: Browser) -> None:
+    page = handler.open_incident()
+    handler.post(f"{page}/acties/NoteAdded", {"text": "verkeerde melding"})
+    response = handler.post(
+        f"{page}/correctie/2", {"text": "verkeerde melding", "reason": "hoort bij een andere melding",
+                                "withdraws": "ja"},
+    )
+    assert response.status_code == 302
+    timeline = handler.get(page).text
+    assert "<em>(ingetrokken)</em>" in timeline
+    assert "verkeerde melding" in timeline
+    assert f'href="{page}/correctie/2"' not in timeline
 
 
 def test_unknown_incidents_and_actions_are_404(handler: Browser) -> None:
@@ -191,3 +210,4 @@ def test_ten_wrong_passwords_lock_the_account_with_a_clear_message(app) -> None:
         data={"csrf_token": token, "gebruikersnaam": "otv", "wachtwoord": "demo-zorgvuldig"},
     )
     assert response.status_code == 401 and "vergrendeld" in response.text
+

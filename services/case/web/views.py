@@ -126,6 +126,33 @@ def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
     return entries
 
 
+@dataclass(frozen=True, slots=True)
+class TrailLine:
+    """One event of the audit trail as the trail page shows it, prepared in Python."""
+
+    version: int
+    at: str
+    who: str
+    sentence: str
+    details: tuple[tuple[str, str], ...]
+
+
+def trail_lines(entries: list[Any]) -> list[TrailLine]:
+    return [
+        TrailLine(
+            version=entry.version,
+            at=entry.at.strftime("%d-%m-%Y %H:%M:%S"),
+            who=person(entry.actor),
+            sentence=entry.sentence,
+            details=tuple(
+                (forms.label(entry.event_type, name), forms.display(entry.event_type, name, value))
+                for name, value in (entry.data or {}).items()
+            ),
+        )
+        for entry in entries
+    ]
+
+
 def stated_reason(incident_id: UUID) -> str | None:
     """The OTV and the board say why they look; asked once per incident per session."""
     if actor().role not in (Role.OTV, Role.BOARD):
@@ -308,8 +335,8 @@ def trail(incident_id: UUID) -> Page:
     if reason is None:
         return ask_reason(incident_id)
     cases().record_view(actor(), incident_id, what="tijdlijn", reason=reason)
-    shown = cases().incident(actor(), incident_id)
-    return render_template("case/trail.html", incident=shown, trail=cases().audit_trail(actor(), incident_id))
+    trail = cases().audit_trail(actor(), incident_id)  # checks access itself
+    return render_template("case/trail.html", incident_id=incident_id, trail=trail_lines(trail))
 
 
 @blueprint.get("/meldingen/<uuid:incident_id>/keten")

@@ -1,0 +1,56 @@
+"""The account store keeps working on a data folder made by an earlier version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from shared.accounts import Accounts, hash_password
+from shared.config import load_settings
+from shared.identity import Role
+
+FIRST_RELEASE_SCHEMA = """
+CREATE TABLE accounts (
+    username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, board_id TEXT NOT NULL,
+    school_id TEXT NOT NULL, password_hash TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT NOT NULL DEFAULT ''
+)
+"""
+
+
+def test_an_older_account_store_is_upgraded_and_its_people_can_still_sign_in(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "accounts.sqlite") as db:
+        db.execute(FIRST_RELEASE_SCHEMA)
+        db.execute(
+            "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            ("anna", "Anna de Vries", Role.CASE_HANDLER.value, "kindante", "de-wilg",
+             hash_password("een lang wachtwoord")),
+        )
+    accounts = Accounts(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))
+    signed_in = accounts.authenticate("anna", "een lang wachtwoord")
+    assert signed_in.actor.school_id == "de-wilg"
+    assert not accounts.must_change_password("anna")  # what signing in asks next
+    assert accounts.totp_secret("anna") == ""
+    Accounts(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))  # a second start changes nothing
+
+
+@pytest.mark.integration
+def test_an_older_account_store_on_postgresql_is_upgraded(postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    with psycopg.connect(postgres_url) as db:
+        db.execute(FIRST_RELEASE_SCHEMA)
+        db.execute(
+            "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            ("anna", "Anna de Vries", Role.CASE_HANDLER.value, "kindante", "de-wilg",
+             hash_password("een lang wachtwoord")),
+        )
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_DATABASE_URL": postgres_url})
+    accounts = Accounts(settings)
+    Accounts(settings)
+    assert accounts.authenticate("anna", "een lang wachtwoord").actor.school_id == "de-wilg"
+    assert not accounts.must_change_password("anna")
