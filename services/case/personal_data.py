@@ -179,9 +179,20 @@ class PostgresKeyVault(_CachingVault):
     def __init__(self, conninfo: str) -> None:
         super().__init__()
         import psycopg
+        from psycopg_pool import ConnectionPool
 
         self._psycopg = psycopg
         self.conninfo = conninfo
+        # A small pool: keys are read for every sealed event, a new connection each time
+        # would cost more than the decryption itself.
+        self._pool = ConnectionPool(
+            conninfo,
+            min_size=0,
+            max_size=4,
+            max_idle=60,
+            kwargs={"autocommit": True, "connect_timeout": 5},
+            open=True,
+        )
         with self._connection() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS incident_keys "
@@ -190,7 +201,7 @@ class PostgresKeyVault(_CachingVault):
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
-        with self._psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as db:
+        with self._pool.connection(timeout=10) as db:
             yield db
 
     def _read(self, incident_id: UUID) -> bytes | None:
