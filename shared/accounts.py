@@ -96,7 +96,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until TEXT NOT NULL DEFAULT '',
     must_change INTEGER NOT NULL DEFAULT 0,
-    totp_secret TEXT NOT NULL DEFAULT ''
+    totp_secret TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS api_tokens (
     token_hash TEXT PRIMARY KEY,
@@ -109,6 +110,7 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 _ADDED_COLUMNS = {
     "must_change": "INTEGER NOT NULL DEFAULT 0",
     "totp_secret": "TEXT NOT NULL DEFAULT ''",
+    "email": "TEXT NOT NULL DEFAULT ''",
 }
 
 
@@ -155,6 +157,7 @@ class Accounts:
         school_id: str = "",
         password: str,
         must_change: bool = False,
+        email: str = "",
     ) -> Account:
         """Raises AccountExists when the username is taken."""
         if self.get(username) is not None:
@@ -163,14 +166,21 @@ class Accounts:
             db.execute(
                 self._q(
                     "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash,"
-                    " must_change) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " must_change, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
-                (username, name, role.value, board_id, school_id, hash_password(password), int(must_change)),
+                (
+                    username, name, role.value, board_id, school_id, hash_password(password),
+                    int(must_change), email,
+                ),
             )
         return Account(username, name, role, board_id, school_id)
 
     def must_change_password(self, username: str) -> bool:
         return bool(self._value(username, "must_change"))
+
+    def email(self, username: str) -> str:
+        """Where reminders for this person go ('' when none is known)."""
+        return str(self._value(username, "email") or "")
 
     def totp_secret(self, username: str) -> str:
         return str(self._value(username, "totp_secret") or "")
@@ -180,7 +190,7 @@ class Accounts:
             db.execute(self._q("UPDATE accounts SET totp_secret = ? WHERE username = ?"), (secret, username))
 
     def _value(self, username: str, column: str) -> Any:
-        assert column in ("must_change", "totp_secret")
+        assert column in ("must_change", "totp_secret", "email")
         with self._db() as db:
             row = db.execute(
                 self._q(f"SELECT {column} FROM accounts WHERE username = ?"),  # noqa: S608 - fixed column
@@ -300,7 +310,8 @@ def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[Demo
     for username, name, role, school in people:
         if accounts.get(username) is None:
             accounts.create(
-                username, name=name, role=role, board_id=DEMO_BOARD, school_id=school, password=DEMO_PASSWORD
+                username, name=name, role=role, board_id=DEMO_BOARD, school_id=school, password=DEMO_PASSWORD,
+                email=f"{username}@school.voorbeeld.invalid",
             )
         logins.append(DemoLogin(role, username, DEMO_PASSWORD, school))
     return logins

@@ -40,10 +40,16 @@ class Settings:
     chain_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
     log_format: str = "tekst"
+    public_url: str = ""
 
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def site_url(self) -> str:
+        """Where people reach the web app, for links in reminders."""
+        return (self.public_url or f"http://127.0.0.1:{self.web_port}").rstrip("/")
 
     @property
     def mail_dir(self) -> Path:
@@ -130,6 +136,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
+        public_url=get("PUBLIC_URL", ""),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
     )
 

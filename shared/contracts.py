@@ -40,18 +40,44 @@ class LetterRequest:
         return cls(message_id=message_id("brief", notification_id), **fields)
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """Remind a case handler of an aftercare moment that is overdue (reporting → notifier).
+
+    Carries no content of the incident: the handler follows the link and signs in."""
+
+    message_id: str
+    incident_id: str
+    school_id: str
+    handler_id: str
+    due_on: str
+    kind: str = "nazorg"
+    type: str = "herinnering"
+    version: int = 1
+
+    @classmethod
+    def for_moment(cls, key: str, **fields: Any) -> Reminder:
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, f"herinnering:{key}")), **fields)
+
+
+Message = LetterRequest | Reminder
+
+
 def message_id(kind: str, notification_id: int) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{notification_id}"))
 
 
-MESSAGE_TYPES: dict[tuple[str, int], type[LetterRequest]] = {("brief.verzoek", 1): LetterRequest}
+MESSAGE_TYPES: dict[tuple[str, int], type[LetterRequest] | type[Reminder]] = {
+    ("brief.verzoek", 1): LetterRequest,
+    ("herinnering", 1): Reminder,
+}
 
 
-def encode(message: LetterRequest) -> str:
+def encode(message: Message) -> str:
     return json.dumps(asdict(message), ensure_ascii=False, sort_keys=True)
 
 
-def decode(body: str | bytes | dict[str, Any]) -> LetterRequest:
+def decode(body: str | bytes | dict[str, Any]) -> Message:
     """The message, or MalformedMessage saying why not."""
     try:
         data = body if isinstance(body, dict) else json.loads(body)
@@ -66,6 +92,7 @@ def decode(body: str | bytes | dict[str, Any]) -> LetterRequest:
         message = message_type(**data)
     except TypeError as error:
         raise MalformedMessage(f"velden kloppen niet: {error}") from None
-    if not isinstance(message.recipients, list) or not all(isinstance(r, str) for r in message.recipients):
+    recipients = getattr(message, "recipients", [])
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
         raise MalformedMessage("ontvangers moeten een lijst van adressen zijn")
     return message

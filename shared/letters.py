@@ -209,3 +209,14 @@ def compose(
     if reasons:
         raise LetterBlocked(reasons)
     return rendered
+
+
+def render_reminder(*, school_name: str, due_on: str, link: str) -> RenderedLetter:
+    """The reminder to a case handler: a date and a link, never anything of the case itself."""
+    environment = _environment()
+    context = {"school_name": school_name, "due_on": due_on, "link": link}
+    parts = [
+        environment.get_template(f"herinnering_nazorg/{name}").render(**context)
+        for name in ("subject.txt", "body.txt", "body.html")
+    ]
+    return RenderedLetter(parts[0].strip(), parts[1], parts[2])

@@ -16,10 +16,10 @@ from services.case.application import CaseManagement
 from services.case.screening import personal_values
 from services.notifier.ledger import REPORTED, SENT, Ledger
 from services.notifier.sending import PermanentFailure, build, valid_address
-from shared.accounts import school_name
+from shared.accounts import Accounts, school_name
 from shared.config import Settings
-from shared.contracts import LetterRequest
-from shared.letters import LetterBlocked, compose
+from shared.contracts import LetterRequest, Reminder
+from shared.letters import LetterBlocked, compose, render_reminder
 
 NOTIFIER = "notifier"
 
@@ -40,16 +40,26 @@ def recipient_key(message_id: str, recipient: str) -> str:
 
 
 class LetterHandler:
-    def __init__(self, settings: Settings, cases: CaseManagement, ledger: Ledger, sender: SendsMail) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cases: CaseManagement,
+        ledger: Ledger,
+        sender: SendsMail,
+        accounts: Accounts | None = None,
+    ) -> None:
         self.settings = settings
+        self.accounts = accounts or Accounts(settings)
         self.cases = cases
         self.ledger = ledger
         self.sender = sender
 
-    def handle(self, message: LetterRequest) -> Outcome | None:
+    def handle(self, message: LetterRequest | Reminder) -> Outcome | None:
         """Sends and reports; None when this message was already fully handled.
 
         Raises TransientFailure when the mail server should be tried again later."""
+        if isinstance(message, Reminder):
+            return self.remind(message)
         state = self.ledger.state(message.message_id)
         if state == REPORTED:
             return None
@@ -60,6 +70,26 @@ class LetterHandler:
         self.report(message, outcome)
         self.ledger.mark(message.message_id, REPORTED)
         return outcome
+
+    def remind(self, message: Reminder) -> Outcome | None:
+        """A reminder to the case handler who planned the aftercare moment."""
+        if self.ledger.state(message.message_id) == REPORTED:
+            return None
+        address = self.accounts.email(message.handler_id)
+        if not valid_address(address):
+            self.ledger.mark(message.message_id, REPORTED, failed=1, note="geen e-mailadres bekend")
+            return Outcome(0, 1, "geen e-mailadres bekend")
+        letter = render_reminder(
+            school_name=school_name(message.school_id),
+            due_on=message.due_on,
+            link=f"{self.settings.site_url}/meldingen/{message.incident_id}",
+        )
+        key = recipient_key(message.message_id, address)
+        if not self.ledger.delivered(message.message_id, key):
+            self.sender.send(build(self.settings, letter, address, school_id=message.school_id, key=key))
+            self.ledger.record_delivery(message.message_id, key)
+        self.ledger.mark(message.message_id, REPORTED)
+        return Outcome(1, 0)
 
     def _send(self, message: LetterRequest) -> None:
         incident = self.cases.repository.get(UUID(message.incident_id))
@@ -120,9 +150,9 @@ class LetterHandler:
                 actor_id=NOTIFIER,
             )
 
-    def give_up(self, message: LetterRequest, reason: str) -> None:
+    def give_up(self, message: LetterRequest | Reminder, reason: str) -> None:
         """After a permanent failure or too many attempts: the trail says so."""
-        if self.ledger.state(message.message_id) == REPORTED:
+        if self.ledger.state(message.message_id) == REPORTED or isinstance(message, Reminder):
             return
         self.cases.record_system_outcome(
             UUID(message.incident_id),

@@ -61,7 +61,7 @@ class Worker:
             self.dead_letter(connection, message, outcome.reason)
         message.ack()
         if outcome is not None:
-            log.info("Brief %s: %d verzonden, %d niet.", request.letter, outcome.sent, outcome.failed)
+            log.info("%s: %d verzonden, %d niet.", request.type, outcome.sent, outcome.failed)
 
     def dead_letter(self, connection: Connection, message: Message, reason: str) -> None:
         body = (

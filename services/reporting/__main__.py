@@ -14,7 +14,9 @@ import threading
 
 from services.case.application import CaseManagement
 from services.reporting.projector import Projector
+from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
+from shared import messaging
 from shared.config import ConfigurationError, load_settings
 from shared.logging import configure as configure_logging
 
@@ -38,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
-    projector.run(stop)
+    reminders = Reminders(projector.store, lambda: messaging.connect(settings))
+    projector.run(stop, on_batch=reminders.maybe_send)
     logging.getLogger("rapportage").info("Rapportage gestopt.")
     return 0
 

@@ -80,6 +80,12 @@ class ReportStore:
             rows = db.execute(self._q(sql), params).fetchall()
         return [json.loads(row[0]) for row in rows]
 
+    def every_fact(self) -> list[dict[str, Any]]:
+        """The facts of every incident of every board: for the reminders, never for a page."""
+        with self._db() as db:
+            rows = db.execute("SELECT facts FROM report_incidents").fetchall()
+        return [json.loads(row[0]) for row in rows]
+
     def commit(
         self, changed: dict[str, dict[str, Any]], skipped: list[tuple[int, str, str]], position: int, at: str
     ) -> None:
@@ -117,6 +123,13 @@ class ReportStore:
                 "SELECT notification_id, topic, reason FROM report_skipped ORDER BY 1"
             ).fetchall()
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def reminder_known(self, key: str) -> bool:
+        with self._db() as db:
+            row = db.execute(
+                self._q("SELECT 1 FROM report_reminders WHERE reminder_key = ?"), (key,)
+            ).fetchone()
+        return row is not None
 
     def reminder_sent(self, key: str, at: str) -> bool:
         """Notes a reminder; False when it was noted before (one reminder per overdue moment)."""
