@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("gebruikersnaam")
         command.add_argument("--naam", required=True)
         command.add_argument("--bestuur", required=True)
+        command.add_argument("--email", default="", help="voor herinneringen (behandelaars)")
     user.add_argument("--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR])
     user.add_argument("--school", default="")
     commands.add_parser("lijst", help="toon alle accounts")
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             school_id=args.school if role in (Role.CASE_HANDLER, Role.STAFF) else "",
             password=password,
             must_change=True,
+            email=args.email,
         )
     except AccountExists:
         print(f"De gebruikersnaam '{args.gebruikersnaam}' bestaat al.", file=sys.stderr)
