@@ -351,6 +351,7 @@ class CaseManagement(Application[UUID]):
         """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
         incident = self._load(incident_id)
         if not self._may_see(actor, incident_id):
+            self.record_view(actor, incident_id, what="poging tot inzage of wijziging")  # logs, then raises
             raise IncidentNotFound()
         return incident
 

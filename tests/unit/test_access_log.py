@@ -49,3 +49,13 @@ def test_refused_look_is_logged_and_answers_not_found(cases: CaseManagement, str
     assert [(e["actor"], e["allowed"]) for e in log] == [(stranger.id, False)]
     with pytest.raises(IncidentNotFound):
         cases.access_log(stranger, incident_id)
+
+
+def test_a_refused_change_or_read_by_another_school_is_logged(cases: CaseManagement) -> None:
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    with pytest.raises(IncidentNotFound):
+        cases.record_action(OTHER_SCHOOL_HANDLER, incident_id, "NoteAdded", {"text": "niet van ons"})
+    with pytest.raises(IncidentNotFound):
+        cases.audit_trail(OTHER_BOARD_HANDLER, incident_id)
+    refused = [e for e in cases.access_log(HANDLER, incident_id) if not e["allowed"]]
+    assert [e["actor"] for e in refused] == [OTHER_SCHOOL_HANDLER.id, OTHER_BOARD_HANDLER.id]
