@@ -39,6 +39,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
+    retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
     public_url: str = ""
 
@@ -137,6 +138,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         chain_key_setting=get("CHAIN_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         public_url=get("PUBLIC_URL", ""),
+        retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
     )
 
@@ -152,3 +154,17 @@ def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
     if value not in allowed:
         raise ConfigurationError(f"ZORGVULDIG_{name} moet een van {', '.join(allowed)} zijn, niet '{value}'.")
     return value
+
+
+def _per_board(value: str) -> dict[str, int]:
+    """'kindante=730,ander-bestuur=365' as {board: days}."""
+    found = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        board, _, days = part.partition("=")
+        if not board.strip() or not days.strip().isdigit():
+            raise ConfigurationError(
+                "ZORGVULDIG_RETENTION_DAYS_PER_BOARD verwacht bestuur=dagen, gescheiden door komma's, "
+                f"bijvoorbeeld kindante=730,ander-bestuur=365; niet '{part}'."
+            )
+        found[board.strip()] = int(days)
+    return found

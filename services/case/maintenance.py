@@ -24,8 +24,11 @@ from shared.identity import Actor, Role
 RETENTION_ACTOR = "bewaartermijn"
 
 
-def expired(cases: CaseManagement, *, days: int, now: datetime) -> list[Incident]:
-    """Closed incidents whose last closing lies more than `days` before `now`."""
+def expired(
+    cases: CaseManagement, *, days: int, now: datetime, per_board: dict[str, int] | None = None
+) -> list[Incident]:
+    """Closed incidents whose last closing lies more than their board's retention period
+    (`per_board`, else `days`) before `now`."""
     found = []
     for incident_id in cases.all_incident_ids():
         incident = cases.repository.get(incident_id)
@@ -34,7 +37,7 @@ def expired(cases: CaseManagement, *, days: int, now: datetime) -> list[Incident
         if any(a.action == "PersonalDataErased" for a in incident.actions):
             continue
         closed_at = max(a.at for a in incident.actions if a.action == "Closed")
-        if now - closed_at > timedelta(days=days):
+        if now - closed_at > timedelta(days=(per_board or {}).get(incident.board_id, days)):
             found.append(incident)
     return found
 
@@ -69,12 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0 if report.intact else 1
 
-    for incident in expired(cases, days=args.dagen, now=datetime.now(UTC)):
+    per_board = {} if args.dagen != settings.retention_days else settings.retention_per_board
+    for incident in expired(cases, days=args.dagen, now=datetime.now(UTC), per_board=per_board):
         if args.uitvoeren:
+            days = per_board.get(incident.board_id, args.dagen)
             cases.erase_personal_data(
                 incident.id,
                 actor_id=RETENTION_ACTOR,
-                reason=f"bewaartermijn van {args.dagen} dagen verstreken",
+                reason=f"bewaartermijn van {days} dagen verstreken",
             )
             print(f"gewist: {incident.id}")
         else:

@@ -104,3 +104,21 @@ def test_the_board_exports_a_signed_chain_head_that_shows_later_alteration() -> 
     assert not cases.chain_head_valid({**head, "gebeurtenissen": 1})
     later = cases.chain_head(BOARD_MEMBER, incident_id)
     assert later["kop"] == head["kop"]
+
+
+def test_retention_can_differ_per_board(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from services.case.maintenance import expired
+    from shared.config import load_settings
+
+    settings = load_settings({"ZORGVULDIG_RETENTION_DAYS_PER_BOARD": "kindante=10, ander-bestuur=365"})
+    assert settings.retention_per_board == {"kindante": 10, "ander-bestuur": 365}
+    cases = CaseManagement(env=_env(tmp_path))
+    closed_id = _incident_with_actions(cases, count=1)
+    cases.close_incident(HANDLER, closed_id, reason="afgerond")
+    closed_at = cases.incident(HANDLER, closed_id).actions[-1].at
+    later = closed_at + timedelta(days=11)
+    assert expired(cases, days=730, now=later) == []
+    found = expired(cases, days=730, now=later, per_board=settings.retention_per_board)
+    assert [i.id for i in found] == [closed_id]
