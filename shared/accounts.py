@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.config import Settings
+from shared.database import Database
 from shared.identity import Actor, Role
 
 MAX_FAILED_LOGINS = 10
@@ -119,33 +117,14 @@ class Accounts:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.postgres = settings.uses_postgres
-        with self._db() as db:
+        self.db = Database(settings, "accounts.sqlite")
+        with self.db.connect() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
             present = {column[0] for column in db.execute("SELECT * FROM accounts LIMIT 0").description}
             for column, definition in _ADDED_COLUMNS.items():
                 if column not in present:  # a data folder from before the column existed
                     db.execute(f"ALTER TABLE accounts ADD COLUMN {column} {definition}")
-
-    @contextmanager
-    def _db(self) -> Iterator[Any]:
-        if self.postgres:
-            import psycopg
-
-            with psycopg.connect(self.settings.database_url, connect_timeout=5) as connection:
-                yield connection
-        else:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.settings.data_dir / "accounts.sqlite", timeout=10)
-            try:
-                with connection:
-                    yield connection
-            finally:
-                connection.close()
-
-    def _q(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.postgres else sql
 
     def create(
         self,
@@ -162,15 +141,21 @@ class Accounts:
         """Raises AccountExists when the username is taken."""
         if self.get(username) is not None:
             raise AccountExists(username)
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash,"
                     " must_change, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 (
-                    username, name, role.value, board_id, school_id, hash_password(password),
-                    int(must_change), email,
+                    username,
+                    name,
+                    role.value,
+                    board_id,
+                    school_id,
+                    hash_password(password),
+                    int(must_change),
+                    email,
                 ),
             )
         return Account(username, name, role, board_id, school_id)
@@ -186,28 +171,32 @@ class Accounts:
         return str(self._value(username, "totp_secret") or "")
 
     def set_totp_secret(self, username: str, secret: str) -> None:
-        with self._db() as db:
-            db.execute(self._q("UPDATE accounts SET totp_secret = ? WHERE username = ?"), (secret, username))
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("UPDATE accounts SET totp_secret = ? WHERE username = ?"), (secret, username)
+            )
 
     def _value(self, username: str, column: str) -> Any:
         assert column in ("must_change", "totp_secret", "email")
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q(f"SELECT {column} FROM accounts WHERE username = ?"),  # noqa: S608 - fixed column
+                self.db.sql(f"SELECT {column} FROM accounts WHERE username = ?"),  # noqa: S608 - fixed column
                 (username,),
             ).fetchone()
         return row[0] if row else None
 
     def get(self, username: str) -> Account | None:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT username, name, role, board_id, school_id FROM accounts WHERE username = ?"),
+                self.db.sql(
+                    "SELECT username, name, role, board_id, school_id FROM accounts WHERE username = ?"
+                ),
                 (username,),
             ).fetchone()
         return Account(row[0], row[1], Role(row[2]), row[3], row[4]) if row else None
 
     def all(self) -> list[Account]:
-        with self._db() as db:
+        with self.db.connect() as db:
             rows = db.execute("SELECT username, name, role, board_id, school_id FROM accounts").fetchall()
         return [Account(r[0], r[1], Role(r[2]), r[3], r[4]) for r in sorted(rows)]
 
@@ -223,9 +212,11 @@ class Accounts:
 
     def _check_password(self, username: str, password: str, now: datetime) -> LoginRefused | None:
         """Counts the attempt (committed, also when it fails); returns the refusal, if any."""
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT password_hash, failed_logins, locked_until FROM accounts WHERE username = ?"),
+                self.db.sql(
+                    "SELECT password_hash, failed_logins, locked_until FROM accounts WHERE username = ?"
+                ),
                 (username,),
             ).fetchone()
             if row is None:
@@ -239,14 +230,16 @@ class Accounts:
                 )
             if password_matches(stored, password):
                 db.execute(
-                    self._q("UPDATE accounts SET failed_logins = 0, locked_until = '' WHERE username = ?"),
+                    self.db.sql(
+                        "UPDATE accounts SET failed_logins = 0, locked_until = '' WHERE username = ?"
+                    ),
                     (username,),
                 )
                 return None
             failed += 1
             lock = (now + LOCK_DURATION).isoformat() if failed >= MAX_FAILED_LOGINS else ""
             db.execute(
-                self._q("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
+                self.db.sql("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
                 (0 if lock else failed, lock, username),
             )
         if lock:
@@ -254,9 +247,9 @@ class Accounts:
         return LoginRefused()
 
     def set_password(self, username: str, password: str) -> None:
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q(
+                self.db.sql(
                     "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = '',"
                     " must_change = 0 WHERE username = ?"
                 ),
@@ -266,17 +259,17 @@ class Accounts:
     def issue_token(self, username: str) -> str:
         """A new API token for the account; only its hash is kept, so show it once."""
         token = secrets.token_urlsafe(32)
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q("INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?, ?, ?)"),
+                self.db.sql("INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?, ?, ?)"),
                 (_token_hash(token), username, datetime.now(UTC).isoformat()),
             )
         return token
 
     def by_token(self, token: str) -> Account | None:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT username FROM api_tokens WHERE token_hash = ?"), (_token_hash(token),)
+                self.db.sql("SELECT username FROM api_tokens WHERE token_hash = ?"), (_token_hash(token),)
             ).fetchone()
         return self.get(row[0]) if row else None
 
@@ -310,7 +303,12 @@ def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[Demo
     for username, name, role, school in people:
         if accounts.get(username) is None:
             accounts.create(
-                username, name=name, role=role, board_id=DEMO_BOARD, school_id=school, password=DEMO_PASSWORD,
+                username,
+                name=name,
+                role=role,
+                board_id=DEMO_BOARD,
+                school_id=school,
+                password=DEMO_PASSWORD,
                 email=f"{username}@school.voorbeeld.invalid",
             )
         logins.append(DemoLogin(role, username, DEMO_PASSWORD, school))

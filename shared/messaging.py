@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
+from kombu.transport import filesystem
+from kombu.transport.virtual import BrokerState
 
 from shared.config import Settings
 
@@ -28,6 +30,15 @@ DEAD_LETTERS = Queue("zorgvuldig.brieven.dood", exchange=DEAD_EXCHANGE, routing_
 RETRY_POLICY = {"interval_start": 0.5, "interval_step": 1, "interval_max": 5, "max_retries": 3}
 
 
+class FolderTransport(filesystem.Transport):  # type: ignore[misc]
+    """kombu's folder transport, with its exchange table per connection instead of per
+    process: two installations in one process (as in tests) must not share declarations."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = BrokerState()
+
+
 def connect(settings: Settings) -> Connection:
     """A connection to the configured broker, or to the folder transport."""
     if settings.broker_url:
@@ -42,6 +53,7 @@ def connect(settings: Settings) -> Connection:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return Connection(
         "filesystem://",
+        transport=FolderTransport,
         transport_options={
             "data_folder_in": str(folder / "berichten"),
             "data_folder_out": str(folder / "berichten"),
@@ -52,7 +64,7 @@ def connect(settings: Settings) -> Connection:
 
 
 def _queue_arguments_supported(connection: Connection) -> bool:
-    return connection.transport_cls not in ("filesystem", "memory")
+    return connection.transport.driver_type not in ("filesystem", "memory")
 
 
 def queues(connection: Connection) -> tuple[Queue, Queue]:

@@ -6,12 +6,8 @@ the SMTP server accepted. A SQLite file in the data folder, or tables in Postgre
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from shared.config import Settings
+from shared.database import Database
 
 SENDING, SENT, REPORTED = "bezig", "verzonden", "gemeld"
 
@@ -26,63 +22,45 @@ _SCHEMA = (
 class Ledger:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        with self._db() as db:
+        self.db = Database(settings, "notifier.sqlite")
+        with self.db.connect() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
 
-    @contextmanager
-    def _db(self) -> Iterator[Any]:
-        if self.settings.uses_postgres:
-            import psycopg
-
-            with psycopg.connect(self.settings.database_url, connect_timeout=5) as connection:
-                yield connection
-        else:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.settings.data_dir / "notifier.sqlite", timeout=10)
-            try:
-                with connection:
-                    yield connection
-            finally:
-                connection.close()
-
-    def _q(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.settings.uses_postgres else sql
-
     def state(self, message_id: str) -> str:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT state FROM notifier_messages WHERE message_id = ?"), (message_id,)
+                self.db.sql("SELECT state FROM notifier_messages WHERE message_id = ?"), (message_id,)
             ).fetchone()
         return str(row[0]) if row else ""
 
     def attempt(self, message_id: str) -> int:
         """Counts one more attempt; returns the count."""
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO notifier_messages (message_id, state, attempts) VALUES (?, ?, 1) "
                     "ON CONFLICT (message_id) DO UPDATE SET attempts = notifier_messages.attempts + 1"
                 ),
                 (message_id, SENDING),
             )
             row = db.execute(
-                self._q("SELECT attempts FROM notifier_messages WHERE message_id = ?"), (message_id,)
+                self.db.sql("SELECT attempts FROM notifier_messages WHERE message_id = ?"), (message_id,)
             ).fetchone()
         return int(row[0])
 
     def delivered(self, message_id: str, recipient_hash: str) -> bool:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT 1 FROM notifier_deliveries WHERE message_id = ? AND recipient_hash = ?"),
+                self.db.sql("SELECT 1 FROM notifier_deliveries WHERE message_id = ? AND recipient_hash = ?"),
                 (message_id, recipient_hash),
             ).fetchone()
         return row is not None
 
     def record_delivery(self, message_id: str, recipient_hash: str) -> None:
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO notifier_deliveries (message_id, recipient_hash) VALUES (?, ?) "
                     "ON CONFLICT DO NOTHING"
                 ),
@@ -90,18 +68,18 @@ class Ledger:
             )
 
     def deliveries(self, message_id: str) -> int:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT COUNT(*) FROM notifier_deliveries WHERE message_id = ?"), (message_id,)
+                self.db.sql("SELECT COUNT(*) FROM notifier_deliveries WHERE message_id = ?"), (message_id,)
             ).fetchone()
         return int(row[0])
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
     ) -> None:
-        with self._db() as db:
+        with self.db.connect() as db:
             db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO notifier_messages (message_id, state) VALUES (?, ?) "
                     "ON CONFLICT (message_id) DO UPDATE SET state = excluded.state"
                 ),
@@ -109,18 +87,19 @@ class Ledger:
             )
             if failed is not None:
                 db.execute(
-                    self._q("UPDATE notifier_messages SET failed = ? WHERE message_id = ?"),
+                    self.db.sql("UPDATE notifier_messages SET failed = ? WHERE message_id = ?"),
                     (failed, message_id),
                 )
             if note is not None:
                 db.execute(
-                    self._q("UPDATE notifier_messages SET note = ? WHERE message_id = ?"), (note, message_id)
+                    self.db.sql("UPDATE notifier_messages SET note = ? WHERE message_id = ?"),
+                    (note, message_id),
                 )
 
     def summary(self, message_id: str) -> tuple[int, str]:
         """(failed recipients, note) recorded for the message."""
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT failed, note FROM notifier_messages WHERE message_id = ?"), (message_id,)
+                self.db.sql("SELECT failed, note FROM notifier_messages WHERE message_id = ?"), (message_id,)
             ).fetchone()
         return (int(row[0]), str(row[1])) if row else (0, "")

@@ -7,12 +7,10 @@ SQLite file `rapportage.sqlite` in the data folder by default, PostgreSQL when c
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from shared.config import Settings
+from shared.database import Database
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS report_incidents (incident_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
@@ -28,32 +26,13 @@ _SCHEMA = (
 class ReportStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.postgres = settings.uses_postgres
-        with self._db() as db:
+        self.db = Database(settings, "rapportage.sqlite")
+        with self.db.connect() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
 
-    @contextmanager
-    def _db(self) -> Iterator[Any]:
-        if self.postgres:
-            import psycopg
-
-            with psycopg.connect(self.settings.database_url, connect_timeout=5) as connection:
-                yield connection
-        else:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.settings.data_dir / "rapportage.sqlite", timeout=10)
-            try:
-                with connection:
-                    yield connection
-            finally:
-                connection.close()
-
-    def _q(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.postgres else sql
-
     def position(self) -> tuple[int, str]:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
                 "SELECT position, updated_at FROM report_position WHERE name = 'projecties'"
             ).fetchone()
@@ -63,9 +42,11 @@ class ReportStore:
         if not incident_ids:
             return {}
         marks = ", ".join("?" * len(incident_ids))
-        with self._db() as db:
+        with self.db.connect() as db:
             rows = db.execute(
-                self._q(f"SELECT incident_id, facts FROM report_incidents WHERE incident_id IN ({marks})"),  # noqa: S608
+                self.db.sql(
+                    f"SELECT incident_id, facts FROM report_incidents WHERE incident_id IN ({marks})"  # noqa: S608
+                ),
                 incident_ids,
             ).fetchall()
         return {row[0]: json.loads(row[1]) for row in rows}
@@ -76,13 +57,13 @@ class ReportStore:
         if school_id is not None:
             sql += " AND school_id = ?"
             params.append(school_id)
-        with self._db() as db:
-            rows = db.execute(self._q(sql), params).fetchall()
+        with self.db.connect() as db:
+            rows = db.execute(self.db.sql(sql), params).fetchall()
         return [json.loads(row[0]) for row in rows]
 
     def every_fact(self) -> list[dict[str, Any]]:
         """The facts of every incident of every board: for the reminders, never for a page."""
-        with self._db() as db:
+        with self.db.connect() as db:
             rows = db.execute("SELECT facts FROM report_incidents").fetchall()
         return [json.loads(row[0]) for row in rows]
 
@@ -90,10 +71,10 @@ class ReportStore:
         self, changed: dict[str, dict[str, Any]], skipped: list[tuple[int, str, str]], position: int, at: str
     ) -> None:
         """Writes the changed incidents, the skipped events and the new position at once."""
-        with self._db() as db:
+        with self.db.connect() as db:
             for incident_id, facts in changed.items():
                 db.execute(
-                    self._q(
+                    self.db.sql(
                         "INSERT INTO report_incidents (incident_id, board_id, school_id, facts)"
                         " VALUES (?, ?, ?, ?) "
                         "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts"
@@ -102,14 +83,14 @@ class ReportStore:
                 )
             for notification_id, topic, reason in skipped:
                 db.execute(
-                    self._q(
+                    self.db.sql(
                         "INSERT INTO report_skipped (notification_id, topic, reason) VALUES (?, ?, ?) "
                         "ON CONFLICT (notification_id) DO NOTHING"
                     ),
                     (notification_id, topic, reason),
                 )
             db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO report_position (name, position, updated_at) VALUES ('projecties', ?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET position = excluded.position,"
                     " updated_at = excluded.updated_at"
@@ -118,24 +99,24 @@ class ReportStore:
             )
 
     def skipped(self) -> list[tuple[int, str, str]]:
-        with self._db() as db:
+        with self.db.connect() as db:
             rows = db.execute(
                 "SELECT notification_id, topic, reason FROM report_skipped ORDER BY 1"
             ).fetchall()
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def reminder_known(self, key: str) -> bool:
-        with self._db() as db:
+        with self.db.connect() as db:
             row = db.execute(
-                self._q("SELECT 1 FROM report_reminders WHERE reminder_key = ?"), (key,)
+                self.db.sql("SELECT 1 FROM report_reminders WHERE reminder_key = ?"), (key,)
             ).fetchone()
         return row is not None
 
     def reminder_sent(self, key: str, at: str) -> bool:
         """Notes a reminder; False when it was noted before (one reminder per overdue moment)."""
-        with self._db() as db:
+        with self.db.connect() as db:
             cursor = db.execute(
-                self._q(
+                self.db.sql(
                     "INSERT INTO report_reminders (reminder_key, sent_at) VALUES (?, ?)"
                     " ON CONFLICT DO NOTHING"
                 ),
@@ -144,6 +125,6 @@ class ReportStore:
             return bool(cursor.rowcount)
 
     def reset(self) -> None:
-        with self._db() as db:
+        with self.db.connect() as db:
             for table in ("report_incidents", "report_position", "report_skipped"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
