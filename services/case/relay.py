@@ -11,7 +11,6 @@ down makes it wait and try again; nothing is skipped.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -23,10 +22,9 @@ from kombu import Connection
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from shared import messaging
-from shared.config import ConfigurationError, load_settings
 from shared.contracts import LetterRequest, encode
-from shared.logging import configure as configure_logging
 from shared.positions import Positions
+from shared.process import start
 
 log = logging.getLogger("relay")
 
@@ -102,16 +100,7 @@ class Relay:
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"Configuratiefout: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings, "relay")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    settings, stop = start("relay")
     relay = Relay(
         CaseManagement(env=settings.event_store_env()),
         Positions(settings),

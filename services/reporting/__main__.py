@@ -8,37 +8,25 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 
 from services.case.application import CaseManagement
 from services.reporting.projector import Projector
 from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
 from shared import messaging
-from shared.config import ConfigurationError, load_settings
-from shared.logging import configure as configure_logging
+from shared.process import start
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.reporting", description="Rapportage bijwerken.")
     parser.add_argument("opdracht", nargs="?", choices=["herbouw"], help="herbouw: alles opnieuw opbouwen")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"Configuratiefout: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings, "rapportage")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings, stop = start("rapportage")
     projector = Projector(CaseManagement(env=settings.event_store_env()), ReportStore(settings))
     if args.opdracht == "herbouw":
         print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
         return 0
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
     reminders = Reminders(projector.store, lambda: messaging.connect(settings))
     projector.run(stop, on_batch=reminders.maybe_send)

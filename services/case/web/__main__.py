@@ -11,18 +11,11 @@ from waitress.server import create_server
 from services.case.application import CaseManagement
 from services.case.web import create_app
 from shared.accounts import Accounts
-from shared.config import ConfigurationError, load_settings
-from shared.logging import configure as configure_logging
+from shared.process import start
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"Configuratiefout: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings, "web")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings, _ = start("web")
     app = create_app(
         settings,
         cases=CaseManagement(env=settings.event_store_env()),
