@@ -42,7 +42,7 @@ class LetterRequest:
 
 @dataclass(frozen=True)
 class Reminder:
-    """Remind a case handler of an aftercare moment that is overdue (reporting → notifier).
+    """Remind a case handler of an overdue aftercare moment or protocol step (reporting → notifier).
 
     Carries no content of the incident: the handler follows the link and signs in."""
 
@@ -51,7 +51,8 @@ class Reminder:
     school_id: str
     handler_id: str
     due_on: str
-    kind: str = "nazorg"
+    kind: str = "nazorg"  # nazorg | stap
+    step: str = ""
     type: str = "herinnering"
     version: int = 1
 

@@ -211,12 +211,13 @@ def compose(
     return rendered
 
 
-def render_reminder(*, school_name: str, due_on: str, link: str) -> RenderedLetter:
-    """The reminder to a case handler: a date and a link, never anything of the case itself."""
+def render_reminder(*, kind: str, school_name: str, due_on: str, link: str, step: str = "") -> RenderedLetter:
+    """The reminder to a case handler: a date, a step and a link, never anything of the case."""
     environment = _environment()
-    context = {"school_name": school_name, "due_on": due_on, "link": link}
+    context = {"school_name": school_name, "due_on": due_on, "link": link, "step": step}
+    folder = "herinnering_stap" if kind == "stap" else "herinnering_nazorg"
     parts = [
-        environment.get_template(f"herinnering_nazorg/{name}").render(**context)
+        environment.get_template(f"{folder}/{name}").render(**context)
         for name in ("subject.txt", "body.txt", "body.html")
     ]
     return RenderedLetter(parts[0].strip(), parts[1], parts[2])

@@ -80,6 +80,8 @@ class LetterHandler:
             self.ledger.mark(message.message_id, REPORTED, failed=1, note="geen e-mailadres bekend")
             return Outcome(0, 1, "geen e-mailadres bekend")
         letter = render_reminder(
+            kind=message.kind,
+            step=message.step,
             school_name=school_name(message.school_id),
             due_on=message.due_on,
             link=f"{self.settings.site_url}/meldingen/{message.incident_id}",

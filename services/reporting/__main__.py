@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
         return 0
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
-    reminders = Reminders(projector.store, lambda: messaging.connect(settings))
+    reminders = Reminders(projector.store, lambda: messaging.connect(settings), projector.cases.protocol)
     projector.run(stop, on_batch=reminders.maybe_send)
     logging.getLogger("rapportage").info("Rapportage gestopt.")
     return 0

@@ -41,6 +41,7 @@ def fold(facts: dict[str, Any] | None, event: Any) -> dict[str, Any]:
             "protocol_id": getattr(event, "protocol_id", ""),
             "situation": getattr(event, "situation", ""),
             "opened_at": at,
+            "opened_by": getattr(event, "actor", ""),
             "status": "open",
             "actions": [],
             "letters": {},

@@ -1,4 +1,5 @@
-"""Reminders to case handlers for aftercare moments that are overdue (report (c)).
+"""Reminders to case handlers: aftercare moments that are overdue (report (c)), and protocol
+steps still open after the days their protocol file allows (`herinner_na_dagen`).
 
 Once a minute the reporting process looks for overdue moments and publishes one reminder per
 moment through the notifier. It publishes first and notes afterwards: a crash in between
@@ -10,11 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from kombu import Connection
 
-from services.reporting.projections import aftercare
+from services.case.domain.protocol import Protocol, StepState
+from services.reporting.projections import aftercare, progress
 from services.reporting.store import ReportStore
 from shared import messaging
 from shared.contracts import Reminder, encode
@@ -24,8 +26,15 @@ log = logging.getLogger("rapportage")
 EVERY_SECONDS = 60.0
 
 
-def overdue(every_fact: list[dict], today: date) -> Iterator[tuple[str, Reminder]]:  # type: ignore[type-arg]
+def overdue(
+    every_fact: list[dict],
+    today: date,
+    protocol_for: Callable[[str], Protocol] | None = None,  # type: ignore[type-arg]
+) -> Iterator[tuple[str, Reminder]]:
+    """Overdue aftercare moments, and open steps past the days their protocol allows."""
     for facts in every_fact:
+        if protocol_for is not None and facts["status"] == "open":
+            yield from overdue_steps(facts, protocol_for(facts["protocol_id"]), today)
         for moment in aftercare(facts, today):
             if moment.overdue:
                 key = f"{moment.incident_id}:{moment.for_whom}:{moment.due_on.isoformat()}"
@@ -41,15 +50,42 @@ def overdue(every_fact: list[dict], today: date) -> Iterator[tuple[str, Reminder
                 )
 
 
+def overdue_steps(facts: dict, protocol: Protocol, today: date) -> Iterator[tuple[str, Reminder]]:  # type: ignore[type-arg]
+    opened = datetime.fromisoformat(facts["opened_at"]).date()
+    for status in progress(facts, protocol, today).steps:
+        days = status.step.remind_after_days
+        if status.state is StepState.OPEN and days and (today - opened).days > days:
+            key = f"{facts['incident_id']}:stap{status.step.number}"
+            yield (
+                key,
+                Reminder.for_moment(
+                    key,
+                    incident_id=facts["incident_id"],
+                    school_id=facts["school_id"],
+                    handler_id=facts.get("opened_by", ""),
+                    due_on=(opened + timedelta(days=days)).isoformat(),
+                    kind="stap",
+                    step=f"Stap {status.step.number}. {status.step.title}",
+                ),
+            )
+
+
 class Reminders:
-    def __init__(self, store: ReportStore, connect: Callable[[], Connection]) -> None:
+    def __init__(
+        self,
+        store: ReportStore,
+        connect: Callable[[], Connection],
+        protocol_for: Callable[[str], Protocol] | None = None,
+    ) -> None:
         self.store = store
         self.connect = connect
+        self.protocol_for = protocol_for
         self._last = 0.0
 
     def send_due(self, today: date) -> int:
         sent = 0
-        due = [(k, r) for k, r in overdue(self.store.every_fact(), today) if not self.store.reminder_known(k)]
+        found = overdue(self.store.every_fact(), today, self.protocol_for)
+        due = [(k, r) for k, r in found if not self.store.reminder_known(k)]
         if not due:
             return 0
         with self.connect() as connection:

@@ -79,3 +79,46 @@ def test_an_overdue_aftercare_moment_reminds_its_handler_once(tmp_path: Path) ->
     assert f"/meldingen/{incident_id}" in text
     for name in PLANTED_NAMES:
         assert name not in text
+
+
+def test_a_step_still_open_past_its_days_reminds_the_handler_who_opened_the_incident(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from services.reporting.reminders import overdue
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    anna = accounts.get("behandelaar.dewilg").actor  # type: ignore[union-attr]
+    cases = CaseManagement(env=settings.event_store_env())
+    incident_id, _ = cases.open_incident(anna, **OPENING)
+    cases.record_action(
+        anna, incident_id, "ScopeAssessed", {**ACTIONS["ScopeAssessed"], "pupil_visible": "nee"}
+    )
+    store = ReportStore(settings)
+    Projector(cases, store).catch_up()
+    facts = store.every_fact()
+    opened = date.fromisoformat(facts[0]["opened_at"][:10])
+
+    assert list(overdue(facts, opened + timedelta(days=1), cases.protocol)) == []
+    found = {
+        key: r for key, r in overdue(facts, opened + timedelta(days=3), cases.protocol) if r.kind == "stap"
+    }
+    assert [r.step for r in found.values()] == [
+        "Stap 3. Schakel met de politie"
+    ]  # step 1 done, step 2 n.v.t.
+    (reminder,) = found.values()
+    assert reminder.handler_id == "behandelaar.dewilg"
+
+    from shared.letters import render_reminder
+
+    letter = render_reminder(
+        kind="stap",
+        step=reminder.step,
+        school_name="De Wilg",
+        due_on=reminder.due_on,
+        link=f"http://x/meldingen/{incident_id}",
+    )
+    assert "Stap 3. Schakel met de politie" in letter.text
+    for name in PLANTED_NAMES:
+        assert name not in letter.text + letter.html

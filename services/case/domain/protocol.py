@@ -39,6 +39,7 @@ class Step:
     actions: tuple[str, ...]
     applies_when: str = "altijd"
     reminder: str = ""
+    remind_after_days: int = 0  # 0: no reminder when the step stays open
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
             actions=tuple(s.get("actions", [])),
             applies_when=s.get("applies_when", "altijd"),
             reminder=s.get("reminder", ""),
+            remind_after_days=int(s.get("herinner_na_dagen", 0)),
         )
         for s in raw["steps"]
     )
