@@ -15,11 +15,12 @@ from uuid import UUID
 from services.case.application import CaseManagement
 from services.case.screening import personal_values
 from services.notifier.ledger import REPORTED, SENT, Ledger
-from services.notifier.sending import PermanentFailure, build, valid_address
+from services.notifier.sending import PermanentFailure, build
 from shared.accounts import Accounts, school_name
 from shared.config import Settings
 from shared.contracts import LetterRequest, Reminder
 from shared.letters import LetterBlocked, compose, render_reminder
+from shared.recipients import valid_address
 
 NOTIFIER = "notifier"
 

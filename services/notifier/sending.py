@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -12,8 +11,6 @@ import aiosmtplib
 from shared.config import Settings
 from shared.letters import RenderedLetter
 
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-
 
 class TransientFailure(Exception):
     """The mail server or the network failed for now (4xx, refused connection): retry later."""
@@ -21,10 +18,6 @@ class TransientFailure(Exception):
 
 class PermanentFailure(Exception):
     """The mail server refused for good (5xx): do not retry."""
-
-
-def valid_address(address: str) -> bool:
-    return bool(_ADDRESS.match(address.strip())) and len(address) <= 254
 
 
 def build(

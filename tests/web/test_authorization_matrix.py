@@ -59,6 +59,14 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "case.close": ("POST", allowed(OWN)),
     "case.reopen": ("POST", allowed(OWN)),
     "letters.compose_letter": ("GET", allowed(OWN)),
+    "letters.recipient_groups": (
+        "GET",
+        allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),
+    ),
+    "letters.delete_recipient_group": (
+        "POST",
+        allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),
+    ),
     "letters.sent": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "reporting.index": ("GET", allowed(EVERYONE - {"beheerder"})),
     "reporting.incident": ("GET", allowed(OWN | BOARD_READERS)),

@@ -18,6 +18,7 @@ from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
+from shared.recipients import RecipientGroups
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
@@ -47,6 +48,7 @@ def create_app(
     app.extensions["zorgvuldig.settings"] = settings
     app.extensions["zorgvuldig.cases"] = cases or CaseManagement(env=settings.event_store_env())
     app.extensions["zorgvuldig.accounts"] = accounts or Accounts(settings)
+    app.extensions["zorgvuldig.recipients"] = parts.pop("recipients", None) or RecipientGroups(settings)
     for name, part in parts.items():
         app.extensions[f"zorgvuldig.{name}"] = part
 

@@ -21,6 +21,7 @@ from services.case.screening import personal_values
 from shared.accounts import school_name
 from shared.identity import Actor, Role
 from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, LetterBlocked, compose
+from shared.recipients import RecipientGroups, valid_address
 
 blueprint = Blueprint("letters", __name__)
 
@@ -65,6 +66,14 @@ def compose_letter(incident_id: UUID) -> Page:
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
     if request.method == "GET":
         return _page(incident, values)
+    saved = (
+        groups().get(actor.school_id, values.get("opgeslagen_groep", ""))
+        if values.get("opgeslagen_groep")
+        else None
+    )
+    if saved is not None and not values.get("recipients", "").strip():
+        values["recipients"] = "\n".join(saved.addresses)
+        values["group"] = values.get("group", "").strip() or saved.name
     recipients = recipients_from(values.get("recipients", ""))
     errors = []
     if not values.get("group", "").strip():
@@ -124,6 +133,52 @@ def _page(
         catalogue=CATALOGUE,
         labels=LABELS,
     ), status
+
+
+# ------------------------------------------------------------------ recipient groups
+
+
+def groups() -> RecipientGroups:
+    store: RecipientGroups = current_app.extensions["zorgvuldig.recipients"]
+    return store
+
+
+@blueprint.route("/ontvangers", methods=["GET", "POST"])
+def recipient_groups() -> Page:
+    actor = handler()
+    errors: list[str] = []
+    values = {"name": "", "addresses": ""}
+    if request.method == "POST":
+        values = {
+            "name": request.form.get("name", "").strip(),
+            "addresses": request.form.get("addresses", ""),
+        }
+        addresses = recipients_from(values["addresses"])
+        invalid = [a for a in addresses if not valid_address(a)]
+        if not values["name"] or len(values["name"]) > 100:
+            errors.append("Geef de groep een naam van hoogstens 100 tekens, bijvoorbeeld 'Ouders groep 7'.")
+        if not addresses:
+            errors.append("Vul minstens één e-mailadres in.")
+        if invalid:
+            errors.append(f"{len(invalid)} adres(sen) kloppen niet; controleer bijvoorbeeld '{invalid[0]}'.")
+        if len(addresses) > MAX_RECIPIENTS:
+            errors.append(f"Een groep heeft hoogstens {MAX_RECIPIENTS} adressen.")
+        if not errors:
+            groups().save(actor.school_id, values["name"], addresses)
+            flash(f"De groep '{values['name']}' is bewaard ({len(addresses)} adressen).")
+            return redirect(url_for("letters.recipient_groups"))
+    return render_template(
+        "letters/groups.html", groups=groups().of_school(actor.school_id), values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@blueprint.post("/ontvangers/verwijderen")
+def delete_recipient_group() -> Response:
+    actor = handler()
+    name = request.form.get("name", "")
+    groups().delete(actor.school_id, name)
+    flash(f"De groep '{name}' en haar adressen zijn verwijderd.")
+    return redirect(url_for("letters.recipient_groups"))
 
 
 # ------------------------------------------------------------------ sent messages
