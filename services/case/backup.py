@@ -6,8 +6,9 @@
 
 A backup is one gzipped JSON-lines file, independent of the database's version: the stored
 events exactly as stored (sealed, chained), in their order; the per-incident keys (an erased
-incident's key stays absent); and the accounts. A restore puts them into an empty store in the
-same order, then verifies every incident's hash chain and rebuilds the reports. Keep backups
+incident's key stays absent); the accounts; and the schools' saved recipient groups. A restore
+puts them into an empty store in the same order, then verifies every incident's hash chain and
+rebuilds the reports. Keep backups
 encrypted and outside the server: they hold keys until they themselves expire.
 """
 
@@ -36,6 +37,7 @@ from shared.accounts import Accounts
 from shared.config import ConfigurationError, Settings, load_settings
 from shared.identity import Actor, Role
 from shared.positions import Positions
+from shared.recipients import RecipientGroups
 
 FORMAT = "zorgvuldig-backup"
 VERSION = 1
@@ -72,6 +74,10 @@ def records(settings: Settings) -> Iterator[dict[str, Any]]:
         yield {"sleutel": [str(incident_id), _b64(key) if key is not None else None]}
     for row in account_rows(settings):
         yield {"account": row}
+    groups = RecipientGroups(settings)
+    for school_id in sorted({str(row["school_id"]) for row in account_rows(settings)}):
+        for group in groups.of_school(school_id):
+            yield {"ontvangers": [group.school_id, group.name, list(group.addresses)]}
 
 
 def account_rows(settings: Settings) -> list[dict[str, Any]]:
@@ -90,7 +96,7 @@ def account_rows(settings: Settings) -> list[dict[str, Any]]:
 
 
 def make(settings: Settings, path: Path) -> Summary:
-    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0}
+    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0, "ontvangers": 0}
     with gzip.open(path, "wt", encoding="utf-8") as out:
         out.write(
             json.dumps(
@@ -125,7 +131,8 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
         raise RestoreRefused("Het doel bevat al gebeurtenissen; herstel alleen in een lege installatie.")
     accounts = Accounts(settings)
     events: list[StoredEvent] = []
-    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0}
+    counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0, "ontvangers": 0}
+    groups = RecipientGroups(settings)
 
     def flush() -> None:
         if events:
@@ -145,6 +152,9 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
             cases.key_vault.restore(UUID(incident_id), base64.b64decode(key) if key else None)
         elif kind == "account":
             restore_account(settings, accounts, value)
+        elif kind == "ontvangers":
+            school_id, name, addresses = value
+            groups.save(school_id, name, addresses)
     flush()
     # Letters requested before the backup were published then; never send them again.
     Positions(settings).save(RELAY, cases.recorder.max_notification_id() or 0)

@@ -15,6 +15,7 @@ from services.reporting.store import ReportStore
 from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
 from shared.config import Settings, load_settings
 from shared.positions import Positions
+from shared.recipients import RecipientGroups
 from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING
 
 SECRET = {"ZORGVULDIG_SECRET_KEY": "dezelfde-geheime-sleutel-op-beide-plekken"}
@@ -26,6 +27,7 @@ def installation(tmp_path: Path, name: str, **extra: str) -> Settings:
 
 def trial(settings: Settings):  # type: ignore[no-untyped-def]
     seed_demo(settings)
+    RecipientGroups(settings).save("de-wilg", "Ouders groep 7", ["een@voorbeeld.nl", "twee@voorbeeld.nl"])
     cases = CaseManagement(env=settings.event_store_env())
     kept, _ = cases.open_incident(HANDLER, **OPENING)
     for action in ("ScopeAssessed", "PoliceContacted", "LetterRequested", "NoteAdded"):
@@ -49,6 +51,8 @@ def check_restored(source: CaseManagement, target: Settings, kept, erased) -> No
     assert ReportStore(target).position()[0] == restored.recorder.max_notification_id()
     assert Positions(target).get(RELAY) == restored.recorder.max_notification_id()
     assert Accounts(target).authenticate("behandelaar.dewilg", DEMO_PASSWORD).school_id == "de-wilg"
+    group = RecipientGroups(target).get("de-wilg", "Ouders groep 7")
+    assert group is not None and group.addresses == ("een@voorbeeld.nl", "twee@voorbeeld.nl")
 
 
 def test_a_backup_restores_into_an_empty_installation(tmp_path: Path) -> None:
