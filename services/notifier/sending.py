@@ -36,20 +36,28 @@ def build(
 
 
 class Sender:
-    """Sends through the configured SMTP server; one connection per mail keeps it simple."""
+    """Sends through the configured SMTP server over one connection that stays open between
+    letters (as a mail client does); after any error the connection is dropped and the next
+    letter opens a new one."""
 
     def __init__(self, settings: Settings, *, timeout: float = 15.0) -> None:
         self.settings = settings
         self.timeout = timeout
+        self._runner = asyncio.Runner()
+        self._client: aiosmtplib.SMTP | None = None
 
     def send(self, message: EmailMessage) -> None:
-        asyncio.run(self._send(message))
+        self._runner.run(self._send(message))
 
-    async def _send(self, message: EmailMessage) -> None:
-        s = self.settings
-        try:
-            await aiosmtplib.send(
-                message,
+    def close(self) -> None:
+        if self._client is not None:
+            self._runner.run(self._drop())
+        self._runner.close()
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is None or not self._client.is_connected:
+            s = self.settings
+            client = aiosmtplib.SMTP(
                 hostname=s.smtp_host,
                 port=s.smtp_port,
                 username=s.smtp_user or None,
@@ -57,14 +65,33 @@ class Sender:
                 start_tls=s.smtp_starttls,
                 timeout=self.timeout,
             )
+            await client.connect()
+            self._client = client
+        return self._client
+
+    async def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                client.close()
+
+    async def _send(self, message: EmailMessage) -> None:
+        try:
+            client = await self._connected()
+            await client.send_message(message)
         except aiosmtplib.SMTPRecipientsRefused as refused:
+            await self._drop()
             codes = [r.code for r in refused.recipients]
             if all(500 <= c < 600 for c in codes):
                 raise PermanentFailure(f"ontvanger geweigerd ({codes[0]})") from None
             raise TransientFailure(f"ontvanger tijdelijk geweigerd ({codes[0]})") from None
         except aiosmtplib.SMTPResponseException as error:
+            await self._drop()
             if 500 <= error.code < 600:
                 raise PermanentFailure(f"mailserver weigerde ({error.code})") from None
             raise TransientFailure(f"mailserver antwoordde {error.code}") from None
         except (aiosmtplib.SMTPException, OSError) as error:
+            await self._drop()
             raise TransientFailure(f"mailserver niet bereikbaar ({type(error).__name__})") from None
