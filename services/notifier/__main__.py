@@ -16,13 +16,14 @@ from shared.process import start
 
 def main() -> int:
     settings, stop = start("notifier")
-    handler = LetterHandler(
-        settings, CaseManagement(env=settings.event_store_env()), Ledger(settings), Sender(settings)
-    )
+    sender = Sender(settings)
+    cases = CaseManagement(env=settings.event_store_env())
+    handler = LetterHandler(settings, cases, Ledger(settings), sender)
     worker = Worker(handler, lambda: messaging.connect(settings))
     worker.pause = stop
     logging.getLogger("notifier").info("Notifier wacht op brieven.")
     worker.run(stop)
+    sender.close()
     logging.getLogger("notifier").info("Notifier gestopt.")
     return 0
 
