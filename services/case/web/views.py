@@ -29,7 +29,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.protocol import StepState
 from services.case.web import forms
 from services.case.web.errors import status_of
-from shared.accounts import Accounts
+from shared.accounts import Accounts, school_name
 from shared.identity import Actor, Role
 
 blueprint = Blueprint("case", __name__)
@@ -65,6 +65,7 @@ SYSTEM_ACTORS = {"notifier": "Verzending (systeem)", "bewaartermijn": "Bewaarter
 def template_helpers() -> dict[str, Any]:
     return {
         "person": person,
+        "school_name": school_name,
         "display": forms.display,
         "label": forms.label,
         "StepState": StepState,
