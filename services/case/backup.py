@@ -129,7 +129,7 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
     cases = CaseManagement(env=settings.event_store_env())
     if cases.recorder.max_notification_id():
         raise RestoreRefused("Het doel bevat al gebeurtenissen; herstel alleen in een lege installatie.")
-    accounts = Accounts(settings)
+    Accounts(settings)  # the accounts table exists before rows are put back
     events: list[StoredEvent] = []
     counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0, "ontvangers": 0}
     groups = RecipientGroups(settings)
@@ -151,7 +151,7 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
             incident_id, key = value
             cases.key_vault.restore(UUID(incident_id), base64.b64decode(key) if key else None)
         elif kind == "account":
-            restore_account(settings, accounts, value)
+            restore_account(settings, value)
         elif kind == "ontvangers":
             school_id, name, addresses = value
             groups.save(school_id, name, addresses)
@@ -172,7 +172,7 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
     )
 
 
-def restore_account(settings: Settings, accounts: Accounts, row: dict[str, Any]) -> None:
+def restore_account(settings: Settings, row: dict[str, Any]) -> None:
     columns = list(row)
     if settings.uses_postgres:
         import psycopg
@@ -190,7 +190,6 @@ def restore_account(settings: Settings, accounts: Accounts, row: dict[str, Any])
                 f"INSERT OR IGNORE INTO accounts ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
                 list(row.values()),
             )
-    _ = accounts
 
 
 def report(summary: Summary) -> str:
