@@ -11,6 +11,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "Naamlijsten van de privacycontrole (deduce) opbouwen; de eerste keer duurt dit enkele minuten."
+	$(BIN)/python -c "from deduce import Deduce; Deduce()"
 	touch $@
 
 ## Start het hele systeem (web, relay, notifier, rapportage, mailcatcher) op ingebouwde standaarden.

@@ -293,6 +293,7 @@ def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[Demo
     accounts = accounts or Accounts(settings)
     people = [
         ("behandelaar.dewilg", "Anna de Vries", Role.CASE_HANDLER, "de-wilg"),
+        ("directeur.dewilg", "Jet Bos", Role.CASE_HANDLER, "de-wilg"),
         ("behandelaar.hetanker", "Bram Peters", Role.CASE_HANDLER, "het-anker"),
         ("medewerker.dewilg", "Mees Jansen", Role.STAFF, "de-wilg"),
         ("otv", "Omar Tahiri", Role.OTV, ""),

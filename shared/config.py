@@ -42,6 +42,7 @@ class Settings:
     retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
     public_url: str = ""
+    boards_dir: str = ""
 
     @property
     def uses_postgres(self) -> bool:
@@ -140,6 +141,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=get("PUBLIC_URL", ""),
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
+        boards_dir=get("BOARDS_DIR", ""),
     )
 
 

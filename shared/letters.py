@@ -2,9 +2,10 @@
 
 The case service renders for the preview and the notifier renders again to send, with the
 same code and templates, so the handler sees exactly what is sent. Templates get only a
-whitelisted context (process information); every letter passes the privacy guard, which
-blocks it when an incident's recorded names or labels, a personal identifier or a word
-describing the material appears (hard rule 2).
+whitelisted context (process information); every letter passes the privacy guard
+(shared/privacy), which blocks it when a name or class of the incident in any written form,
+a person nobody recorded, a personal identifier or a word describing the material appears
+(hard rule 2).
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+
+from shared.boards import Board, School
+from shared.privacy import Allowed, Finding, PrivacyGuard, Recorded
+from shared.privacy.identifiers import host
+from shared.privacy.recorded import Forbidden
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 
@@ -59,11 +65,20 @@ CATALOGUE: dict[str, Letter] = {
 
 
 class LetterBlocked(Exception):
-    """Raised when a letter cannot be sent as it is; `reasons` are Dutch sentences."""
+    """Raised when a letter cannot be sent as it is; each finding says why, in Dutch, and in
+    which field."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+    def __init__(self, reasons: list[str] | list[Finding]) -> None:
+        self.findings = [r if isinstance(r, Finding) else Finding("", r, r) for r in reasons]
+        self.reasons = [f.reason for f in self.findings]
+        super().__init__("; ".join(self.reasons))
+
+    def by_field(self) -> dict[str, list[str]]:
+        """The reasons per letter field ("" for the letter as a whole)."""
+        grouped: dict[str, list[str]] = {}
+        for finding in self.findings:
+            grouped.setdefault(finding.field, []).append(finding.reason)
+        return grouped
 
 
 @dataclass(frozen=True)
@@ -86,13 +101,34 @@ def _environment() -> Environment:
     )
 
 
+MAX_FIELD_LENGTH = 2000  # the longest text the incident stores in one field
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?][^>]*>|&#?\w+;")
+
+
 def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) -> dict[str, str]:
-    """The whitelisted context; LetterBlocked when something the letter needs is missing."""
+    """The whitelisted context; LetterBlocked when something the letter needs is missing,
+    too long, or written as markup (a letter's text is plain text)."""
     context = {name: str(values.get(name, "") or "").strip() for name in CONTEXT_FIELDS}
     context["school_name"] = school_name
-    missing = [LABELS.get(name, name) for name in letter.needs if not context.get(name)]
-    if missing:
-        raise LetterBlocked([f"Vul eerst in: {', '.join(missing)}."])
+    problems = [
+        Finding(name, f"Vul eerst in: {LABELS.get(name, name)}.", f"leeg:{name}")
+        for name in letter.needs
+        if not context.get(name)
+    ]
+    for name in CONTEXT_FIELDS:
+        value = context[name]
+        if len(value) > MAX_FIELD_LENGTH:
+            problems.append(
+                Finding(
+                    name, f"Gebruik hoogstens {MAX_FIELD_LENGTH} tekens (nu {len(value)}).", f"lang:{name}"
+                )
+            )
+        elif name != "school_name" and _MARKUP.search(value):
+            problems.append(
+                Finding(name, "Schrijf gewone tekst, zonder HTML of andere opmaakcodes.", f"opmaak:{name}")
+            )
+    if problems:
+        raise LetterBlocked(problems)
     return context
 
 
@@ -108,16 +144,16 @@ LABELS = {
 }
 
 
+PARTS = ("subject.txt", "body.txt", "body.html")
+
+
 def render(letter_key: str, context: dict[str, str]) -> RenderedLetter:
     """All three parts or LetterBlocked: never a half-rendered letter."""
     if letter_key not in CATALOGUE:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
     environment = _environment()
     try:
-        parts = [
-            environment.get_template(f"{letter_key}/{name}").render(**context)
-            for name in ("subject.txt", "body.txt", "body.html")
-        ]
+        parts = [environment.get_template(f"{letter_key}/{name}").render(**context) for name in PARTS]
     except TemplateError as error:
         raise LetterBlocked(
             [f"De brief kon niet worden opgemaakt ({type(error).__name__}: {error})."]
@@ -127,97 +163,85 @@ def render(letter_key: str, context: dict[str, str]) -> RenderedLetter:
 
 # ---------------------------------------------------------------------- privacy guard
 
-MATERIAL_WORDS = (
-    "naakt", "bloot", "topless", "seks", "sexy", "borsten", "geslachtsdeel", "penis", "vagina",
-    "masturb", "ondergoed", "lingerie", "bikini", "dickpic", "nude",
-)  # fmt: skip
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(\+31|0031|0)[\s-]?6([\s-]?\d){8}(?!\d)")
-_LONG_NUMBER = re.compile(r"(?<![\d-])\d{9}(?![\d-])")  # BSN-shaped
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-_CLASS_LABEL = re.compile(r"\b(groep|klas)\s*\d+\s*[a-z]?\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ter|ten|el|al|bin)){0,3}\s+[A-Z][a-zà-ÿ-]+\b")
-ALLOWED_URLS = (
-    "www.meldknop.nl",
-    "www.stappenplansexting.nl",
-    "www.bureaujeugdenmedia.nl",
-    "www.veiligthuis.nl",
-)
 
-
-def forbidden_terms(personal_values: list[Any]) -> set[str]:
-    """Names and labels to look for: list items of personal fields, person-like names
-    and class labels in personal free text."""
-    terms: set[str] = set()
-
-    def collect(value: Any, in_list: bool) -> None:
-        if isinstance(value, list):
-            for item in value:
-                collect(item, True)
-        elif isinstance(value, dict):
-            for item in value.values():
-                collect(item, in_list)
-        elif isinstance(value, str) and value.strip() and value != "[gewist]":
-            if in_list and len(value.strip()) >= 3:
-                terms.add(value.strip())
-            terms.update(m.group(0) for m in _NAME.finditer(value))
-            terms.update(m.group(0) for m in _CLASS_LABEL.finditer(value))
-
-    for value in personal_values:
-        collect(value, False)
-    return terms
-
-
-def guard(letter: Letter, rendered: RenderedLetter, terms: set[str]) -> list[str]:
-    """Every reason the letter must not be sent; empty when it may go."""
-    text = f"{rendered.subject}\n{rendered.text}\n{rendered.html}"
-    lowered = text.lower()
-    reasons = []
-    for term in sorted(terms):
-        if term.lower() in lowered:
-            reasons.append(f"De brief noemt '{term}', een naam of kenmerk uit de melding.")
-    for word in MATERIAL_WORDS:
-        if re.search(rf"\b{word}", lowered):
-            reasons.append(f"De brief beschrijft het materiaal ('{word}'). Houd het bij procesinformatie.")
-    if _EMAIL.search(rendered.text):
-        reasons.append("De brief bevat een e-mailadres.")
-    if _PHONE.search(rendered.text) or _LONG_NUMBER.search(rendered.text):
-        reasons.append("De brief bevat een telefoonnummer of ander persoonsnummer.")
-    if not letter.allows_url:
-        for url in _URL.findall(rendered.text):
-            if (
-                not url.rstrip(".,)")
-                .lower()
-                .replace("https://", "")
-                .replace("http://", "")
-                .startswith(ALLOWED_URLS)
-            ):
-                reasons.append("De brief bevat een webadres dat niet in een brief aan ouders hoort.")
-                break
-    return reasons
+def allowed_for(board: Board, school: School, staff_names: tuple[str, ...] | list[str] = ()) -> Allowed:
+    """What letters of this school may say: its own contact details, the board's help sites
+    and numbers, and the names of its own staff and of the school itself."""
+    return Allowed.of(
+        emails=[school.contact_email],
+        phones=[school.phone, *board.help_numbers],
+        sites=[school.website, *board.help_sites],
+        names=[school.name, *staff_names],
+    )
 
 
 def compose(
-    letter_key: str, values: dict[str, Any], *, school_name: str, personal_values: list[Any]
+    letter_key: str,
+    values: dict[str, Any],
+    *,
+    guard: PrivacyGuard,
+    board: Board,
+    school: School,
+    recorded: list[Recorded] | None = None,
+    forbidden_forms: Forbidden | None = None,
+    staff_names: tuple[str, ...] | list[str] = (),
 ) -> RenderedLetter:
-    """Renders and guards; LetterBlocked with every reason when it may not be sent."""
+    """Renders and guards; LetterBlocked with every finding when it may not be sent.
+
+    GuardNotReady (never a letter without the guard) when the guard has not loaded."""
     letter = CATALOGUE.get(letter_key)
     if letter is None:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
-    rendered = render(letter_key, letter_context(letter, values, school_name=school_name))
-    reasons = guard(letter, rendered, forbidden_terms(personal_values))
-    if reasons:
-        raise LetterBlocked(reasons)
+    context = letter_context(letter, values, school_name=school.name)
+    rendered = render(letter_key, context)
+    if forbidden_forms is None:
+        forbidden_forms = guard.forbidden(recorded or [])
+    typed = {name: context[name] for name in (*letter.needs, "contact_person") if name in context}
+    findings = guard.check(
+        typed,
+        [rendered.subject, rendered.text, rendered.html],
+        forbidden_forms,
+        allowed_for(board, school, staff_names),
+        allows_url=letter.allows_url,
+        template=template_source(letter_key),
+    )
+    if findings:
+        raise LetterBlocked(findings)
     return rendered
 
 
-def render_reminder(*, kind: str, school_name: str, due_on: str, link: str, step: str = "") -> RenderedLetter:
-    """The reminder to a case handler: a date, a step and a link, never anything of the case."""
+@cache
+def template_source(folder: str) -> str:
+    """The fixed wording of a letter: its three templates as written."""
+    return "\n".join((TEMPLATES / folder / name).read_text(encoding="utf-8") for name in PARTS)
+
+
+def render_reminder(
+    *,
+    kind: str,
+    school: School,
+    board: Board,
+    due_on: str,
+    link: str,
+    guard: PrivacyGuard,
+    step: str = "",
+) -> RenderedLetter:
+    """The reminder to a case handler: a date, a step and a link, never anything of the case;
+    guarded like every letter."""
     environment = _environment()
-    context = {"school_name": school_name, "due_on": due_on, "link": link, "step": step}
+    context = {"school_name": school.name, "due_on": due_on, "link": link, "step": step}
     folder = "herinnering_stap" if kind == "stap" else "herinnering_nazorg"
     parts = [
         environment.get_template(f"{folder}/{name}").render(**context)
         for name in ("subject.txt", "body.txt", "body.html")
     ]
-    return RenderedLetter(parts[0].strip(), parts[1], parts[2])
+    rendered = RenderedLetter(parts[0].strip(), parts[1], parts[2])
+    allowed = allowed_for(board, school)
+    allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(link)}, allowed.names)
+    # The step's title is the protocol's own wording, as fixed as the template's.
+    findings = guard.check(
+        {}, parts, guard.forbidden([]), allowed, template=f"{template_source(folder)}\n{step}"
+    )
+    if findings:
+        raise LetterBlocked(findings)
+    return rendered

@@ -47,6 +47,16 @@ def _docker_available() -> bool:
 
 
 @pytest.fixture(scope="session")
+def guard():  # type: ignore[no-untyped-def]
+    """The real privacy guard with deduce, loaded once for the whole run (it takes seconds)."""
+    from shared.privacy import NameFinder, PrivacyGuard
+
+    finder = NameFinder.shared(wait=True)
+    assert finder.ready, finder.error
+    return PrivacyGuard(finder)
+
+
+@pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """URL of a PostgreSQL server: from the environment, or a container."""
     url = os.environ.get("ZORGVULDIG_TEST_DATABASE_URL")

@@ -13,6 +13,7 @@ from shared.identity import Actor, Role
 PLANTED_NAMES = ("Kevin Brouwersma", "Noor Wijnaldum", "Groep 8b")
 
 HANDLER = Actor("u-anna", "Anna de Vries", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
+SECOND_HANDLER = Actor("u-jet", "Jet Bos", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
 OTHER_SCHOOL_HANDLER = Actor(
     "u-bram", "Bram Peters", Role.CASE_HANDLER, board_id="kindante", school_id="het-anker"
 )
@@ -118,6 +119,13 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "protocol_improvements": "statement-sjabloon klaar hebben",
         "prevention": "lessen digitale weerbaarheid",
     },
+    "PupilRecorded": {
+        "role": "slachtoffer",
+        "name": "Noor Wijnaldum",
+        "nickname": "Noortje",
+        "class_label": "groep 8b",
+        "accounts": ["@noor_w2014"],
+    },
     "StaffAccessGranted": {"staff_id": "u-mees"},
     "StaffAccessRevoked": {"staff_id": "u-mees"},
     "NoteAdded": {"text": "Kevin Brouwersma is een week geschorst"},
@@ -125,6 +133,12 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "letter": "ouders_klas",
         "group": "Ouders groep 8b",
         "recipients": ["ouder.een@voorbeeld.invalid"],
+        "statement": {"what_we_do": "Wij werken samen met de politie."},
+    },
+    "LetterProposed": {
+        "letter": "ouders_alle",
+        "group": "Alle ouders",
+        "recipients": [f"ouder{n}@voorbeeld.invalid" for n in range(31)],
         "statement": {"what_we_do": "Wij werken samen met de politie."},
     },
     "LetterSent": {"request_version": 2, "recipient_count": 1},

@@ -172,6 +172,36 @@ class CaseManagement(Application[UUID]):
             actor, incident_id, expected_version, lambda i: i.reopen(actor=actor.id, reason=reason)
         )
 
+    def request_letter(
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        *,
+        letter: str,
+        group: str,
+        recipients: list[str],
+        statement: dict[str, str],
+        four_eyes_from: int,
+    ) -> int:
+        """Puts a guarded letter out for sending; one to more than `four_eyes_from` recipients
+        first waits for a second person's approval (the board's setting)."""
+        action = "LetterProposed" if len(recipients) > four_eyes_from else "LetterRequested"
+        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
+        return self.record_action(actor, incident_id, action, data)
+
+    def decide_letter(
+        self, actor: Actor, incident_id: UUID, *, proposal_version: int, approve: bool, reason: str = ""
+    ) -> int:
+        """A second handler of the school approves or refuses a proposed letter."""
+        return self._change(
+            actor,
+            incident_id,
+            None,
+            lambda i: i.decide_letter(
+                actor=actor.id, proposal_version=proposal_version, approve=approve, reason=reason
+            ),
+        )
+
     def record_system_outcome(
         self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str
     ) -> int:
@@ -307,6 +337,14 @@ class CaseManagement(Application[UUID]):
         if not isinstance(opened, Incident.Opened):
             raise IncidentNotFound()
         return opened
+
+    def event_at(self, incident_id: UUID, version: int) -> Any:
+        """One stored event of an incident, read without replaying the others."""
+        with self._store_errors():
+            stored = self.recorder.select_events(incident_id, gt=version - 1, lte=version)
+        if not stored:
+            raise IncidentNotFound()
+        return self.mapper.to_domain_event(stored[0])
 
     def protocol(self, protocol_id: str) -> Protocol:
         if protocol_id not in self.protocols:

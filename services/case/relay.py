@@ -29,7 +29,8 @@ from shared.process import start
 log = logging.getLogger("relay")
 
 NAME = "relay.brieven"
-TOPICS = [get_topic(Incident.LetterRequested)]
+# A letter goes out when it is requested, or, when it needed four eyes, once it is approved.
+TOPICS = [get_topic(Incident.LetterRequested), get_topic(Incident.LetterApproved)]
 BATCH = 100
 
 
@@ -44,6 +45,8 @@ class Relay:
 
     def message_for(self, notification: Any) -> LetterRequest:
         event = self.cases.mapper.to_domain_event(notification)
+        if isinstance(event, Incident.LetterApproved):
+            event = self.cases.event_at(event.originator_id, event.proposal_version)
         opened = self.cases.opened_event(event.originator_id)
         return LetterRequest.for_notification(
             notification.id,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from services.case.domain.incident import Incident
+from services.case.domain.incident import Incident, sentence
 from shared.identity import Actor, Role
+from shared.privacy import Recorded
 
 SCREENED = "[afgeschermd]"
 
@@ -70,10 +71,44 @@ def screened_incident(incident: Incident) -> Incident:
     return screened
 
 
-def personal_values(incident: Incident) -> list[Any]:
-    """Every value the incident holds in a personal field: what a letter must never contain."""
-    values: list[Any] = [incident.learned_how]
+ROLE_LABELS = {
+    "slachtoffer": "slachtoffer",
+    "maker": "maker van het materiaal",
+    "deler": "verspreider",
+    "ontvanger": "ontvanger",
+    "anders": "betrokken leerling",
+}
+
+
+def recorded_for_letters(incident: Incident) -> list[Recorded]:
+    """Everything of the incident a letter must never contain, with where it was recorded:
+    every part of every pupil in the register, every person in a list of people, and the
+    names and class labels in free text. Addresses of recipients are not in it: they are
+    where letters go, not what they say."""
+    recorded: list[Recorded] = [Recorded("hoe de school het hoorde", incident.learned_how)]
+    for pupil in incident.pupils():
+        role = ROLE_LABELS.get(pupil.data.get("role", ""), "betrokken leerling")
+        label = f"betrokken leerling: {role}"
+        for name in ("name", "nickname"):
+            recorded.append(Recorded(label, str(pupil.data.get(name, "")), "leerling"))
+        recorded.append(Recorded(label, str(pupil.data.get("class_label", "")), "tekst"))
+        recorded.extend(Recorded(label, str(a), "leerling") for a in pupil.data.get("accounts", []))
     for action in incident.actions:
-        personal = personal_fields(action.action)
-        values.extend(v for k, v in action.data.items() if k in personal and k != "recipients")
-    return values
+        if action.action == "PupilRecorded":
+            continue
+        where = sentence(getattr(Incident, action.action)).rstrip(".").lower()
+        for key in personal_fields(action.action):
+            if key == "recipients":
+                continue
+            recorded.extend(_recorded(action.data.get(key), where))
+    return recorded
+
+
+def _recorded(value: Any, where: str) -> list[Recorded]:
+    if isinstance(value, list):
+        return [Recorded(where, str(item), "namen") for item in value if isinstance(item, str)]
+    if isinstance(value, dict):
+        return [r for item in value.values() for r in _recorded(item, where)]
+    if isinstance(value, str):
+        return [Recorded(where, value, "tekst")]
+    return []

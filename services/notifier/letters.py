@@ -13,13 +13,15 @@ from typing import Protocol
 from uuid import UUID
 
 from services.case.application import CaseManagement
-from services.case.screening import personal_values
+from services.case.screening import recorded_for_letters
 from services.notifier.ledger import REPORTED, SENT, Ledger
-from services.notifier.sending import PermanentFailure, build
-from shared.accounts import Accounts, school_name
+from services.notifier.sending import PermanentFailure, TransientFailure, build
+from shared.accounts import Accounts
+from shared.boards import board
 from shared.config import Settings
 from shared.contracts import LetterRequest, Reminder
 from shared.letters import LetterBlocked, compose, render_reminder
+from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard
 from shared.recipients import valid_address
 
 NOTIFIER = "notifier"
@@ -48,9 +50,11 @@ class LetterHandler:
         ledger: Ledger,
         sender: SendsMail,
         accounts: Accounts | None = None,
+        guard: PrivacyGuard | None = None,
     ) -> None:
         self.settings = settings
         self.accounts = accounts or Accounts(settings)
+        self.guard = guard or PrivacyGuard(NameFinder.shared())
         self.cases = cases
         self.ledger = ledger
         self.sender = sender
@@ -80,29 +84,47 @@ class LetterHandler:
         if not valid_address(address):
             self.ledger.mark(message.message_id, REPORTED, failed=1, note="geen e-mailadres bekend")
             return Outcome(0, 1, "geen e-mailadres bekend")
-        letter = render_reminder(
-            kind=message.kind,
-            step=message.step,
-            school_name=school_name(message.school_id),
-            due_on=message.due_on,
-            link=f"{self.settings.site_url}/meldingen/{message.incident_id}",
-        )
+        settings = board(self._board_of(message), self.settings.boards_dir)
+        school = settings.school(message.school_id)
+        try:
+            letter = render_reminder(
+                kind=message.kind,
+                step=message.step,
+                school=school,
+                board=settings,
+                due_on=message.due_on,
+                link=f"{self.settings.site_url}/meldingen/{message.incident_id}",
+                guard=self.guard,
+            )
+        except GuardNotReady as not_ready:
+            raise TransientFailure(str(not_ready)) from None
+        except LetterBlocked as blocked:
+            note = "Tegengehouden: " + " ".join(blocked.reasons)
+            self.ledger.mark(message.message_id, REPORTED, failed=1, note=note)
+            return Outcome(0, 1, note)
         key = recipient_key(message.message_id, address)
         if not self.ledger.delivered(message.message_id, key):
-            self.sender.send(build(self.settings, letter, address, school_id=message.school_id, key=key))
+            self.sender.send(build(self.settings, letter, address, school=school, key=key))
             self.ledger.record_delivery(message.message_id, key)
         self.ledger.mark(message.message_id, REPORTED)
         return Outcome(1, 0)
 
     def _send(self, message: LetterRequest) -> None:
         incident = self.cases.repository.get(UUID(message.incident_id))
+        settings = board(message.board_id, self.settings.boards_dir)
+        school = settings.school(message.school_id)
         try:
             letter = compose(
                 message.letter,
                 message.statement,
-                school_name=school_name(message.school_id),
-                personal_values=personal_values(incident),
+                guard=self.guard,
+                board=settings,
+                school=school,
+                recorded=recorded_for_letters(incident),
+                staff_names=[a.name for a in self.accounts.all() if a.school_id == message.school_id],
             )
+        except GuardNotReady as not_ready:
+            raise TransientFailure(str(not_ready)) from None
         except LetterBlocked as blocked:
             self.ledger.mark(
                 message.message_id,
@@ -120,7 +142,7 @@ class LetterHandler:
                 failed += 1
                 reasons.append("ongeldig adres")
                 continue
-            mail = build(self.settings, letter, recipient.strip(), school_id=message.school_id, key=key)
+            mail = build(self.settings, letter, recipient.strip(), school=school, key=key)
             try:
                 self.sender.send(mail)
             except PermanentFailure as refused:
@@ -152,6 +174,10 @@ class LetterHandler:
                 {"request_version": message.request_version, "reason": outcome.reason or "Niet verzonden."},
                 actor_id=NOTIFIER,
             )
+
+    def _board_of(self, message: Reminder) -> str:
+        account = self.accounts.get(message.handler_id)
+        return account.board_id if account else ""
 
     def give_up(self, message: LetterRequest | Reminder, reason: str) -> None:
         """After a permanent failure or too many attempts: the trail says so."""

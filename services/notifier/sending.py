@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
+from shared.boards import School
 from shared.config import Settings
 from shared.letters import RenderedLetter
 
@@ -21,18 +22,30 @@ class PermanentFailure(Exception):
 
 
 def build(
-    settings: Settings, letter: RenderedLetter, recipient: str, *, school_id: str, key: str
+    settings: Settings, letter: RenderedLetter, recipient: str, *, school: School, key: str
 ) -> EmailMessage:
+    """One recipient's e-mail. Its Message-ID derives from the letter request and the
+    recipient alone, so a copy sent again after a crash is the same message to every mail
+    system; replies go to the school's contact address."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = recipient
+    if school.contact_email:
+        message["Reply-To"] = school.contact_email
     message["Subject"] = letter.subject
-    message["Message-ID"] = make_msgid(idstring=key[:32], domain="zorgvuldig.local")
-    message["X-Zorgvuldig-School"] = school_id
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = f"<{key[:40]}@{sender_domain(settings.mail_from)}>"
+    message["X-Zorgvuldig-School"] = school.id
     message["X-Zorgvuldig-Bericht"] = key
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     return message
+
+
+def sender_domain(mail_from: str) -> str:
+    """The domain of the sender's address: where the Message-ID says the mail comes from."""
+    address = parseaddr(mail_from)[1]
+    return address.rpartition("@")[2] or "zorgvuldig.invalid"
 
 
 class Sender:

@@ -84,6 +84,14 @@ class System:
         except OSError:
             return False
 
+    def ready(self) -> bool:
+        """/gereed answers 200 once the store answers and the privacy guard has loaded."""
+        try:
+            with urllib.request.urlopen(self.url.rstrip("/") + "/gereed", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
 
 @pytest.fixture
 def system(tmp_path: Path) -> Iterator[System]:
@@ -156,7 +164,7 @@ def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: Sy
     """SQLite, the folder broker and the local mail catcher: what parents get is viewable."""
     from tests.e2e.test_whole_system import STATEMENT, post_form, request_letter, signed_in
 
-    wait_until(system.answers, 90, "de webpagina antwoordt")
+    wait_until(system.ready, 120, "de webapplicatie is gereed (privacycontrole geladen)")
     url = system.url.rstrip("/")
     session = signed_in(url)
     opened = post_form(

@@ -156,7 +156,7 @@ def request_letter(session: requests.Session, url: str, incident: str, recipient
 
 def test_one_incident_through_four_processes_that_are_stopped_and_started(system) -> None:  # type: ignore[no-untyped-def]
     running, inbox, url = system
-    wait_until(lambda: _answers(url), 60, "de webapplicatie antwoordt")
+    wait_until(lambda: _answers(url), 120, "de webapplicatie is gereed")
     session = signed_in(url)
     opened = post_form(
         session,
@@ -180,7 +180,7 @@ def test_one_incident_through_four_processes_that_are_stopped_and_started(system
         assert running.stop(module) == 0, f"{module} stopte niet netjes\n{running.output()}"
     for module in PROCESSES:
         running.start(module)
-    wait_until(lambda: _answers(url), 60, "de webapplicatie antwoordt weer")
+    wait_until(lambda: _answers(url), 120, "de webapplicatie is weer gereed")
 
     session = signed_in(url)
     request_letter(session, url, incident, ["ouder.drie@voorbeeld.nl"])
@@ -194,7 +194,8 @@ def test_one_incident_through_four_processes_that_are_stopped_and_started(system
 
 
 def _answers(url: str) -> bool:
+    """Ready: the store answers and the privacy guard has loaded (letters wait until then)."""
     try:
-        return requests.get(f"{url}/inloggen", timeout=2).ok
+        return requests.get(f"{url}/gereed", timeout=2).ok
     except requests.RequestException:
         return False

@@ -20,10 +20,12 @@ from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.access import AccessLog
 from services.case.domain.incident import Incident, Status
 from services.case.personal_data import ERASED
-from tests.examples import ACTIONS, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, OTV_MEMBER
+from tests.examples import ACTIONS, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, OTV_MEMBER, SECOND_HANDLER
 from tests.integration.stores import STORES, store_env
 
 COMMON = ("originator_id", "originator_version", "timestamp")
+PROPOSAL_VERSION = list(ACTIONS).index("LetterProposed") + 2
+SECOND_PROPOSAL_VERSION = len(ACTIONS) + 5
 CORRECTION = {
     "corrects": 2,
     "reason": "eerst verkeerd begrepen",
@@ -67,6 +69,16 @@ def expected_events() -> list[tuple[str, dict[str, Any]]]:
         ("Corrected", {**CORRECTION, "actor": HANDLER.id}),
         ("Closed", {"reason": "protocol doorlopen", "actor": HANDLER.id}),
         ("Reopened", {"reason": "nieuwe informatie van de wijkagent", "actor": HANDLER.id}),
+        ("LetterProposed", {**ACTIONS["LetterProposed"], "actor": HANDLER.id}),
+        ("LetterApproved", {"proposal_version": PROPOSAL_VERSION, "actor": SECOND_HANDLER.id}),
+        (
+            "LetterRefused",
+            {
+                "proposal_version": SECOND_PROPOSAL_VERSION,
+                "reason": "eerst de wijkagent",
+                "actor": SECOND_HANDLER.id,
+            },
+        ),
     ]
     return expected
 
@@ -78,6 +90,15 @@ def work_through_every_event(cases: CaseManagement) -> UUID:
     cases.correct(HANDLER, incident_id, **CORRECTION)
     cases.close_incident(HANDLER, incident_id, reason="protocol doorlopen")
     cases.reopen_incident(HANDLER, incident_id, reason="nieuwe informatie van de wijkagent")
+    cases.record_action(HANDLER, incident_id, "LetterProposed", ACTIONS["LetterProposed"])
+    cases.decide_letter(SECOND_HANDLER, incident_id, proposal_version=PROPOSAL_VERSION, approve=True)
+    cases.decide_letter(
+        SECOND_HANDLER,
+        incident_id,
+        proposal_version=SECOND_PROPOSAL_VERSION,
+        approve=False,
+        reason="eerst de wijkagent",
+    )
     return incident_id
 
 
@@ -127,7 +148,7 @@ def test_reloaded_incident_replays_to_the_same_state(env: dict[str, str], apps: 
     assert after.version == before.version == len(expected_events())
     assert after.status is Status.OPEN
     assert after.action_at(2).data["pupil_visible"] == "nee"
-    assert after.action_at(2).corrected_by == [before.version - 2]
+    assert after.action_at(2).corrected_by == [len(ACTIONS) + 2]
     assert [(a.version, a.action, a.data) for a in after.actions] == [
         (a.version, a.action, a.data) for a in before.actions
     ]

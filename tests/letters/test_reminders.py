@@ -81,7 +81,9 @@ def test_an_overdue_aftercare_moment_reminds_its_handler_once(tmp_path: Path) ->
         assert name not in text
 
 
-def test_a_step_still_open_past_its_days_reminds_the_handler_who_opened_the_incident(tmp_path: Path) -> None:
+def test_a_step_still_open_past_its_days_reminds_the_handler_who_opened_the_incident(
+    tmp_path: Path, guard
+) -> None:
     from datetime import timedelta
 
     from services.reporting.reminders import overdue
@@ -110,14 +112,18 @@ def test_a_step_still_open_past_its_days_reminds_the_handler_who_opened_the_inci
     (reminder,) = found.values()
     assert reminder.handler_id == "behandelaar.dewilg"
 
+    from shared.boards import board
     from shared.letters import render_reminder
 
+    kindante = board("kindante")
     letter = render_reminder(
         kind="stap",
         step=reminder.step,
-        school_name="De Wilg",
+        school=kindante.school("de-wilg"),
+        board=kindante,
         due_on=reminder.due_on,
         link=f"http://x/meldingen/{incident_id}",
+        guard=guard,
     )
     assert "Stap 3. Schakel met de politie" in letter.text
     for name in PLANTED_NAMES:

@@ -13,16 +13,17 @@ from flask.testing import FlaskClient
 from services.case.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
 from shared.config import load_settings
+from shared.privacy import PrivacyGuard
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
+def app(tmp_path: Path, guard: PrivacyGuard) -> Flask:
     settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
     accounts = Accounts(settings)
     seed_demo(settings, accounts)
-    return create_app(settings, accounts=accounts)
+    return create_app(settings, accounts=accounts, guard=guard)
 
 
 class Browser:

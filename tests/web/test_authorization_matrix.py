@@ -59,6 +59,7 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "case.close": ("POST", allowed(OWN)),
     "case.reopen": ("POST", allowed(OWN)),
     "letters.compose_letter": ("GET", allowed(OWN)),
+    "letters.decide": ("POST", allowed(OWN)),
     "letters.recipient_groups": (
         "GET",
         allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),

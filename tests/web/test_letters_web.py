@@ -79,5 +79,100 @@ def test_a_name_in_the_statement_blocks_the_letter_in_the_preview(browser) -> No
         },
     )
     assert blocked.status_code == 422
-    assert "De brief noemt &#39;Kevin Brouwersma&#39;" in blocked.text
+    assert 'id="fout-what_is_happening"' in blocked.text  # the reason stands next to its field
+    assert "&#39;kevin&#39; is (een deel van) de naam" in blocked.text
+    assert "Kevin Brouwersma deelde iets." in blocked.text  # what was typed is kept
     assert "Versturen aan" not in blocked.text
+
+
+def record_pupil(handler: Browser, page: str, name: str, class_label: str = "") -> None:
+    response = handler.post(
+        f"{page}/acties/PupilRecorded",
+        {"role": "slachtoffer", "name": name, "nickname": "", "class_label": class_label, "accounts": ""},
+    )
+    assert response.status_code == 302, response.text
+
+
+def test_the_victim_in_the_register_is_blocked_by_first_name_and_class(browser) -> None:  # type: ignore[no-untyped-def]
+    handler: Browser = browser("behandelaar.dewilg")
+    page = handler.open_incident()
+    record_pupil(handler, page, "Daan de Vries", "groep 7b")
+    for sentence in (
+        "Daan is erg geschrokken.",
+        "Het gaat om een leerling uit 7b.",
+        "Daans ouders weten het.",
+    ):
+        blocked = handler.post(
+            f"{page}/brieven",
+            {
+                "letter": "ouders_klas",
+                "group": "Ouders",
+                "recipients": "a@b.nl",
+                **STATEMENT,
+                "why": sentence,
+            },
+        )
+        assert blocked.status_code == 422, sentence
+        assert 'id="fout-why"' in blocked.text
+        assert "Daan de Vries" not in blocked.text  # never the whole recorded name in the reason
+
+
+def letter_to(handler: Browser, page: str, count: int, confirm: bool = True):  # type: ignore[no-untyped-def]
+    recipients = "\n".join(f"ouder{n}@voorbeeld.nl" for n in range(count))
+    data = {"letter": "ouders_alle", "group": "Alle ouders", "recipients": recipients, **STATEMENT}
+    return handler.post(f"{page}/brieven", {**data, "bevestigd": "ja"} if confirm else data)
+
+
+def test_a_letter_to_many_waits_for_a_second_handler(app, browser) -> None:  # type: ignore[no-untyped-def]
+    from uuid import UUID
+
+    anna: Browser = browser("behandelaar.dewilg")
+    page = anna.open_incident()
+    preview = letter_to(anna, page, 31, confirm=False)
+    assert "wacht hij op goedkeuring" in preview.text
+    assert letter_to(anna, page, 31).status_code == 302
+    cases = app.extensions["zorgvuldig.cases"]
+    incident_id = UUID(page.rsplit("/", 1)[1])
+    proposal = cases.repository.get(incident_id).actions[-1]
+    assert proposal.action == "LetterProposed"
+
+    own = anna.get(page + "?reden=x").text
+    assert "Wacht op een tweede behandelaar." in own and "Goedkeuren en versturen" not in own
+    refused = anna.post(f"{page}/brieven/{proposal.version}/besluit", {"besluit": "goedkeuren"})
+    assert refused.status_code == 422 and "niet degene die hem opstelde" in refused.text
+
+    jet: Browser = browser("directeur.dewilg")
+    assert "Goedkeuren en versturen" in jet.get(page + "?reden=x").text
+    assert (
+        jet.post(f"{page}/brieven/{proposal.version}/besluit", {"besluit": "goedkeuren"}).status_code == 302
+    )
+    approved = cases.repository.get(incident_id).actions[-1]
+    assert approved.action == "LetterApproved" and approved.actor == "directeur.dewilg"
+    again = jet.post(
+        f"{page}/brieven/{proposal.version}/besluit", {"besluit": "afkeuren", "reden": "toch niet"}
+    )
+    assert again.status_code == 422
+
+    assert letter_to(anna, page, 30).status_code == 302  # up to the board's number: no second person
+    assert cases.repository.get(incident_id).actions[-1].action == "LetterRequested"
+
+
+def test_without_a_loaded_guard_no_letter_is_composed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from services.case.web import create_app
+    from shared.accounts import Accounts, seed_demo
+    from shared.config import load_settings
+    from shared.privacy import NameFinder, PrivacyGuard
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    broken = NameFinder()
+    broken._error = "deduce ontbreekt"
+    app = create_app(settings, accounts=accounts, guard=PrivacyGuard(broken))
+    assert app.test_client().get("/gereed").status_code == 503
+    handler = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    page = handler.open_incident()
+    response = handler.post(
+        f"{page}/brieven", {"letter": "ouders_klas", "group": "Ouders", "recipients": "a@b.nl", **STATEMENT}
+    )
+    assert response.status_code == 503 and "privacycontrole" in response.text

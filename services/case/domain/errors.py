@@ -51,3 +51,18 @@ class FieldTooLong(CaseError):
     """Raised when a free-text field is longer than the system accepts."""
 
     message = "Een tekstveld is te lang. Houd het kort en feitelijk."
+
+
+class SecondPersonRequired(CaseError):
+    """Raised when the handler who proposed a letter tries to approve it themselves."""
+
+    message = (
+        "Een brief aan zo veel ontvangers keurt een tweede behandelaar of de directeur goed, "
+        "niet degene die hem opstelde."
+    )
+
+
+class NoLetterToDecide(CaseError):
+    """Raised when an approval or refusal names no letter that waits for one."""
+
+    message = "Deze brief wacht niet (meer) op goedkeuring: hij is al goedgekeurd of afgekeurd."

@@ -18,7 +18,9 @@ from eventsourcing.domain import Aggregate
 from services.case.domain.errors import (
     IncidentAlreadyOpen,
     IncidentClosed,
+    NoLetterToDecide,
     NothingToCorrect,
+    SecondPersonRequired,
     UnknownAction,
 )
 from services.case.domain.guards import refuse_material
@@ -147,7 +149,15 @@ class Incident(Aggregate):
             if isinstance(value, type)
             and issubclass(value, cls.ActionRecorded)
             and value
-            not in (cls.ActionRecorded, cls.Corrected, cls.Closed, cls.Reopened, cls.PersonalDataErased)
+            not in (
+                cls.ActionRecorded,
+                cls.Corrected,
+                cls.Closed,
+                cls.Reopened,
+                cls.PersonalDataErased,
+                cls.LetterApproved,
+                cls.LetterRefused,
+            )
         }
 
     # Step 1 — omvang en impact
@@ -513,6 +523,76 @@ class Incident(Aggregate):
         request_version: int
         reason: str
         allowed_when_closed: ClassVar[bool] = True
+
+    # ------------------------------------------------- letters that need four eyes
+
+    class LetterProposed(ActionRecorded):
+        """Een standaardbrief aan veel ontvangers wacht op goedkeuring door een tweede persoon."""
+
+        letter: str
+        group: str
+        recipients: list[str]
+        statement: dict[str, str]
+        personal: ClassVar[tuple[str, ...]] = ("recipients",)
+
+    class LetterApproved(ActionRecorded):
+        """Een tweede persoon heeft de brief goedgekeurd; hij wordt verzonden."""
+
+        proposal_version: int
+        allowed_when_closed: ClassVar[bool] = True
+
+    class LetterRefused(ActionRecorded):
+        """Een tweede persoon heeft de brief afgekeurd; hij wordt niet verzonden."""
+
+        proposal_version: int
+        reason: str
+        allowed_when_closed: ClassVar[bool] = True
+
+    def letters_awaiting_approval(self) -> list[RecordedAction]:
+        """Proposed letters that no one approved or refused yet."""
+        decided = {
+            a.data["proposal_version"]
+            for a in self.actions
+            if a.action in ("LetterApproved", "LetterRefused")
+        }
+        return [
+            a for a in self.effective_actions() if a.action == "LetterProposed" and a.version not in decided
+        ]
+
+    def decide_letter(self, *, actor: str, proposal_version: int, approve: bool, reason: str = "") -> None:
+        """Approves or refuses a proposed letter; the one who proposed it cannot.
+
+        Raises NoLetterToDecide or SecondPersonRequired."""
+        proposal = next((a for a in self.letters_awaiting_approval() if a.version == proposal_version), None)
+        if proposal is None:
+            raise NoLetterToDecide()
+        if proposal.actor == actor:
+            raise SecondPersonRequired()
+        if approve:
+            self.trigger_event(self.LetterApproved, actor=actor, proposal_version=proposal_version)
+        else:
+            refuse_material({"reason": reason})
+            self.trigger_event(
+                self.LetterRefused, actor=actor, proposal_version=proposal_version, reason=reason
+            )
+
+    # ------------------------------------------------------------- pupils involved
+
+    class PupilRecorded(ActionRecorded):
+        """Een betrokken leerling is vastgelegd (naam en kenmerken versleuteld)."""
+
+        role: str
+        name: str
+        nickname: str
+        class_label: str
+        accounts: list[str]
+        personal: ClassVar[tuple[str, ...]] = ("name", "nickname", "class_label", "accounts")
+        allowed_when_closed: ClassVar[bool] = True
+
+    def pupils(self) -> list[RecordedAction]:
+        """The pupils involved as recorded now (corrections applied, withdrawn ones left out):
+        entered once, referred to by role elsewhere, and what every letter is checked against."""
+        return [a for a in self.effective_actions() if a.action == "PupilRecorded"]
 
     # ------------------------------------------------------------------- queries
 

@@ -18,6 +18,7 @@ from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
+from shared.privacy import NameFinder, PrivacyGuard
 from shared.recipients import RecipientGroups
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -49,6 +50,9 @@ def create_app(
     app.extensions["zorgvuldig.cases"] = cases or CaseManagement(env=settings.event_store_env())
     app.extensions["zorgvuldig.accounts"] = accounts or Accounts(settings)
     app.extensions["zorgvuldig.recipients"] = parts.pop("recipients", None) or RecipientGroups(settings)
+    # The privacy guard loads its name lists once per process, in the background: until then
+    # /gereed says "niet gereed" and letters wait (503), they are never sent unguarded.
+    app.extensions["zorgvuldig.guard"] = parts.pop("guard", None) or PrivacyGuard(NameFinder.shared())
     for name, part in parts.items():
         app.extensions[f"zorgvuldig.{name}"] = part
 

@@ -18,10 +18,13 @@ from services.case.domain.errors import (
     IncidentAlreadyOpen,
     IncidentClosed,
     MaterialRefused,
+    NoLetterToDecide,
     NothingToCorrect,
+    SecondPersonRequired,
     UnknownAction,
 )
 from services.case.web.security import UploadRefused
+from shared.privacy import GuardNotReady
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ STATUS: dict[type[CaseError], int] = {
     FieldTooLong: 422,
     NothingToCorrect: 422,
     ReasonRequired: 400,
+    SecondPersonRequired: 422,
+    NoLetterToDecide: 422,
 }
 
 HTTP_MESSAGES = {
@@ -80,6 +85,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CaseError)
     def case_error(error: CaseError) -> tuple[Response | str, int]:
         return answer(str(error), status_of(error))
+
+    @app.errorhandler(GuardNotReady)
+    def guard_not_ready(error: GuardNotReady) -> tuple[Response | str, int]:
+        log.warning("Brief geweigerd: de privacycontrole is niet geladen.")
+        return answer(str(error), 503)
 
     @app.errorhandler(UploadRefused)
     def upload_refused(_: UploadRefused) -> tuple[Response | str, int]:

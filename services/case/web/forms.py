@@ -250,6 +250,18 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "NoteAdded": (
         Field("text", "Notitie", "long"),
     ),
+    "PupilRecorded": (
+        Field("role", "Rol in deze melding", "choice",
+              (("slachtoffer", "Slachtoffer (in beeld)"), ("maker", "Maker van het materiaal"),
+               ("deler", "Verspreider"), ("ontvanger", "Ontvanger"), ("anders", "Anders betrokken"))),
+        Field("name", "Volledige naam",
+              hint="Eén keer vastgelegd en versleuteld; verwijs elders naar de rol. "
+                   "Geen brief die (een deel van) deze naam bevat, gaat de deur uit."),
+        Field("nickname", "Roepnaam of bijnaam", required=False),
+        Field("class_label", "Klas of groep", required=False, hint="Bijvoorbeeld: groep 7b of 2 havo."),
+        Field("accounts", "Accounts op sociale media", "lines", required=False,
+              hint="Eén per regel, bijvoorbeeld @naam. Ook die blokkeren elke brief."),
+    ),
     "StaffAccessGranted": (
         Field("staff_id", "Gebruikersnaam van de medewerker"),
     ),
@@ -261,7 +273,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 REMINDERS = {"VictimConversationHeld": DO_NOT_ASK_FURTHER}
 
 # Recorded by the letters pages and the notifier, not through a form of their own.
-NOT_BY_FORM = ("LetterRequested", "LetterSent", "LetterFailed")
+NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed")
 
 
 @cache

@@ -26,6 +26,13 @@ def ready() -> tuple[Response, int]:
     except Exception as error:
         checks["gebeurtenissen"] = f"niet bereikbaar ({type(error).__name__})"
         healthy, position = False, 0
+    guard = current_app.extensions.get("zorgvuldig.guard")
+    finder = getattr(guard, "finder", None)
+    if finder is not None and not getattr(finder, "ready", True):
+        checks["privacycontrole"] = f"niet geladen ({finder.error})" if finder.error else "wordt geladen"
+        healthy = False
+    elif finder is not None:
+        checks["privacycontrole"] = "geladen"
     reports = current_app.extensions.get("zorgvuldig.reports")
     if reports is not None:
         try:

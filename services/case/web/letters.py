@@ -16,11 +16,15 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement
+from services.case.domain.errors import MaterialRefused
+from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident
-from services.case.screening import personal_values
-from shared.accounts import school_name
+from services.case.screening import recorded_for_letters
+from shared.accounts import Accounts
+from shared.boards import Board, board
 from shared.identity import Actor, Role
 from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, LetterBlocked, compose
+from shared.privacy import PrivacyGuard
 from shared.recipients import RecipientGroups, valid_address
 
 blueprint = Blueprint("letters", __name__)
@@ -75,63 +79,117 @@ def compose_letter(incident_id: UUID) -> Page:
         values["recipients"] = "\n".join(saved.addresses)
         values["group"] = values.get("group", "").strip() or saved.name
     recipients = recipients_from(values.get("recipients", ""))
-    errors = []
+    errors: dict[str, list[str]] = {}
     if not values.get("group", "").strip():
-        errors.append("Geef de groep ontvangers een naam, bijvoorbeeld 'Ouders groep 7'.")
+        errors["group"] = ["Geef de groep ontvangers een naam, bijvoorbeeld 'Ouders groep 7'."]
     if not recipients:
-        errors.append("Vul minstens één e-mailadres in.")
+        errors["recipients"] = ["Vul minstens één e-mailadres in."]
     if len(recipients) > MAX_RECIPIENTS:
-        errors.append(f"Verstuur aan hoogstens {MAX_RECIPIENTS} adressen per keer.")
+        errors["recipients"] = [f"Verstuur aan hoogstens {MAX_RECIPIENTS} adressen per keer."]
+    for name in CONTEXT_FIELDS:
+        if looks_like_material(str(values.get(name, ""))):
+            errors.setdefault(name, []).append(MaterialRefused.message)
+    board = board_of(incident)
     try:
         letter = compose(
             values["letter"],
             values,
-            school_name=school_name(incident.school_id),
-            personal_values=personal_values(incident),
+            guard=guard(),
+            board=board,
+            school=board.school(incident.school_id),
+            recorded=recorded_for_letters(incident),
+            staff_names=staff_names(actor.school_id),
         )
     except LetterBlocked as blocked:
-        return _page(incident, values, errors=errors + blocked.reasons, status=422)
+        for field, reasons in blocked.by_field().items():
+            errors.setdefault(field, []).extend(reasons)
+        return _page(incident, values, errors=errors, status=422)
     if errors:
         return _page(incident, values, errors=errors, preview=letter, status=422)
+    approval = len(recipients) > board.four_eyes_from
     if request.form.getlist("bevestigd") != ["ja"]:
-        return _page(incident, values, preview=letter, count=len(recipients))
+        return _page(incident, values, preview=letter, count=len(recipients), approval=approval)
     statement = {k: str(values.get(k, "")) for k in CONTEXT_FIELDS if k != "school_name" and values.get(k)}
-    cases().record_action(
+    cases().request_letter(
         actor,
         incident_id,
-        "LetterRequested",
-        {
-            "letter": values["letter"],
-            "group": values["group"].strip(),
-            "recipients": recipients,
-            "statement": statement,
-        },
+        letter=values["letter"],
+        group=values["group"].strip(),
+        recipients=recipients,
+        statement=statement,
+        four_eyes_from=board.four_eyes_from,
     )
+    title = CATALOGUE[values["letter"]].title
+    if approval:
+        flash(
+            f"De brief '{title}' aan {len(recipients)} ontvangers wacht op goedkeuring door een tweede "
+            "behandelaar of de directeur van de school. Pas daarna wordt hij verzonden."
+        )
+    else:
+        flash(
+            f"De brief '{title}' staat klaar voor verzending aan "
+            f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in de tijdlijn."
+        )
+    return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+
+
+@blueprint.post("/meldingen/<uuid:incident_id>/brieven/<int:version>/besluit")
+def decide(incident_id: UUID, version: int) -> Response:
+    """A second handler approves or refuses a letter that waits for four eyes."""
+    actor = handler()
+    cases().incident(actor, incident_id)  # another school's handler gets a 404 here, as everywhere
+    approve = request.form.get("besluit") == "goedkeuren"
+    reason = request.form.get("reden", "").strip()
+    if not approve and not reason:
+        flash("Geef een reden waarom de brief niet verstuurd wordt; de opsteller ziet die in de tijdlijn.")
+        return redirect(url_for("case.incident", incident_id=incident_id) + "#brieven-wachten")
+    cases().decide_letter(actor, incident_id, proposal_version=version, approve=approve, reason=reason)
     flash(
-        f"De brief '{CATALOGUE[values['letter']].title}' staat klaar voor verzending aan "
-        f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in de tijdlijn."
+        "De brief is goedgekeurd en wordt verzonden."
+        if approve
+        else "De brief is afgekeurd en wordt niet verzonden."
     )
     return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+
+
+def guard() -> PrivacyGuard:
+    """The process's privacy guard; GuardNotReady (503) until it has loaded."""
+    privacy: PrivacyGuard = current_app.extensions["zorgvuldig.guard"]
+    return privacy
+
+
+def board_of(incident: Incident) -> Board:
+    return board(incident.board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
+
+
+def staff_names(school_id: str) -> list[str]:
+    """The school's own people, whom a letter may name (its contact person, its director)."""
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    return [a.name for a in accounts.all() if a.school_id == school_id]
 
 
 def _page(
     incident: Incident,
     values: dict[str, Any],
     *,
-    errors: list[str] | None = None,
+    errors: dict[str, list[str]] | None = None,
     preview: Any = None,
     count: int = 0,
+    approval: bool = False,
     status: int = 200,
 ) -> Page:
     return render_template(
         "letters/compose.html",
         incident=incident,
         values=values,
-        errors=errors or [],
+        errors=errors or {},
         preview=preview,
         count=count,
+        approval=approval,
         catalogue=CATALOGUE,
         labels=LABELS,
+        field_names={"group": "groep ontvangers", "recipients": "e-mailadressen"},
+        saved_groups=groups().of_school(incident.school_id),
     ), status
 
 

@@ -217,6 +217,7 @@ def incident(incident_id: UUID) -> Page:
         forms=forms.action_forms(),
         protocol=cases().protocol(shown.protocol_id),
         may_act=may_act,
+        current_actor_id=actor().id,
         timeline=timeline(shown, may_act),
     )
 

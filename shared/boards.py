@@ -1,0 +1,84 @@
+"""Boards and their schools as the letters know them: a school's name, contact address,
+telephone number and website, the help sites and numbers a letter may point to, and from how
+many recipients a letter needs a second person's approval.
+
+One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
+board's own file there wins). A board without a file gets the defaults below.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+BUILT_IN = Path(__file__).resolve().parent / "boards"
+DEFAULT_HELP_SITES = (
+    "stappenplansexting.nl", "helpwanted.nl", "meldknop.nl", "veiligthuis.nl", "113.nl",
+    "kindertelefoon.nl", "bureaujeugdenmedia.nl", "offlimits.nl", "slachtofferhulp.nl",
+)  # fmt: skip
+DEFAULT_HELP_NUMBERS = ("113", "0800-0113", "0800-0432", "0800-2000")
+DEFAULT_FOUR_EYES_FROM = 30
+
+
+@dataclass(frozen=True)
+class School:
+    id: str
+    name: str
+    contact_email: str = ""
+    phone: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    name: str
+    four_eyes_from: int = DEFAULT_FOUR_EYES_FROM
+    help_sites: tuple[str, ...] = DEFAULT_HELP_SITES
+    help_numbers: tuple[str, ...] = DEFAULT_HELP_NUMBERS
+    schools: dict[str, School] = field(default_factory=dict)
+
+    def school(self, school_id: str) -> School:
+        return self.schools.get(school_id) or School(school_id, school_id.replace("-", " ").title())
+
+
+class BoardFileError(ValueError):
+    """Raised when a board's file cannot be read; says which and why, in Dutch."""
+
+
+@cache
+def board(board_id: str, folder: str = "") -> Board:
+    """The board's settings from its file, or the defaults."""
+    for directory in (Path(folder),) if folder else ():
+        path = directory / f"{board_id}.toml"
+        if path.is_file():
+            return _read(path, board_id)
+    path = BUILT_IN / f"{board_id}.toml"
+    return _read(path, board_id) if path.is_file() else Board(board_id, board_id.replace("-", " ").title())
+
+
+def _read(path: Path, board_id: str) -> Board:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        schools = {
+            key: School(
+                key,
+                str(value["naam"]),
+                str(value.get("contactadres", "")),
+                str(value.get("telefoon", "")),
+                str(value.get("website", "")),
+            )
+            for key, value in data.get("scholen", {}).items()
+        }
+        return Board(
+            board_id,
+            str(data.get("naam", board_id)),
+            int(data.get("vier_ogen_vanaf", DEFAULT_FOUR_EYES_FROM)),
+            tuple(data.get("hulpsites", DEFAULT_HELP_SITES)),
+            tuple(str(n) for n in data.get("hulpnummers", DEFAULT_HELP_NUMBERS)),
+            schools,
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BoardFileError(f"Het bestuursbestand {path.name} klopt niet: {error}") from None

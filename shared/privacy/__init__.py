@@ -1,0 +1,16 @@
+"""The letters privacy guard (hard rule 2): a letter to parents, pupils or staff never names a
+child in any form a person could write it, never gives a personal identifier and never
+describes the material.
+
+Layers, each in its own module: `text` normalises what people type (case, accents, look-alike
+letters, hidden characters, spacing); `recorded` turns what the incident holds into the forms
+a letter must not contain; `identifiers`, `classes` and `material` find phone numbers, addresses,
+class labels and words for the material; `people` asks the Dutch de-identification library
+deduce for persons nobody recorded. `guard` puts them together.
+"""
+
+from shared.privacy.guard import Allowed, Finding, PrivacyGuard
+from shared.privacy.people import GuardNotReady, NameFinder
+from shared.privacy.recorded import Recorded
+
+__all__ = ["Allowed", "Finding", "GuardNotReady", "NameFinder", "PrivacyGuard", "Recorded"]

@@ -1,0 +1,150 @@
+"""Personal identifiers in a letter: phone numbers, e-mail and web addresses, accounts on social
+media, and numbers shaped like a citizen service number (BSN). People write them to dodge a
+filter ("anna [at] school [punt] nl", "hxxp://foto-site[.]nl"), so the disguises are undone
+first. What a letter should be able to say is let through: the school's own contact address
+and telephone number and the help sites and numbers of the board's list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from shared.privacy.text import normalise
+
+TLDS = (
+    "nl|com|org|net|be|eu|info|io|nu|me|tv|app|co|de|uk|fr|online|site|xyz|ly|gg|to|cc|biz|link|"
+    "live|chat|social|club|shop|store|page|blog|pics|photos|video|porn|sex|xxx|ru|cn"
+)
+_AT = re.compile(
+    r"\s*[\[\(\{<]\s*(?:at|apenstaart(?:je)?|@)\s*[\]\)\}>]\s*|\s+(?:at|apenstaartje)\s+(?=[a-z0-9-]+\s*(?:\.|\[|\(|punt|dot))"
+)
+_DOT = re.compile(
+    r"\s*[\[\(\{<]\s*(?:dot|punt|\.)\s*[\]\)\}>]\s*|\s+(?:dot|punt)\s+(?=(?:" + TLDS + r")\b)"
+    # "foto-site . nl": only before endings that are no Dutch word ("school. Nu" stays a sentence)
+    r"|(?<=[a-z0-9])\s*\.\s+(?=(?:nl|com|org|net|eu|info)\b)|(?<=[a-z0-9])\s+\.\s*(?=(?:nl|com|org|net|eu|info)\b)"
+)
+_HXXP = re.compile(r"\bh[xt]{2}p(s?)\s*(?::|\[:\])\s*/\s*/", re.IGNORECASE)
+_EMAIL = re.compile(r"[a-z0-9._%+-]+\s*@\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s*\.\s*(?:" + TLDS + r")\b")
+_URL = re.compile(r"\bhttps?://[^\s<>\"]+|\bwww\.[^\s<>\"]+")
+_DOMAIN = re.compile(r"(?<![@\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + TLDS + r"))\b(?![.-]\w)")
+_HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_.]{2,30}")
+_PLATFORM_HANDLE = re.compile(
+    r"\b(?:snapchat|snap|insta|instagram|tiktok|twitter|telegram|discord|facebook|fb|threads|bereal)"
+    r"\s*(?:account|naam|name|id)?\s*[:=]\s*[a-z0-9_.]{2,30}"
+)
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]{6,}\d")
+_BSN = re.compile(r"(?<![\d-])\d{9}(?![\d-])")
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a letter may say of contact details: the school's own address, number and site,
+    and the help sites and numbers the board lists (stappenplansexting.nl, 113, …)."""
+
+    emails: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        emails: tuple[str, ...] | list[str] = (),
+        phones: tuple[str, ...] | list[str] = (),
+        sites: tuple[str, ...] | list[str] = (),
+        names: tuple[str, ...] | list[str] = (),
+    ) -> Allowed:
+        return cls(
+            frozenset(normalise(e) for e in emails if e),
+            frozenset(digits(p) for p in phones if p),
+            frozenset(host(s) for s in sites if s),
+            frozenset(normalise(n) for n in names if n),
+        )
+
+    def site_allowed(self, address: str) -> bool:
+        name = host(address)
+        return any(name == site or name.endswith("." + site) for site in self.sites)
+
+
+def undisguised(text: str) -> str:
+    """The normalised text with written-out @ and dots put back (anna [at] school [punt] nl)."""
+    plain = normalise(text)
+    plain = _HXXP.sub(lambda m: f"http{m.group(1)}://", plain)
+    plain = _AT.sub("@", plain)
+    return _DOT.sub(".", plain)
+
+
+def digits(number: str) -> str:
+    """A phone number as its digits in national form: +31 6 / 0031 6 / 06 → 06…"""
+    plain = re.sub(r"\(0\)", "", number)
+    only = re.sub(r"\D", "", plain)
+    if plain.strip().startswith("+"):
+        only = "00" + only
+    if only.startswith("0031"):
+        only = "0" + only[4:]
+    return only
+
+
+def host(address: str) -> str:
+    name = normalise(address).strip().rstrip(".,;:!?)")
+    name = re.sub(r"^[a-z]+://", "", name).split("/")[0].split("?")[0]
+    return name.removeprefix("www.")
+
+
+def emails(text: str, allowed: Allowed) -> list[str]:
+    found = []
+    for match in _EMAIL.finditer(undisguised(text)):
+        address = re.sub(r"\s+", "", match.group(0))
+        if address not in allowed.emails:
+            found.append(address)
+    return found
+
+
+def web_addresses(text: str, allowed: Allowed) -> list[str]:
+    plain = _EMAIL.sub(" ", undisguised(text))
+    found = []
+    for match in _URL.finditer(plain):
+        if not allowed.site_allowed(match.group(0)):
+            found.append(match.group(0))
+    plain = _URL.sub(" ", plain)
+    for match in _DOMAIN.finditer(plain):
+        if not allowed.site_allowed(match.group(1)):
+            found.append(match.group(1))
+    return found
+
+
+def phone_numbers(text: str, allowed: Allowed) -> list[str]:
+    """Phone numbers in every Dutch notation, and foreign ones written with +."""
+    plain = normalise(text)
+    candidates = [
+        m.raw_string
+        for m in phonenumbers.PhoneNumberMatcher(plain, "NL", leniency=phonenumbers.Leniency.VALID)
+    ]
+    for match in _DIGIT_RUN.finditer(plain):
+        number = digits(match.group(0))
+        if (number.startswith("0") and len(number) >= 10) or (number.startswith("00") and len(number) >= 11):
+            candidates.append(match.group(0))
+    found = []
+    for candidate in candidates:
+        number = digits(candidate)
+        if number not in allowed.phones and not any(
+            number.endswith(a) and len(a) >= 9 for a in allowed.phones
+        ):
+            found.append(candidate.strip())
+    return sorted(set(found))
+
+
+def citizen_numbers(text: str) -> list[str]:
+    return _BSN.findall(normalise(text))
+
+
+def accounts(text: str) -> list[str]:
+    """Accounts on social media: @naam, or "snap: naam"."""
+    plain = _EMAIL.sub(" ", undisguised(text))
+    return [m.group(0) for m in _HANDLE.finditer(plain)] + [
+        m.group(0) for m in _PLATFORM_HANDLE.finditer(plain)
+    ]

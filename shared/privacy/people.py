@@ -1,0 +1,91 @@
+"""Persons nobody recorded, found by deduce, the Dutch de-identification library with its own
+lists of first names and surnames and rules for how Dutch text names people ("juf Priya",
+"mevrouw De Jong", "Sanne en Bram").
+
+Loading deduce takes seconds and about a gigabyte, so a process loads it once, at start-up
+(`NameFinder.shared()`), in the background where it serves requests meanwhile; until it is
+loaded `GuardNotReady` is raised and no letter goes out.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from typing import Any
+
+log = logging.getLogger("privacy")
+
+PERSON_TAGS = ("persoon", "patient", "naam", "voornaam", "achternaam", "initiaal")
+
+
+class GuardNotReady(Exception):
+    """Raised when the privacy guard has not (yet) loaded: no letter may be composed or sent."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(
+            "De privacycontrole van de brieven is nog niet geladen"
+            + (f" ({reason})" if reason else "")
+            + ". Er is niets verstuurd; probeer het over een ogenblik opnieuw."
+        )
+
+
+class NameFinder:
+    """Finds person names in Dutch text with deduce, loaded once."""
+
+    _shared: NameFinder | None = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._deduce: Any = None
+        self._error = ""
+        self._loaded = threading.Event()
+
+    @classmethod
+    def shared(cls, *, wait: bool = False) -> NameFinder:
+        """The process's one finder, loading in the background from the first call on."""
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+                threading.Thread(target=cls._shared.load, name="deduce-laden", daemon=True).start()
+        if wait:
+            cls._shared.wait()
+        return cls._shared
+
+    def load(self) -> None:
+        try:
+            gc.disable()  # deduce's lookup structures are millions of small objects
+            try:
+                from deduce import Deduce
+
+                self._deduce = Deduce()
+            finally:
+                gc.enable()
+            gc.freeze()  # and they live as long as the process: keep them out of collections
+            log.info("Privacycontrole geladen (deduce).")
+        except Exception as error:  # a broken install must stop letters, not the process
+            self._error = f"{type(error).__name__}: {error}"
+            log.error("Privacycontrole kon niet laden: %s", self._error)
+        finally:
+            self._loaded.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._loaded.wait(timeout)
+        return self.ready
+
+    @property
+    def ready(self) -> bool:
+        return self._deduce is not None
+
+    @property
+    def error(self) -> str:
+        return self._error
+
+    def persons(self, text: str) -> list[str]:
+        """The person names deduce finds in the text; GuardNotReady before it is loaded."""
+        if self._deduce is None:
+            raise GuardNotReady(self._error or "bezig met laden")
+        if not text.strip():
+            return []
+        document = self._deduce.deidentify(text)
+        return [a.text for a in document.annotations if any(tag in a.tag for tag in PERSON_TAGS)]

@@ -1,0 +1,101 @@
+"""Normalised text: what a person reads, folded to one plain form before anything is matched.
+
+Unicode NFKC (full-width and compatibility forms), format characters removed (zero-width
+spaces, soft hyphens, direction marks), case folded, accents removed and other scripts
+transliterated to Latin letters (anyascii), and every run of white space, line breaks
+included, collapsed to one space. A second reading folds letters of other scripts to the
+Latin letter they look like (Unicode's confusables: Cyrillic "р" reads as "p", not as its
+sound "r"), so both a name written in its own script and one faked with look-alikes match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+from anyascii import anyascii
+from confusable_homoglyphs import confusables
+
+BREAK = " "
+_SPACE = re.compile(r"\s+")
+_APOSTROPHES = re.compile(r"['`\u2019\u2018\u02bc]")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_ALPHA = re.compile(r"[a-z]+")
+# Digits people write for letters to dodge a filter (n00r, d4an).
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
+_SYMBOLS = str.maketrans({"@": "a", "$": "s", "!": "i", "|": "l", "€": "e"})
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str, *, visual: bool = False) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if visual:
+        text = "".join(_latin_look_alike(ch) if ch.isalpha() and not ch.isascii() else ch for ch in text)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = anyascii(text).lower()
+    return _SPACE.sub(" ", text).strip()
+
+
+@cache
+def _latin_look_alike(ch: str) -> str:
+    """The Latin letter a letter of another script looks like, or the letter itself."""
+    if unicodedata.name(ch, "").startswith("LATIN"):
+        return ch
+    for found in confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []:
+        for glyph in found["homoglyphs"]:
+            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                return str(glyph["c"])
+    return ch
+
+
+def readings(text: str) -> tuple[str, ...]:
+    """The normalised text as read (transliterated) and as seen (look-alikes folded)."""
+    read, seen = normalise(text), normalise(text, visual=True)
+    return (read,) if read == seen else (read, seen)
+
+
+def words(text: str) -> set[str]:
+    """Every word form in the text a name could hide in, in both readings.
+
+    Apostrophes are dropped (Daan's → daans); letters and digits split (daan2012 → daan);
+    digits used as letters folded (n00r → noor); letters written one by one joined
+    (D a a n, D.a.a.n → daan)."""
+    found: set[str] = set()
+    for reading in readings(text):
+        found |= _words(reading)
+    return found
+
+
+def _words(normalised: str) -> set[str]:
+    plain = _APOSTROPHES.sub("", normalised)
+    found: set[str] = set()
+    singles: list[str] = []
+    symbols = plain.translate(_SYMBOLS)
+    # The symbol reading follows after a break, so letters of the two are never joined.
+    pieces = _TOKEN.findall(plain) + ([BREAK, *_TOKEN.findall(symbols)] if symbols != plain else [])
+    for token in pieces:
+        if token == BREAK:
+            singles = []
+            continue
+        found.add(token)
+        found.update(_ALPHA.findall(token))
+        if not token.isdigit() and not token.isalpha():
+            found.add(token.translate(_LEET))
+        if len(token) == 1 and token.isalpha():
+            singles.append(token)
+            continue
+        if len(singles) > 1:
+            found.add("".join(singles))
+        singles = []
+    if len(singles) > 1:
+        found.add("".join(singles))
+    return found
+
+
+def squeezed(text: str) -> tuple[str, ...]:
+    """Each reading with everything but letters removed: to find a joined name
+    (DaanDeVries, daan_de_vries) inside a longer word."""
+    return tuple("".join(_ALPHA.findall(_APOSTROPHES.sub("", r))) for r in readings(text))
