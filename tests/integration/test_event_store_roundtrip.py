@@ -98,7 +98,7 @@ def event_classes(aggregate: type) -> set[str]:
 def test_every_event_type_is_covered_by_these_tests() -> None:
     covered = {name for name, _ in expected_events()} | {"PersonalDataErased"}
     assert event_classes(Incident) == covered
-    assert event_classes(AccessLog) == {"Started", "Viewed"}
+    assert event_classes(AccessLog) == {"Started", "Viewed", "HandoverSheetDownloaded"}
 
 
 def test_every_event_round_trips_field_by_field(env: dict[str, str], apps: list[CaseManagement]) -> None:
@@ -184,3 +184,15 @@ def test_access_log_events_round_trip(env: dict[str, str], apps: list[CaseManage
             "allowed": False,
         },
     ]
+
+
+def test_handover_download_events_round_trip(env: dict[str, str], apps: list[CaseManagement]) -> None:
+    writer = new_app(apps, env)
+    incident_id, _ = writer.open_incident(HANDLER, **OPENING)
+    writer.record_handover_download(HANDLER, incident_id, form="pdf", watermark="Gedownload door Anna")
+
+    events = list(new_app(apps, env).events.get(AccessLog.create_id(incident_id)))
+    assert [type(e).__name__ for e in events] == ["Started", "HandoverSheetDownloaded"]
+    assert own_fields(events[1]) == {
+        "actor": HANDLER.id, "role": "behandelaar", "form": "pdf", "watermark": "Gedownload door Anna"
+    }

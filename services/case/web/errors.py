@@ -21,6 +21,7 @@ from services.case.domain.errors import (
     NothingToCorrect,
     UnknownAction,
 )
+from services.case.web.handover_sheet import HandoverSheetUnavailable
 from services.case.web.security import UploadRefused
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ STATUS: dict[type[CaseError], int] = {
     FieldTooLong: 422,
     NothingToCorrect: 422,
     ReasonRequired: 400,
+    HandoverSheetUnavailable: 500,
 }
 
 HTTP_MESSAGES = {
