@@ -21,6 +21,13 @@ from services.case.domain.errors import (
     NothingToCorrect,
     UnknownAction,
 )
+from services.case.domain.rights import (
+    AlreadyAnswered,
+    AnswerBeforeDecision,
+    NameTooShort,
+    NotAnErasureRequest,
+)
+from services.case.rights import RequestNotFound
 from services.case.web.handover_sheet import HandoverSheetUnavailable
 from services.case.web.security import UploadRefused
 
@@ -39,6 +46,11 @@ STATUS: dict[type[CaseError], int] = {
     NothingToCorrect: 422,
     ReasonRequired: 400,
     HandoverSheetUnavailable: 500,
+    RequestNotFound: 404,
+    NameTooShort: 422,
+    AlreadyAnswered: 409,
+    AnswerBeforeDecision: 409,
+    NotAnErasureRequest: 409,
 }
 
 HTTP_MESSAGES = {
