@@ -177,16 +177,16 @@ def _render(sheet: HandoverSheet, size: float) -> FPDF:
     document = FPDF(format="A4")
     document.set_auto_page_break(auto=True, margin=12)
     document.set_margins(14, 12, 14)
-    document.set_title(_latin(sheet.title))
+    document.set_title(latin(sheet.title))
     document.set_creator("Zorgvuldig")
-    document.set_subject(_latin(sheet.watermark))  # the mark travels in the file's properties too
+    document.set_subject(latin(sheet.watermark))  # the mark travels in the file's properties too
     document.add_page()
     height = size * 0.5
 
     def write(text: str, style: str = "", points: float = size) -> None:
         document.set_font("Helvetica", style, points)
         document.multi_cell(
-            0, points * 0.5, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR
+            0, points * 0.5, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR
         )
 
     write(sheet.watermark, "I", size - 1)
@@ -202,7 +202,7 @@ def _render(sheet: HandoverSheet, size: float) -> FPDF:
     return document
 
 
-def _latin(text: Any) -> str:
+def latin(text: Any) -> str:
     """The built-in font is Latin-1: Dutch fits, other signs become close equivalents."""
     replaced = str(text).replace("–", "-").replace("—", "-").replace("…", "...").replace("’", "'")
     return replaced.encode("latin-1", "replace").decode("latin-1")
