@@ -314,7 +314,7 @@ def _shown(copy: IncidentCopy) -> dict[str, Any]:
                 "at": entry.at.strftime("%d-%m-%Y %H:%M"),
                 "what": entry.sentence,
                 "fields": [
-                    (_label(entry.event_type, name), forms.display(entry.event_type, name, value))
+                    (_label(entry.event_type, name), _display(entry.event_type, name, value))
                     for name, value in entry.fields
                     if name not in HIDDEN_FIELDS
                 ],
@@ -322,6 +322,12 @@ def _shown(copy: IncidentCopy) -> dict[str, Any]:
             for entry in copy.entries
         ],
     }
+
+
+def _display(event_type: str, name: str, value: Any) -> str:
+    if event_type == "Opened" and name == "situation":
+        return dict(forms.SITUATIONS).get(value, str(value))
+    return forms.display(event_type, name, value)
 
 
 def _label(event_type: str, name: str) -> str:
