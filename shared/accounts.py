@@ -23,7 +23,13 @@ LOCK_DURATION = timedelta(minutes=15)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 DEMO_BOARD = "kindante"
-DEMO_SCHOOLS = {"de-wilg": "Basisschool De Wilg", "het-anker": "Basisschool Het Anker"}
+SECOND_DEMO_BOARD = "meander"  # its own protocol file names it: protocols/meander-2025-03-01.toml
+DEMO_BOARDS = {DEMO_BOARD: "Kindante", SECOND_DEMO_BOARD: "Stichting De Meander"}
+DEMO_SCHOOLS = {
+    "de-wilg": "Basisschool De Wilg",
+    "het-anker": "Basisschool Het Anker",
+    "de-vlinder": "Basisschool De Vlinder",
+}
 DEMO_PASSWORD = "demo-zorgvuldig"  # noqa: S105 - only for the embedded development default
 
 
@@ -58,9 +64,14 @@ class DemoLogin:
     username: str
     password: str
     school: str
+    board: str = DEMO_BOARD
 
     def __str__(self) -> str:
-        where = f" ({DEMO_SCHOOLS.get(self.school, self.school)})" if self.school else ""
+        board = DEMO_BOARDS.get(self.board, self.board)
+        if self.school:
+            where = f" ({DEMO_SCHOOLS.get(self.school, self.school)}, {board})"
+        else:
+            where = f" ({board})" if self.role in (Role.OTV, Role.BOARD) else ""
         return f"{self.role.label:<30} {self.username} / {self.password}{where}"
 
 
@@ -289,30 +300,35 @@ MIN_PASSWORD_LENGTH = 12
 
 
 def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[DemoLogin]:
-    """The embedded default's demo board: two schools and a user per role (created once)."""
+    """The embedded default's demo boards (created once): Kindante with two schools and a user
+    per role, and a second board with one school, a handler, an OTV and a board member of its
+    own, so that isolation between boards can be tried by hand."""
     accounts = accounts or Accounts(settings)
     people = [
-        ("behandelaar.dewilg", "Anna de Vries", Role.CASE_HANDLER, "de-wilg"),
-        ("directeur.dewilg", "Jet Bos", Role.CASE_HANDLER, "de-wilg"),
-        ("behandelaar.hetanker", "Bram Peters", Role.CASE_HANDLER, "het-anker"),
-        ("medewerker.dewilg", "Mees Jansen", Role.STAFF, "de-wilg"),
-        ("otv", "Omar Tahiri", Role.OTV, ""),
-        ("bestuur", "Bea Kramer", Role.BOARD, ""),
-        ("beheerder", "Bert Hof", Role.ADMINISTRATOR, ""),
+        ("behandelaar.dewilg", "Anna de Vries", Role.CASE_HANDLER, DEMO_BOARD, "de-wilg"),
+        ("directeur.dewilg", "Jet Bos", Role.CASE_HANDLER, DEMO_BOARD, "de-wilg"),
+        ("behandelaar.hetanker", "Bram Peters", Role.CASE_HANDLER, DEMO_BOARD, "het-anker"),
+        ("medewerker.dewilg", "Mees Jansen", Role.STAFF, DEMO_BOARD, "de-wilg"),
+        ("otv", "Omar Tahiri", Role.OTV, DEMO_BOARD, ""),
+        ("bestuur", "Bea Kramer", Role.BOARD, DEMO_BOARD, ""),
+        ("beheerder", "Bert Hof", Role.ADMINISTRATOR, DEMO_BOARD, ""),
+        ("behandelaar.devlinder", "Dewi Verhoeven", Role.CASE_HANDLER, SECOND_DEMO_BOARD, "de-vlinder"),
+        ("otv.meander", "Sanne Kuipers", Role.OTV, SECOND_DEMO_BOARD, ""),
+        ("bestuur.meander", "Ruud Bakker", Role.BOARD, SECOND_DEMO_BOARD, ""),
     ]
     logins = []
-    for username, name, role, school in people:
+    for username, name, role, board, school in people:
         if accounts.get(username) is None:
             accounts.create(
                 username,
                 name=name,
                 role=role,
-                board_id=DEMO_BOARD,
+                board_id=board,
                 school_id=school,
                 password=DEMO_PASSWORD,
                 email=f"{username}@school.voorbeeld.invalid",
             )
-        logins.append(DemoLogin(role, username, DEMO_PASSWORD, school))
+        logins.append(DemoLogin(role, username, DEMO_PASSWORD, school, board))
     return logins
 
 

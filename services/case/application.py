@@ -235,16 +235,40 @@ class CaseManagement(Application[UUID]):
         showing it. OTV and board state a reason. A refused look is logged too, and then
         raises IncidentNotFound, as for an incident that does not exist."""
         allowed = self._may_see(actor, incident_id)
-        for _ in range(5):
-            log = self._access_log(incident_id)
-            log.viewed(
+        notification_id = self._log_access(
+            incident_id,
+            lambda log: log.viewed(
                 actor=actor.id,
                 role=actor.role.value,
                 what=what,
                 reason=reason,
                 allowed=allowed,
                 reason_required=actor.role in (Role.OTV, Role.BOARD),
-            )
+            ),
+        )
+        if not allowed:
+            raise IncidentNotFound()
+        return notification_id
+
+    def record_handover_download(
+        self, actor: Actor, incident_id: UUID, *, form: str, watermark: str
+    ) -> int:
+        """Logs a download of the hand-over sheet for the police, with the watermark printed
+        on it. Only the school's own handlers hand a case over."""
+        self._require_handler(actor)
+        self._visible(actor, incident_id)
+        return self._log_access(
+            incident_id,
+            lambda log: log.handover_sheet_downloaded(
+                actor=actor.id, role=actor.role.value, form=form, watermark=watermark
+            ),
+        )
+
+    def _log_access(self, incident_id: UUID, change: Callable[[AccessLog], None]) -> int:
+        """Appends to the incident's access log, retrying when another look came first."""
+        for _ in range(5):
+            log = self._access_log(incident_id)
+            change(log)
             try:
                 with self._store_errors():
                     notification_id = self.save(log)[-1].notification.id
@@ -253,8 +277,6 @@ class CaseManagement(Application[UUID]):
                 continue
         else:
             raise ConcurrentEdit()
-        if not allowed:
-            raise IncidentNotFound()
         assert notification_id is not None
         return notification_id
 

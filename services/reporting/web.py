@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
-from services.case.domain.protocol import StepState, checklist
+from services.case.domain.protocol import StepState, checklist, protocol_for_board
 from services.reporting import exports
 from services.reporting.projections import (
     MILESTONES,
@@ -88,7 +88,8 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         facts = visible_facts()
         today = date.today()
         if who.role in (Role.OTV, Role.BOARD):
-            protocol = cases().protocol(current_app.extensions["zorgvuldig.settings"].protocol_id)
+            default = current_app.extensions["zorgvuldig.settings"].protocol_id
+            protocol = cases().protocol(protocol_for_board(who.board_id, default))
             return render_template(
                 "reporting/board.html",
                 overview=board_overview(facts, protocol, today),

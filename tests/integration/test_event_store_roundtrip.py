@@ -119,7 +119,7 @@ def event_classes(aggregate: type) -> set[str]:
 def test_every_event_type_is_covered_by_these_tests() -> None:
     covered = {name for name, _ in expected_events()} | {"PersonalDataErased"}
     assert event_classes(Incident) == covered
-    assert event_classes(AccessLog) == {"Started", "Viewed"}
+    assert event_classes(AccessLog) == {"Started", "Viewed", "HandoverSheetDownloaded"}
 
 
 def test_every_event_round_trips_field_by_field(env: dict[str, str], apps: list[CaseManagement]) -> None:
@@ -205,3 +205,67 @@ def test_access_log_events_round_trip(env: dict[str, str], apps: list[CaseManage
             "allowed": False,
         },
     ]
+
+
+def test_handover_download_events_round_trip(env: dict[str, str], apps: list[CaseManagement]) -> None:
+    writer = new_app(apps, env)
+    incident_id, _ = writer.open_incident(HANDLER, **OPENING)
+    writer.record_handover_download(HANDLER, incident_id, form="pdf", watermark="Gedownload door Anna")
+
+    events = list(new_app(apps, env).events.get(AccessLog.create_id(incident_id)))
+    assert [type(e).__name__ for e in events] == ["Started", "HandoverSheetDownloaded"]
+    assert own_fields(events[1]) == {
+        "actor": HANDLER.id,
+        "role": "behandelaar",
+        "form": "pdf",
+        "watermark": "Gedownload door Anna",
+    }
+
+
+def test_rights_request_events_round_trip(env: dict[str, str], apps: list[CaseManagement]) -> None:
+    from datetime import date
+
+    from services.case.domain.rights import RequestKind, RightsRequest
+    from services.case.rights import RightsDesk
+    from tests.examples import BOARD_MEMBER
+
+    writer = new_app(apps, env)
+    incident_id, _ = writer.open_incident(HANDLER, **OPENING)
+    desk = RightsDesk(writer)
+    request = desk.receive(
+        HANDLER,
+        person="Noor Wijnaldum",
+        requester="ouder",
+        kind=RequestKind.ERASURE,
+        received_on=date(2026, 11, 2),
+    )
+    desk.decide_erasure(BOARD_MEMBER, request.id, approved=True, reason="geen reden om te bewaren")
+    desk.answer(HANDLER, request.id, answered_on=date(2026, 11, 20), note="per brief beantwoord")
+
+    assert event_classes(RightsRequest) == {"Received", "Answered", "ErasureDecided", "IncidentErased"}
+    events = list(new_app(apps, env).events.get(request.id))
+    assert [type(e).__name__ for e in events] == ["Received", "ErasureDecided", "IncidentErased", "Answered"]
+    assert own_fields(events[0]) == {
+        "school_id": HANDLER.school_id,
+        "board_id": HANDLER.board_id,
+        "actor": HANDLER.id,
+        "kind": "wissen",
+        "person": "Noor Wijnaldum",
+        "requester": "ouder",
+        "received_on": "2026-11-02",
+        "incidents": [str(incident_id)],
+        "originator_topic": get_topic(RightsRequest),
+    }
+    assert own_fields(events[1]) == {
+        "actor": BOARD_MEMBER.id,
+        "approved": True,
+        "reason": "geen reden om te bewaren",
+    }
+    assert own_fields(events[2]) == {"actor": BOARD_MEMBER.id, "incident_id": incident_id}
+    assert own_fields(events[3]) == {
+        "actor": HANDLER.id,
+        "answered_on": "2026-11-20",
+        "note": "per brief beantwoord",
+    }
+    reread = RightsDesk(new_app(apps, env)).request(HANDLER, request.id)
+    assert reread.erased == [incident_id] and reread.answered_on == date(2026, 11, 20)

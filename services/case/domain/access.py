@@ -66,3 +66,30 @@ class AccessLog(Aggregate):
             raise ReasonRequired()
         refuse_material({"reason": reason})
         self.trigger_event(self.Viewed, actor=actor, role=role, what=what, reason=reason, allowed=allowed)
+
+    class HandoverSheetDownloaded(Aggregate.Event):
+        """Een behandelaar heeft het overdrachtsblad voor de politie gedownload."""
+
+        actor: str
+        role: str
+        form: str
+        watermark: str
+
+        def apply(self, log: AccessLog) -> None:
+            log.entries.append(
+                {
+                    "actor": self.actor,
+                    "role": self.role,
+                    "what": f"overdrachtsblad politie ({self.form})",
+                    "reason": self.watermark,
+                    "allowed": True,
+                    "at": self.timestamp,
+                }
+            )
+
+    def handover_sheet_downloaded(self, *, actor: str, role: str, form: str, watermark: str) -> None:
+        """Logs a download of the hand-over sheet, with the watermark printed on it."""
+        refuse_material({"watermark": watermark})
+        self.trigger_event(
+            self.HandoverSheetDownloaded, actor=actor, role=role, form=form, watermark=watermark
+        )

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,17 @@ def load_protocol(protocol_id: str = DEFAULT_PROTOCOL_ID, folder: Path | None = 
     """Loads `<protocol_id>.toml` from the protocol folder."""
     path = (folder or PROTOCOL_FOLDER) / f"{protocol_id}.toml"
     return parse_protocol(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def protocol_for_board(board_id: str, default: str = DEFAULT_PROTOCOL_ID, folder: Path | None = None) -> str:
+    """The protocol a board's new incidents follow: the file that names the board under
+    `besturen`, else the installation's default."""
+    for path in sorted((folder or PROTOCOL_FOLDER).glob("*.toml")):
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        if board_id in raw.get("besturen", []):
+            return str(raw["id"])
+    return default
 
 
 def parse_protocol(raw: dict[str, Any]) -> Protocol:

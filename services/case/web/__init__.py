@@ -13,7 +13,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
-from services.case.web import admin, api, auth, errors, health, letters, security, views
+from services.case.web import admin, api, auth, errors, handover, health, letters, rights, security, views
 from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
@@ -58,12 +58,18 @@ def create_app(
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.blueprint)  # the API takes bearer tokens only, never the session cookie
+    csrf.exempt(handover.api_blueprint)
+    csrf.exempt(rights.api_blueprint)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(handover.blueprint)
+    app.register_blueprint(handover.api_blueprint)
+    app.register_blueprint(rights.blueprint)
+    app.register_blueprint(rights.api_blueprint)
     app.jinja_env.globals.update(views.template_helpers())
     app.jinja_env.globals["has_part"] = lambda name: name in app.blueprints
 

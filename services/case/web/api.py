@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
 from services.case.application import CaseManagement, TrailEntry
 from services.case.domain.incident import Incident
+from services.case.domain.protocol import protocol_for_board
 from services.case.web import forms
 from services.case.web.errors import answer
 from shared.identity import Actor
@@ -57,7 +58,9 @@ def open_incident() -> Answer:
     if errors:
         return answer("De melding is niet geopend: controleer de velden.", 422, errors)
     settings = current_app.extensions["zorgvuldig.settings"]
-    incident_id, _ = cases().open_incident(actor(), protocol_id=settings.protocol_id, **data)
+    incident_id, _ = cases().open_incident(
+        actor(), protocol_id=protocol_for_board(actor().board_id, settings.protocol_id), **data
+    )
     response = jsonify(state(cases().incident(actor(), incident_id)))
     response.headers["Location"] = url_for("api.incident", incident_id=incident_id)
     return response, 201

@@ -23,6 +23,14 @@ from services.case.domain.errors import (
     SecondPersonRequired,
     UnknownAction,
 )
+from services.case.domain.rights import (
+    AlreadyAnswered,
+    AnswerBeforeDecision,
+    NameTooShort,
+    NotAnErasureRequest,
+)
+from services.case.rights import RequestNotFound
+from services.case.web.handover_sheet import HandoverSheetUnavailable
 from services.case.web.security import UploadRefused
 from shared.privacy import GuardNotReady
 
@@ -42,6 +50,12 @@ STATUS: dict[type[CaseError], int] = {
     ReasonRequired: 400,
     SecondPersonRequired: 422,
     NoLetterToDecide: 422,
+    HandoverSheetUnavailable: 500,
+    RequestNotFound: 404,
+    NameTooShort: 422,
+    AlreadyAnswered: 409,
+    AnswerBeforeDecision: 409,
+    NotAnErasureRequest: 409,
 }
 
 HTTP_MESSAGES = {

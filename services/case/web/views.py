@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain.errors import CaseError
-from services.case.domain.protocol import StepState
+from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.web import forms
 from services.case.web.errors import status_of
 from shared.accounts import Accounts, school_name
@@ -189,7 +189,8 @@ def open_incident() -> Page:
     if not errors:
         try:
             settings = current_app.extensions["zorgvuldig.settings"]
-            incident_id, _ = cases().open_incident(actor(), protocol_id=settings.protocol_id, **data)
+            protocol_id = protocol_for_board(actor().board_id, settings.protocol_id)
+            incident_id, _ = cases().open_incident(actor(), protocol_id=protocol_id, **data)
         except CaseError as error:
             if status_of(error) == 503:
                 raise

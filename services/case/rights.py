@@ -1,0 +1,344 @@
+"""AVG requests at a school: find a person in the school's incidents, give an access copy
+of that person's data only, record the answer, and erase after the board approved.
+
+The search reads the decrypted personal fields of the school's own incidents. In the copy
+every other person is replaced: names the incident recorded as people (who shared it) by
+their role, other names (capitalised word pairs) by a numbered pseudonym. Erasure is the
+retention job's key destruction, for the incidents the request named.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
+
+from services.case.application import CaseManagement, NotAllowed, TrailEntry
+from services.case.domain.errors import CaseError
+from services.case.domain.rights import RequestKind, RightsRequest, check_name
+from services.case.screening import personal_fields
+from shared.identity import Actor, Role
+
+RECEIVED_TOPIC = get_topic(RightsRequest.Received)
+ERASURE_REASON = "verzoek tot wissen (AVG), goedgekeurd door het bestuur"
+
+# Fields that list people, and the role a copy shows instead of another person's name.
+PEOPLE_FIELDS = {("ScopeAssessed", "shared_by"): "leerling die het deelde"}
+# Capitalised pairs that name organisations, not people: left as they are.
+ORGANISATIONS = (
+    "Veilig Thuis", "Meldpunt Kinderporno", "Slachtofferhulp Nederland", "Centrum Seksueel Geweld",
+    "Team Jeugd", "Zorg- en Adviesteam", "Ondersteuningsteam Veiligheid",
+)  # fmt: skip
+NAME_PARTICLES = {
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "ter",
+    "ten",
+    "te",
+    "el",
+    "al",
+    "bin",
+    "ben",
+    "da",
+    "di",
+    "la",
+}
+
+
+class RequestNotFound(CaseError):
+    """Raised for an unknown request, and for one of another school or board."""
+
+    message = "Dit verzoek bestaat niet of u heeft er geen toegang toe."
+
+
+@dataclass(frozen=True)
+class CopyEntry:
+    """One event that mentions the person: when, what, and its fields with others replaced."""
+
+    at: datetime
+    event_type: str
+    sentence: str
+    fields: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class IncidentCopy:
+    incident_id: UUID
+    school_id: str
+    opened_on: datetime
+    entries: tuple[CopyEntry, ...]
+
+
+class RightsDesk:
+    """The school's handling of AVG requests, on the case service's event store."""
+
+    def __init__(self, cases: CaseManagement) -> None:
+        self.cases = cases
+
+    # ---------------------------------------------------------------- commands
+
+    def receive(
+        self, actor: Actor, *, person: str, requester: str, kind: RequestKind, received_on: date
+    ) -> RightsRequest:
+        """Records a request with the incidents of the school the name appears in (maybe none)."""
+        self._require(actor, Role.CASE_HANDLER)
+        found = self.find(actor, person)
+        request = RightsRequest.receive(
+            school_id=actor.school_id,
+            board_id=actor.board_id,
+            actor=actor.id,
+            kind=kind,
+            person=person,
+            requester=requester,
+            received_on=received_on,
+            incidents=found,
+        )
+        self.cases.save(request)
+        return request
+
+    def answer(self, actor: Actor, request_id: UUID, *, answered_on: date, note: str) -> None:
+        self._require(actor, Role.CASE_HANDLER)
+        request = self.request(actor, request_id)
+        request.answer(actor=actor.id, answered_on=answered_on, note=note)
+        self.cases.save(request)
+
+    def decide_erasure(self, actor: Actor, request_id: UUID, *, approved: bool, reason: str) -> None:
+        """The board decides; when it approves, each named incident's key is destroyed."""
+        self._require(actor, Role.BOARD)
+        request = self.request(actor, request_id)
+        request.decide_erasure(actor=actor.id, approved=approved, reason=reason)
+        self.cases.save(request)
+        if not approved:
+            return
+        for incident_id in request.incidents:
+            incident = self.cases.incident(actor, incident_id)
+            if not any(a.action == "PersonalDataErased" for a in incident.actions):
+                self.cases.erase_personal_data(incident_id, actor_id=actor.id, reason=ERASURE_REASON)
+            request.incident_erased(actor=actor.id, incident_id=incident_id)
+        self.cases.save(request)
+
+    # ----------------------------------------------------------------- queries
+
+    def find(self, actor: Actor, name: str) -> list[UUID]:
+        """The school's incidents in whose personal fields the name appears, newest first.
+        Raises NameTooShort for fewer than three letters."""
+        self._require(actor, Role.CASE_HANDLER)
+        pattern = name_pattern(check_name(name))
+        return [
+            incident.id
+            for incident in self.cases.incidents(actor)
+            if any(_mentions(entry, pattern) for entry in self.cases.audit_trail(actor, incident.id))
+        ]
+
+    def access_copy(self, actor: Actor, request: RightsRequest) -> list[IncidentCopy]:
+        """The person's data in each incident of the request; every look is in the incident's
+        access log."""
+        self._require(actor, Role.CASE_HANDLER)
+        pattern = name_pattern(request.person)
+        copies = []
+        for incident_id in request.incidents:
+            self.cases.record_view(actor, incident_id, what="AVG-inzage")
+            trail = self.cases.audit_trail(actor, incident_id)
+            redact = Redactor(request.person, known_people(trail))
+            entries = tuple(
+                CopyEntry(
+                    entry.at,
+                    entry.event_type,
+                    entry.sentence,
+                    tuple((name, redact.value(value)) for name, value in entry.data.items()),
+                )
+                for entry in trail
+                if _mentions(entry, pattern)
+            )
+            opened = self.cases.opened_event(incident_id)
+            copies.append(IncidentCopy(incident_id, opened.school_id, opened.timestamp, entries))
+        return copies
+
+    def requests(self, actor: Actor) -> list[RightsRequest]:
+        """The school's requests for its handlers; the board's for the board; newest first."""
+        if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
+            raise NotAllowed()
+        found = [
+            self._load(received.originator_id)
+            for received in self._received()
+            if _may_see(actor, received.board_id, received.school_id)
+        ]
+        return sorted(found, key=lambda r: (r.received_on, r.created_on), reverse=True)
+
+    def request(self, actor: Actor, request_id: UUID) -> RightsRequest:
+        if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
+            raise NotAllowed()
+        request = self._load(request_id)
+        if not _may_see(actor, request.board_id, request.school_id):
+            raise RequestNotFound()
+        return request
+
+    # ----------------------------------------------------------------- helpers
+
+    def _load(self, request_id: UUID) -> RightsRequest:
+        try:
+            request: Any = self.cases.repository.get(request_id)
+        except AggregateNotFoundError:
+            raise RequestNotFound() from None
+        if not isinstance(request, RightsRequest):
+            raise RequestNotFound()
+        return request
+
+    def _received(self) -> Iterator[RightsRequest.Received]:
+        start = 1
+        while True:
+            page = self.cases.recorder.select_notifications(start=start, limit=500, topics=[RECEIVED_TOPIC])
+            for notification in page:
+                event = self.cases.mapper.to_domain_event(notification)
+                assert isinstance(event, RightsRequest.Received)
+                yield event
+            if len(page) < 500:
+                return
+            start = page[-1].id + 1
+
+    @staticmethod
+    def _require(actor: Actor, role: Role) -> None:
+        if actor.role is not role:
+            raise NotAllowed()
+
+
+def _may_see(actor: Actor, board_id: str, school_id: str) -> bool:
+    """A school's handlers see its requests; the board those of its schools."""
+    if actor.board_id != board_id:
+        return False
+    return actor.role is Role.BOARD or (actor.role is Role.CASE_HANDLER and actor.school_id == school_id)
+
+
+# --------------------------------------------------------------------- matching
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, so 'Zoë' finds 'zoe' and 'ZOË'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """The whole name as words, a possessive s allowed ('Daans'), on folded text."""
+    words = r"\s+".join(re.escape(part) for part in fold(name).split())
+    return re.compile(rf"(?<!\w){words}(?:'?s)?(?!\w)")
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _mentions(entry: TrailEntry, pattern: re.Pattern[str]) -> bool:
+    personal = personal_fields(entry.event_type)
+    return any(
+        pattern.search(fold(text))
+        for name, value in entry.data.items()
+        if name in personal
+        for text in _strings(value)
+    )
+
+
+def known_people(trail: list[TrailEntry]) -> dict[str, str]:
+    """Names the incident recorded as people, with the role a copy shows instead."""
+    people: dict[str, str] = {}
+    for entry in trail:
+        for (event_type, field), role in PEOPLE_FIELDS.items():
+            if entry.event_type == event_type:
+                for name in entry.data.get(field) or []:
+                    if isinstance(name, str) and name.strip():
+                        people.setdefault(name.strip(), role)
+    return people
+
+
+class Redactor:
+    """Replaces every person but one in a copy: known people by role, other name-like
+    capitalised word runs by 'andere persoon N'. The same person keeps the same number."""
+
+    def __init__(self, person: str, known: dict[str, str]) -> None:
+        self.person = name_pattern(person)
+        self.person_words = set(fold(person).split())
+        self.numbers: dict[str, int] = {}
+        self.known: list[tuple[re.Pattern[str], str]] = []
+        for name, role in sorted(known.items(), key=lambda item: -len(item[0])):
+            if self.person.fullmatch(fold(name)):
+                continue
+            label = self._label(role, name)
+            self.known.append((_words_pattern(name), label))
+            for part in name.split():  # a first name alone points to the same pupil
+                if len(part) > 2 and fold(part) not in self.person_words:
+                    self.known.append((_words_pattern(part), label))
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
+
+    def text(self, text: str) -> str:
+        for pattern, label in self.known:
+            text = pattern.sub(label, text)
+        out, last = [], 0
+        for start, end in name_runs(text):
+            run = text[start:end]
+            if run in ORGANISATIONS or self.person.search(fold(run)):
+                continue
+            out += [text[last:start], self._label("andere persoon", run)]
+            last = end
+        return "".join([*out, text[last:]])
+
+    def _label(self, role: str, name: str) -> str:
+        key = fold(name)
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        return f"[{role} {number}]"
+
+
+def _words_pattern(name: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(part) for part in name.split())
+    return re.compile(rf"(?<!\w){words}(?:'?s)?(?!\w)", re.IGNORECASE)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def name_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of two or more words that start with a capital letter (in any script that has
+    capitals), with name particles between them: 'Kevin Brouwersma', 'Sanne van der Berg'."""
+    runs: list[tuple[int, int]] = []
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        if not words[i].group(0)[0].isupper():
+            i += 1
+            continue
+        j, capitals, end = i + 1, 1, words[i].end()
+        while j < len(words) and not text[words[j - 1].end() : words[j].start()].strip():
+            word = words[j].group(0)
+            if word[0].isupper():
+                capitals, end = capitals + 1, words[j].end()
+            elif word.lower() not in NAME_PARTICLES:
+                break
+            j += 1
+        if capitals >= 2:
+            runs.append((words[i].start(), end))
+        i = j
+    return runs
