@@ -25,7 +25,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class FindsPersons(Protocol):
-    def persons(self, text: str) -> list[str]: ...
+    def persons_in_each(self, texts: list[str]) -> list[list[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class PrivacyGuard:
 
     def forbidden(self, recorded: list[Recorded]) -> Forbidden:
         """What a letter of an incident must not contain: once per incident, not per letter."""
-        return forbidden(recorded, self.finder.persons)
+        return forbidden(recorded, self.finder.persons_in_each)
 
     def check(
         self,
@@ -65,19 +65,26 @@ class PrivacyGuard:
         contact = fields.get(CONTACT_FIELD, "")
         if contact:  # the contact person may be named, in the contact field and where it is shown
             allowed = replace(allowed, names=allowed.names | {normalise(contact)})
-        for name, value in fields.items():
-            if value and value.strip():
-                found += self._check_text(name, value, forbidden_forms, allowed, allows_url, typed=True)
+        typed = {name: value for name, value in fields.items() if value and value.strip()}
+        for name, value in typed.items():
+            found += self._check_text(name, value, forbidden_forms, allowed, allows_url, typed=True)
+        for name, persons in zip(typed, self.finder.persons_in_each(list(typed.values())), strict=True):
+            if name != CONTACT_FIELD:
+                found += _persons(name, persons, allowed, frozenset())
         seen = {f.key for f in found}
         own_words = frozenset(normalise(template).split())
-        for part in parts:
-            text = html.unescape(_TAG.sub(" ", part)) if "<" in part else part
-            for finding in self._check_text(
-                WHOLE_LETTER, text, forbidden_forms, allowed, allows_url, own_words=own_words
-            ):
-                if finding.key not in seen:
-                    seen.add(finding.key)
-                    found.append(finding)
+        texts = [html.unescape(_TAG.sub(" ", part)) if "<" in part else part for part in parts]
+        letter_wide: list[Finding] = []
+        for text in texts:
+            letter_wide += self._check_text(WHOLE_LETTER, text, forbidden_forms, allowed, allows_url)
+        # The HTML part renders the same fields as the text part: the name finder reads the
+        # subject and the text, the other layers read all three.
+        for persons in self.finder.persons_in_each(texts[:2]):
+            letter_wide += _persons(WHOLE_LETTER, persons, allowed, own_words)
+        for finding in letter_wide:
+            if finding.key not in seen:
+                seen.add(finding.key)
+                found.append(finding)
         return found
 
     def _check_text(
@@ -89,8 +96,8 @@ class PrivacyGuard:
         allows_url: bool,
         *,
         typed: bool = False,
-        own_words: frozenset[str] = frozenset(),
     ) -> list[Finding]:
+        """The deterministic layers: recorded forms, classes, identifiers, the material."""
         found: list[Finding] = []
 
         def add(key: str, reason: str) -> None:
@@ -142,15 +149,23 @@ class PrivacyGuard:
                     f"materiaal:{word}",
                     f"De brief beschrijft het materiaal ('{word}'). Houd het bij procesinformatie.",
                 )
-        if field != CONTACT_FIELD:
-            for person in self.finder.persons(text):
-                if not _allowed_person(person, allowed) and not set(normalise(person).split()) <= own_words:
-                    add(
-                        f"persoon:{normalise(person)}",
-                        f"'{person}' lijkt een naam van een persoon. Noem geen namen; verwijs naar een "
-                        "functie (bijvoorbeeld 'de intern begeleider').",
-                    )
         return found
+
+
+def _persons(field: str, persons: list[str], allowed: Allowed, own_words: frozenset[str]) -> list[Finding]:
+    """Persons the name finder saw, less the school's own people and the template's words."""
+    found: dict[str, Finding] = {}
+    for person in persons:
+        if _allowed_person(person, allowed) or set(normalise(person).split()) <= own_words:
+            continue
+        key = f"persoon:{normalise(person)}"
+        found[key] = Finding(
+            field,
+            f"'{person}' lijkt een naam van een persoon. Noem geen namen; verwijs naar een "
+            "functie (bijvoorbeeld 'de intern begeleider').",
+            key,
+        )
+    return list(found.values())
 
 
 def _allowed_person(person: str, allowed: Allowed) -> bool:

@@ -17,6 +17,13 @@ from typing import Any
 log = logging.getLogger("privacy")
 
 PERSON_TAGS = ("persoon", "patient", "naam", "voornaam", "achternaam", "initiaal")
+# Only deduce's name rules run: places, dates, numbers and addresses are the guard's own layers,
+# and the redacted text is never needed. A third of the time per letter.
+NOT_NAMES = frozenset(
+    {"locations", "institutions", "dates", "ages", "identifiers", "phone_numbers", "email_addresses", "urls"}
+    | {"redactor"}
+)
+SEPARATOR = "\n\n.\n\n"
 
 
 class GuardNotReady(Exception):
@@ -83,9 +90,22 @@ class NameFinder:
 
     def persons(self, text: str) -> list[str]:
         """The person names deduce finds in the text; GuardNotReady before it is loaded."""
+        return self.persons_in_each([text])[0]
+
+    def persons_in_each(self, texts: list[str]) -> list[list[str]]:
+        """The person names in each text, read in one pass (deduce's cost is mostly per call)."""
         if self._deduce is None:
             raise GuardNotReady(self._error or "bezig met laden")
-        if not text.strip():
-            return []
-        document = self._deduce.deidentify(text)
-        return [a.text for a in document.annotations if any(tag in a.tag for tag in PERSON_TAGS)]
+        found: list[list[str]] = [[] for _ in texts]
+        if not any(t.strip() for t in texts):
+            return found
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + len(SEPARATOR)
+        document = self._deduce.deidentify(SEPARATOR.join(texts), disabled=NOT_NAMES)
+        for annotation in document.annotations:
+            if any(tag in annotation.tag for tag in PERSON_TAGS):
+                index = max(i for i, start in enumerate(starts) if start <= annotation.start_char)
+                found[index].append(annotation.text)
+        return found

@@ -100,8 +100,8 @@ class Forbidden:
                 together = "".join(c for c in "".join(surname) if c.isalpha())
                 self.words.setdefault(together, label)
 
-    def add_text(self, text: str, label: str, persons: Callable[[str], list[str]]) -> None:
-        for person in persons(text):
+    def add_text(self, text: str, label: str, persons: list[str]) -> None:
+        for person in persons:
             self.add_name(person, label, strict=False)
         for found in class_labels(text):
             self.classes.setdefault(found, label)
@@ -115,16 +115,21 @@ def forms_of(part: str) -> set[str]:
     return found
 
 
-def forbidden(recorded: Iterable[Recorded], persons: Callable[[str], list[str]]) -> Forbidden:
-    """The forbidden forms of every recorded value; `persons` finds names in free text."""
+def forbidden(
+    recorded: Iterable[Recorded], persons_in_each: Callable[[list[str]], list[list[str]]]
+) -> Forbidden:
+    """The forbidden forms of every recorded value; `persons_in_each` finds names in free text."""
     result = Forbidden()
+    texts = []
     for item in recorded:
         if not item.value or not item.value.strip() or item.value == "[gewist]":
             continue
         if item.kind in ("leerling", "namen"):
             result.add_name(item.value, item.label, strict=item.kind == "leerling")
         else:
-            result.add_text(item.value, item.label, persons)
+            texts.append(item)
+    for item, persons in zip(texts, persons_in_each([t.value for t in texts]), strict=True):
+        result.add_text(item.value, item.label, persons)
     return result
 
 
