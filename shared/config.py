@@ -43,6 +43,7 @@ class Settings:
     log_format: str = "tekst"
     public_url: str = ""
     boards_dir: str = ""
+    resend_after_seconds: float = 120.0
 
     @property
     def uses_postgres(self) -> bool:
@@ -142,6 +143,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
         boards_dir=get("BOARDS_DIR", ""),
+        resend_after_seconds=float(_integer(get("RESEND_AFTER_SECONDS", "120"), "RESEND_AFTER_SECONDS")),
     )
 
 

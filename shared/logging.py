@@ -52,3 +52,27 @@ def configure(settings: Settings, process: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+
+
+class EveryMinute:
+    """Logs a repeating message once a minute, not once per retry: a broker or database that
+    is down gives one line a minute while every process waits for it."""
+
+    def __init__(self, log: logging.Logger, seconds: float = 60.0) -> None:
+        self.log = log
+        self.seconds = seconds
+        self._last: dict[str, float] = {}
+
+    def _emit(self, level: int, message: str, *args: object) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self._last.get(message, -self.seconds) >= self.seconds:
+            self._last[message] = now
+            self.log.log(level, message, *args)
+
+    def warning(self, message: str, *args: object) -> None:
+        self._emit(logging.WARNING, message, *args)
+
+    def info(self, message: str, *args: object) -> None:
+        self._emit(logging.INFO, message, *args)

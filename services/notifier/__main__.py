@@ -1,9 +1,19 @@
-"""Composition root of the notifier: `python -m services.notifier`."""
+"""Composition root of the notifier: `python -m services.notifier`.
+
+The process loads the privacy guard once (deduce: seconds and a gigabyte) and then forks a
+worker that sends. A worker that dies, however hard, is replaced at once by a new fork that
+shares the loaded guard, instead of a new process loading it all again; what the dead worker
+was sending is finished by the next (the ledger and the relay's copies see to that).
+"""
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
 import sys
+import threading
 
 from services.case.application import CaseManagement
 from services.notifier.ledger import Ledger
@@ -11,18 +21,26 @@ from services.notifier.letters import LetterHandler
 from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
+from shared.config import Settings
 from shared.privacy import NameFinder, PrivacyGuard
 from shared.process import start
+
+log = logging.getLogger("notifier")
 
 
 def main() -> int:
     settings, stop = start("notifier")
-    log = logging.getLogger("notifier")
     # No letter leaves without the privacy guard: load it before taking the first message.
     finder = NameFinder.shared(wait=True)
     if not finder.ready:
         log.error("Privacycontrole niet geladen (%s); de brieven wachten in de wachtrij.", finder.error)
         return 3
+    if not hasattr(os, "fork"):
+        return work(settings, stop, finder)
+    return supervise(settings, stop, finder)
+
+
+def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
     sender = Sender(settings)
     cases = CaseManagement(env=settings.event_store_env())
     handler = LetterHandler(settings, cases, Ledger(settings), sender, guard=PrivacyGuard(finder))
@@ -33,6 +51,36 @@ def main() -> int:
     sender.close()
     log.info("Notifier gestopt.")
     return 0
+
+
+def supervise(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
+    while not stop.is_set():
+        pid = os.fork()
+        if pid == 0:  # the worker: its own stop event, and it ends when this process ends
+            _die_with_parent()
+            code = 1
+            try:
+                code = work(settings, stop, finder)
+            finally:
+                os._exit(code)
+        while not stop.is_set():
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                log.warning("Werkproces gestopt (status %d); een nieuw neemt het over.", status)
+                stop.wait(0.2)
+                break
+            stop.wait(0.2)
+        else:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+    return 0
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    except (AttributeError, OSError):
+        pass
 
 
 if __name__ == "__main__":

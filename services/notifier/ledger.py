@@ -1,10 +1,15 @@
 """What the notifier did with each message: so a redelivery or restart never sends twice.
 
 Per message: its state (sending → sent → reported), attempts, and each recipient whose mail
-the SMTP server accepted. A SQLite file in the data folder, or tables in PostgreSQL.
+the SMTP server accepted, written the moment the server accepted it. A claim with a short
+lease makes several notifiers safe: only the holder sends a message; a copy that reaches
+another notifier waits, and a holder that died frees it when its lease runs out.
+A SQLite file in the data folder, or tables in PostgreSQL.
 """
 
 from __future__ import annotations
+
+import time
 
 from shared.config import Settings
 from shared.database import Database
@@ -16,7 +21,14 @@ _SCHEMA = (
     " attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS notifier_deliveries (message_id TEXT NOT NULL, recipient_hash TEXT NOT NULL,"
     " PRIMARY KEY (message_id, recipient_hash))",
+    "CREATE TABLE IF NOT EXISTS notifier_claims (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+    " until DOUBLE PRECISION NOT NULL)",
 )
+LEASE_SECONDS = 10.0
+
+
+class ClaimedElsewhere(Exception):
+    """Raised when another notifier holds a live claim on the message."""
 
 
 class Ledger:
@@ -26,6 +38,30 @@ class Ledger:
         with self.db.connect() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+
+    def claim(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> bool:
+        """Takes or renews the claim on a message; False while another holder's lease lives."""
+        now = time.time()
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql(
+                    "INSERT INTO notifier_claims (message_id, holder, until) VALUES (?, ?, ?) "
+                    "ON CONFLICT (message_id) DO UPDATE SET holder = excluded.holder, until = excluded.until "
+                    "WHERE notifier_claims.holder = excluded.holder OR notifier_claims.until < ?"
+                ),
+                (message_id, holder, now + seconds, now),
+            )
+            row = db.execute(
+                self.db.sql("SELECT holder FROM notifier_claims WHERE message_id = ?"), (message_id,)
+            ).fetchone()
+        return bool(row) and row[0] == holder
+
+    def release(self, message_id: str, holder: str) -> None:
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("DELETE FROM notifier_claims WHERE message_id = ? AND holder = ?"),
+                (message_id, holder),
+            )
 
     def state(self, message_id: str) -> str:
         with self.db.connect() as db:

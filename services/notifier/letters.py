@@ -8,13 +8,16 @@ the ledger at once, so a retry or a redelivery sends only to those still waiting
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import time
 from dataclasses import dataclass
 from typing import Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.case.application import CaseManagement
 from services.case.screening import recorded_for_letters
-from services.notifier.ledger import REPORTED, SENT, Ledger
+from services.notifier.ledger import LEASE_SECONDS, REPORTED, SENT, ClaimedElsewhere, Ledger
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.accounts import Accounts
 from shared.boards import board
@@ -55,6 +58,8 @@ class LetterHandler:
         self.settings = settings
         self.accounts = accounts or Accounts(settings)
         self.guard = guard or PrivacyGuard(NameFinder.shared())
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:8]}"
+        self._renewed = 0.0
         self.cases = cases
         self.ledger = ledger
         self.sender = sender
@@ -65,16 +70,32 @@ class LetterHandler:
         Raises TransientFailure when the mail server should be tried again later."""
         if isinstance(message, Reminder):
             return self.remind(message)
-        state = self.ledger.state(message.message_id)
-        if state == REPORTED:
+        if self.ledger.state(message.message_id) == REPORTED:
             return None
-        if state != SENT:
-            self._send(message)
-        failed, note = self.ledger.summary(message.message_id)
-        outcome = Outcome(self.ledger.deliveries(message.message_id), failed, note)
-        self.report(message, outcome)
-        self.ledger.mark(message.message_id, REPORTED)
-        return outcome
+        self._claim(message.message_id)
+        try:
+            state = self.ledger.state(message.message_id)
+            if state == REPORTED:  # another notifier finished it while this one waited
+                return None
+            if state != SENT:
+                self._send(message)
+            failed, note = self.ledger.summary(message.message_id)
+            outcome = Outcome(self.ledger.deliveries(message.message_id), failed, note)
+            self.report(message, outcome)
+            self.ledger.mark(message.message_id, REPORTED)
+            return outcome
+        finally:
+            self.ledger.release(message.message_id, self.holder)
+
+    def _claim(self, message_id: str, *, renew: bool = False) -> None:
+        """Holds the message for this notifier; renewed while sending, so a holder that dies
+        frees it within LEASE_SECONDS. Raises ClaimedElsewhere."""
+        now = time.monotonic()
+        if renew and now - self._renewed < LEASE_SECONDS / 3:
+            return
+        if not self.ledger.claim(message_id, self.holder):
+            raise ClaimedElsewhere(message_id)
+        self._renewed = now
 
     def remind(self, message: Reminder) -> Outcome | None:
         """A reminder to the case handler who planned the aftercare moment."""
@@ -138,6 +159,7 @@ class LetterHandler:
             key = recipient_key(message.message_id, recipient)
             if self.ledger.delivered(message.message_id, key):
                 continue
+            self._claim(message.message_id, renew=True)
             if not valid_address(recipient):
                 failed += 1
                 reasons.append("ongeldig adres")

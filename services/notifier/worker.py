@@ -16,10 +16,12 @@ from typing import Any
 
 from kombu import Connection, Consumer, Message
 
+from services.notifier.ledger import LEASE_SECONDS, ClaimedElsewhere
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import TransientFailure
 from shared import messaging
 from shared.contracts import LetterRequest, MalformedMessage, decode
+from shared.logging import EveryMinute
 
 log = logging.getLogger("notifier")
 
@@ -45,6 +47,12 @@ class Worker:
         attempts = self.handler.ledger.attempt(request.message_id)
         try:
             outcome = self.handler.handle(request)
+        except ClaimedElsewhere:
+            # Another notifier is sending this very letter (a copy the relay offered again):
+            # give it back after a while; if that notifier died, its claim has run out by then.
+            self.pause.wait(LEASE_SECONDS / 2)
+            message.requeue()
+            return
         except TransientFailure as failure:
             if attempts >= MAX_ATTEMPTS:
                 reason = f"Na {attempts} pogingen niet verzonden: {failure}"
@@ -77,6 +85,7 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         backoff = 1.0
+        quiet = EveryMinute(log)
         while not stop.is_set():
             try:
                 with self.connect() as connection:
@@ -98,7 +107,7 @@ class Worker:
             except Exception as error:
                 if stop.is_set():
                     break
-                log.warning("Verbinding verloren (%s); opnieuw over %.0f s.", type(error).__name__, backoff)
+                quiet.warning("Verbinding verloren (%s); de notifier wacht.", type(error).__name__)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 30.0)
 

@@ -40,3 +40,9 @@ def write(guard: PrivacyGuard) -> Callable[..., RenderedLetter]:
         )
 
     return letter
+
+
+@pytest.fixture(autouse=True)
+def _guard_loaded(guard: PrivacyGuard) -> PrivacyGuard:
+    """Notifiers built here use the process's shared guard: it is loaded before each test."""
+    return guard

@@ -65,6 +65,13 @@ def test_the_processes_use_postgres_and_rabbitmq_of_the_stack(compose: dict[str,
     assert "@rabbitmq:5672/" in environment["ZORGVULDIG_BROKER_URL"]
 
 
+@pytest.mark.parametrize("name", ["notifier", "relay"])
+def test_notifier_and_relay_can_be_scaled(compose: dict[str, Any], name: str) -> None:
+    """`docker compose up --scale notifier=3`: no fixed name, no host port, nothing per copy."""
+    service = compose["services"][name]
+    assert "container_name" not in service and "ports" not in service
+
+
 def test_data_lives_in_named_volumes(compose: dict[str, Any]) -> None:
     assert set(compose["volumes"]) >= {"postgres-data", "rabbitmq-data", "zorgvuldig-data"}
 

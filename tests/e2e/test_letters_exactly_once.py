@@ -1,0 +1,275 @@
+"""Every letter arrives exactly once whatever process is killed when (issue 10).
+
+1,000 letters (40 requests of 25 parents) while the notifier is SIGKILLed at least 20 times
+during delivery and the relay at least 5 times, then a quiet period: not one letter lost, and
+every copy that a kill between the mail server's acceptance and the ledger's write caused
+carries the Message-ID of the original. On the embedded default (SQLite and the folder
+broker) and on PostgreSQL with RabbitMQ. And two relays and two notifiers side by side:
+nothing lost, nothing sent twice.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from services.case.application import CaseManagement
+from shared.config import load_settings
+from tests.e2e.test_whole_system import free_port, wait_until
+from tests.examples import ACTIONS, HANDLER, OPENING
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUESTS, PARENTS = 40, 25
+READY = "Notifier wacht op brieven."
+
+
+class Mailbox:
+    """A real SMTP server (aiosmtpd) that keeps, per recipient, the Message-IDs it accepted."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.received: dict[str, list[str]] = defaultdict(list)
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        message = email.message_from_bytes(envelope.content)
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.received[recipient.lower()].append(str(message["Message-ID"]))
+            self.count += 1
+        return "250 OK"
+
+
+@dataclass
+class Processes:
+    env: dict[str, str]
+    logs: Path
+    running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    started_at: dict[str, float] = field(default_factory=dict)
+    kills: Counter[str] = field(default_factory=Counter)
+
+    def start(self, name: str, module: str) -> None:
+        log = (self.logs / f"{name}.log").open("ab")
+        log.write(f"\n--- gestart {time.time():.0f}\n".encode())
+        log.flush()
+        self.running[name] = subprocess.Popen(
+            [sys.executable, "-m", module], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.started_at[name] = time.monotonic()
+
+    def kill(self, name: str, module: str) -> None:
+        """SIGKILL; the process is started again, as the launcher does."""
+        self.running[name].send_signal(signal.SIGKILL)
+        self.running[name].wait(10)
+        self.kills[name] += 1
+        self.start(name, module)
+
+    def kill_worker(self, name: str) -> bool:
+        """SIGKILL of the notifier's worker, the process that is sending; its notifier forks a
+        new one at once. False when there is no worker (yet)."""
+        pid = self.running[name].pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return False
+        if not children:
+            return False
+        os.kill(int(children[0]), signal.SIGKILL)
+        self.kills[name] += 1
+        return True
+
+    def ready(self, name: str) -> bool:
+        """The notifier logged that it takes letters, since its (or its worker's) last start."""
+        text = (self.logs / f"{name}.log").read_text(errors="replace")
+        latest = text.rsplit("--- gestart", 1)[-1].rsplit("Werkproces gestopt", 1)[-1]
+        return READY in latest
+
+    def stop_all(self) -> None:
+        for process in self.running.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.running.values():
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def output(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-2500:]}" for p in self.logs.glob("*.log")
+        )
+
+
+def environment(tmp_path: Path, smtp_port: int, **extra: str) -> dict[str, str]:
+    (tmp_path / "data").mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZORGVULDIG_")}
+    env.update(
+        ZORGVULDIG_DATA_DIR=str(tmp_path / "data"),
+        ZORGVULDIG_SMTP_PORT=str(smtp_port),
+        ZORGVULDIG_RESEND_AFTER_SECONDS="8",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box, port = Mailbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+def request_letters(cases: CaseManagement, start: int, count: int) -> list[str]:
+    """`count` letter requests of PARENTS recipients each; every address is unique."""
+    addresses = []
+    for number in range(start, start + count):
+        incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+        recipients = [f"ouder{number}.{n}@voorbeeld.nl" for n in range(PARENTS)]
+        cases.record_action(
+            HANDLER,
+            incident_id,
+            "LetterRequested",
+            {"letter": "ouders_alle", "group": "Ouders", "recipients": recipients,
+             "statement": ACTIONS["CommunicationStatementWritten"]},
+        )  # fmt: skip
+        addresses += recipients
+    return addresses
+
+
+def verdict(box: Mailbox, expected: list[str]) -> tuple[list[str], int]:
+    """(lost addresses, number of duplicates); fails when a duplicate has another Message-ID."""
+    lost = [a for a in expected if not box.received.get(a)]
+    duplicates = 0
+    for address in expected:
+        ids = box.received.get(address, [])
+        duplicates += max(0, len(ids) - 1)
+        assert len(set(ids)) <= 1, f"{address} kreeg kopieën met verschillende Message-ID's: {ids}"
+    return lost, duplicates
+
+
+def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: int) -> list[str]:
+    chance = random.Random(seed)
+    procs.start("relay", "services.case.relay")
+    procs.start("notifier", "services.notifier")
+    expected: list[str] = []
+    deadline = time.monotonic() + 900
+    sent_at_start = 0
+    while (procs.kills["notifier"] < 20 or procs.kills["relay"] < 5) and time.monotonic() < deadline:
+        if len(expected) < REQUESTS * PARENTS:
+            expected += request_letters(cases, len(expected) // PARENTS, 2)
+        if procs.kills["relay"] < 5 and chance.random() < 0.3:
+            procs.kill("relay", "services.case.relay")
+        if procs.ready("notifier") and box.count > sent_at_start:
+            time.sleep(chance.uniform(0.05, 0.8))  # somewhere in the middle of a letter
+            if procs.kills["notifier"] % 7 == 3:  # now and then the whole notifier
+                procs.kill("notifier", "services.notifier")
+            else:
+                procs.kill_worker("notifier")
+            sent_at_start = box.count
+        time.sleep(0.2)
+        if (
+            len(expected) == REQUESTS * PARENTS
+            and box.count >= len(expected)
+            and procs.kills["notifier"] >= 20
+        ):
+            break
+    if len(expected) < REQUESTS * PARENTS:
+        expected += request_letters(cases, len(expected) // PARENTS, REQUESTS - len(expected) // PARENTS)
+    return expected
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("store", ["ingebouwd", "postgresql+rabbitmq"])
+def test_a_thousand_letters_arrive_once_while_processes_are_killed(
+    store: str, tmp_path: Path, mailbox: tuple[Mailbox, int], request: pytest.FixtureRequest
+) -> None:
+    box, port = mailbox
+    extra: dict[str, str] = {}
+    if store != "ingebouwd":
+        extra = {
+            "ZORGVULDIG_DATABASE_URL": request.getfixturevalue("postgres_url"),
+            "ZORGVULDIG_BROKER_URL": request.getfixturevalue("broker_server_url"),
+        }
+        purge_letters(extra["ZORGVULDIG_BROKER_URL"])
+    env = environment(tmp_path, port, **extra)
+    settings = load_settings({k: v for k, v in env.items() if k.startswith("ZORGVULDIG_")})
+    cases = CaseManagement(env=settings.event_store_env())
+    procs = Processes(env, tmp_path)
+    try:
+        expected = run_with_kills(procs, cases, box, seed=len(store))
+        assert procs.kills["notifier"] >= 20 and procs.kills["relay"] >= 5, procs.output()
+        wait_until(
+            lambda: not verdict(box, expected)[0],
+            300,
+            "elke brief afgeleverd (rustige periode)\n" + procs.output(),
+        )
+        time.sleep(10)  # the quiet period: no late copies with another Message-ID either
+        lost, duplicates = verdict(box, expected)
+    finally:
+        procs.stop_all()
+    print(
+        f"\n{store}: {len(expected)} brieven, notifier {procs.kills['notifier']}× en relay "
+        f"{procs.kills['relay']}× hard gestopt; verloren: {len(lost)}, "
+        f"dubbel (zelfde Message-ID): {duplicates}"
+    )
+    assert lost == []
+
+
+def purge_letters(broker_url: str) -> None:
+    from shared import messaging
+
+    settings = load_settings({"ZORGVULDIG_BROKER_URL": broker_url})
+    with messaging.connect(settings) as connection:
+        for queue in messaging.queues(connection):
+            bound = queue(connection.default_channel)
+            bound.declare()
+            bound.purge()
+
+
+@pytest.mark.timeout(600)
+def test_two_relays_and_two_notifiers_send_each_letter_once(
+    tmp_path: Path, mailbox: tuple[Mailbox, int], postgres_url: str, broker_server_url: str
+) -> None:
+    box, port = mailbox
+    purge_letters(broker_server_url)
+    env = environment(
+        tmp_path, port, ZORGVULDIG_DATABASE_URL=postgres_url, ZORGVULDIG_BROKER_URL=broker_server_url
+    )
+    settings = load_settings({k: v for k, v in env.items() if k.startswith("ZORGVULDIG_")})
+    cases = CaseManagement(env=settings.event_store_env())
+    procs = Processes(env, tmp_path)
+    try:
+        for name in ("relay-1", "relay-2"):
+            procs.start(name, "services.case.relay")
+        for name in ("notifier-1", "notifier-2"):
+            procs.start(name, "services.notifier")
+        wait_until(
+            lambda: procs.ready("notifier-1") and procs.ready("notifier-2"), 180, "beide notifiers gereed"
+        )
+        expected = request_letters(cases, 0, REQUESTS)
+        wait_until(lambda: box.count >= len(expected), 300, "alle brieven afgeleverd\n" + procs.output())
+        time.sleep(5)
+        lost, duplicates = verdict(box, expected)
+    finally:
+        procs.stop_all()
+    print(f"\ntwee van elk: {len(expected)} brieven; verloren: {len(lost)}, dubbel: {duplicates}")
+    assert lost == [] and duplicates == 0
+    senders = [p for p in ("notifier-1", "notifier-2") if "verzonden" in (tmp_path / f"{p}.log").read_text()]
+    assert len(senders) == 2, "beide notifiers hebben brieven verstuurd"
