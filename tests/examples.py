@@ -68,6 +68,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "help_wanted": "niet alleen naar huis fietsen",
         "anything_else": "",
         "agreements": "dagelijks kort contact met mentor",
+        "wording": "checklist",
     },
     "VictimParentsConversationHeld": {
         "summary": "ouders van Noor Wijnaldum geschrokken",

@@ -226,11 +226,20 @@ class Incident(Aggregate):
         help_wanted: str
         anything_else: str
         agreements: str
+        wording: str
+        # Every answer is personal: the facts questions (naked, recognisable, made it self)
+        # most of all. Only `wording`, which questions were asked, is not.
         personal: ClassVar[tuple[str, ...]] = (
-            "how_are_you", "friends_reaction", "others_remarks", "how_that_went",
-            "why_not_told", "knows_who_saw", "knows_how_spread", "how_found_out",
-            "help_wanted", "anything_else", "agreements",
+            "how_are_you", "friends_reaction", "others_remarks", "told_adult", "how_that_went",
+            "why_not_told", "naked", "recognisable", "knows_who_saw", "where_seen", "made_self",
+            "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
         )  # fmt: skip
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 was recorded with reworded questions, not the checklist's own."""
+            state["wording"] = "herschreven"
 
     class VictimParentsConversationHeld(ActionRecorded):
         """Het gesprek met de ouders van het slachtoffer is gevoerd."""

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
+from services.case.web import conversation
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -52,10 +53,13 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text | long | yesno | choice | choices | date | lines
+    kind: str = "text"  # text | short | long | yesno | choice | choices | date | lines | fixed
     choices: Choices = ()
     required: bool = True
     hint: str = ""
+    heading: str = ""  # a heading shown above the field, for a form in parts
+    ask_no_further: bool = False  # a police question: the form says not to ask further
+    value: str = ""  # kind "fixed": the value the form records without asking
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,46 @@ class ActionForm:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-DO_NOT_ASK_FURTHER = (
-    "Vragen 7 tot en met 13 zijn opgesteld met de politie: stel ze kort, noteer het antwoord "
-    "en vraag niet verder door. Dat is aan de politie."
+ANSWERS_7: Choices = (
+    ("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"),
 )
+ANSWERS_YES_NO: Choices = (("ja", "Ja"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"))
+# The answer is a choice where the checklist names the options, one short line elsewhere.
+CONVERSATION_KINDS: dict[str, tuple[str, Choices]] = {
+    "told_adult": ("choice", YES_NO_UNKNOWN),
+    "naked": ("choice", ANSWERS_7),
+    "recognisable": ("choice", ANSWERS_YES_NO),
+    "knows_who_saw": ("short", ()),
+    "where_seen": ("choices", (*CHANNELS, ("weet_niet", "Weet ik niet"))),
+    "made_self": ("choice", ANSWERS_YES_NO),
+    "knows_how_spread": ("short", ()),
+    "how_found_out": ("short", ()),
+    "help_wanted": ("short", ()),
+}
+CONVERSATION_REQUIRED = ("how_are_you", "told_adult", "naked", "recognisable", "made_self")
+
+
+def conversation_fields() -> tuple[Field, ...]:
+    """The victim conversation: the checklist's questions, in its order and words."""
+    specs = [
+        Field(
+            q.name,
+            q.label,
+            *CONVERSATION_KINDS.get(q.name, ("long", ())),
+            required=q.name in CONVERSATION_REQUIRED,
+            hint=q.guidance,
+            heading=q.heading,
+            ask_no_further=q.ask_no_further,
+        )
+        for q in conversation.QUESTIONS
+    ]
+    specs.append(Field("agreements", "Afspraken met de leerling", "long", required=False,
+                       hint="Wat is afgesproken: wie mag het weten, wat (nog) niet, in welk tempo.",
+                       heading="Afronding"))
+    specs.append(Field("wording", "Vraagstelling", "fixed", conversation.WORDINGS,
+                       value=conversation.WORDING_CHECKLIST))
+    return tuple(specs)
+
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "ScopeAssessed": (
@@ -106,26 +146,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "OtvAdviceReceived": (
         Field("advice", "Advies van het OTV", "long"),
     ),
-    "VictimConversationHeld": (
-        Field("how_are_you", "1. Hoe gaat het met je?", "long"),
-        Field("friends_reaction", "2. Hoe reageren je vrienden?", "long", required=False),
-        Field("others_remarks", "3. Maken anderen opmerkingen?", "long", required=False),
-        Field("told_adult", "4. Heb je het al aan een volwassene verteld?", "choice", YES_NO_UNKNOWN),
-        Field("how_that_went", "5. Hoe ging dat?", "long", required=False),
-        Field("why_not_told", "6. Waarom (nog) niet?", "long", required=False),
-        Field("naked", "7. Ben je naakt te zien?", "choice",
-              (("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"),
-               ("weet_niet", "Weet ik niet"))),
-        Field("recognisable", "8. Ben je herkenbaar?", "choice", YES_NO_UNKNOWN),
-        Field("knows_who_saw", "9. Weet je wie het gezien heeft?", "long", required=False),
-        Field("where_seen", "10. Waar is het te zien?", "choices", CHANNELS, required=False),
-        Field("made_self", "11. Heb je het zelf gemaakt?", "choice", YES_NO_UNKNOWN),
-        Field("knows_how_spread", "12. Weet je hoe het verspreid is?", "long", required=False),
-        Field("how_found_out", "13. Hoe kwam je erachter?", "long", required=False),
-        Field("help_wanted", "14. Wat heb je nodig? Welke hulp wil je?", "long", required=False),
-        Field("anything_else", "15. Wil je nog iets kwijt?", "long", required=False),
-        Field("agreements", "Afspraken", "long", required=False),
-    ),
+    "VictimConversationHeld": conversation_fields(),
     "VictimParentsConversationHeld": (
         Field("summary", "Samenvatting van het gesprek", "long"),
         Field("agreements", "Afspraken", "long", required=False),
@@ -270,7 +291,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
-REMINDERS = {"VictimConversationHeld": DO_NOT_ASK_FURTHER}
+REMINDERS = {"VictimConversationHeld": conversation.POLICE_QUESTIONS_REMINDER}
+EXTRAS: dict[str, dict[str, Any]] = {"VictimConversationHeld": {"guidance": conversation.GUIDANCE}}
 
 # Recorded by the letters pages and the notifier, not through a form of their own.
 NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed")
@@ -280,7 +302,9 @@ NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed"
 def action_forms() -> dict[str, ActionForm]:
     """Every action a handler records by form, in the order of the protocol (read-only)."""
     return {
-        name: ActionForm(name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""))
+        name: ActionForm(
+            name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""), EXTRAS.get(name, {})
+        )
         for name, event_class in Incident.action_classes().items()
         if name not in NOT_BY_FORM
     }
@@ -296,6 +320,9 @@ _MESSAGES = {
 
 
 TOO_LONG = validate.Length(max=MAX_TEXT_LENGTH, error=f"Gebruik hoogstens {MAX_TEXT_LENGTH} tekens.")
+
+
+SHORT_ANSWER = validate.Length(max=conversation.SHORT_ANSWER_LENGTH, error=conversation.SHORT_ANSWER_TOO_LONG)
 
 
 # A pattern rather than a function, so that the OpenAPI document says it too.
@@ -333,7 +360,13 @@ def marshmallow_field(spec: Field) -> fields.Field:
             **_presence(spec, list),
             error_messages={**_MESSAGES, "invalid": "Vul één naam of omschrijving per regel in."},
         )
-    checks: list[Any] = [TOO_LONG]
+    if spec.kind == "fixed":
+        return fields.String(
+            load_default=spec.value,
+            validate=validate.OneOf([spec.value], error="Deze waarde legt het formulier zelf vast."),
+            error_messages=_MESSAGES,
+        )
+    checks: list[Any] = [SHORT_ANSWER if spec.kind == "short" else TOO_LONG]
     if spec.required:
         checks.append(_required_text)
     if spec.kind == "choice":
@@ -410,6 +443,8 @@ def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
             data[spec.name] = form.getlist(spec.name)
         elif spec.kind == "lines":
             data[spec.name] = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
+        elif spec.kind == "fixed":
+            data[spec.name] = spec.value
         elif spec.kind == "yesno":
             value = form.get(spec.name, "")
             if value:
@@ -417,6 +452,12 @@ def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
         else:
             data[spec.name] = form.get(spec.name, "").strip()
     return data
+
+
+def correctable(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Data a correction may change: a fixed field keeps what was recorded then."""
+    fixed = {spec.name for spec in FIELDS[action] if spec.kind == "fixed"}
+    return {k: v for k, v in data.items() if k not in fixed}
 
 
 def load(schema: Schema, data: Any) -> tuple[dict[str, Any], dict[str, str]]:

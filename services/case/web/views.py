@@ -278,7 +278,9 @@ def correct(incident_id: UUID, version: int) -> Page:
     _, reason_errors = forms.load(forms.CorrectionSchema(), {"reason": reason, "withdraws": withdraws})
     errors.update(reason_errors)
     if not errors:
-        changes = {k: v for k, v in data.items() if target.data.get(k) != v}
+        changes = {
+            k: v for k, v in forms.correctable(target.action, data).items() if target.data.get(k) != v
+        }
         try:
             cases().correct(
                 actor(), incident_id, corrects=version, reason=reason, changes=changes, withdraws=withdraws,
