@@ -133,9 +133,13 @@ class CaseManagement(Application[UUID]):
         expected_version: int | None = None,
     ) -> int:
         """Records one protocol action; returns the notification id."""
-        return self._change(
-            actor, incident_id, expected_version, lambda i: i.record(action, actor=actor.id, **data)
-        )
+
+        def record(incident: Incident) -> None:
+            if action == "StepNotNeeded":
+                self.protocol(incident.protocol_id).require_may_be_not_needed(str(data.get("step")))
+            incident.record(action, actor=actor.id, **data)
+
+        return self._change(actor, incident_id, expected_version, record)
 
     def correct(
         self,
@@ -380,7 +384,7 @@ class CaseManagement(Application[UUID]):
         """The checklist and warnings of an incident under its own protocol."""
         protocol = self.protocol(incident.protocol_id)
         actions = incident.effective_actions()
-        return checklist(protocol, actions), warnings(protocol, actions)
+        return checklist(protocol, actions), warnings(protocol, actions, incident.situation)
 
     # ----------------------------------------------------------------- helpers
 

@@ -108,6 +108,8 @@ class Incident(Aggregate):
         actor: str
 
         personal: ClassVar[tuple[str, ...]] = ()
+        # Personal fields that hold fixed answers (codes such as "nee"), never a name.
+        coded: ClassVar[tuple[str, ...]] = ()
         allowed_when_closed: ClassVar[bool] = False
 
         def apply(self, incident: Incident) -> None:
@@ -182,6 +184,16 @@ class Incident(Aggregate):
         public: bool
         personal: ClassVar[tuple[str, ...]] = ("url",)
 
+    class ActionPlanMade(ActionRecorded):
+        """De acties zijn op een rij gezet: wie, wat, wanneer, waar en hoe."""
+
+        who: str
+        what: str
+        when: str
+        where: str
+        how: str
+        personal: ClassVar[tuple[str, ...]] = ("who", "what", "when", "where", "how")
+
     class InternetFilterRequested(ActionRecorded):
         """De IT-servicedesk is gevraagd de URL in het internetfilter te blokkeren."""
 
@@ -234,6 +246,7 @@ class Incident(Aggregate):
             "why_not_told", "naked", "recognisable", "knows_who_saw", "where_seen", "made_self",
             "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
         )  # fmt: skip
+        coded: ClassVar[tuple[str, ...]] = ("told_adult", "naked", "recognisable", "where_seen", "made_self")
         class_version: ClassVar[int] = 2
 
         @staticmethod
@@ -254,12 +267,22 @@ class Incident(Aggregate):
         kinds: list[str]
         other: str
         for_whom: str
+        personal: ClassVar[tuple[str, ...]] = ("other",)
 
     class VictimRestArranged(ActionRecorded):
         """Rust en steun voor het slachtoffer zijn geregeld (rustperiode, buddy's)."""
 
         rest_period: str
         buddies_chosen: bool
+        personal: ClassVar[tuple[str, ...]] = ("rest_period",)
+
+    class BuddiesChosen(ActionRecorded):
+        """Het slachtoffer heeft zelf buddy's gekozen die hem of haar in de klas steunen."""
+
+        buddies: list[str]
+        chosen_by_victim: bool
+        agreements: str
+        personal: ClassVar[tuple[str, ...]] = ("buddies", "agreements")
 
     # Step 3 — politie
     class PoliceContacted(ActionRecorded):
@@ -292,6 +315,7 @@ class Incident(Aggregate):
         public_url: bool
         reported_on: str
         reference: str
+        personal: ClassVar[tuple[str, ...]] = ("reference",)
 
     # Step 5 — de beelden verwijderen
     class DeletionCalled(ActionRecorded):
@@ -299,6 +323,7 @@ class Incident(Aggregate):
 
         addressed: list[str]
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class DeletionConfirmed(ActionRecorded):
         """Verwijdering is bevestigd voor een groep of kanaal."""
@@ -312,6 +337,7 @@ class Incident(Aggregate):
         audience: str
         police_present: bool
         summary: str
+        personal: ClassVar[tuple[str, ...]] = ("summary",)
 
     # Step 6 — gesprekken met betrokken leerlingen en ouders
     class PupilConversationHeld(ActionRecorded):
@@ -323,11 +349,20 @@ class Incident(Aggregate):
         summary: str
         personal: ClassVar[tuple[str, ...]] = ("summary",)
 
+    class PerpetratorParentsHelped(ActionRecorded):
+        """Met de ouders van de dader is gesproken; hulp voor hen is geadviseerd of geregeld."""
+
+        talked_with: bool
+        help: list[str]
+        notes: str
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
+
     # Step 7 — leerkrachten en medewerkers
     class StaffSupported(ActionRecorded):
         """Leerkrachten en betrokken medewerkers zijn ondersteund."""
 
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class CommunicationStatementWritten(ActionRecorded):
         """Het communicatiestatement is opgesteld."""
@@ -343,6 +378,14 @@ class Incident(Aggregate):
 
         scope: str
         what: str
+        personal: ClassVar[tuple[str, ...]] = ("what",)
+
+    class PupilMessageDecided(ActionRecorded):
+        """Besloten welke boodschap de leerlingen krijgen, en wie die brengt."""
+
+        message: str
+        who_tells: str
+        personal: ClassVar[tuple[str, ...]] = ("message", "who_tells")
 
     # Step 8 — ouders en leerlingen informeren
     class GroupInformed(ActionRecorded):
@@ -350,12 +393,28 @@ class Incident(Aggregate):
 
         group: str
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class MediaPrepared(ActionRecorded):
         """De school is voorbereid op media-aandacht."""
 
         spokesperson: str
         approach: str
+        personal: ClassVar[tuple[str, ...]] = ("spokesperson", "approach")
+
+    class MediaStatementWritten(ActionRecorded):
+        """Een korte verklaring voor de media is opgesteld."""
+
+        statement: str
+        published: str
+        personal: ClassVar[tuple[str, ...]] = ("statement",)
+
+    class StepNotNeeded(ActionRecorded):
+        """Een stap die alleen indien nodig geldt, is als niet nodig afgesloten, met de reden."""
+
+        step: str
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
 
     # Step 9 — opvolgen
     class VeiligThuisConsulted(ActionRecorded):
@@ -395,6 +454,17 @@ class Incident(Aggregate):
         could_be_better: str
         protocol_improvements: str
         prevention: str
+        personal: ClassVar[tuple[str, ...]] = (
+            "went_well", "could_be_better", "protocol_improvements", "prevention",
+        )  # fmt: skip
+        allowed_when_closed: ClassVar[bool] = True
+
+    class PerpetratorSchoolFeedbackAsked(ActionRecorded):
+        """De school van de dader is om feedback gevraagd."""
+
+        school: str
+        feedback: str
+        personal: ClassVar[tuple[str, ...]] = ("school", "feedback")
         allowed_when_closed: ClassVar[bool] = True
 
     class NoteAdded(ActionRecorded):
@@ -468,6 +538,7 @@ class Incident(Aggregate):
         """De melding is afgesloten."""
 
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
 
         def apply(self, incident: Incident) -> None:
             super().apply(incident)
@@ -484,6 +555,7 @@ class Incident(Aggregate):
         """De melding is heropend."""
 
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
         allowed_when_closed: ClassVar[bool] = True
 
         def apply(self, incident: Incident) -> None:

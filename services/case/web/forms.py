@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
+from services.case.domain.protocol import load_protocol
 from services.case.web import conversation
 
 Choices = tuple[tuple[str, str], ...]
@@ -112,6 +113,13 @@ def conversation_fields() -> tuple[Field, ...]:
     return tuple(specs)
 
 
+def _steps_of_the_default_protocol() -> Choices:
+    """Every step by its key; the incident's own protocol says which may be 'niet nodig'."""
+    return tuple((step.key, f"Stap {step.number}. {step.title}") for step in load_protocol().steps)
+
+
+NOT_NEEDED_STEPS = _steps_of_the_default_protocol()
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "ScopeAssessed": (
         Field("material_kind", "Soort materiaal", "choice",
@@ -130,6 +138,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "SourceUrlRecorded": (
         Field("url", "Bronsite of URL", hint="Alleen het adres; nooit het materiaal zelf."),
         Field("public", "Is het een openbare URL (vindbaar op internet, niet in een chatgroep)?", "yesno"),
+    ),
+    "ActionPlanMade": (
+        Field("who", "Wie doet wat?", "long",
+              hint="Per actie wie die uitvoert; rollen in plaats van namen van leerlingen."),
+        Field("what", "Wat gebeurt er?", "long"),
+        Field("when", "Wanneer?", hint="Bijvoorbeeld: vandaag, vóór vrijdag."),
+        Field("where", "Waar?", required=False),
+        Field("how", "Hoe?", "long", required=False),
     ),
     "InternetFilterRequested": (
         Field("url", "URL voor het internetfilter"),
@@ -163,6 +179,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("rest_period", "Rustperiode", hint="Bijvoorbeeld: twee dagen thuis."),
         Field("buddies_chosen", "Zijn er buddy's gekozen?", "yesno"),
     ),
+    "BuddiesChosen": (
+        Field("buddies", "Welke buddy's?", "lines",
+              hint="Eén per regel. Het Stappenplan noemt drie buddy's, door het slachtoffer zelf gekozen."),
+        Field("chosen_by_victim", "Heeft het slachtoffer ze zelf gekozen?", "yesno"),
+        Field("agreements", "Afspraken met de klas over het steunen", "long", required=False),
+    ),
     "PoliceContacted": (
         Field("contact", "Met wie?", "choice",
               (("wijkagent", "Wijkagent"), ("politie", "Politie"), ("zeden", "Zedenpolitie"))),
@@ -170,7 +192,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("outcomes", "Uitkomsten", "choices",
               (("gesprekken", "Gesprekken met leerlingen en ouders"),
                ("scholen_informeren", "Omliggende scholen informeren"),
-               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)")), required=False),
+               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
+               ("melden", "De politie vraagt de school het materiaal te melden")), required=False),
     ),
     "ReportDecided": (
         Field("decision", "Besluit", "choice",
@@ -180,6 +203,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "OtherSchoolsInformed": (
         Field("which", "Welke school of scholen?"),
         Field("summary", "Wat is afgesproken?", "long"),
+    ),
+    "PerpetratorParentsHelped": (
+        Field("talked_with", "Is er met de ouders van de dader gesproken?", "yesno"),
+        Field("help", "Welke hulp is geadviseerd of geregeld?", "choices",
+              (("huisarts", "Huisarts"), ("team_jeugd", "Team Jeugd van de gemeente"),
+               ("veilig_thuis", "Veilig Thuis"), ("jeugdhulp", "Jeugdhulp of opvoedondersteuning"),
+               ("politie", "Advies van de wijkagent"), ("anders", "Anders")), required=False),
+        Field("notes", "Aantekeningen", "long", required=False),
     ),
     "MaterialReported": (
         Field("reported_to", "Gemeld bij", "choice",
@@ -232,6 +263,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                ("meerdere", "Meerdere klassen"), ("school", "De hele school"))),
         Field("what", "Wat is er gedaan?", "long"),
     ),
+    "PupilMessageDecided": (
+        Field("message", "Welke boodschap krijgen de leerlingen?", "long",
+              hint="Een krachtige boodschap op procesniveau, zonder namen of details."),
+        Field("who_tells", "Wie brengt de boodschap?", hint="Bijvoorbeeld: de mentor, in de klas."),
+    ),
     "GroupInformed": (
         Field("group", "Welke groep?", "choice",
               (("ouders_klas", "Ouders van de klas"), ("ouders_alle", "Alle ouders"),
@@ -241,6 +277,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "MediaPrepared": (
         Field("spokesperson", "Woordvoerder"),
         Field("approach", "Aanpak richting media", "long"),
+    ),
+    "MediaStatementWritten": (
+        Field("statement", "Korte verklaring voor de media", "long",
+              hint="Alleen procesinformatie: wat speelt er, wat doet de school. Nooit namen of details."),
+        Field("published", "Waar staat de verklaring?", "choice",
+              (("op_verzoek", "Alleen op verzoek van journalisten"), ("website", "Op de website"),
+               ("niet", "Nog nergens"))),
+    ),
+    "StepNotNeeded": (
+        Field("step", "Welke stap is niet nodig?", "choice", NOT_NEEDED_STEPS),
+        Field("reason", "Waarom is deze stap niet nodig?", "long"),
     ),
     "VeiligThuisConsulted": (
         Field("anonymous", "Anoniem geraadpleegd?", "yesno"),
@@ -267,6 +314,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("could_be_better", "Wat kan beter?", "long"),
         Field("protocol_improvements", "Verbeteringen voor het protocol", "long", required=False),
         Field("prevention", "Preventie: wat doen we om herhaling te voorkomen?", "long", required=False),
+    ),
+    "PerpetratorSchoolFeedbackAsked": (
+        Field("school", "Welke school?"),
+        Field("feedback", "Wat gaf de school terug?", "long", required=False),
     ),
     "NoteAdded": (
         Field("text", "Notitie", "long"),
