@@ -22,11 +22,13 @@ from services.case.domain.access import AccessLog
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import (
+    PhaseStatus,
     Protocol,
     ProtocolWarning,
     StepStatus,
     checklist,
     load_protocol,
+    phases,
     warnings,
 )
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
@@ -379,6 +381,10 @@ class CaseManagement(Application[UUID]):
             except FileNotFoundError:
                 raise CaseError(f"Protocol '{protocol_id}' is niet gevonden.") from None
         return self.protocols[protocol_id]
+
+    def phases(self, incident: Incident) -> list[PhaseStatus]:
+        """The Stappenplan's phases of an incident under its own protocol."""
+        return phases(self.protocol(incident.protocol_id), incident.effective_actions())
 
     def progress(self, incident: Incident) -> tuple[list[StepStatus], list[ProtocolWarning]]:
         """The checklist and warnings of an incident under its own protocol."""

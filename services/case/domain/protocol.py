@@ -368,6 +368,34 @@ def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepSta
     return statuses
 
 
+@dataclass(frozen=True)
+class PhaseAction:
+    action: str
+    done: RecordedAction | None  # the first effective recording of the action, if any
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: Phase
+    actions: tuple[PhaseAction, ...]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for a in self.actions if a.done is not None)
+
+
+def phases(protocol: Protocol, actions: list[RecordedAction]) -> list[PhaseStatus]:
+    """The same checklist seen through the Stappenplan's phases: per phase, which of its
+    actions are recorded."""
+    first: dict[str, RecordedAction] = {}
+    for action in actions:
+        first.setdefault(action.action, action)
+    return [
+        PhaseStatus(phase, tuple(PhaseAction(name, first.get(name)) for name in phase.actions))
+        for phase in protocol.phases
+    ]
+
+
 def warnings(protocol: Protocol, actions: list[RecordedAction], situation: str = "") -> list[ProtocolWarning]:
     """Order warnings and named checks for an incident's effective actions."""
     found: list[ProtocolWarning] = []
