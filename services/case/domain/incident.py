@@ -110,6 +110,8 @@ class Incident(Aggregate):
         personal: ClassVar[tuple[str, ...]] = ()
         # Personal fields that hold fixed answers (codes such as "nee"), never a name.
         coded: ClassVar[tuple[str, ...]] = ()
+        # Fields that state how the action was recorded, not what was found: never corrected.
+        not_correctable: ClassVar[tuple[str, ...]] = ()
         allowed_when_closed: ClassVar[bool] = False
 
         def apply(self, incident: Incident) -> None:
@@ -247,6 +249,7 @@ class Incident(Aggregate):
             "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
         )  # fmt: skip
         coded: ClassVar[tuple[str, ...]] = ("told_adult", "naked", "recognisable", "where_seen", "made_self")
+        not_correctable: ClassVar[tuple[str, ...]] = ("wording",)
         class_version: ClassVar[int] = 2
 
         @staticmethod
@@ -522,6 +525,7 @@ class Incident(Aggregate):
             raise NothingToCorrect(corrects)
         changes = changes or {}
         unknown = set(changes) - set(target.data)
+        unknown |= set(changes) & set(getattr(getattr(Incident, target.action, None), "not_correctable", ()))
         if unknown or not (changes or withdraws):
             raise NothingToCorrect(corrects)
         refuse_material({"reason": reason, **changes})
