@@ -47,7 +47,9 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("LetterRequested", "letter"): "the key of a standard letter",
     ("LetterRequested", "group"): "the recipient group's label, checked by the letters privacy guard",
     ("LetterRequested", "statement"): "a copy of the communication statement (see above) as sent",
-    ("LetterFailed", "reason"): "the mail server's answer, written by the notifier, not by a person",
+    ("LetterProposed", "letter"): "the key of a standard letter",
+    ("LetterProposed", "group"): "as LetterRequested.group",
+    ("LetterProposed", "statement"): "as LetterRequested.statement",
 }
 
 

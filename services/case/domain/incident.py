@@ -607,6 +607,8 @@ class Incident(Aggregate):
 
         request_version: int
         reason: str
+        # The guard's reason can quote the part of a recorded name it found: sealed.
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
         allowed_when_closed: ClassVar[bool] = True
 
     # ------------------------------------------------- letters that need four eyes
@@ -631,6 +633,7 @@ class Incident(Aggregate):
 
         proposal_version: int
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         allowed_when_closed: ClassVar[bool] = True
 
     def letters_awaiting_approval(self) -> list[RecordedAction]:
