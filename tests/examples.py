@@ -51,6 +51,13 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "CareTeamInvolved": {"roles": ["zorgcoordinator", "vertrouwenspersoon"]},
     "OtvAdviceRequested": {"question": "Moeten wij de ouders van Groep 8b nu al informeren?"},
     "OtvAdviceReceived": {"advice": "Eerst met de wijkagent afstemmen."},
+    "ActionPlanMade": {
+        "who": "intern begeleider en directeur",
+        "what": "gesprek met Noor Wijnaldum, wijkagent bellen",
+        "when": "vandaag",
+        "where": "kamer van de intern begeleider",
+        "how": "eerst het slachtoffer, dan de politie",
+    },
     "VictimConversationHeld": {
         "how_are_you": "Noor Wijnaldum is erg geschrokken",
         "friends_reaction": "steunend",
@@ -68,6 +75,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "help_wanted": "niet alleen naar huis fietsen",
         "anything_else": "",
         "agreements": "dagelijks kort contact met mentor",
+        "wording": "checklist",
     },
     "VictimParentsConversationHeld": {
         "summary": "ouders van Noor Wijnaldum geschrokken",
@@ -75,6 +83,11 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "HelpArranged": {"kinds": ["huisarts", "slachtofferhulp"], "other": "", "for_whom": "slachtoffer"},
     "VictimRestArranged": {"rest_period": "twee dagen thuis", "buddies_chosen": True},
+    "BuddiesChosen": {
+        "buddies": ["Sara Yilmaz", "Daan Vos", "Mila de Boer"],
+        "chosen_by_victim": True,
+        "agreements": "de klas laat Noor Wijnaldum met rust",
+    },
     "PoliceContacted": {
         "contact": "wijkagent",
         "plan": "wijkagent spreekt Kevin Brouwersma",
@@ -97,6 +110,11 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "aligned_with_police": True,
         "summary": "gesprek met Kevin Brouwersma en zijn vader",
     },
+    "PerpetratorParentsHelped": {
+        "talked_with": True,
+        "help": ["team_jeugd"],
+        "notes": "vader van Kevin Brouwersma wil opvoedondersteuning",
+    },
     "StaffSupported": {"how": "teamoverleg en gesprekshandvatten"},
     "CommunicationStatementWritten": {
         "what_is_happening": "Er gaat beeldmateriaal rond onder leerlingen.",
@@ -105,9 +123,18 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "why": "Zodat de rust en veiligheid terugkeren.",
         "contact_person": "de intern begeleider",
     },
+    "PupilMessageDecided": {
+        "message": "Delen is schadelijk en strafbaar; wie iets heeft, verwijdert het.",
+        "who_tells": "de mentor van Groep 8b",
+    },
     "ClassInterventionHeld": {"scope": "klas_slachtoffer", "what": "reflectie en afspraken"},
     "GroupInformed": {"group": "ouders_klas", "how": "brief"},
     "MediaPrepared": {"spokesperson": "bestuurder", "approach": "verwijzen naar bestuur"},
+    "MediaStatementWritten": {
+        "statement": "De school handelt volgens het protocol, samen met de politie.",
+        "published": "op_verzoek",
+    },
+    "StepNotNeeded": {"step": "informeren", "reason": "alleen Noor Wijnaldum en haar ouders weten ervan"},
     "VeiligThuisConsulted": {"anonymous": True, "advice": "geen melding nodig"},
     "MeldcodeDecided": {"decision": "niet_melden", "rationale": "hulp is op gang"},
     "AftercarePlanned": {"for_whom": "slachtoffer", "due_on": "2026-12-15"},
@@ -118,6 +145,10 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "could_be_better": "eerder communicatiestatement",
         "protocol_improvements": "statement-sjabloon klaar hebben",
         "prevention": "lessen digitale weerbaarheid",
+    },
+    "PerpetratorSchoolFeedbackAsked": {
+        "school": "De Klimop",
+        "feedback": "aanpak van Kevin Brouwersma werkte",
     },
     "PupilRecorded": {
         "role": "slachtoffer",

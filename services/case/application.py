@@ -23,11 +23,13 @@ from services.case.domain.access import AccessLog
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import (
+    PhaseStatus,
     Protocol,
     ProtocolWarning,
     StepStatus,
     checklist,
     load_protocol,
+    phases,
     warnings,
 )
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
@@ -134,9 +136,13 @@ class CaseManagement(Application[UUID]):
         expected_version: int | None = None,
     ) -> int:
         """Records one protocol action; returns the notification id."""
-        return self._change(
-            actor, incident_id, expected_version, lambda i: i.record(action, actor=actor.id, **data)
-        )
+
+        def record(incident: Incident) -> None:
+            if action == "StepNotNeeded":
+                self.protocol(incident.protocol_id).require_may_be_not_needed(str(data.get("step")))
+            incident.record(action, actor=actor.id, **data)
+
+        return self._change(actor, incident_id, expected_version, record)
 
     def correct(
         self,
@@ -377,11 +383,15 @@ class CaseManagement(Application[UUID]):
                 raise CaseError(f"Protocol '{protocol_id}' is niet gevonden.") from None
         return self.protocols[protocol_id]
 
+    def phases(self, incident: Incident) -> list[PhaseStatus]:
+        """The Stappenplan's phases of an incident under its own protocol."""
+        return phases(self.protocol(incident.protocol_id), incident.effective_actions())
+
     def progress(self, incident: Incident) -> tuple[list[StepStatus], list[ProtocolWarning]]:
         """The checklist and warnings of an incident under its own protocol."""
         protocol = self.protocol(incident.protocol_id)
         actions = incident.effective_actions()
-        return checklist(protocol, actions), warnings(protocol, actions)
+        return checklist(protocol, actions), warnings(protocol, actions, incident.situation)
 
     # ----------------------------------------------------------------- helpers
 

@@ -45,6 +45,11 @@ def personal_fields(action: str) -> tuple[str, ...]:
     return tuple(getattr(event_class, "personal", ()))
 
 
+def coded_fields(action: str) -> tuple[str, ...]:
+    """The sealed fields of an action that hold fixed answers, not names."""
+    return tuple(getattr(getattr(Incident, action, None), "coded", ()))
+
+
 def screen_value(value: Any, pseudonyms: Pseudonyms) -> Any:
     if isinstance(value, list):
         return [pseudonyms.of(v) if isinstance(v, str) else screen_value(v, pseudonyms) for v in value]
@@ -57,8 +62,18 @@ def screen_value(value: Any, pseudonyms: Pseudonyms) -> Any:
 
 def screen_data(action: str, data: dict[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any]:
     """The action's data with its personal fields screened."""
-    personal = personal_fields(action)
-    return {key: screen_value(v, pseudonyms) if key in personal else v for key, v in data.items()}
+    personal, coded = personal_fields(action), coded_fields(action)
+    return {
+        key: _screen_code(v) if key in coded else screen_value(v, pseudonyms) if key in personal else v
+        for key, v in data.items()
+    }
+
+
+def _screen_code(value: Any) -> Any:
+    """A fixed answer is screened whole: no pseudonym, as it names nobody."""
+    if isinstance(value, list):
+        return [SCREENED] if value else value
+    return SCREENED if value else value
 
 
 def screened_incident(incident: Incident) -> Incident:
@@ -97,8 +112,9 @@ def recorded_for_letters(incident: Incident) -> list[Recorded]:
         if action.action == "PupilRecorded":
             continue
         where = sentence(getattr(Incident, action.action)).rstrip(".").lower()
+        coded = coded_fields(action.action)
         for key in personal_fields(action.action):
-            if key == "recipients":
+            if key == "recipients" or key in coded:  # fixed answers name nobody
                 continue
             recorded.extend(_recorded(action.data.get(key), where))
     return recorded

@@ -141,7 +141,13 @@ def progress(facts: dict[str, Any], protocol: Protocol, today: date) -> Progress
         else "Alle stappen gedaan"
     )
     end = datetime.fromisoformat(facts["closed_at"]).date() if facts["status"] == "gesloten" else today
-    return Progress(steps, warnings(protocol, actions), hours_to, current, (end - opened.date()).days)
+    return Progress(
+        steps,
+        warnings(protocol, actions, facts.get("situation", "")),
+        hours_to,
+        current,
+        (end - opened.date()).days,
+    )
 
 
 @dataclass(frozen=True)
@@ -187,19 +193,22 @@ def aftercare(facts: dict[str, Any], today: date) -> list[AftercareMoment]:
 
 
 def evaluation(facts: dict[str, Any]) -> dict[str, Any] | None:
-    """(d) The latest evaluation of the incident, if held."""
+    """(d) The latest evaluation of the incident, if held: when and with whom. Its texts are
+    sealed personal data; a page reads them from the incident itself."""
     held = [a for a in recorded_actions(facts) if a.action == "EvaluationHeld"]
     return {"at": held[-1].at, **held[-1].data} if held else None
 
 
 def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """(f) Protocol improvements from every evaluation, newest first (no incident detail)."""
+    """(f) Every evaluation, newest first: when, which school, which incident. What it says
+    about the protocol is sealed with the incident; the school's page reads it from there."""
     found = []
     for facts in all_facts:
         for action in recorded_actions(facts):
-            text = str(action.data.get("protocol_improvements", "")).strip()
-            if action.action == "EvaluationHeld" and text:
-                found.append({"at": action.at, "school_id": facts["school_id"], "text": text})
+            if action.action == "EvaluationHeld":
+                found.append(
+                    {"at": action.at, "school_id": facts["school_id"], "incident_id": facts["incident_id"]}
+                )
     return sorted(found, key=lambda f: f["at"], reverse=True)
 
 

@@ -78,6 +78,22 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             raise IncidentNotFound()
         return facts
 
+    def evaluation_texts(incident_id: UUID | str) -> dict[str, Any]:
+        """The latest evaluation as the actor may read it: sealed texts opened for the school,
+        screened for the board and the OTV (they are personal data)."""
+        incident = cases().incident(actor(), UUID(str(incident_id)))
+        held = [a for a in incident.effective_actions() if a.action == "EvaluationHeld"]
+        return {"at": held[-1].at, **held[-1].data} if held else {}
+
+    def with_texts(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The school's own improvements, read from its evaluated incidents only."""
+        texts = []
+        for item in found:
+            text = str(evaluation_texts(item["incident_id"]).get("protocol_improvements", "")).strip()
+            if text:
+                texts.append({**item, "text": text})
+        return texts
+
     def ask_reason() -> Page:
         return render_template("case/reason.html", target=request.path, incident_id=None)
 
@@ -106,7 +122,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             "reporting/school.html",
             rows=rows,
             moments=sorted(moments, key=lambda m: m.due_on),
-            improvements=improvements(facts),
+            improvements=with_texts(improvements(facts)),
             freshness=freshness,
             milestones=MILESTONES,
         )
@@ -122,7 +138,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             "reporting/incident.html",
             facts=facts,
             progress=result,
-            evaluation=evaluation(facts),
+            evaluation=evaluation_texts(incident_id) if evaluation(facts) else None,
             moments=aftercare(facts, date.today()),
             milestones=MILESTONES,
             freshness=freshness,
@@ -219,7 +235,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         if facts is None:
             return ask_reason()
         result = progress(facts, cases().protocol(facts["protocol_id"]), date.today())
-        held = evaluation(facts) or {}
+        held = evaluation_texts(incident_id) if evaluation(facts) else {}
         steps = [
             f"Stap {s.step.number}. {s.step.title}: {s.state.value}"
             + (f" ({s.done_at:%d-%m-%Y})" if s.done_at else "")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.case.web import create_app
+from services.case.web.conversation import QUESTIONS
 from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
 from shared.config import load_settings
 
@@ -96,7 +97,8 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     page.get_by_role("button", name="Vastleggen").press("Enter")
     page.wait_for_url("**/meldingen/*")
     assert "Gedaan" in page.locator("#stap-3").inner_text()
-    assert "Open" in page.locator("#stap-4").inner_text()
+    # No URL known and the police did not ask: step 4 does not apply (yet).
+    assert "Niet van toepassing" in page.locator("#stap-4").inner_text()
 
     # A note that carries an image is refused.
     page.get_by_role("link", name="Een notitie is toegevoegd.").click()
@@ -109,3 +111,57 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     assert "De omvang en de impact zijn bepaald." in timeline
     assert "Anna de Vries" in timeline
     assert "data:image" not in page.content()
+
+
+def sign_in_and_open(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_label("Gebruikersnaam").fill("behandelaar.dewilg")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Nieuwe melding openen").click()
+    page.get_by_label("Een naaktfoto of seksvideo van een leerling gaat rond").check()
+    page.get_by_label("Hoe kwam de school erachter?").fill("Een klasgenoot vertelde het aan de mentor.")
+    page.get_by_role("button", name="Melding openen").click()
+
+
+def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in_and_open(page)
+    page.get_by_role("link", name="Het gesprek met het slachtoffer is gevoerd.").click()
+
+    # The checklist's guidance is open the first time, and the rule stands above the questions.
+    guidance = page.locator("details.conversation-guidance")
+    assert guidance.get_attribute("open") is not None
+    assert "geen beloftes van geheimhouding" in guidance.inner_text()
+    assert "Vraag 7 tot en met 14 zijn in samenwerking met de Nationale Politie opgesteld" in page.locator(
+        ".reminder"
+    ).inner_text()
+
+    # Every question as the checklist words it, with its guidance; 7 to 13 say not to ask further.
+    for question in QUESTIONS:
+        field = page.locator(".field", has_text=question.label).first
+        assert field.is_visible(), question.number
+        if question.guidance:
+            assert question.guidance in field.inner_text(), question.number
+        assert ("Niet verder doorvragen." in field.inner_text()) is question.ask_no_further, question.number
+
+    page.get_by_label("1. Hoe gaat het met je?").fill("Geschrokken.")
+    page.locator(".field", has_text="4. Heb je het").get_by_label("Ja").check()
+    page.locator(".field", has_text="7. Kun je me vertellen").get_by_label("Bijna naakt").check()
+    page.locator(".field", has_text="8. Kunnen mensen").get_by_label("Ja").check()
+    page.locator(".field", has_text="10. Weet je waar").get_by_label("WhatsApp").check()
+    page.locator(".field", has_text="11. Heb je de foto").get_by_label("Nee", exact=True).check()
+    typed = "Via een groep en toen " * 12
+    page.get_by_label("12. Heb je een idee hoe het kan dat de foto rondgaat en/of online staat?").fill(typed)
+    page.get_by_role("button", name="Vastleggen").click()
+
+    # Too long for a short answer: refused, the rule repeated, what was typed kept.
+    assert page.get_by_text("Niet opgeslagen").is_visible()
+    assert page.get_by_text("Vraag bij een antwoord niet verder door").first.is_visible()
+    short = page.get_by_label("12. Heb je een idee hoe het kan dat de foto rondgaat en/of online staat?")
+    assert short.input_value() == typed.strip()
+    short.fill("Nee")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Vastgelegd: Het gesprek met het slachtoffer is gevoerd.").is_visible()
+
+    # Q11 "nee": the checklist prompts criminal steps with the wijkagent on step 3.
+    assert "Zeden" in page.locator("#stap-3").inner_text()

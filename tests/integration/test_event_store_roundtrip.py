@@ -7,7 +7,7 @@ a NEW application instance on the same store reads it back field by field.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -269,3 +269,38 @@ def test_rights_request_events_round_trip(env: dict[str, str], apps: list[CaseMa
     }
     reread = RightsDesk(new_app(apps, env)).request(HANDLER, request.id)
     assert reread.erased == [incident_id] and reread.answered_on == date(2026, 11, 20)
+
+
+OLD_CONVERSATION_PERSONAL = (
+    "how_are_you", "friends_reaction", "others_remarks", "how_that_went", "why_not_told",
+    "knows_who_saw", "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
+)  # fmt: skip
+
+
+def test_a_conversation_stored_as_version_1_is_upcast_and_still_reads(
+    env: dict[str, str], apps: list[CaseManagement], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 1 had no `wording` and left the facts answers unsealed; both still read."""
+    writer = new_app(apps, env)
+    incident_id, _ = writer.open_incident(HANDLER, **OPENING)
+    answers = {k: v for k, v in ACTIONS["VictimConversationHeld"].items() if k != "wording"}
+    event = Incident.VictimConversationHeld(
+        originator_id=incident_id,
+        originator_version=2,
+        timestamp=datetime.now(tz=UTC),
+        actor=HANDLER.id,
+        wording="",
+        **answers,
+    )
+    vars(event).pop("wording")
+    with monkeypatch.context() as old_schema:
+        old_schema.setattr(Incident.VictimConversationHeld, "class_version", 1)
+        old_schema.setattr(Incident.VictimConversationHeld, "personal", OLD_CONVERSATION_PERSONAL)
+        stored = writer.mapper.to_stored_event(event)
+    writer.recorder.insert_events([stored])
+
+    reread = new_app(apps, env)
+    (_, held) = list(reread.events.get(incident_id))
+    assert own_fields(held) == {**answers, "wording": "herschreven", "actor": HANDLER.id}
+    data = reread.incident(HANDLER, incident_id).action_at(2).data
+    assert data["wording"] == "herschreven" and data["naked"] == answers["naked"]

@@ -62,6 +62,7 @@ def test_the_school_sees_its_incidents_with_freshness(app, browser) -> None:
     page = handler.get("/rapportage/").text
     assert "Bijgewerkt tot en met gebeurtenis" in page
     assert "Stap 2. Sta het slachtoffer bij" in page
+    assert "statement-sjabloon klaar hebben" in page  # its own evaluation, read from the incident
     report = handler.get(f"/rapportage/meldingen/{incident_id}")
     assert report.status_code == 200 and "snel contact met politie" in report.text
 
@@ -98,3 +99,4 @@ def test_the_board_sees_an_anonymous_overview(app, browser) -> None:
     assert "Overzicht van alle scholen" in page and '<strong id="totaal">&lt;5</strong>' in page
     for name in PLANTED_NAMES:
         assert name not in page
+    assert "evaluatie bij" in page and "statement-sjabloon" not in page  # evaluation texts are sealed

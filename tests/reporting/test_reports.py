@@ -51,8 +51,9 @@ def test_each_report_gives_the_expected_figures(settings, cases) -> None:
     assert [w.key for w in result.warnings] == ["volgorde_GroupInformed"]
     (moment,) = aftercare(facts, later)
     assert moment.overdue and not moment.held and moment.for_whom == "slachtoffer"
-    assert evaluation(facts)["went_well"] == "snel contact met politie"
-    assert [i["text"] for i in improvements([facts])] == ["statement-sjabloon klaar hebben"]
+    assert evaluation(facts)["with_whom"] == ACTIONS["EvaluationHeld"]["with_whom"]
+    assert "went_well" not in evaluation(facts)  # sealed: the report holds no personal data
+    assert [i["incident_id"] for i in improvements([facts])] == [str(incident_id)]
     assert projector.lag() == 0
 
     cases.record_action(HANDLER, incident_id, "AftercareHeld", ACTIONS["AftercareHeld"])

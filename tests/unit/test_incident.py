@@ -126,3 +126,11 @@ def test_ordinary_dutch_text_and_urls_pass() -> None:
         "NoteAdded", actor=HANDLER.id, text="Gesprek gevoerd; zie https://www.politie.nl/informatie.html"
     )
     assert incident.actions[-1].data["text"].startswith("Gesprek")
+
+
+def test_the_wording_of_a_conversation_is_never_corrected() -> None:
+    incident = opened()
+    incident.record("VictimConversationHeld", actor=HANDLER.id, **ACTIONS["VictimConversationHeld"])
+    with pytest.raises(NothingToCorrect):
+        incident.correct(actor=HANDLER.id, corrects=2, reason="x", changes={"wording": "herschreven"})
+    incident.correct(actor=HANDLER.id, corrects=2, reason="verkeerd gehoord", changes={"made_self": "nee"})

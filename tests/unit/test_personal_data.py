@@ -96,3 +96,21 @@ def test_actions_after_erasure_keep_nothing_personal(env: dict[str, str]) -> Non
     cases.record_action(HANDLER, incident_id, "NoteAdded", {"text": "Noor Wijnaldum belde nog"})
     incident = _reopened(env, cases).incident(HANDLER, incident_id)
     assert incident.actions[-1].data["text"] == ERASED
+
+
+def test_erasure_makes_every_conversation_answer_and_evaluation_text_unreadable(env: dict[str, str]) -> None:
+    cases = CaseManagement(env=env)
+    incident_id = _worked_incident(cases)
+    cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
+    incident = _reopened(env, cases).incident(HANDLER, incident_id)
+    by_action = {a.action: a.data for a in incident.actions}
+    conversation = by_action["VictimConversationHeld"]
+    for field, value in ACTIONS["VictimConversationHeld"].items():
+        if field == "wording":
+            assert conversation[field] == "checklist"
+        elif value:
+            assert conversation[field] in (ERASED, [ERASED]), field
+    for field in ("went_well", "could_be_better", "protocol_improvements", "prevention"):
+        assert by_action["EvaluationHeld"][field] == ERASED
+    assert by_action["AftercareHeld"]["notes"] == ERASED
+    assert by_action["StepNotNeeded"]["step"] == "informeren"

@@ -43,8 +43,10 @@ def test_kindante_protocol_has_nine_steps_and_six_phases() -> None:
     assert [p.number for p in KINDANTE.phases] == list(range(1, 7))
 
 
-def test_new_incident_has_every_step_open() -> None:
-    assert {state_of(incident_with(), s.key) for s in KINDANTE.steps} == {StepState.OPEN}
+def test_new_incident_has_every_step_open_but_reporting_without_a_url() -> None:
+    states = {s.key: state_of(incident_with(), s.key) for s in KINDANTE.steps}
+    assert states.pop("melden") is StepState.NOT_APPLICABLE
+    assert set(states.values()) == {StepState.OPEN}
 
 
 def test_victim_step_not_applicable_when_no_pupil_is_visible() -> None:

@@ -66,3 +66,12 @@ class NoLetterToDecide(CaseError):
     """Raised when an approval or refusal names no letter that waits for one."""
 
     message = "Deze brief wacht niet (meer) op goedkeuring: hij is al goedgekeurd of afgekeurd."
+
+
+class StepAlwaysNeeded(CaseError):
+    """Raised when a step is closed as not needed while the protocol does not allow that."""
+
+    message = (
+        "Deze stap kan volgens het protocol niet als 'niet nodig' worden afgesloten. Alleen stappen "
+        "die 'indien nodig' gelden, kunnen dat."
+    )

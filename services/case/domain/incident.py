@@ -108,6 +108,10 @@ class Incident(Aggregate):
         actor: str
 
         personal: ClassVar[tuple[str, ...]] = ()
+        # Personal fields that hold fixed answers (codes such as "nee"), never a name.
+        coded: ClassVar[tuple[str, ...]] = ()
+        # Fields that state how the action was recorded, not what was found: never corrected.
+        not_correctable: ClassVar[tuple[str, ...]] = ()
         allowed_when_closed: ClassVar[bool] = False
 
         def apply(self, incident: Incident) -> None:
@@ -182,6 +186,16 @@ class Incident(Aggregate):
         public: bool
         personal: ClassVar[tuple[str, ...]] = ("url",)
 
+    class ActionPlanMade(ActionRecorded):
+        """De acties zijn op een rij gezet: wie, wat, wanneer, waar en hoe."""
+
+        who: str
+        what: str
+        when: str
+        where: str
+        how: str
+        personal: ClassVar[tuple[str, ...]] = ("who", "what", "when", "where", "how")
+
     class InternetFilterRequested(ActionRecorded):
         """De IT-servicedesk is gevraagd de URL in het internetfilter te blokkeren."""
 
@@ -226,11 +240,22 @@ class Incident(Aggregate):
         help_wanted: str
         anything_else: str
         agreements: str
+        wording: str
+        # Every answer is personal: the facts questions (naked, recognisable, made it self)
+        # most of all. Only `wording`, which questions were asked, is not.
         personal: ClassVar[tuple[str, ...]] = (
-            "how_are_you", "friends_reaction", "others_remarks", "how_that_went",
-            "why_not_told", "knows_who_saw", "knows_how_spread", "how_found_out",
-            "help_wanted", "anything_else", "agreements",
+            "how_are_you", "friends_reaction", "others_remarks", "told_adult", "how_that_went",
+            "why_not_told", "naked", "recognisable", "knows_who_saw", "where_seen", "made_self",
+            "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
         )  # fmt: skip
+        coded: ClassVar[tuple[str, ...]] = ("told_adult", "naked", "recognisable", "where_seen", "made_self")
+        not_correctable: ClassVar[tuple[str, ...]] = ("wording",)
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 was recorded with reworded questions, not the checklist's own."""
+            state["wording"] = "herschreven"
 
     class VictimParentsConversationHeld(ActionRecorded):
         """Het gesprek met de ouders van het slachtoffer is gevoerd."""
@@ -245,12 +270,22 @@ class Incident(Aggregate):
         kinds: list[str]
         other: str
         for_whom: str
+        personal: ClassVar[tuple[str, ...]] = ("other",)
 
     class VictimRestArranged(ActionRecorded):
         """Rust en steun voor het slachtoffer zijn geregeld (rustperiode, buddy's)."""
 
         rest_period: str
         buddies_chosen: bool
+        personal: ClassVar[tuple[str, ...]] = ("rest_period",)
+
+    class BuddiesChosen(ActionRecorded):
+        """Het slachtoffer heeft zelf buddy's gekozen die hem of haar in de klas steunen."""
+
+        buddies: list[str]
+        chosen_by_victim: bool
+        agreements: str
+        personal: ClassVar[tuple[str, ...]] = ("buddies", "agreements")
 
     # Step 3 — politie
     class PoliceContacted(ActionRecorded):
@@ -283,6 +318,7 @@ class Incident(Aggregate):
         public_url: bool
         reported_on: str
         reference: str
+        personal: ClassVar[tuple[str, ...]] = ("reference",)
 
     # Step 5 — de beelden verwijderen
     class DeletionCalled(ActionRecorded):
@@ -290,6 +326,7 @@ class Incident(Aggregate):
 
         addressed: list[str]
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class DeletionConfirmed(ActionRecorded):
         """Verwijdering is bevestigd voor een groep of kanaal."""
@@ -303,6 +340,7 @@ class Incident(Aggregate):
         audience: str
         police_present: bool
         summary: str
+        personal: ClassVar[tuple[str, ...]] = ("summary",)
 
     # Step 6 — gesprekken met betrokken leerlingen en ouders
     class PupilConversationHeld(ActionRecorded):
@@ -314,11 +352,20 @@ class Incident(Aggregate):
         summary: str
         personal: ClassVar[tuple[str, ...]] = ("summary",)
 
+    class PerpetratorParentsHelped(ActionRecorded):
+        """Met de ouders van de dader is gesproken; hulp voor hen is geadviseerd of geregeld."""
+
+        talked_with: bool
+        help: list[str]
+        notes: str
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
+
     # Step 7 — leerkrachten en medewerkers
     class StaffSupported(ActionRecorded):
         """Leerkrachten en betrokken medewerkers zijn ondersteund."""
 
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class CommunicationStatementWritten(ActionRecorded):
         """Het communicatiestatement is opgesteld."""
@@ -334,6 +381,14 @@ class Incident(Aggregate):
 
         scope: str
         what: str
+        personal: ClassVar[tuple[str, ...]] = ("what",)
+
+    class PupilMessageDecided(ActionRecorded):
+        """Besloten welke boodschap de leerlingen krijgen, en wie die brengt."""
+
+        message: str
+        who_tells: str
+        personal: ClassVar[tuple[str, ...]] = ("message", "who_tells")
 
     # Step 8 — ouders en leerlingen informeren
     class GroupInformed(ActionRecorded):
@@ -341,12 +396,28 @@ class Incident(Aggregate):
 
         group: str
         how: str
+        personal: ClassVar[tuple[str, ...]] = ("how",)
 
     class MediaPrepared(ActionRecorded):
         """De school is voorbereid op media-aandacht."""
 
         spokesperson: str
         approach: str
+        personal: ClassVar[tuple[str, ...]] = ("spokesperson", "approach")
+
+    class MediaStatementWritten(ActionRecorded):
+        """Een korte verklaring voor de media is opgesteld."""
+
+        statement: str
+        published: str
+        personal: ClassVar[tuple[str, ...]] = ("statement",)
+
+    class StepNotNeeded(ActionRecorded):
+        """Een stap die alleen indien nodig geldt, is als niet nodig afgesloten, met de reden."""
+
+        step: str
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
 
     # Step 9 — opvolgen
     class VeiligThuisConsulted(ActionRecorded):
@@ -386,6 +457,17 @@ class Incident(Aggregate):
         could_be_better: str
         protocol_improvements: str
         prevention: str
+        personal: ClassVar[tuple[str, ...]] = (
+            "went_well", "could_be_better", "protocol_improvements", "prevention",
+        )  # fmt: skip
+        allowed_when_closed: ClassVar[bool] = True
+
+    class PerpetratorSchoolFeedbackAsked(ActionRecorded):
+        """De school van de dader is om feedback gevraagd."""
+
+        school: str
+        feedback: str
+        personal: ClassVar[tuple[str, ...]] = ("school", "feedback")
         allowed_when_closed: ClassVar[bool] = True
 
     class NoteAdded(ActionRecorded):
@@ -443,6 +525,7 @@ class Incident(Aggregate):
             raise NothingToCorrect(corrects)
         changes = changes or {}
         unknown = set(changes) - set(target.data)
+        unknown |= set(changes) & set(getattr(getattr(Incident, target.action, None), "not_correctable", ()))
         if unknown or not (changes or withdraws):
             raise NothingToCorrect(corrects)
         refuse_material({"reason": reason, **changes})
@@ -459,6 +542,7 @@ class Incident(Aggregate):
         """De melding is afgesloten."""
 
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
 
         def apply(self, incident: Incident) -> None:
             super().apply(incident)
@@ -475,6 +559,7 @@ class Incident(Aggregate):
         """De melding is heropend."""
 
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
         allowed_when_closed: ClassVar[bool] = True
 
         def apply(self, incident: Incident) -> None:
@@ -522,6 +607,8 @@ class Incident(Aggregate):
 
         request_version: int
         reason: str
+        # The guard's reason can quote the part of a recorded name it found: sealed.
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
         allowed_when_closed: ClassVar[bool] = True
 
     # ------------------------------------------------- letters that need four eyes
@@ -546,6 +633,7 @@ class Incident(Aggregate):
 
         proposal_version: int
         reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         allowed_when_closed: ClassVar[bool] = True
 
     def letters_awaiting_approval(self) -> list[RecordedAction]:

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
 
 PROTOCOL_FOLDER = Path(__file__).resolve().parent.parent / "protocols"
@@ -28,6 +29,7 @@ class StepState(Enum):
     DONE = "gedaan"
     OPEN = "open"
     NOT_APPLICABLE = "niet van toepassing"
+    NOT_NEEDED = "niet nodig"
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,10 @@ class Step:
     guidance: str
     requires: tuple[tuple[str, ...], ...]
     actions: tuple[str, ...]
-    applies_when: str = "altijd"
+    applies_when: tuple[str, ...] = ("altijd",)  # the step applies when any of these holds
     reminder: str = ""
     remind_after_days: int = 0  # 0: no reminder when the step stays open
+    may_be_not_needed: bool = False  # "indien nodig": may be closed as not needed, with a reason
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class Protocol:
     order_rules: tuple[OrderRule, ...]
     checks: tuple[str, ...] = ()
 
+    def require_may_be_not_needed(self, step_key: str) -> None:
+        """Raises StepAlwaysNeeded unless the step is one that applies only when needed."""
+        if not any(step.key == step_key and step.may_be_not_needed for step in self.steps):
+            raise StepAlwaysNeeded()
+
     def step_of(self, action: str) -> Step | None:
         for step in self.steps:
             if action in step.actions:
@@ -84,6 +92,7 @@ class StepStatus:
     done_at: datetime | None
     done_by: str | None
     recorded: tuple[RecordedAction, ...]
+    not_needed_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ class ProtocolWarning:
     key: str
     message: str
     version: int | None = None
+    step: str = ""  # the key of the step the warning belongs on, if any
 
 
 # Conditions a step can apply under. Unknown facts count as "applies": when in doubt the
@@ -108,10 +118,25 @@ def _public_url(actions: list[RecordedAction]) -> bool:
     )
 
 
+def _url_known(actions: list[RecordedAction]) -> bool:
+    return any(a.action == "SourceUrlRecorded" for a in actions)
+
+
+def _reported(actions: list[RecordedAction]) -> bool:
+    return any(a.action == "MaterialReported" for a in actions)
+
+
+def _police_ask_report(actions: list[RecordedAction]) -> bool:
+    return any(a.action == "PoliceContacted" and "melden" in a.data.get("outcomes", []) for a in actions)
+
+
 CONDITIONS = {
     "altijd": lambda actions: True,
     "leerling_zichtbaar": _pupil_visible,
     "openbare_url": _public_url,
+    "url_bekend": _url_known,
+    "politie_vraagt_melding": _police_ask_report,
+    "al_gemeld": _reported,
 }
 
 
@@ -145,9 +170,89 @@ def _url_without_filter_request(actions: list[RecordedAction]) -> list[ProtocolW
     return []
 
 
+def _public_url_not_reported(actions: list[RecordedAction]) -> list[ProtocolWarning]:
+    public = [a for a in actions if a.action == "SourceUrlRecorded" and a.data.get("public")]
+    if public and not any(a.action == "MaterialReported" for a in actions):
+        return [
+            ProtocolWarning(
+                "openbare_url_niet_gemeld",
+                "Er is een openbare URL vastgelegd, maar die is nog niet gemeld bij de politie of het "
+                "Meldpunt Kinderporno.",
+                public[0].version,
+                step="melden",
+            )
+        ]
+    return []
+
+
+def _signs_of_coercion(actions: list[RecordedAction]) -> list[RecordedAction]:
+    """Facts the seed ties to criminal steps: abuse material shared, or not made by the pupil."""
+    conversations = [a for a in actions if a.action == "VictimConversationHeld"]
+    if conversations and conversations[-1].data.get("made_self") == "nee":
+        return [conversations[-1]]
+    return []
+
+
+def _criminal_steps_discussed(actions: list[RecordedAction]) -> bool:
+    return any(
+        (
+            a.action == "PoliceContacted"
+            and ("strafrechtelijk" in a.data.get("outcomes", []) or a.data.get("contact") == "zeden")
+        )
+        or a.action == "ReportDecided"
+        for a in actions
+    )
+
+
+def _coercion_to_vice_squad(actions: list[RecordedAction], situation: str) -> list[ProtocolWarning]:
+    signs = _signs_of_coercion(actions)
+    if (situation == "kinderporno_gedeeld" or signs) and not _criminal_steps_discussed(actions):
+        reason = (
+            "de leerling heeft de foto niet zelf gemaakt (vraag 11)"
+            if signs
+            else "het gaat om kinderporno die wordt gedeeld"
+        )
+        return [
+            ProtocolWarning(
+                "strafrechtelijke_stappen_bespreken",
+                f"Mogelijk is er sprake van dwang, dreiging of machtsmisbruik: {reason}. Bespreek met "
+                "de wijkagent strafrechtelijke stappen en het inschakelen van Zeden.",
+                signs[0].version if signs else None,
+                step="politie",
+            )
+        ]
+    return []
+
+
+def _other_schools_not_informed(actions: list[RecordedAction]) -> list[ProtocolWarning]:
+    scopes = [a for a in actions if a.action == "ScopeAssessed"]
+    if (
+        scopes
+        and scopes[-1].data.get("other_schools_involved")
+        and not any(a.action == "OtherSchoolsInformed" for a in actions)
+    ):
+        return [
+            ProtocolWarning(
+                "andere_scholen_niet_geinformeerd",
+                "Leerlingen van een andere school zijn erbij betrokken, maar die school of scholen zijn "
+                "nog niet geïnformeerd.",
+                scopes[-1].version,
+                step="politie",
+            )
+        ]
+    return []
+
+
+def _ignoring_situation(check: Any) -> Any:
+    return lambda actions, situation: check(actions)
+
+
 CHECKS = {
-    "meldpunt_alleen_openbare_url": _meldpunt_needs_public_url,
-    "url_naar_internetfilter": _url_without_filter_request,
+    "meldpunt_alleen_openbare_url": _ignoring_situation(_meldpunt_needs_public_url),
+    "url_naar_internetfilter": _ignoring_situation(_url_without_filter_request),
+    "openbare_url_melden": _ignoring_situation(_public_url_not_reported),
+    "dwang_naar_zeden": _coercion_to_vice_squad,
+    "andere_scholen_informeren": _ignoring_situation(_other_schools_not_informed),
 }
 
 
@@ -179,9 +284,10 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
             guidance=s.get("guidance", ""),
             requires=tuple(tuple(group) for group in s.get("requires", [])),
             actions=tuple(s.get("actions", [])),
-            applies_when=s.get("applies_when", "altijd"),
+            applies_when=_any_of(s.get("applies_when", "altijd")),
             reminder=s.get("reminder", ""),
             remind_after_days=int(s.get("herinner_na_dagen", 0)),
+            may_be_not_needed=bool(s.get("kan_niet_nodig", False)),
         )
         for s in raw["steps"]
     )
@@ -199,7 +305,7 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
     unknown = sorted(set(named) - known)
     if unknown:
         raise InvalidProtocol(f"Onbekende acties in protocol: {', '.join(unknown)}")
-    bad_conditions = sorted({s.applies_when for s in steps} - set(CONDITIONS))
+    bad_conditions = sorted({c for s in steps for c in s.applies_when} - set(CONDITIONS))
     if bad_conditions:
         raise InvalidProtocol(f"Onbekende voorwaarden: {', '.join(bad_conditions)}")
     unknown_checks = sorted(set(raw.get("checks", [])) - set(CHECKS))
@@ -216,13 +322,36 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
     )
 
 
+def _any_of(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def applies(step: Step, actions: list[RecordedAction]) -> bool:
+    """True when any of the step's conditions holds for these actions."""
+    return any(CONDITIONS[condition](actions) for condition in step.applies_when)
+
+
 def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepStatus]:
     """The state of every step, given the effective actions of an incident."""
     statuses = []
     for step in protocol.steps:
         recorded = tuple(a for a in actions if a.action in step.actions)
-        if not CONDITIONS[step.applies_when](actions):
+        if not applies(step, actions):
             statuses.append(StepStatus(step, StepState.NOT_APPLICABLE, None, None, recorded))
+            continue
+        declared = [a for a in actions if a.action == "StepNotNeeded" and a.data.get("step") == step.key]
+        if declared and step.may_be_not_needed:
+            last = declared[-1]
+            statuses.append(
+                StepStatus(
+                    step,
+                    StepState.NOT_NEEDED,
+                    last.at,
+                    last.actor,
+                    (*recorded, last),
+                    not_needed_because=str(last.data.get("reason", "")),
+                )
+            )
             continue
         completing: list[RecordedAction] = []
         for group in step.requires:
@@ -239,7 +368,35 @@ def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepSta
     return statuses
 
 
-def warnings(protocol: Protocol, actions: list[RecordedAction]) -> list[ProtocolWarning]:
+@dataclass(frozen=True)
+class PhaseAction:
+    action: str
+    done: RecordedAction | None  # the first effective recording of the action, if any
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: Phase
+    actions: tuple[PhaseAction, ...]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for a in self.actions if a.done is not None)
+
+
+def phases(protocol: Protocol, actions: list[RecordedAction]) -> list[PhaseStatus]:
+    """The same checklist seen through the Stappenplan's phases: per phase, which of its
+    actions are recorded."""
+    first: dict[str, RecordedAction] = {}
+    for action in actions:
+        first.setdefault(action.action, action)
+    return [
+        PhaseStatus(phase, tuple(PhaseAction(name, first.get(name)) for name in phase.actions))
+        for phase in protocol.phases
+    ]
+
+
+def warnings(protocol: Protocol, actions: list[RecordedAction], situation: str = "") -> list[ProtocolWarning]:
     """Order warnings and named checks for an incident's effective actions."""
     found: list[ProtocolWarning] = []
     for rule in protocol.order_rules:
@@ -247,7 +404,12 @@ def warnings(protocol: Protocol, actions: list[RecordedAction]) -> list[Protocol
         if first is None:
             continue
         if not any(a.action in rule.after and a.version < first.version for a in actions):
-            found.append(ProtocolWarning(f"volgorde_{rule.action}", rule.message, first.version))
+            step = protocol.step_of(rule.action)
+            found.append(
+                ProtocolWarning(
+                    f"volgorde_{rule.action}", rule.message, first.version, step.key if step else ""
+                )
+            )
     for check in protocol.checks:
-        found.extend(CHECKS[check](actions))
+        found.extend(CHECKS[check](actions, situation))
     return found

@@ -18,6 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
+from services.case.domain.protocol import load_protocol
+from services.case.web import conversation
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -52,10 +54,13 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text | long | yesno | choice | choices | date | lines
+    kind: str = "text"  # text | short | long | yesno | choice | choices | date | lines | fixed
     choices: Choices = ()
     required: bool = True
     hint: str = ""
+    heading: str = ""  # a heading shown above the field, for a form in parts
+    ask_no_further: bool = False  # a police question: the form says not to ask further
+    value: str = ""  # kind "fixed": the value the form records without asking
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,53 @@ class ActionForm:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-DO_NOT_ASK_FURTHER = (
-    "Vragen 7 tot en met 13 zijn opgesteld met de politie: stel ze kort, noteer het antwoord "
-    "en vraag niet verder door. Dat is aan de politie."
+ANSWERS_7: Choices = (
+    ("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"),
 )
+ANSWERS_YES_NO: Choices = (("ja", "Ja"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"))
+# The answer is a choice where the checklist names the options, one short line elsewhere.
+CONVERSATION_KINDS: dict[str, tuple[str, Choices]] = {
+    "told_adult": ("choice", YES_NO_UNKNOWN),
+    "naked": ("choice", ANSWERS_7),
+    "recognisable": ("choice", ANSWERS_YES_NO),
+    "knows_who_saw": ("short", ()),
+    "where_seen": ("choices", (*CHANNELS, ("weet_niet", "Weet ik niet"))),
+    "made_self": ("choice", ANSWERS_YES_NO),
+    "knows_how_spread": ("short", ()),
+    "how_found_out": ("short", ()),
+    "help_wanted": ("short", ()),
+}
+CONVERSATION_REQUIRED = ("how_are_you", "told_adult", "naked", "recognisable", "made_self")
+
+
+def conversation_fields() -> tuple[Field, ...]:
+    """The victim conversation: the checklist's questions, in its order and words."""
+    specs = [
+        Field(
+            q.name,
+            q.label,
+            *CONVERSATION_KINDS.get(q.name, ("long", ())),
+            required=q.name in CONVERSATION_REQUIRED,
+            hint=q.guidance,
+            heading=q.heading,
+            ask_no_further=q.ask_no_further,
+        )
+        for q in conversation.QUESTIONS
+    ]
+    specs.append(Field("agreements", "Afspraken met de leerling", "long", required=False,
+                       hint="Wat is afgesproken: wie mag het weten, wat (nog) niet, in welk tempo.",
+                       heading="Afronding"))
+    specs.append(Field("wording", "Vraagstelling", "fixed", conversation.WORDINGS,
+                       value=conversation.WORDING_CHECKLIST))
+    return tuple(specs)
+
+
+def _steps_of_the_default_protocol() -> Choices:
+    """Every step by its key; the incident's own protocol says which may be 'niet nodig'."""
+    return tuple((step.key, f"Stap {step.number}. {step.title}") for step in load_protocol().steps)
+
+
+NOT_NEEDED_STEPS = _steps_of_the_default_protocol()
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "ScopeAssessed": (
@@ -91,6 +139,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("url", "Bronsite of URL", hint="Alleen het adres; nooit het materiaal zelf."),
         Field("public", "Is het een openbare URL (vindbaar op internet, niet in een chatgroep)?", "yesno"),
     ),
+    "ActionPlanMade": (
+        Field("who", "Wie doet wat?", "long",
+              hint="Per actie wie die uitvoert; rollen in plaats van namen van leerlingen."),
+        Field("what", "Wat gebeurt er?", "long"),
+        Field("when", "Wanneer?", hint="Bijvoorbeeld: vandaag, vóór vrijdag."),
+        Field("where", "Waar?", required=False),
+        Field("how", "Hoe?", "long", required=False),
+    ),
     "InternetFilterRequested": (
         Field("url", "URL voor het internetfilter"),
         Field("service_desk", "Aan welke servicedesk gevraagd?"),
@@ -106,26 +162,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "OtvAdviceReceived": (
         Field("advice", "Advies van het OTV", "long"),
     ),
-    "VictimConversationHeld": (
-        Field("how_are_you", "1. Hoe gaat het met je?", "long"),
-        Field("friends_reaction", "2. Hoe reageren je vrienden?", "long", required=False),
-        Field("others_remarks", "3. Maken anderen opmerkingen?", "long", required=False),
-        Field("told_adult", "4. Heb je het al aan een volwassene verteld?", "choice", YES_NO_UNKNOWN),
-        Field("how_that_went", "5. Hoe ging dat?", "long", required=False),
-        Field("why_not_told", "6. Waarom (nog) niet?", "long", required=False),
-        Field("naked", "7. Ben je naakt te zien?", "choice",
-              (("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"),
-               ("weet_niet", "Weet ik niet"))),
-        Field("recognisable", "8. Ben je herkenbaar?", "choice", YES_NO_UNKNOWN),
-        Field("knows_who_saw", "9. Weet je wie het gezien heeft?", "long", required=False),
-        Field("where_seen", "10. Waar is het te zien?", "choices", CHANNELS, required=False),
-        Field("made_self", "11. Heb je het zelf gemaakt?", "choice", YES_NO_UNKNOWN),
-        Field("knows_how_spread", "12. Weet je hoe het verspreid is?", "long", required=False),
-        Field("how_found_out", "13. Hoe kwam je erachter?", "long", required=False),
-        Field("help_wanted", "14. Wat heb je nodig? Welke hulp wil je?", "long", required=False),
-        Field("anything_else", "15. Wil je nog iets kwijt?", "long", required=False),
-        Field("agreements", "Afspraken", "long", required=False),
-    ),
+    "VictimConversationHeld": conversation_fields(),
     "VictimParentsConversationHeld": (
         Field("summary", "Samenvatting van het gesprek", "long"),
         Field("agreements", "Afspraken", "long", required=False),
@@ -142,6 +179,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("rest_period", "Rustperiode", hint="Bijvoorbeeld: twee dagen thuis."),
         Field("buddies_chosen", "Zijn er buddy's gekozen?", "yesno"),
     ),
+    "BuddiesChosen": (
+        Field("buddies", "Welke buddy's?", "lines",
+              hint="Eén per regel. Het Stappenplan noemt drie buddy's, door het slachtoffer zelf gekozen."),
+        Field("chosen_by_victim", "Heeft het slachtoffer ze zelf gekozen?", "yesno"),
+        Field("agreements", "Afspraken met de klas over het steunen", "long", required=False),
+    ),
     "PoliceContacted": (
         Field("contact", "Met wie?", "choice",
               (("wijkagent", "Wijkagent"), ("politie", "Politie"), ("zeden", "Zedenpolitie"))),
@@ -149,7 +192,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("outcomes", "Uitkomsten", "choices",
               (("gesprekken", "Gesprekken met leerlingen en ouders"),
                ("scholen_informeren", "Omliggende scholen informeren"),
-               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)")), required=False),
+               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
+               ("melden", "De politie vraagt de school het materiaal te melden")), required=False),
     ),
     "ReportDecided": (
         Field("decision", "Besluit", "choice",
@@ -159,6 +203,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "OtherSchoolsInformed": (
         Field("which", "Welke school of scholen?"),
         Field("summary", "Wat is afgesproken?", "long"),
+    ),
+    "PerpetratorParentsHelped": (
+        Field("talked_with", "Is er met de ouders van de dader gesproken?", "yesno"),
+        Field("help", "Welke hulp is geadviseerd of geregeld?", "choices",
+              (("huisarts", "Huisarts"), ("team_jeugd", "Team Jeugd van de gemeente"),
+               ("veilig_thuis", "Veilig Thuis"), ("jeugdhulp", "Jeugdhulp of opvoedondersteuning"),
+               ("politie", "Advies van de wijkagent"), ("anders", "Anders")), required=False),
+        Field("notes", "Aantekeningen", "long", required=False),
     ),
     "MaterialReported": (
         Field("reported_to", "Gemeld bij", "choice",
@@ -211,6 +263,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                ("meerdere", "Meerdere klassen"), ("school", "De hele school"))),
         Field("what", "Wat is er gedaan?", "long"),
     ),
+    "PupilMessageDecided": (
+        Field("message", "Welke boodschap krijgen de leerlingen?", "long",
+              hint="Een krachtige boodschap op procesniveau, zonder namen of details."),
+        Field("who_tells", "Wie brengt de boodschap?", hint="Bijvoorbeeld: de mentor, in de klas."),
+    ),
     "GroupInformed": (
         Field("group", "Welke groep?", "choice",
               (("ouders_klas", "Ouders van de klas"), ("ouders_alle", "Alle ouders"),
@@ -220,6 +277,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "MediaPrepared": (
         Field("spokesperson", "Woordvoerder"),
         Field("approach", "Aanpak richting media", "long"),
+    ),
+    "MediaStatementWritten": (
+        Field("statement", "Korte verklaring voor de media", "long",
+              hint="Alleen procesinformatie: wat speelt er, wat doet de school. Nooit namen of details."),
+        Field("published", "Waar staat de verklaring?", "choice",
+              (("op_verzoek", "Alleen op verzoek van journalisten"), ("website", "Op de website"),
+               ("niet", "Nog nergens"))),
+    ),
+    "StepNotNeeded": (
+        Field("step", "Welke stap is niet nodig?", "choice", NOT_NEEDED_STEPS),
+        Field("reason", "Waarom is deze stap niet nodig?", "long"),
     ),
     "VeiligThuisConsulted": (
         Field("anonymous", "Anoniem geraadpleegd?", "yesno"),
@@ -247,6 +315,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("protocol_improvements", "Verbeteringen voor het protocol", "long", required=False),
         Field("prevention", "Preventie: wat doen we om herhaling te voorkomen?", "long", required=False),
     ),
+    "PerpetratorSchoolFeedbackAsked": (
+        Field("school", "Welke school?"),
+        Field("feedback", "Wat gaf de school terug?", "long", required=False),
+    ),
     "NoteAdded": (
         Field("text", "Notitie", "long"),
     ),
@@ -270,7 +342,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
-REMINDERS = {"VictimConversationHeld": DO_NOT_ASK_FURTHER}
+REMINDERS = {"VictimConversationHeld": conversation.POLICE_QUESTIONS_REMINDER}
+EXTRAS: dict[str, dict[str, Any]] = {"VictimConversationHeld": {"guidance": conversation.GUIDANCE}}
 
 # Recorded by the letters pages and the notifier, not through a form of their own.
 NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed")
@@ -280,7 +353,9 @@ NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed"
 def action_forms() -> dict[str, ActionForm]:
     """Every action a handler records by form, in the order of the protocol (read-only)."""
     return {
-        name: ActionForm(name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""))
+        name: ActionForm(
+            name, sentence(event_class), FIELDS[name], REMINDERS.get(name, ""), EXTRAS.get(name, {})
+        )
         for name, event_class in Incident.action_classes().items()
         if name not in NOT_BY_FORM
     }
@@ -296,6 +371,9 @@ _MESSAGES = {
 
 
 TOO_LONG = validate.Length(max=MAX_TEXT_LENGTH, error=f"Gebruik hoogstens {MAX_TEXT_LENGTH} tekens.")
+
+
+SHORT_ANSWER = validate.Length(max=conversation.SHORT_ANSWER_LENGTH, error=conversation.SHORT_ANSWER_TOO_LONG)
 
 
 # A pattern rather than a function, so that the OpenAPI document says it too.
@@ -333,7 +411,13 @@ def marshmallow_field(spec: Field) -> fields.Field:
             **_presence(spec, list),
             error_messages={**_MESSAGES, "invalid": "Vul één naam of omschrijving per regel in."},
         )
-    checks: list[Any] = [TOO_LONG]
+    if spec.kind == "fixed":
+        return fields.String(
+            load_default=spec.value,
+            validate=validate.OneOf([spec.value], error="Deze waarde legt het formulier zelf vast."),
+            error_messages=_MESSAGES,
+        )
+    checks: list[Any] = [SHORT_ANSWER if spec.kind == "short" else TOO_LONG]
     if spec.required:
         checks.append(_required_text)
     if spec.kind == "choice":
@@ -410,6 +494,8 @@ def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
             data[spec.name] = form.getlist(spec.name)
         elif spec.kind == "lines":
             data[spec.name] = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
+        elif spec.kind == "fixed":
+            data[spec.name] = spec.value
         elif spec.kind == "yesno":
             value = form.get(spec.name, "")
             if value:
@@ -417,6 +503,12 @@ def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
         else:
             data[spec.name] = form.get(spec.name, "").strip()
     return data
+
+
+def correctable(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Data a correction may change: a fixed field keeps what was recorded then."""
+    fixed = {spec.name for spec in FIELDS[action] if spec.kind == "fixed"}
+    return {k: v for k, v in data.items() if k not in fixed}
 
 
 def load(schema: Schema, data: Any) -> tuple[dict[str, Any], dict[str, str]]:

@@ -210,10 +210,12 @@ def incident(incident_id: UUID) -> Page:
     shown = cases().incident(actor(), incident_id)
     steps, warnings = cases().progress(shown)
     may_act = actor().role is Role.CASE_HANDLER
+    by_phase = request.args.get("weergave") == "fasen"
     return render_template(
         "case/incident.html",
         incident=shown,
         steps=steps,
+        phases=cases().phases(shown) if by_phase else None,
         warnings=warnings,
         forms=forms.action_forms(),
         protocol=cases().protocol(shown.protocol_id),
@@ -232,7 +234,8 @@ def record(incident_id: UUID, action: str) -> Page:
         abort(403)
     shown = cases().incident(actor(), incident_id)
     if request.method == "GET":
-        return _action_page(shown, form, {}, {}, shown.version)
+        chosen = {spec.name: request.args[spec.name] for spec in form.fields if spec.name in request.args}
+        return _action_page(shown, form, chosen, {}, shown.version)
     values = forms.form_data(action, request.form)
     expected = _int(request.form.get("expected_version"))
     data, errors = forms.load(forms.schema_for(action), values)
@@ -278,7 +281,9 @@ def correct(incident_id: UUID, version: int) -> Page:
     _, reason_errors = forms.load(forms.CorrectionSchema(), {"reason": reason, "withdraws": withdraws})
     errors.update(reason_errors)
     if not errors:
-        changes = {k: v for k, v in data.items() if target.data.get(k) != v}
+        changes = {
+            k: v for k, v in forms.correctable(target.action, data).items() if target.data.get(k) != v
+        }
         try:
             cases().correct(
                 actor(), incident_id, corrects=version, reason=reason, changes=changes, withdraws=withdraws,

@@ -1,0 +1,72 @@
+"""The checklist on the incident page: warnings on their step, 'niet nodig', the six phases."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import Browser
+
+SCOPE = {
+    "material_kind": "foto",
+    "pupil_visible": "ja",
+    "pupil_of_school": "ja",
+    "other_schools_involved": "ja",
+    "other_schools": "De Klimop",
+    "channels": ["whatsapp"],
+}
+
+
+def step_html(html: str, number: int) -> str:
+    match = re.search(
+        rf'<li class="step[^"]*" id="stap-{number}">(.*?)</li>\s*(?:<li class="step|</ol>)', html, re.S
+    )
+    assert match, number
+    return match.group(1)
+
+
+def test_warnings_from_facts_stand_on_their_step(handler: Browser) -> None:
+    page = handler.open_incident()
+    assert handler.post(f"{page}/acties/ScopeAssessed", SCOPE).status_code == 302
+    url = {"url": "https://voorbeeld.invalid/pagina", "public": "ja"}
+    assert handler.post(f"{page}/acties/SourceUrlRecorded", url).status_code == 302
+    html = handler.get(page).text
+    assert "nog niet gemeld bij de politie" in step_html(html, 4)
+    assert "nog niet geïnformeerd" in step_html(html, 3)
+
+
+def test_step_8_is_closed_as_not_needed_with_its_reason(handler: Browser) -> None:
+    page = handler.open_incident()
+    html = handler.get(page).text
+    link = re.search(r'href="([^"]*StepNotNeeded[^"]*)"', step_html(html, 8))
+    assert link and "step=informeren" in link.group(1)
+    form = handler.get(link.group(1).replace("&amp;", "&")).text
+    assert 'value="informeren" checked' in form
+    response = handler.post(
+        f"{page}/acties/StepNotNeeded", {"step": "informeren", "reason": "niemand weet ervan"}
+    )
+    assert response.status_code == 302
+    step = step_html(handler.get(page).text, 8)
+    assert "Niet nodig" in step and "Reden: niemand weet ervan" in step
+
+
+def test_a_step_that_is_always_needed_cannot_be_closed_as_not_needed(handler: Browser) -> None:
+    page = handler.open_incident()
+    response = handler.post(f"{page}/acties/StepNotNeeded", {"step": "politie", "reason": "geen tijd"})
+    assert response.status_code == 422
+    assert "indien nodig" in response.text
+
+
+def test_the_stappenplan_view_shows_per_phase_which_actions_are_done(handler: Browser) -> None:
+    page = handler.open_incident()
+    assert handler.post(f"{page}/acties/ScopeAssessed", SCOPE).status_code == 302
+    html = handler.get(f"{page}?weergave=fasen").text
+    assert "Stappenplan Sexting: de zes fasen" in html
+    for title in ("Analyseer", "Reageer", "Faciliteer", "Activeer", "Communiceer", "Evalueer"):
+        assert title in html
+    phase_1 = re.search(r'id="fase-1">(.*?)</ul>', html, re.S).group(1)
+    assert "1 van 5 gedaan" in phase_1
+    assert "✓ De omvang en de impact zijn bepaald." in phase_1
+    assert "acties/ActionPlanMade" in phase_1
+    assert "acties/BuddiesChosen" in html and "acties/MediaStatementWritten" in html
+    assert "acties/PerpetratorParentsHelped" in html and "acties/PerpetratorSchoolFeedbackAsked" in html
+    assert "acties/PupilMessageDecided" in html
