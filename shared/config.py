@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -19,6 +20,35 @@ DEVELOPMENT_SECRET = "alleen-voor-ontwikkeling-niet-in-productie"  # noqa: S105
 
 class ConfigurationError(ValueError):
     """Raised at start-up when a setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """A board's rule: who signs in with an e-mail address of this domain and is in this group
+    gets this role (and school) without an administrator linking them first."""
+
+    email_domain: str
+    group: str
+    role: str
+    school_id: str = ""
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """An OpenID Connect provider of one board (Microsoft Entra ID, Google Workspace, Entree)."""
+
+    name: str
+    label: str
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    board_id: str
+    rules: tuple[ClaimRule, ...] = ()
+    scope: str = "openid email profile"
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,10 @@ class Settings:
     log_format: str = "tekst"
     public_url: str = ""
     boards_dir: str = ""
+    oidc_providers: tuple[OidcProvider, ...] = ()
+
+    def oidc_provider(self, name: str) -> OidcProvider | None:
+        return next((p for p in self.oidc_providers if p.name == name), None)
 
     @property
     def uses_postgres(self) -> bool:
@@ -142,6 +176,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
         boards_dir=get("BOARDS_DIR", ""),
+        oidc_providers=_oidc_providers(get),
     )
 
 
@@ -170,3 +205,59 @@ def _per_board(value: str) -> dict[str, int]:
             )
         found[board.strip()] = int(days)
     return found
+
+
+_ROLES = ("behandelaar", "medewerker", "otv", "bestuur", "beheerder")
+_SCHOOL_ROLES = ("behandelaar", "medewerker")
+
+
+def _oidc_providers(get: Callable[..., str]) -> tuple[OidcProvider, ...]:
+    """ZORGVULDIG_OIDC_PROVIDERS=entra,google and per name ZORGVULDIG_OIDC_<NAAM>_ISSUER,
+    _CLIENT_ID, _CLIENT_SECRET, _BOARD, optional _LABEL, _SCOPE and _RULES."""
+    providers = []
+    for name in filter(None, (n.strip().lower() for n in get("OIDC_PROVIDERS").split(","))):
+        if not re.fullmatch(r"[a-z0-9-]+", name):
+            raise ConfigurationError(
+                f"ZORGVULDIG_OIDC_PROVIDERS: '{name}' mag alleen kleine letters, cijfers en - bevatten."
+            )
+        prefix = f"OIDC_{name.upper().replace('-', '_')}_"
+        values = {key: get(prefix + key) for key in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "BOARD")}
+        missing = [f"ZORGVULDIG_{prefix}{key}" for key, value in values.items() if not value]
+        if missing:
+            raise ConfigurationError(f"Aanbieder '{name}' mist: {', '.join(missing)}.")
+        issuer = values["ISSUER"]
+        if not issuer.startswith("https://") and not issuer.startswith(
+            ("http://127.0.0.1", "http://localhost")
+        ):
+            raise ConfigurationError(f"ZORGVULDIG_{prefix}ISSUER moet een https://-adres zijn.")
+        providers.append(
+            OidcProvider(
+                name=name,
+                label=get(prefix + "LABEL", name.title()),
+                issuer=issuer,
+                client_id=values["CLIENT_ID"],
+                client_secret=values["CLIENT_SECRET"],
+                board_id=values["BOARD"],
+                rules=_claim_rules(get(prefix + "RULES"), prefix),
+                scope=get(prefix + "SCOPE", OidcProvider.scope),
+            )
+        )
+    return tuple(providers)
+
+
+def _claim_rules(value: str, prefix: str) -> tuple[ClaimRule, ...]:
+    """'dewilg.nl Zorgteam behandelaar de-wilg; kindante.nl OTV otv': per rule an e-mail domain,
+    a group, a role and (for behandelaar and medewerker) a school, separated by spaces."""
+    rules = []
+    for part in filter(None, (p.strip() for p in value.split(";"))):
+        fields = part.split()
+        role = fields[2] if len(fields) > 2 else ""
+        needs_school = role in _SCHOOL_ROLES
+        if role not in _ROLES or len(fields) != (4 if needs_school else 3):
+            raise ConfigurationError(
+                f"ZORGVULDIG_{prefix}RULES verwacht per regel: domein groep rol [school], gescheiden door "
+                f"puntkomma's, bijvoorbeeld 'dewilg.nl Zorgteam behandelaar de-wilg'; niet '{part}'."
+            )
+        school = fields[3] if needs_school else ""
+        rules.append(ClaimRule(fields[0].lower().lstrip("@"), fields[1], role, school))
+    return tuple(rules)
