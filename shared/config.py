@@ -68,6 +68,7 @@ class Settings:
     web_port: int = 8000
     web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
+    recipients_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
     retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
@@ -105,6 +106,12 @@ class Settings:
     def chain_key(self) -> str:
         """Key of the incidents' hash chains: its own setting, or derived from the secret."""
         return self.chain_key_setting or hashlib.sha256(f"keten:{self.secret_key}".encode()).hexdigest()
+
+    @property
+    def recipients_key(self) -> bytes:
+        """Wraps each school's key of its saved addresses: its own setting, or from the secret."""
+        source = self.recipients_key_setting or f"ontvangers:{self.secret_key}"
+        return hashlib.sha256(source.encode()).digest()
 
     def event_store_env(self, name: str = "events") -> dict[str, str]:
         """Environment for an eventsourcing Application or recorder of this store."""
@@ -171,6 +178,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_port=_integer(get("WEB_PORT", "8000"), "WEB_PORT"),
         web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
+        recipients_key_setting=get("RECIPIENTS_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         public_url=get("PUBLIC_URL", ""),
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),

@@ -31,6 +31,7 @@ PERSONAS = {
     "beheerder": ("beheerder", Role.ADMINISTRATOR, "kindante", ""),
 }
 OWN = {"eigen behandelaar"}
+HANDLERS = OWN | {"behandelaar andere school", "behandelaar ander bestuur"}
 BOARD_READERS = {"otv eigen bestuur", "bestuur"}
 EVERYONE = set(PERSONAS)
 HANDLERS = OWN | {"behandelaar andere school", "behandelaar ander bestuur"}
@@ -72,6 +73,9 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
         "POST",
         allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),
     ),
+    "recipients_import.form": ("GET", allowed(HANDLERS)),
+    "recipients_import.preview": ("POST", allowed(HANDLERS)),
+    "recipients_import.save": ("POST", allowed(HANDLERS)),
     "letters.sent": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "reporting.index": ("GET", allowed(EVERYONE - {"beheerder"})),
     "reporting.incident": ("GET", allowed(OWN | BOARD_READERS)),

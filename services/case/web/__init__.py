@@ -22,6 +22,7 @@ from services.case.web import (
     health,
     letters,
     oidc,
+    recipients_import,
     rights,
     security,
     views,
@@ -91,6 +92,7 @@ def create_app(
 
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
+    recipients_import.init_app(app)
     reports = parts.get("reports") or ReportStore(settings)
     app.extensions["zorgvuldig.reports"] = reports
     app.register_blueprint(health.blueprint)
