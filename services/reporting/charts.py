@@ -230,8 +230,8 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
 
     body = []
     axis_y = top + row * len(spreads) + 4
-    for hours, label in _HOUR_TICKS:
-        x = x_of(hours)
+    for tick, label in _HOUR_TICKS:
+        x = x_of(tick)
         body.append(
             f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" stroke="{LINE}" stroke-width="1"/>'
         )

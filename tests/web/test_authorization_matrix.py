@@ -53,6 +53,8 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "auth.second_factor": ("GET", allowed(EVERYONE)),  # without a pending sign-in: back to the login page
     "oidc.start": ("GET", allowed(set())),  # no provider configured here: 404 for anyone
     "oidc.callback": ("GET", allowed(set())),
+    "identity_links.waiting": ("GET", allowed(set())),  # likewise: nothing to link without a provider
+    "identity_links.link": ("POST", allowed(set())),
     "case.incidents": ("GET", allowed(EVERYONE)),
     "case.open_incident": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "case.incident": ("GET", allowed(OWN | BOARD_READERS)),

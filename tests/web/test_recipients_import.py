@@ -88,3 +88,13 @@ def test_other_forms_still_take_no_file(handler: Browser) -> None:
 
 def test_only_a_case_handler_imports(browser) -> None:  # type: ignore[no-untyped-def]
     assert browser("medewerker.dewilg").get("/ontvangers/importeren").status_code == 403
+
+
+def test_a_file_just_over_two_megabytes_is_refused_by_the_reader(handler: Browser) -> None:
+    page = upload(handler, b"Groep;E-mail verzorger 1\n" + b"7a;o@v.nl\n" * 250_000)
+    assert page.status_code == 422 and "de grens is 2 MB" in page.text
+
+
+def test_a_much_larger_file_is_refused_before_it_is_read(handler: Browser) -> None:
+    page = upload(handler, b"x" * (5 * 1024 * 1024))
+    assert page.status_code == 413 and "groter dan 2 MB" in page.text

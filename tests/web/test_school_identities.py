@@ -123,3 +123,32 @@ def test_the_command_line_links_a_waiting_identity(tmp_path: Path, monkeypatch, 
     assert (
         Identities(settings).account_for(settings.oidc_providers[0], identity()) == "entra:iemand@dewilg.nl"
     )
+
+
+def test_an_administrator_links_a_waiting_identity_on_the_admin_page(tmp_path: Path) -> None:
+    from services.case.web import create_app
+    from tests.web.conftest import Browser
+
+    settings = settings_for(tmp_path)
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    accounts.create("beheer.ander", name="B", role=Role.ADMINISTRATOR, board_id="ander", password="x" * 12)
+    identities = Identities(settings, accounts)
+    identities.account_for(settings.oidc_providers[0], identity(name="Iemand Nieuw"))
+    app = create_app(settings, accounts=accounts, identities=identities)
+
+    other = Browser(app.test_client()).sign_in("beheer.ander", "x" * 12)
+    assert "Iemand Nieuw" not in other.get("/beheer/identiteiten").text  # another board's administrator
+
+    admin = Browser(app.test_client()).sign_in("beheerder")
+    assert "Wie wacht er op toegang" in admin.get("/beheer/").text
+    page = admin.get("/beheer/identiteiten").text
+    assert "Iemand Nieuw" in page and "iemand@dewilg.nl" in page
+    response = admin.post(
+        "/beheer/identiteiten",
+        {"aanbieder": "entra", "sub": "abc", "rol": "behandelaar", "school": "de-wilg"},
+    )
+    assert response.status_code == 302
+    account = accounts.get(identities.account_for(settings.oidc_providers[0], identity()) or "")
+    assert account is not None and account.role is Role.CASE_HANDLER and account.school_id == "de-wilg"
+    assert "Niemand wacht op toegang." in admin.get("/beheer/identiteiten").text

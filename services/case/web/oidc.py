@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, abort, current_app, render_template, request
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
-from services.case.web import auth
+from services.case.web import auth, identity_links
 from shared.config import OidcProvider, Settings
 from shared.identities import Identities, SignedInIdentity
 
@@ -51,6 +51,7 @@ def init_app(app: Flask, settings: Settings, identities: Identities | None) -> N
         app.extensions["zorgvuldig.identities"] = identities or Identities(settings, accounts)
     app.jinja_env.globals["sign_in_providers"] = settings.oidc_providers
     app.register_blueprint(blueprint)
+    app.register_blueprint(identity_links.blueprint)
 
 
 def _provider(name: str) -> OidcProvider:

@@ -32,20 +32,8 @@ Page = str | tuple[str, int] | Response
 
 
 class Request(FlaskRequest):
-    """Flask's request, with room for an export on the import form only, and an uploaded file
-    kept in memory (Werkzeug would spool a larger one to a temporary file on disk)."""
-
-    @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
-        if self.endpoint in LARGE_FORM_ENDPOINTS:
-            return LARGE_FORM_BYTES
-        return super().max_content_length
-
-    @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
-        if self.endpoint in LARGE_FORM_ENDPOINTS:
-            return LARGE_FORM_BYTES
-        return super().max_form_memory_size
+    """Flask's request, keeping an uploaded file in memory: Werkzeug would spool a larger one to
+    a temporary file on disk, and the export must never be written anywhere."""
 
     def _get_file_stream(self, *args: Any, **kwargs: Any) -> IO[bytes]:
         return io.BytesIO()
@@ -55,8 +43,15 @@ def init_app(app: Flask) -> None:
     app.request_class = Request
     app.register_blueprint(blueprint)
 
+    @app.url_value_preprocessor
+    def room_for_an_export(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        # Runs before every before_request (the CSRF check reads the form first).
+        if endpoint in LARGE_FORM_ENDPOINTS:
+            request.max_content_length = LARGE_FORM_BYTES
+            request.max_form_memory_size = LARGE_FORM_BYTES
+
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge) -> Page:
+    def too_large(error: RequestEntityTooLarge) -> tuple[Response | str, int]:
         if request.endpoint in LARGE_FORM_ENDPOINTS:
             return _form(errors=[_too_large_message()], status=413)
         return errors.answer(errors.HTTP_MESSAGES[413], 413)
