@@ -152,3 +152,13 @@ def test_an_administrator_links_a_waiting_identity_on_the_admin_page(tmp_path: P
     account = accounts.get(identities.account_for(settings.oidc_providers[0], identity()) or "")
     assert account is not None and account.role is Role.CASE_HANDLER and account.school_id == "de-wilg"
     assert "Niemand wacht op toegang." in admin.get("/beheer/identiteiten").text
+
+
+def test_the_session_cookie_comes_back_from_the_provider_only_where_one_is_configured(tmp_path: Path) -> None:
+    from services.case.web import create_app
+
+    with_provider = create_app(settings_for(tmp_path))
+    (tmp_path / "zonder").mkdir()
+    without = create_app(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / "zonder")}))
+    assert with_provider.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert without.config["SESSION_COOKIE_SAMESITE"] == "Strict"
