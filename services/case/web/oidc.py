@@ -96,7 +96,8 @@ def callback(name: str) -> Page:
     except requests.RequestException as error:
         return _provider_down(provider, error)
     except (OAuthError, JoseError, ValueError, KeyError) as error:
-        log.warning("Aanmelding via %s geweigerd: %s", provider.name, type(error).__name__)
+        reason = f"{type(error).__name__} {str(error)[:80]}"
+        log.warning("Aanmelding via %s geweigerd: %s", provider.name, reason)
         return _refused(provider, "de aanmelding kon niet worden gecontroleerd")
     claims = token.get("userinfo")
     if not claims:
