@@ -145,11 +145,12 @@ class Accounts:
         role: Role,
         board_id: str,
         school_id: str = "",
-        password: str,
+        password: str | None,
         must_change: bool = False,
         email: str = "",
     ) -> Account:
-        """Raises AccountExists when the username is taken."""
+        """Raises AccountExists when the username is taken. Without a password the account
+        signs in only through its school's own provider (shared/identities.py)."""
         if self.get(username) is not None:
             raise AccountExists(username)
         with self.db.connect() as db:
@@ -164,7 +165,7 @@ class Accounts:
                     role.value,
                     board_id,
                     school_id,
-                    hash_password(password),
+                    hash_password(password) if password else "",
                     int(must_change),
                     email,
                 ),

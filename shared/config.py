@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -19,6 +20,35 @@ DEVELOPMENT_SECRET = "alleen-voor-ontwikkeling-niet-in-productie"  # noqa: S105
 
 class ConfigurationError(ValueError):
     """Raised at start-up when a setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """A board's rule: who signs in with an e-mail address of this domain and is in this group
+    gets this role (and school) without an administrator linking them first."""
+
+    email_domain: str
+    group: str
+    role: str
+    school_id: str = ""
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """An OpenID Connect provider of one board (Microsoft Entra ID, Google Workspace, Entree)."""
+
+    name: str
+    label: str
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    board_id: str
+    rules: tuple[ClaimRule, ...] = ()
+    scope: str = "openid email profile"
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
 @dataclass(frozen=True)
@@ -38,12 +68,17 @@ class Settings:
     web_port: int = 8000
     web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
+    recipients_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
     retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
     public_url: str = ""
     boards_dir: str = ""
     resend_after_seconds: float = 120.0
+    oidc_providers: tuple[OidcProvider, ...] = ()
+
+    def oidc_provider(self, name: str) -> OidcProvider | None:
+        return next((p for p in self.oidc_providers if p.name == name), None)
 
     @property
     def uses_postgres(self) -> bool:
@@ -72,6 +107,12 @@ class Settings:
     def chain_key(self) -> str:
         """Key of the incidents' hash chains: its own setting, or derived from the secret."""
         return self.chain_key_setting or hashlib.sha256(f"keten:{self.secret_key}".encode()).hexdigest()
+
+    @property
+    def recipients_key(self) -> bytes:
+        """Wraps each school's key of its saved addresses: its own setting, or from the secret."""
+        source = self.recipients_key_setting or f"ontvangers:{self.secret_key}"
+        return hashlib.sha256(source.encode()).digest()
 
     def event_store_env(self, name: str = "events") -> dict[str, str]:
         """Environment for an eventsourcing Application or recorder of this store."""
@@ -138,12 +179,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_port=_integer(get("WEB_PORT", "8000"), "WEB_PORT"),
         web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
+        recipients_key_setting=get("RECIPIENTS_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         public_url=get("PUBLIC_URL", ""),
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
         boards_dir=get("BOARDS_DIR", ""),
         resend_after_seconds=float(_integer(get("RESEND_AFTER_SECONDS", "120"), "RESEND_AFTER_SECONDS")),
+        oidc_providers=_oidc_providers(get),
     )
 
 
@@ -172,3 +215,59 @@ def _per_board(value: str) -> dict[str, int]:
             )
         found[board.strip()] = int(days)
     return found
+
+
+_ROLES = ("behandelaar", "medewerker", "otv", "bestuur", "beheerder")
+_SCHOOL_ROLES = ("behandelaar", "medewerker")
+
+
+def _oidc_providers(get: Callable[..., str]) -> tuple[OidcProvider, ...]:
+    """ZORGVULDIG_OIDC_PROVIDERS=entra,google and per name ZORGVULDIG_OIDC_<NAAM>_ISSUER,
+    _CLIENT_ID, _CLIENT_SECRET, _BOARD, optional _LABEL, _SCOPE and _RULES."""
+    providers = []
+    for name in filter(None, (n.strip().lower() for n in get("OIDC_PROVIDERS").split(","))):
+        if not re.fullmatch(r"[a-z0-9-]+", name):
+            raise ConfigurationError(
+                f"ZORGVULDIG_OIDC_PROVIDERS: '{name}' mag alleen kleine letters, cijfers en - bevatten."
+            )
+        prefix = f"OIDC_{name.upper().replace('-', '_')}_"
+        values = {key: get(prefix + key) for key in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "BOARD")}
+        missing = [f"ZORGVULDIG_{prefix}{key}" for key, value in values.items() if not value]
+        if missing:
+            raise ConfigurationError(f"Aanbieder '{name}' mist: {', '.join(missing)}.")
+        issuer = values["ISSUER"]
+        if not issuer.startswith("https://") and not issuer.startswith(
+            ("http://127.0.0.1", "http://localhost")
+        ):
+            raise ConfigurationError(f"ZORGVULDIG_{prefix}ISSUER moet een https://-adres zijn.")
+        providers.append(
+            OidcProvider(
+                name=name,
+                label=get(prefix + "LABEL", name.title()),
+                issuer=issuer,
+                client_id=values["CLIENT_ID"],
+                client_secret=values["CLIENT_SECRET"],
+                board_id=values["BOARD"],
+                rules=_claim_rules(get(prefix + "RULES"), prefix),
+                scope=get(prefix + "SCOPE", OidcProvider.scope),
+            )
+        )
+    return tuple(providers)
+
+
+def _claim_rules(value: str, prefix: str) -> tuple[ClaimRule, ...]:
+    """'dewilg.nl Zorgteam behandelaar de-wilg; kindante.nl OTV otv': per rule an e-mail domain,
+    a group, a role and (for behandelaar and medewerker) a school, separated by spaces."""
+    rules = []
+    for part in filter(None, (p.strip() for p in value.split(";"))):
+        fields = part.split()
+        role = fields[2] if len(fields) > 2 else ""
+        needs_school = role in _SCHOOL_ROLES
+        if role not in _ROLES or len(fields) != (4 if needs_school else 3):
+            raise ConfigurationError(
+                f"ZORGVULDIG_{prefix}RULES verwacht per regel: domein groep rol [school], gescheiden door "
+                f"puntkomma's, bijvoorbeeld 'dewilg.nl Zorgteam behandelaar de-wilg'; niet '{part}'."
+            )
+        school = fields[3] if needs_school else ""
+        rules.append(ClaimRule(fields[0].lower().lstrip("@"), fields[1], role, school))
+    return tuple(rules)

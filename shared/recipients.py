@@ -1,17 +1,26 @@
-"""Saved groups of recipients per school (e.g. "Ouders groep 7"), so a handler enters or pastes
-a class's addresses once. Addresses are personal data: they live only here, per school, and a
-group that is deleted is gone (this is an address book, not the audit trail)."""
+"""Saved groups of recipients per school (e.g. "Ouders groep 7"), so a handler enters, pastes or
+imports a class's addresses once. Addresses are personal data: they live only here, per school,
+sealed with a key of that school (AES-GCM), and a group that is deleted is gone (this is an
+address book, not the audit trail). The school keys are themselves sealed with the
+installation's key (ZORGVULDIG_RECIPIENTS_KEY, or derived from the secret key), so a copy of
+the database alone reads no address; destroying a school's key erases all its groups at once.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.config import Settings
 from shared.database import Database
 
 MAX_ADDRESSES = 500
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_SEALED = "aesgcm1:"  # stored values with this prefix are sealed; older rows are plain text
 
 
 def valid_address(address: str) -> bool:
@@ -19,10 +28,11 @@ def valid_address(address: str) -> bool:
     return bool(_ADDRESS.match(address.strip())) and len(address) <= 254
 
 
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS recipient_groups (school_id TEXT NOT NULL, name TEXT NOT NULL,"
-    " addresses TEXT NOT NULL, PRIMARY KEY (school_id, name))"
-)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS recipient_groups (school_id TEXT NOT NULL, name TEXT NOT NULL,
+    addresses TEXT NOT NULL, PRIMARY KEY (school_id, name));
+CREATE TABLE IF NOT EXISTS recipient_keys (school_id TEXT PRIMARY KEY, sealed_key TEXT NOT NULL)
+"""
 
 
 @dataclass(frozen=True)
@@ -32,11 +42,24 @@ class RecipientGroup:
     addresses: tuple[str, ...]
 
 
+def _seal(key: bytes, plain: bytes, context: str) -> str:
+    nonce = os.urandom(12)
+    return _SEALED + (nonce + AESGCM(key).encrypt(nonce, plain, context.encode())).hex()
+
+
+def _open(key: bytes, sealed: str, context: str) -> bytes:
+    raw = bytes.fromhex(sealed.removeprefix(_SEALED))
+    return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode())
+
+
 class RecipientGroups:
     def __init__(self, settings: Settings) -> None:
         self.db = Database(settings, "ontvangers.sqlite")
+        self._wrapping_key = settings.recipients_key
         with self.db.connect() as db:
-            db.execute(_SCHEMA)
+            for statement in _SCHEMA.split(";"):
+                db.execute(statement)
+        self._seal_plain_rows()
 
     def of_school(self, school_id: str) -> list[RecipientGroup]:
         with self.db.connect() as db:
@@ -44,19 +67,26 @@ class RecipientGroups:
                 self.db.sql("SELECT name, addresses FROM recipient_groups WHERE school_id = ? ORDER BY name"),
                 (school_id,),
             ).fetchall()
-        return [RecipientGroup(school_id, name, tuple(addresses.split("\n"))) for name, addresses in rows]
+        if not rows:
+            return []
+        key = self._school_key(school_id)
+        return [
+            RecipientGroup(school_id, name, self._addresses(key, school_id, name, value))
+            for name, value in rows
+        ]
 
     def get(self, school_id: str, name: str) -> RecipientGroup | None:
         return next((g for g in self.of_school(school_id) if g.name == name), None)
 
     def save(self, school_id: str, name: str, addresses: list[str]) -> None:
+        sealed = _seal(self._school_key(school_id), "\n".join(addresses).encode(), f"{school_id}\n{name}")
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
                     "INSERT INTO recipient_groups (school_id, name, addresses) VALUES (?, ?, ?) "
                     "ON CONFLICT (school_id, name) DO UPDATE SET addresses = excluded.addresses"
                 ),
-                (school_id, name, "\n".join(addresses)),
+                (school_id, name, sealed),
             )
 
     def delete(self, school_id: str, name: str) -> None:
@@ -65,3 +95,39 @@ class RecipientGroups:
                 self.db.sql("DELETE FROM recipient_groups WHERE school_id = ? AND name = ?"),
                 (school_id, name),
             )
+
+    def _addresses(self, key: bytes, school_id: str, name: str, value: str) -> tuple[str, ...]:
+        if not value.startswith(_SEALED):
+            return tuple(value.split("\n"))
+        try:
+            return tuple(_open(key, value, f"{school_id}\n{name}").decode().split("\n"))
+        except InvalidTag:
+            return ()  # sealed with a key that is gone: the addresses are erased
+
+    def _school_key(self, school_id: str) -> bytes:
+        with self.db.connect() as db:
+            row = db.execute(
+                self.db.sql("SELECT sealed_key FROM recipient_keys WHERE school_id = ?"), (school_id,)
+            ).fetchone()
+            if row is not None:
+                return _open(self._wrapping_key, row[0], school_id)
+            key = AESGCM.generate_key(bit_length=256)
+            db.execute(
+                self.db.sql(
+                    "INSERT INTO recipient_keys (school_id, sealed_key) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                ),
+                (school_id, _seal(self._wrapping_key, key, school_id)),
+            )
+        return self._school_key(school_id)  # the stored one, also when another process won the race
+
+    def _seal_plain_rows(self) -> None:
+        """Groups saved before addresses were sealed are sealed now, once."""
+        with self.db.connect() as db:
+            plain = db.execute(
+                self.db.sql(
+                    "SELECT school_id, name, addresses FROM recipient_groups WHERE addresses NOT LIKE ?"
+                ),
+                (_SEALED + "%",),
+            ).fetchall()
+        for school_id, name, addresses in plain:
+            self.save(school_id, name, addresses.split("\n"))

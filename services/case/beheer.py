@@ -4,9 +4,14 @@
     python -m services.case.beheer gebruiker <gebruikersnaam> --naam "…" --rol behandelaar \\
         --bestuur <bestuur> --school <school>
     python -m services.case.beheer lijst
+    python -m services.case.beheer identiteiten
+    python -m services.case.beheer koppel <aanbieder> <sub> --rol behandelaar --school <school> \\
+        [--gebruikersnaam <bestaand account>] [--naam "…"]
 
 Each new account gets a one-time password, printed once; at the first sign-in its owner
 chooses their own. OTV, board and administrators set up a TOTP code at that sign-in.
+Someone who signed in with the school's own account (OpenID Connect) and has no access yet
+is listed by `identiteiten`; `koppel` gives that identity a role and a school.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import argparse
 import sys
 
 from shared.accounts import AccountExists, Accounts, one_time_password
-from shared.config import ConfigurationError, load_settings
+from shared.config import ConfigurationError, Settings, load_settings
+from shared.identities import Identities, LinkRefused
 from shared.identity import Role
 
 
@@ -32,6 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR])
     user.add_argument("--school", default="")
     commands.add_parser("lijst", help="toon alle accounts")
+    commands.add_parser("identiteiten", help="toon wie via de school inlogde en nog geen toegang heeft")
+    link = commands.add_parser("koppel", help="geef een identiteit van een aanbieder een rol en school")
+    link.add_argument("aanbieder")
+    link.add_argument("sub", help="de identiteit (sub) zoals 'identiteiten' die toont")
+    link.add_argument("--rol", required=True, choices=[r.value for r in Role])
+    link.add_argument("--school", default="")
+    link.add_argument("--gebruikersnaam", default="", help="koppel aan dit bestaande account")
+    link.add_argument("--naam", default="")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -43,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         for account in accounts.all():
             print(f"{account.username:<24} {account.role.label:<30} {account.board_id} {account.school_id}")
         return 0
+    if args.opdracht in ("identiteiten", "koppel"):
+        return identities_command(args, settings, accounts)
     role = Role.ADMINISTRATOR if args.opdracht == "beheerder" else Role(args.rol)
     if role in (Role.CASE_HANDLER, Role.STAFF) and not args.school:
         print("Een behandelaar of medewerker hoort bij een school: geef --school op.", file=sys.stderr)
@@ -65,6 +81,36 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Account '{args.gebruikersnaam}' ({role.label}) is aangemaakt.")
     print(f"Eenmalig wachtwoord: {password}")
     print("Geef dit persoonlijk door; bij de eerste keer inloggen kiest de gebruiker een eigen wachtwoord.")
+    return 0
+
+
+def identities_command(args: argparse.Namespace, settings: Settings, accounts: Accounts) -> int:
+    identities = Identities(settings, accounts)
+    if args.opdracht == "identiteiten":
+        for waiting in identities.waiting():
+            who = f"{waiting.email:<32} {waiting.name}"
+            print(f"{waiting.provider:<12} {waiting.subject:<40} {who} ({waiting.last_seen})")
+        return 0
+    provider = settings.oidc_provider(args.aanbieder)
+    if provider is None:
+        names = ", ".join(p.name for p in settings.oidc_providers) or "geen"
+        print(f"Onbekende aanbieder '{args.aanbieder}' (ingesteld: {names}).", file=sys.stderr)
+        return 2
+    try:
+        username = identities.link(
+            provider,
+            args.sub,
+            role=Role(args.rol),
+            school_id=args.school,
+            name=args.naam,
+            username=args.gebruikersnaam,
+            linked_by="beheer (opdrachtregel)",
+        )
+    except LinkRefused as refused:
+        print(refused.message, file=sys.stderr)
+        return 1
+    role = Role(args.rol)
+    print(f"Identiteit {args.sub} van {provider.label} is gekoppeld aan '{username}' ({role.label}).")
     return 0
 
 

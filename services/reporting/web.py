@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import StepState, checklist, protocol_for_board
-from services.reporting import exports
+from services.reporting import charts, exports
 from services.reporting.projections import (
     MILESTONES,
     aftercare,
@@ -106,9 +106,11 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         if who.role in (Role.OTV, Role.BOARD):
             default = current_app.extensions["zorgvuldig.settings"].protocol_id
             protocol = cases().protocol(protocol_for_board(who.board_id, default))
+            overview = board_overview(facts, protocol, today)
             return render_template(
                 "reporting/board.html",
-                overview=board_overview(facts, protocol, today),
+                overview=overview,
+                charts=charts.board_charts(overview, facts, cases().protocol, today),
                 milestones=MILESTONES,
                 improvements=improvements(facts),
                 freshness=freshness,
@@ -125,6 +127,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             improvements=with_texts(improvements(facts)),
             freshness=freshness,
             milestones=MILESTONES,
+            charts=charts.school_charts(facts, cases().protocol, today),
         )
 
     @blueprint.get("/meldingen/<uuid:incident_id>")

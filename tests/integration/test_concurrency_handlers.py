@@ -40,10 +40,13 @@ def both_load_before_either_saves(apps: tuple[CaseManagement, ...]) -> None:
     barrier = threading.Barrier(len(apps))
     for app in apps:
         load = app.repository.get
+        first = [True]  # only the command's own load waits, not a look afterwards
 
-        def get(*args: Any, _load: Any = load, **kwargs: Any) -> Any:
+        def get(*args: Any, _load: Any = load, _first: list[bool] = first, **kwargs: Any) -> Any:
             aggregate = _load(*args, **kwargs)
-            barrier.wait(timeout=20)
+            if _first[0]:
+                _first[0] = False
+                barrier.wait(timeout=20)
             return aggregate
 
         app.repository.get = get  # type: ignore[method-assign]

@@ -31,6 +31,7 @@ PERSONAS = {
     "beheerder": ("beheerder", Role.ADMINISTRATOR, "kindante", ""),
 }
 OWN = {"eigen behandelaar"}
+HANDLERS = OWN | {"behandelaar andere school", "behandelaar ander bestuur"}
 BOARD_READERS = {"otv eigen bestuur", "bestuur"}
 EVERYONE = set(PERSONAS)
 HANDLERS = OWN | {"behandelaar andere school", "behandelaar ander bestuur"}
@@ -50,6 +51,10 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "auth.account": ("GET", allowed(EVERYONE)),
     "auth.change_password": ("GET", allowed(EVERYONE)),
     "auth.second_factor": ("GET", allowed(EVERYONE)),  # without a pending sign-in: back to the login page
+    "oidc.start": ("GET", allowed(set())),  # no provider configured here: 404 for anyone
+    "oidc.callback": ("GET", allowed(set())),
+    "identity_links.waiting": ("GET", allowed(set())),  # likewise: nothing to link without a provider
+    "identity_links.link": ("POST", allowed(set())),
     "case.incidents": ("GET", allowed(EVERYONE)),
     "case.open_incident": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "case.incident": ("GET", allowed(OWN | BOARD_READERS)),
@@ -70,6 +75,9 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
         "POST",
         allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),
     ),
+    "recipients_import.form": ("GET", allowed(HANDLERS)),
+    "recipients_import.preview": ("POST", allowed(HANDLERS)),
+    "recipients_import.save": ("POST", allowed(HANDLERS)),
     "letters.sent": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
     "reporting.index": ("GET", allowed(EVERYONE - {"beheerder"})),
     "reporting.incident": ("GET", allowed(OWN | BOARD_READERS)),
@@ -158,6 +166,7 @@ def rights_request(app: Flask, incident: str) -> str:
 def url_for_rule(app: Flask, endpoint: str, incident_id: str, request_id: str = "") -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2, "request_id": request_id}
+    values["name"] = "onbekend"  # a school provider that is not configured here
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), path)

@@ -13,7 +13,20 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
-from services.case.web import admin, api, auth, errors, handover, health, letters, rights, security, views
+from services.case.web import (
+    admin,
+    api,
+    auth,
+    errors,
+    handover,
+    health,
+    letters,
+    oidc,
+    recipients_import,
+    rights,
+    security,
+    views,
+)
 from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts
@@ -40,7 +53,10 @@ def create_app(
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_NAME="zorgvuldig",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
+        # The way back from a school's own provider is a cross-site navigation: a Strict cookie
+        # would not come along, and with it the state, nonce and PKCE verifier. Forms keep
+        # their CSRF token either way.
+        SESSION_COOKIE_SAMESITE="Lax" if settings.oidc_providers else "Strict",
         SESSION_COOKIE_SECURE=settings.environment == "production",
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=security.SESSION_TIMEOUT,
@@ -64,6 +80,7 @@ def create_app(
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.blueprint)
+    oidc.init_app(app, settings, parts.pop("identities", None))
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(handover.blueprint)
@@ -75,6 +92,7 @@ def create_app(
 
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
+    recipients_import.init_app(app)
     reports = parts.get("reports") or ReportStore(settings)
     app.extensions["zorgvuldig.reports"] = reports
     app.register_blueprint(health.blueprint)

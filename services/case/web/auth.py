@@ -33,7 +33,8 @@ from shared.identity import Actor
 blueprint = Blueprint("auth", __name__)
 
 PUBLIC_ENDPOINTS = {
-    "auth.login", "auth.second_factor", "static", "api.openapi", "health.live", "health.ready"
+    "auth.login", "auth.second_factor", "static", "api.openapi", "health.live", "health.ready",
+    "oidc.start", "oidc.callback",
 }  # fmt: skip
 WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 MAX_CODE_ATTEMPTS = 5
@@ -125,10 +126,10 @@ def login() -> Response | str | tuple[str, int]:
     if needs_second_factor(account, current_app.extensions["zorgvuldig.settings"]):
         session["tweede_stap"] = {"gebruiker": account.username, "volgende": target, "pogingen": 0}
         return redirect(url_for("auth.second_factor"))
-    return _sign_in(account, target)
+    return sign_in_as(account, target)
 
 
-def _sign_in(account: Account, target: str) -> Response:
+def sign_in_as(account: Account, target: str) -> Response:
     session.clear()
     login_user(SignedIn(account))
     session["laatst_actief"] = datetime.now(UTC).timestamp()
@@ -171,7 +172,7 @@ def second_factor() -> Response | str | tuple[str, int]:
         accounts().set_totp_secret(username, secret)
     account = accounts().get(username)
     assert account is not None
-    return _sign_in(account, pending.get("volgende", ""))
+    return sign_in_as(account, pending.get("volgende", ""))
 
 
 @blueprint.route("/wachtwoord", methods=["GET", "POST"])
