@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.reporting.overview import overview_from_totals
 from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
@@ -112,6 +113,8 @@ def test_a_crash_during_a_rebuild_gives_the_same_figures_as_an_uninterrupted_run
 
     ids = [str(i) for i in cases.all_incident_ids()]
     assert resumed.store.facts(ids) == uninterrupted.store.facts(ids)
+    board = HANDLER.board_id
+    assert sorted(resumed.store.board_totals(board)) == sorted(uninterrupted.store.board_totals(board))
     assert resumed.store.position()[0] == uninterrupted.store.position()[0]
 
 
@@ -130,3 +133,33 @@ def test_the_board_overview_suppresses_small_counts_and_names(settings, cases) -
     assert overview.median_hours["gemeld"] is None
     for name in PLANTED_NAMES:
         assert name not in repr(overview)
+
+
+def test_the_board_overview_from_running_totals_equals_the_one_from_every_incident(settings, cases) -> None:
+    for _ in range(6):
+        scripted_incident(cases, HANDLER, ["ScopeAssessed", "PoliceContacted", "MaterialReported"])
+    corrected = scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed", "PoliceContacted"])
+    closed = scripted_incident(cases)
+    projector = Projector(cases, ReportStore(settings))
+    protocol = cases.protocol(OPENING["protocol_id"])
+
+    def both() -> tuple[object, object]:
+        projector.catch_up()
+        facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
+        expected = board_overview(facts, protocol, date.today())
+        return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), expected
+
+    got, expected = both()
+    assert got == expected and expected.total == "8"
+    cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=3, reason="vergissing", withdraws=True)
+    cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=2, reason="ander kanaal",
+                  changes={"channels": ["instagram"]})  # fmt: skip
+    cases.close_incident(HANDLER, closed, reason="klaar")
+    got, expected = both()
+    assert got == expected and expected.skipped_steps and "instagram" in expected.channels
+    cases.reopen_incident(HANDLER, closed, reason="toch niet klaar")
+    got, expected = both()
+    assert got == expected and not expected.skipped_steps
+    assert [i["text"] for i in projector.store.board_improvements(BOARD_MEMBER.board_id)] == [
+        "statement-sjabloon klaar hebben"
+    ]
