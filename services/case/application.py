@@ -7,6 +7,8 @@ page can wait until the reports have caught up.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -99,6 +101,7 @@ class CaseManagement(Application[UUID]):
         )
         super().__init__(env)
         self.protocols = protocols or {}
+        self.working_copies = WorkingCopies()
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Seals personal fields per incident, and links every stored event into the
@@ -225,6 +228,7 @@ class CaseManagement(Application[UUID]):
         incident = self._load(incident_id)
         incident.erase_personal_data(actor=actor_id, reason=reason)
         notification_id = self._save(incident)
+        self.working_copies.forget(incident_id)
         self.key_vault.erase(incident_id)
         return notification_id
 
@@ -392,7 +396,7 @@ class CaseManagement(Application[UUID]):
         command: Callable[[Incident], None],
     ) -> int:
         self._require_handler(actor)
-        incident = self._visible(actor, incident_id)
+        incident = self._visible(actor, incident_id, for_change=True)
         if expected_version is not None and expected_version != incident.version:
             raise ConcurrentEdit()
         command(incident)
@@ -407,9 +411,9 @@ class CaseManagement(Application[UUID]):
             return actor.id in self._load(incident_id).staff_with_access()
         return False
 
-    def _visible(self, actor: Actor, incident_id: UUID) -> Incident:
+    def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident:
         """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
-        incident = self._load(incident_id)
+        incident = self._load(incident_id, for_change=for_change)
         if not self._may_see(actor, incident_id):
             self.record_view(actor, incident_id, what="poging tot inzage of wijziging")  # logs, then raises
             raise IncidentNotFound()
@@ -419,7 +423,13 @@ class CaseManagement(Application[UUID]):
         if actor.role is not Role.CASE_HANDLER:
             raise NotAllowed()
 
-    def _load(self, incident_id: UUID) -> Incident:
+    def _load(self, incident_id: UUID, *, for_change: bool = False) -> Incident:
+        """The incident from its events. For a change, the working copy that the last save in
+        this process left is brought up to date with the events stored since, instead."""
+        if for_change:
+            copy = self.working_copies.take(incident_id)
+            if copy is not None and (current := self._fast_forward(copy)) is not None:
+                return current
         with self._store_errors():
             try:
                 incident = self.repository.get(incident_id, projector_func=_replay)
@@ -429,12 +439,25 @@ class CaseManagement(Application[UUID]):
             raise IncidentNotFound()
         return incident
 
+    def _fast_forward(self, incident: Incident) -> Incident | None:
+        """The working copy with the events stored since it was saved (by any process);
+        None when one of them erases personal data: then only a fresh load will do."""
+        with self._store_errors():
+            newer = self.recorder.select_events(incident.id, gt=incident.version)
+        for stored in newer:
+            event = self.mapper.to_domain_event(stored)
+            if isinstance(event, Incident.PersonalDataErased):
+                return None
+            incident = event.mutate(incident)
+        return incident
+
     def _save(self, incident: Incident) -> int:
         with self._store_errors():
             try:
                 recordings = self.save(incident)
             except IntegrityError:
                 raise ConcurrentEdit() from None
+        self.working_copies.keep(incident)
         notification_id = recordings[-1].notification.id
         assert notification_id is not None
         return notification_id
@@ -464,6 +487,38 @@ class CaseManagement(Application[UUID]):
             raise
         except PersistenceError as error:
             raise StoreUnavailable() from error
+
+
+class WorkingCopies:
+    """Incidents as this process last saved them, so that the next action on a long incident
+    reads only the events stored since, not its whole stream (issue: a thousand-event case).
+
+    A copy is taken out while a command works on it and put back only after a successful
+    save: a failed or concurrent command never leaves a half-changed copy behind, and two
+    threads never share one. Nothing is written anywhere: the copies live in memory only,
+    and an incident whose personal data was erased is never kept.
+    """
+
+    def __init__(self, size: int = 500) -> None:
+        self.size = size
+        self._copies: OrderedDict[UUID, Incident] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, incident_id: UUID) -> Incident | None:
+        with self._lock:
+            return self._copies.pop(incident_id, None)
+
+    def keep(self, incident: Incident) -> None:
+        if any(action.action == "PersonalDataErased" for action in incident.actions):
+            return  # loaded around the erasure, it may still hold what was erased
+        with self._lock:
+            self._copies[incident.id] = incident
+            while len(self._copies) > self.size:
+                self._copies.popitem(last=False)
+
+    def forget(self, incident_id: UUID) -> None:
+        with self._lock:
+            self._copies.pop(incident_id, None)
 
 
 def _replay(incident: Any, events: Any) -> Any:
