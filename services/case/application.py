@@ -554,3 +554,10 @@ class CaseMapper(SealingMapper):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return super().to_domain_event(self.chain.unlink(stored_event))
+
+    def to_sealed_domain_event(self, stored_event: StoredEvent) -> Any:
+        state, _ = split(stored_event.state)
+        event = stored_event
+        return super().to_sealed_domain_event(
+            StoredEvent(event.originator_id, event.originator_version, event.topic, state)
+        )

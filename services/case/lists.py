@@ -215,7 +215,7 @@ class IncidentLists:
             return False
         if name is not None:
             try:
-                event = self.cases.mapper.to_domain_event(notification)
+                event = self.cases.mapper.to_sealed_domain_event(notification)  # no key needed
             except Exception as error:  # a damaged event: the list still counts it
                 log.warning("Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__)
                 event = None

@@ -24,7 +24,7 @@ from services.reporting.store import Batch, ReportStore
 
 log = logging.getLogger("rapportage")
 
-BATCH = 500
+BATCH = 2000
 
 
 class Projector:
@@ -79,7 +79,7 @@ class Projector:
         if not notification.topic.startswith("services.case.domain.incident:Incident."):
             return None
         try:
-            return self.cases.mapper.to_domain_event(notification)
+            return self.cases.mapper.to_sealed_domain_event(notification)  # reports hold nothing personal
         except Exception as error:
             log.warning("Gebeurtenis %d overgeslagen (%s).", notification.id, type(error).__name__)
             skipped.append((notification.id, notification.topic, type(error).__name__))

@@ -163,3 +163,22 @@ def test_the_board_overview_from_running_totals_equals_the_one_from_every_incide
     assert [i["text"] for i in projector.store.board_improvements(BOARD_MEMBER.board_id)] == [
         "statement-sjabloon klaar hebben"
     ]
+
+
+class NoKeys:
+    """A key vault that refuses every key: the reports must not need one."""
+
+    def key_for(self, incident_id, *, create):  # type: ignore[no-untyped-def]
+        raise AssertionError("de rapportage vroeg een sleutel")
+
+
+def test_the_reports_are_built_without_opening_any_personal_field(settings, cases) -> None:
+    incident_id = scripted_incident(cases)
+    with_keys = Projector(cases, ReportStore(settings))
+    with_keys.rebuild()
+    expected = with_keys.store.facts([str(incident_id)])
+    keyless = CaseManagement(env=settings.event_store_env(), key_vault=NoKeys())  # type: ignore[arg-type]
+    without_keys = Projector(keyless, ReportStore(settings))
+    without_keys.rebuild()
+    assert without_keys.store.facts([str(incident_id)]) == expected
+    assert without_keys.store.skipped() == []
