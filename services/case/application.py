@@ -414,7 +414,7 @@ class CaseManagement(Application[UUID]):
     def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident:
         """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
         incident = self._load(incident_id, for_change=for_change)
-        if not self._may_see(actor, incident_id):
+        if not _may_see_loaded(actor, incident):
             self.record_view(actor, incident_id, what="poging tot inzage of wijziging")  # logs, then raises
             raise IncidentNotFound()
         return incident
@@ -487,6 +487,17 @@ class CaseManagement(Application[UUID]):
             raise
         except PersistenceError as error:
             raise StoreUnavailable() from error
+
+
+def _may_see_loaded(actor: Actor, incident: Incident) -> bool:
+    """CaseManagement._may_see for an incident already loaded: no second read of its opening."""
+    if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
+        return True
+    return (
+        actor.role is Role.STAFF
+        and (actor.board_id, actor.school_id) == (incident.board_id, incident.school_id)
+        and actor.id in incident.staff_with_access()
+    )
 
 
 class WorkingCopies:
