@@ -20,7 +20,7 @@ from eventsourcing.persistence import Notification
 from services.case.application import CaseManagement
 from services.reporting import overview
 from services.reporting.projections import fold, recorded_actions
-from services.reporting.store import Batch, ReportStore
+from services.reporting.store import Batch, PositionMoved, ReportStore
 
 log = logging.getLogger("rapportage")
 
@@ -52,7 +52,10 @@ class Projector:
                 continue  # the access log and other streams are not part of these reports
             changed[key] = fold(current, event)
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        self.store.commit(self._with_totals(Batch(changed, skipped, notifications[-1].id, at)))
+        try:
+            self.store.commit(self._with_totals(Batch(changed, skipped, notifications[-1].id, at, position)))
+        except PositionMoved:
+            return 0  # another reporting process was first; the next batch starts from its position
         return len(notifications)
 
     def _with_totals(self, batch: Batch) -> Batch:

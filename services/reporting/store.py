@@ -35,6 +35,10 @@ _DERIVED = ("report_incidents", "report_position", "report_skipped", "report_boa
             "report_contributions", "report_improvements")  # fmt: skip
 
 
+class PositionMoved(Exception):
+    """Raised when another reporting process committed first; this batch is rolled back."""
+
+
 @dataclass(frozen=True)
 class Batch:
     """What one batch of the projector writes, with its position, in one transaction."""
@@ -43,6 +47,7 @@ class Batch:
     skipped: list[tuple[int, str, str]]
     position: int
     at: str
+    start: int = 0
     totals: dict[tuple[str, str, str], int] = field(default_factory=dict)
     contributions: dict[str, str] = field(default_factory=dict)
     improvements: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
@@ -190,14 +195,25 @@ class ReportStore:
                 ),
                 batch.skipped,
             )
-            db.execute(
+            # The position only moves on from where the batch began: a second reporting process
+            # that read the same events fails here and rolls back, so no total is added twice.
+            moved = db.execute(
                 self.db.sql(
-                    "INSERT INTO report_position (name, position, updated_at) VALUES ('projecties', ?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET position = excluded.position,"
-                    " updated_at = excluded.updated_at"
+                    "UPDATE report_position SET position = ?, updated_at = ?"
+                    " WHERE name = 'projecties' AND position = ?"
                 ),
-                (batch.position, batch.at),
-            )
+                (batch.position, batch.at, batch.start),
+            ).rowcount
+            if not moved:
+                inserted = db.execute(
+                    self.db.sql(
+                        "INSERT INTO report_position (name, position, updated_at) VALUES ('projecties', ?, ?)"
+                        " ON CONFLICT (name) DO NOTHING"
+                    ),
+                    (batch.position, batch.at),
+                ).rowcount
+                if batch.start or not inserted:
+                    raise PositionMoved()
 
     def skipped(self) -> list[tuple[int, str, str]]:
         with self.db.connect() as db:

@@ -13,7 +13,7 @@ from services.case.application import CaseManagement
 from services.reporting.overview import overview_from_totals
 from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
 from services.reporting.projector import Projector
-from services.reporting.store import ReportStore
+from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.config import Settings, load_settings
 from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
 
@@ -182,3 +182,17 @@ def test_the_reports_are_built_without_opening_any_personal_field(settings, case
     without_keys.rebuild()
     assert without_keys.store.facts([str(incident_id)]) == expected
     assert without_keys.store.skipped() == []
+
+
+def test_a_second_reporting_process_that_lost_the_race_adds_nothing(settings, cases) -> None:
+    scripted_incident(cases)
+    first = Projector(cases, ReportStore(settings))
+    second = Projector(cases, ReportStore(settings))
+    notifications = cases.recorder.select_notifications(start=1, limit=100)  # what both read
+    first.catch_up()
+    totals = sorted(first.store.board_totals(HANDLER.board_id))
+    stale = Batch({}, [], notifications[-1].id, "2026-01-01T00:00:00", start=0,
+                  totals={(HANDLER.board_id, "totaal", ""): 1})  # fmt: skip
+    with pytest.raises(PositionMoved):
+        second.store.commit(stale)
+    assert sorted(second.store.board_totals(HANDLER.board_id)) == totals
