@@ -355,6 +355,13 @@ class CaseManagement(Application[UUID]):
         """Every incident in the store, for maintenance processes that act for the board."""
         return [opened.originator_id for opened in self._opened_events()]
 
+    def sealed_event(self, stored: StoredEvent) -> Any:
+        """A stored event with its personal fields left sealed (read as erased): for the
+        reports and lists, which never show personal data and so need no key."""
+        mapper = self.mapper
+        assert isinstance(mapper, CaseMapper)
+        return mapper.to_sealed_domain_event(stored)
+
     def opened_event(self, incident_id: UUID) -> Incident.Opened:
         """The opening event alone: enough to know the school and board of an incident."""
         with self._store_errors():
@@ -445,7 +452,7 @@ class CaseManagement(Application[UUID]):
         with self._store_errors():
             newer = self.recorder.select_events(incident.id, gt=incident.version)
         for stored in newer:
-            event = self.mapper.to_domain_event(stored)
+            event: Any = self.mapper.to_domain_event(stored)
             if isinstance(event, Incident.PersonalDataErased):
                 return None
             incident = event.mutate(incident)

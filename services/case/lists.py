@@ -148,6 +148,7 @@ class IncidentLists:
         )
 
     def _rows(self, actor: Actor, *, limit: int, offset: int) -> list[ListedIncident]:
+        params: tuple[str, ...]
         if actor.role is Role.CASE_HANDLER:
             sql, params = _OF_SCHOOL, (actor.board_id, actor.school_id)
         elif actor.role in (Role.OTV, Role.BOARD):
@@ -215,7 +216,7 @@ class IncidentLists:
             return False
         if name is not None:
             try:
-                event = self.cases.mapper.to_sealed_domain_event(notification)  # no key needed
+                event = self.cases.sealed_event(notification)  # no key needed
             except Exception as error:  # a damaged event: the list still counts it
                 log.warning("Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__)
                 event = None
@@ -231,7 +232,7 @@ class IncidentLists:
                     "version": 0,
                     "access": [],
                 }
-            elif event is not None:
+            elif event is not None and row is not None:
                 _fold_access(row["access"], name, event)
         assert row is not None
         row["status"] = _STATUS_OF.get(notification.topic, row["status"])

@@ -82,7 +82,7 @@ class Projector:
         if not notification.topic.startswith("services.case.domain.incident:Incident."):
             return None
         try:
-            return self.cases.mapper.to_sealed_domain_event(notification)  # reports hold nothing personal
+            return self.cases.sealed_event(notification)  # reports hold nothing personal
         except Exception as error:
             log.warning("Gebeurtenis %d overgeslagen (%s).", notification.id, type(error).__name__)
             skipped.append((notification.id, notification.topic, type(error).__name__))

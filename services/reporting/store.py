@@ -54,7 +54,7 @@ class Batch:
 
 
 def _improvement_rows(batch: Batch) -> list[tuple[str, int, str, str, str, str]]:
-    rows = []
+    rows: list[tuple[str, int, str, str, str, str]] = []
     for incident_id, found in sorted(batch.improvements.items()):
         facts = batch.changed[incident_id]
         board, school = facts["board_id"], facts["school_id"]
