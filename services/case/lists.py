@@ -136,6 +136,9 @@ class IncidentLists:
             for _ in range(catch_up_batches):
                 if not self.run_once():
                     break
+        except Exception as error:  # the page then says how far behind the list is
+            log.warning("De meldingenlijst bijwerken lukt nu niet (%s).", type(error).__name__)
+        try:
             rows = self._rows(actor, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
             position, updated_at = self.position()
             newest = self.cases.recorder.max_notification_id() or 0

@@ -159,3 +159,17 @@ def test_an_unknown_event_type_only_counts_as_an_action(settings, cases) -> None
     )])  # fmt: skip
     (row,) = IncidentLists(settings, cases).page(HANDLER).incidents
     assert row.action_count == 1 and row.status == "open"
+
+
+def test_a_list_that_cannot_catch_up_is_shown_with_how_far_behind_it_is(settings, cases, monkeypatch) -> None:
+    first, _ = cases.open_incident(HANDLER, **OPENING)
+    lists = IncidentLists(settings, cases)
+    assert listed(lists, HANDLER) == {first}
+    cases.open_incident(HANDLER, **OPENING)
+
+    def locked(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(lists, "run_once", locked)
+    page = lists.page(HANDLER)
+    assert {row.id for row in page.incidents} == {first} and page.behind == 1
