@@ -307,7 +307,10 @@ class CaseManagement(Application[UUID]):
         return screened_incident(incident) if screens_people(actor, incident) else incident
 
     def incidents(self, actor: Actor) -> list[Incident]:
-        """Every incident the actor may see, newest first."""
+        """Every incident the actor may see, newest first, replayed from the whole store.
+
+        Its cost grows with the store: pages read the list read model (services/case/lists.py);
+        this stays for maintenance and as the tests' independent answer to "who sees what"."""
         found = []
         for opened in self._opened_events():
             if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
