@@ -24,6 +24,7 @@ from urllib.parse import urlparse, urlunparse
 from bench import heading, line, percentile, timed, verdict
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
+from services.case.lists import IncidentLists
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.config import Settings, load_settings
@@ -138,6 +139,11 @@ def main() -> None:
         line("herbouwen van de rapportage (gebeurtenissen/s)", f"{ours:,.0f}")
         ratio = ours / bare
         line("verhouding (doel >= 0,5)", f"{ratio:.2f}", verdict(ratio >= RATIO_TARGET))
+        lists = IncidentLists(settings, CaseManagement(env=settings.event_store_env()))
+        listed, list_seconds = timed(lists.rebuild)
+        list_ratio = listed / list_seconds / bare
+        line("herbouwen van de meldingenlijst (gebeurtenissen/s)", f"{listed / list_seconds:,.0f}")
+        line("verhouding (doel >= 0,5)", f"{list_ratio:.2f}", verdict(list_ratio >= RATIO_TARGET))
         delays = steady_delays(settings, cases)
         if delays:
             p95 = percentile(delays, 0.95)

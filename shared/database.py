@@ -4,11 +4,28 @@ reports): a SQLite file in the data folder by default, the configured PostgreSQL
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from shared.config import Settings
+
+_POOLS: dict[str, Any] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(url: str) -> Any:
+    """One small pool of connections per database and process: a page reads several of these
+    stores, and a new PostgreSQL connection each time costs more than the query."""
+    with _POOLS_LOCK:
+        if url not in _POOLS:
+            from psycopg_pool import ConnectionPool
+
+            _POOLS[url] = ConnectionPool(
+                url, min_size=0, max_size=8, max_idle=60, kwargs={"connect_timeout": 5}, open=True
+            )
+        return _POOLS[url]
 
 
 class Database:
@@ -21,9 +38,7 @@ class Database:
     def connect(self) -> Iterator[Any]:
         """A connection in a transaction: committed when the block ends, rolled back on error."""
         if self.postgres:
-            import psycopg
-
-            with psycopg.connect(self.settings.database_url, connect_timeout=5) as connection:
+            with _pool(self.settings.database_url).connection(timeout=10) as connection:
                 yield connection
             return
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)

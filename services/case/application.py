@@ -7,7 +7,9 @@ page can wait until the reports have caught up.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -102,6 +104,7 @@ class CaseManagement(Application[UUID]):
         )
         super().__init__(env)
         self.protocols = protocols or {}
+        self.working_copies = WorkingCopies()
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Seals personal fields per incident, and links every stored event into the
@@ -219,7 +222,7 @@ class CaseManagement(Application[UUID]):
         """
         for attempt in range(50):
             try:
-                incident = self._load(incident_id)
+                incident = self._load(incident_id, for_change=True)
                 incident.record(action, actor=actor_id, **data)
                 return self._save(incident)
             except ConcurrentEdit:
@@ -232,6 +235,7 @@ class CaseManagement(Application[UUID]):
         incident = self._load(incident_id)
         incident.erase_personal_data(actor=actor_id, reason=reason)
         notification_id = self._save(incident)
+        self.working_copies.forget(incident_id)
         self.key_vault.erase(incident_id)
         return notification_id
 
@@ -310,7 +314,10 @@ class CaseManagement(Application[UUID]):
         return screened_incident(incident) if screens_people(actor, incident) else incident
 
     def incidents(self, actor: Actor) -> list[Incident]:
-        """Every incident the actor may see, newest first."""
+        """Every incident the actor may see, newest first, replayed from the whole store.
+
+        Its cost grows with the store: pages read the list read model (services/case/lists.py);
+        this stays for maintenance and as the tests' independent answer to "who sees what"."""
         found = []
         for opened in self._opened_events():
             if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
@@ -357,6 +364,13 @@ class CaseManagement(Application[UUID]):
     def all_incident_ids(self) -> list[UUID]:
         """Every incident in the store, for maintenance processes that act for the board."""
         return [opened.originator_id for opened in self._opened_events()]
+
+    def sealed_event(self, stored: StoredEvent) -> Any:
+        """A stored event with its personal fields left sealed (read as erased): for the
+        reports and lists, which never show personal data and so need no key."""
+        mapper = self.mapper
+        assert isinstance(mapper, CaseMapper)
+        return mapper.to_sealed_domain_event(stored)
 
     def opened_event(self, incident_id: UUID) -> Incident.Opened:
         """The opening event alone: enough to know the school and board of an incident."""
@@ -407,7 +421,7 @@ class CaseManagement(Application[UUID]):
         runs again on the fresh incident. One caused by another person stays ConcurrentEdit."""
         self._require_handler(actor)
         for _ in range(BACKGROUND_RETRIES):
-            incident = self._visible(actor, incident_id)
+            incident = self._visible(actor, incident_id, for_change=True)
             if expected_version is not None and not _only_background_since(incident, expected_version):
                 raise ConcurrentEdit()
             loaded = incident.version
@@ -428,10 +442,10 @@ class CaseManagement(Application[UUID]):
             return actor.id in self._load(incident_id).staff_with_access()
         return False
 
-    def _visible(self, actor: Actor, incident_id: UUID) -> Incident:
+    def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident:
         """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
-        incident = self._load(incident_id)
-        if not self._may_see(actor, incident_id):
+        incident = self._load(incident_id, for_change=for_change)
+        if not _may_see_loaded(actor, incident):
             self.record_view(actor, incident_id, what="poging tot inzage of wijziging")  # logs, then raises
             raise IncidentNotFound()
         return incident
@@ -440,7 +454,13 @@ class CaseManagement(Application[UUID]):
         if actor.role is not Role.CASE_HANDLER:
             raise NotAllowed()
 
-    def _load(self, incident_id: UUID) -> Incident:
+    def _load(self, incident_id: UUID, *, for_change: bool = False) -> Incident:
+        """The incident from its events. For a change, the working copy that the last save in
+        this process left is brought up to date with the events stored since, instead."""
+        if for_change:
+            copy = self.working_copies.take(incident_id)
+            if copy is not None and (current := self._fast_forward(copy)) is not None:
+                return current
         with self._store_errors():
             try:
                 incident = self.repository.get(incident_id, projector_func=_replay)
@@ -450,12 +470,25 @@ class CaseManagement(Application[UUID]):
             raise IncidentNotFound()
         return incident
 
+    def _fast_forward(self, incident: Incident) -> Incident | None:
+        """The working copy with the events stored since it was saved (by any process);
+        None when one of them erases personal data: then only a fresh load will do."""
+        with self._store_errors():
+            newer = self.recorder.select_events(incident.id, gt=incident.version)
+        for stored in newer:
+            event: Any = self.mapper.to_domain_event(stored)
+            if isinstance(event, Incident.PersonalDataErased):
+                return None
+            incident = event.mutate(incident)
+        return incident
+
     def _save(self, incident: Incident) -> int:
         with self._store_errors():
             try:
                 recordings = self.save(incident)
             except IntegrityError:
                 raise ConcurrentEdit() from None
+        self.working_copies.keep(incident)
         notification_id = recordings[-1].notification.id
         assert notification_id is not None
         return notification_id
@@ -496,6 +529,49 @@ def _only_background_since(incident: Incident, version: int) -> bool:
     return all(a.actor in BACKGROUND_ACTORS for a in incident.actions if a.version > version)
 
 
+def _may_see_loaded(actor: Actor, incident: Incident) -> bool:
+    """CaseManagement._may_see for an incident already loaded: no second read of its opening."""
+    if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
+        return True
+    return (
+        actor.role is Role.STAFF
+        and (actor.board_id, actor.school_id) == (incident.board_id, incident.school_id)
+        and actor.id in incident.staff_with_access()
+    )
+
+
+class WorkingCopies:
+    """Incidents as this process last saved them, so that the next action on a long incident
+    reads only the events stored since, not its whole stream (issue: a thousand-event case).
+
+    A copy is taken out while a command works on it and put back only after a successful
+    save: a failed or concurrent command never leaves a half-changed copy behind, and two
+    threads never share one. Nothing is written anywhere: the copies live in memory only,
+    and an incident whose personal data was erased is never kept.
+    """
+
+    def __init__(self, size: int = 500) -> None:
+        self.size = size
+        self._copies: OrderedDict[UUID, Incident] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, incident_id: UUID) -> Incident | None:
+        with self._lock:
+            return self._copies.pop(incident_id, None)
+
+    def keep(self, incident: Incident) -> None:
+        if any(action.action == "PersonalDataErased" for action in incident.actions):
+            return  # loaded around the erasure, it may still hold what was erased
+        with self._lock:
+            self._copies[incident.id] = incident
+            while len(self._copies) > self.size:
+                self._copies.popitem(last=False)
+
+    def forget(self, incident_id: UUID) -> None:
+        with self._lock:
+            self._copies.pop(incident_id, None)
+
+
 def _replay(incident: Any, events: Any) -> Any:
     """The library's projector without its per-event protocol check: the stored events of an
     incident are the aggregate's own, so a thousand-event case loads in half the time."""
@@ -529,3 +605,10 @@ class CaseMapper(SealingMapper):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return super().to_domain_event(self.chain.unlink(stored_event))
+
+    def to_sealed_domain_event(self, stored_event: StoredEvent) -> Any:
+        state, _ = split(stored_event.state)
+        event = stored_event
+        return super().to_sealed_domain_event(
+            StoredEvent(event.originator_id, event.originator_version, event.topic, state)
+        )

@@ -30,6 +30,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.case.lists import IncidentLists
 from services.case.relay import NAME as RELAY
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
@@ -167,6 +168,7 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
         if not verified.verify_chain(auditor, incident_id).intact:
             broken.append(str(incident_id))
     rebuilt = Projector(verified, ReportStore(settings)).rebuild()
+    IncidentLists(settings, verified).rebuild()
     return Summary(
         counts["gebeurtenis"], counts["sleutel"], counts["account"], len(ids), tuple(broken), rebuilt
     )

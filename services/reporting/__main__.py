@@ -11,6 +11,7 @@ import logging
 import sys
 
 from services.case.application import CaseManagement
+from services.case.lists import IncidentLists
 from services.reporting.projector import Projector
 from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
@@ -24,12 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings, stop = start("rapportage")
     projector = Projector(CaseManagement(env=settings.event_store_env()), ReportStore(settings))
+    lists = IncidentLists(settings, projector.cases)
     if args.opdracht == "herbouw":
         print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
+        print(f"Meldingenlijst herbouwd: {lists.rebuild()} gebeurtenissen verwerkt.")
         return 0
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
     reminders = Reminders(projector.store, lambda: messaging.connect(settings), projector.cases.protocol)
-    projector.run(stop, on_batch=reminders.maybe_send)
+
+    def after_batch() -> None:
+        lists.catch_up()  # the incident lists follow the same log; pages catch up only the last events
+        reminders.maybe_send()
+
+    projector.run(stop, on_batch=after_batch)
     logging.getLogger("rapportage").info("Rapportage gestopt.")
     return 0
 

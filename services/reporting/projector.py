@@ -8,20 +8,23 @@ newer version of the case service) is recorded as skipped, and the projection go
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
 from services.case.application import CaseManagement
-from services.reporting.projections import fold
-from services.reporting.store import ReportStore
+from services.reporting import overview
+from services.reporting.projections import fold, recorded_actions
+from services.reporting.store import Batch, PositionMoved, ReportStore
 
 log = logging.getLogger("rapportage")
 
-BATCH = 500
+BATCH = 2000
 
 
 class Projector:
@@ -48,16 +51,38 @@ class Projector:
             if current is None and type(event).__name__ != "Opened":
                 continue  # the access log and other streams are not part of these reports
             changed[key] = fold(current, event)
-        self.store.commit(
-            changed, skipped, notifications[-1].id, datetime.now(UTC).isoformat(timespec="seconds")
-        )
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self.store.commit(self._with_totals(Batch(changed, skipped, notifications[-1].id, at, position)))
+        except PositionMoved:
+            return 0  # another reporting process was first; the next batch starts from its position
         return len(notifications)
+
+    def _with_totals(self, batch: Batch) -> Batch:
+        """Adds what the changed incidents now contribute to their board's totals, minus what
+        they contributed before, and their protocol improvements."""
+        before = self.store.contributions(sorted(batch.changed))
+        for incident_id, facts in batch.changed.items():
+            now = overview.contribution(facts, self.cases.protocol(facts["protocol_id"]))
+            old = overview.decode(json.loads(before[incident_id])) if incident_id in before else Counter()
+            for (kind, item), change in overview.delta(old, now).items():
+                key = (facts["board_id"], kind, item)
+                batch.totals[key] = batch.totals.get(key, 0) + change
+            batch.contributions[incident_id] = json.dumps(overview.encode(now))
+            batch.improvements[incident_id] = [
+                (a.version, a.at.isoformat(), text)
+                for a in recorded_actions(facts)
+                if a.action == "EvaluationHeld"
+                for text in [str(a.data.get("protocol_improvements", "")).strip()]
+                if text
+            ]
+        return batch
 
     def _decode(self, notification: Notification, skipped: list[tuple[int, str, str]]) -> Any | None:
         if not notification.topic.startswith("services.case.domain.incident:Incident."):
             return None
         try:
-            return self.cases.mapper.to_domain_event(notification)
+            return self.cases.sealed_event(notification)  # reports hold nothing personal
         except Exception as error:
             log.warning("Gebeurtenis %d overgeslagen (%s).", notification.id, type(error).__name__)
             skipped.append((notification.id, notification.topic, type(error).__name__))

@@ -7,6 +7,8 @@ SQLite file `rapportage.sqlite` in the data folder by default, PostgreSQL when c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from shared.config import Settings
@@ -20,7 +22,44 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS report_skipped (notification_id BIGINT PRIMARY KEY, topic TEXT NOT NULL,"
     " reason TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS report_reminders (reminder_key TEXT PRIMARY KEY, sent_at TEXT NOT NULL)",
+    # the board overview as running totals, and what each incident contributes to them
+    "CREATE TABLE IF NOT EXISTS report_board_totals (board_id TEXT NOT NULL, kind TEXT NOT NULL,"
+    " item TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (board_id, kind, item))",
+    "CREATE TABLE IF NOT EXISTS report_contributions (incident_id TEXT PRIMARY KEY, counts TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS report_improvements (incident_id TEXT NOT NULL, version BIGINT NOT NULL,"
+    " board_id TEXT NOT NULL, school_id TEXT NOT NULL, at TEXT NOT NULL, text TEXT NOT NULL,"
+    " PRIMARY KEY (incident_id, version))",
+    "CREATE INDEX IF NOT EXISTS report_improvements_newest ON report_improvements (board_id, at)",
 )
+_DERIVED = ("report_incidents", "report_position", "report_skipped", "report_board_totals",
+            "report_contributions", "report_improvements")  # fmt: skip
+
+
+class PositionMoved(Exception):
+    """Raised when another reporting process committed first; this batch is rolled back."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one batch of the projector writes, with its position, in one transaction."""
+
+    changed: dict[str, dict[str, Any]]
+    skipped: list[tuple[int, str, str]]
+    position: int
+    at: str
+    start: int = 0
+    totals: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    contributions: dict[str, str] = field(default_factory=dict)
+    improvements: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+
+
+def _improvement_rows(batch: Batch) -> list[tuple[str, int, str, str, str, str]]:
+    rows: list[tuple[str, int, str, str, str, str]] = []
+    for incident_id, found in sorted(batch.improvements.items()):
+        facts = batch.changed[incident_id]
+        board, school = facts["board_id"], facts["school_id"]
+        rows.extend((incident_id, v, board, school, at, text) for v, at, text in found)
+    return rows
 
 
 class ReportStore:
@@ -30,6 +69,14 @@ class ReportStore:
         with self.db.connect() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+        if self._facts_without_totals():
+            self.reset()  # made by a version without the totals: the follower rebuilds from zero
+
+    def _facts_without_totals(self) -> bool:
+        with self.db.connect() as db:
+            facts = db.execute("SELECT 1 FROM report_incidents LIMIT 1").fetchone()
+            totals = db.execute("SELECT 1 FROM report_contributions LIMIT 1").fetchone()
+        return facts is not None and totals is None
 
     def position(self) -> tuple[int, str]:
         with self.db.connect() as db:
@@ -67,36 +114,106 @@ class ReportStore:
             rows = db.execute("SELECT facts FROM report_incidents").fetchall()
         return [json.loads(row[0]) for row in rows]
 
-    def commit(
-        self, changed: dict[str, dict[str, Any]], skipped: list[tuple[int, str, str]], position: int, at: str
-    ) -> None:
-        """Writes the changed incidents, the skipped events and the new position at once."""
+    def contributions(self, incident_ids: list[str]) -> dict[str, str]:
+        """What each incident now contributes to its board's totals (encoded)."""
+        if not incident_ids:
+            return {}
+        marks = ", ".join("?" * len(incident_ids))
+        sql = "SELECT incident_id, counts FROM report_contributions WHERE incident_id IN (" + marks + ")"  # noqa: S608
         with self.db.connect() as db:
-            for incident_id, facts in changed.items():
-                db.execute(
-                    self.db.sql(
-                        "INSERT INTO report_incidents (incident_id, board_id, school_id, facts)"
-                        " VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts"
-                    ),
-                    (incident_id, facts["board_id"], facts["school_id"], json.dumps(facts, sort_keys=True)),
-                )
-            for notification_id, topic, reason in skipped:
-                db.execute(
-                    self.db.sql(
-                        "INSERT INTO report_skipped (notification_id, topic, reason) VALUES (?, ?, ?) "
-                        "ON CONFLICT (notification_id) DO NOTHING"
-                    ),
-                    (notification_id, topic, reason),
-                )
-            db.execute(
+            rows = db.execute(self.db.sql(sql), incident_ids).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def board_totals(self, board_id: str) -> list[tuple[str, str, int]]:
+        with self.db.connect() as db:
+            rows = db.execute(
                 self.db.sql(
-                    "INSERT INTO report_position (name, position, updated_at) VALUES ('projecties', ?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET position = excluded.position,"
-                    " updated_at = excluded.updated_at"
+                    "SELECT kind, item, count FROM report_board_totals WHERE board_id = ? AND count > 0"
                 ),
-                (position, at),
+                (board_id,),
+            ).fetchall()
+        return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def board_improvements(self, board_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest protocol improvements of the board's evaluations."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                self.db.sql(
+                    "SELECT at, school_id, text FROM report_improvements WHERE board_id = ?"
+                    " ORDER BY at DESC, incident_id, version LIMIT ?"
+                ),
+                (board_id, limit),
+            ).fetchall()
+        return [{"at": datetime.fromisoformat(r[0]), "school_id": r[1], "text": r[2]} for r in rows]
+
+    def commit(self, batch: Batch) -> None:
+        """Writes the changed incidents, the board totals, the skipped events and the new
+        position at once, with bulk statements."""
+        with self.db.connect() as db:
+            cursor = db.cursor()
+            cursor.executemany(
+                self.db.sql(
+                    "INSERT INTO report_incidents (incident_id, board_id, school_id, facts)"
+                    " VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts"
+                ),
+                [
+                    (incident_id, facts["board_id"], facts["school_id"], json.dumps(facts, sort_keys=True))
+                    for incident_id, facts in batch.changed.items()
+                ],
             )
+            cursor.executemany(
+                self.db.sql(
+                    "INSERT INTO report_board_totals (board_id, kind, item, count) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (board_id, kind, item) DO UPDATE"
+                    " SET count = report_board_totals.count + excluded.count"
+                ),
+                [(board, kind, item, change) for (board, kind, item), change in sorted(batch.totals.items())],
+            )
+            cursor.executemany(
+                self.db.sql(
+                    "INSERT INTO report_contributions (incident_id, counts) VALUES (?, ?)"
+                    " ON CONFLICT (incident_id) DO UPDATE SET counts = excluded.counts"
+                ),
+                sorted(batch.contributions.items()),
+            )
+            cursor.executemany(
+                self.db.sql("DELETE FROM report_improvements WHERE incident_id = ?"),
+                [(incident_id,) for incident_id in sorted(batch.improvements)],
+            )
+            cursor.executemany(
+                self.db.sql(
+                    "INSERT INTO report_improvements (incident_id, version, board_id, school_id, at, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                _improvement_rows(batch),
+            )
+            cursor.executemany(
+                self.db.sql(
+                    "INSERT INTO report_skipped (notification_id, topic, reason) VALUES (?, ?, ?) "
+                    "ON CONFLICT (notification_id) DO NOTHING"
+                ),
+                batch.skipped,
+            )
+            # The position only moves on from where the batch began: a second reporting process
+            # that read the same events fails here and rolls back, so no total is added twice.
+            moved = db.execute(
+                self.db.sql(
+                    "UPDATE report_position SET position = ?, updated_at = ?"
+                    " WHERE name = 'projecties' AND position = ?"
+                ),
+                (batch.position, batch.at, batch.start),
+            ).rowcount
+            if not moved:
+                inserted = db.execute(
+                    self.db.sql(
+                        "INSERT INTO report_position (name, position, updated_at) VALUES ('projecties', ?, ?)"
+                        " ON CONFLICT (name) DO NOTHING"
+                    ),
+                    (batch.position, batch.at),
+                ).rowcount
+                if batch.start or not inserted:
+                    raise PositionMoved()
 
     def skipped(self) -> list[tuple[int, str, str]]:
         with self.db.connect() as db:
@@ -126,5 +243,5 @@ class ReportStore:
 
     def reset(self) -> None:
         with self.db.connect() as db:
-            for table in ("report_incidents", "report_position", "report_skipped"):
+            for table in _DERIVED:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -16,12 +16,12 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
-from services.case.domain.protocol import StepState, checklist, protocol_for_board
+from services.case.domain.protocol import StepState, checklist
 from services.reporting import charts, exports
+from services.reporting.overview import overview_from_totals
 from services.reporting.projections import (
     MILESTONES,
     aftercare,
-    board_overview,
     evaluation,
     improvements,
     progress,
@@ -101,20 +101,19 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
     def index() -> Page:
         who = actor()
         freshness = fresh()
-        facts = visible_facts()
-        today = date.today()
         if who.role in (Role.OTV, Role.BOARD):
-            default = current_app.extensions["zorgvuldig.settings"].protocol_id
-            protocol = cases().protocol(protocol_for_board(who.board_id, default))
-            overview = board_overview(facts, protocol, today)
+            overview = overview_from_totals(store.board_totals(who.board_id))
             return render_template(
                 "reporting/board.html",
                 overview=overview,
-                charts=charts.board_charts(overview, facts, cases().protocol, today),
+                # The time-to-step picture reads the board's facts: its cost grows with the board.
+                charts=charts.board_charts(overview, visible_facts(), cases().protocol, date.today()),
                 milestones=MILESTONES,
-                improvements=improvements(facts),
+                improvements=store.board_improvements(who.board_id),
                 freshness=freshness,
             )
+        facts = visible_facts()
+        today = date.today()
         rows = []
         for item in sorted(facts, key=lambda f: f["opened_at"], reverse=True):
             result = progress(item, cases().protocol(item["protocol_id"]), today)

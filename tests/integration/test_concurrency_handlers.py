@@ -39,7 +39,7 @@ def both_load_before_either_saves(apps: tuple[CaseManagement, ...]) -> None:
     so that both commands really act on the same version."""
     barrier = threading.Barrier(len(apps))
     for app in apps:
-        load = app.repository.get
+        load = app._load  # from the store, or from the working copy of the process that opened it
         first = [True]  # only the command's own load waits, not a look afterwards
 
         def get(*args: Any, _load: Any = load, _first: list[bool] = first, **kwargs: Any) -> Any:
@@ -49,7 +49,7 @@ def both_load_before_either_saves(apps: tuple[CaseManagement, ...]) -> None:
                 barrier.wait(timeout=20)
             return aggregate
 
-        app.repository.get = get  # type: ignore[method-assign]
+        app._load = get  # type: ignore[method-assign]
 
 
 def attempt(app: CaseManagement, actor: Actor, incident_id: UUID, action: str) -> str:

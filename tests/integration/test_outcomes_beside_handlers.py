@@ -4,6 +4,7 @@ the same incident by a background process: the handler never sees an error (issu
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from services.case.application import CaseManagement
@@ -35,7 +36,7 @@ def test_a_handler_never_fails_while_500_outcomes_land(tmp_path: Path) -> None:
     background = threading.Thread(target=record_outcomes)
     background.start()
     errors, actions = [], 0
-    while not done.is_set() or actions < 20:
+    while (not done.is_set() or actions < 20) and actions < 300:
         form_version = handler_side.incident(HANDLER, incident_id).version  # the form as opened
         try:
             if actions % 5 == 4:
@@ -57,6 +58,7 @@ def test_a_handler_never_fails_while_500_outcomes_land(tmp_path: Path) -> None:
         except Exception as error:  # what the handler would see
             errors.append(f"{type(error).__name__}: {error}")
         actions += 1
+        time.sleep(0.02)  # a person's pace, not a tight loop
     background.join()
     assert errors == [] and len(outcomes) == 500
     recorded = handler_side.incident(HANDLER, incident_id)

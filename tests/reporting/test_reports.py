@@ -10,9 +10,10 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.reporting.overview import overview_from_totals
 from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
 from services.reporting.projector import Projector
-from services.reporting.store import ReportStore
+from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.config import Settings, load_settings
 from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
 
@@ -113,6 +114,8 @@ def test_a_crash_during_a_rebuild_gives_the_same_figures_as_an_uninterrupted_run
 
     ids = [str(i) for i in cases.all_incident_ids()]
     assert resumed.store.facts(ids) == uninterrupted.store.facts(ids)
+    board = HANDLER.board_id
+    assert sorted(resumed.store.board_totals(board)) == sorted(uninterrupted.store.board_totals(board))
     assert resumed.store.position()[0] == uninterrupted.store.position()[0]
 
 
@@ -131,3 +134,66 @@ def test_the_board_overview_suppresses_small_counts_and_names(settings, cases) -
     assert overview.median_hours["gemeld"] is None
     for name in PLANTED_NAMES:
         assert name not in repr(overview)
+
+
+def test_the_board_overview_from_running_totals_equals_the_one_from_every_incident(settings, cases) -> None:
+    for _ in range(6):
+        scripted_incident(cases, HANDLER, ["ScopeAssessed", "PoliceContacted", "MaterialReported"])
+    corrected = scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed", "PoliceContacted"])
+    closed = scripted_incident(cases)
+    projector = Projector(cases, ReportStore(settings))
+    protocol = cases.protocol(OPENING["protocol_id"])
+
+    def both() -> tuple[object, object]:
+        projector.catch_up()
+        facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
+        expected = board_overview(facts, protocol, date.today())
+        return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), expected
+
+    got, expected = both()
+    assert got == expected and expected.total == "8"
+    cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=3, reason="vergissing", withdraws=True)
+    cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=2, reason="ander kanaal",
+                  changes={"channels": ["instagram"]})  # fmt: skip
+    cases.close_incident(HANDLER, closed, reason="klaar")
+    got, expected = both()
+    assert got == expected and expected.skipped_steps and "instagram" in expected.channels
+    cases.reopen_incident(HANDLER, closed, reason="toch niet klaar")
+    got, expected = both()
+    assert got == expected and not expected.skipped_steps
+    assert [i["text"] for i in projector.store.board_improvements(BOARD_MEMBER.board_id)] == [
+        "statement-sjabloon klaar hebben"
+    ]
+
+
+class NoKeys:
+    """A key vault that refuses every key: the reports must not need one."""
+
+    def key_for(self, incident_id, *, create):  # type: ignore[no-untyped-def]
+        raise AssertionError("de rapportage vroeg een sleutel")
+
+
+def test_the_reports_are_built_without_opening_any_personal_field(settings, cases) -> None:
+    incident_id = scripted_incident(cases)
+    with_keys = Projector(cases, ReportStore(settings))
+    with_keys.rebuild()
+    expected = with_keys.store.facts([str(incident_id)])
+    keyless = CaseManagement(env=settings.event_store_env(), key_vault=NoKeys())  # type: ignore[arg-type]
+    without_keys = Projector(keyless, ReportStore(settings))
+    without_keys.rebuild()
+    assert without_keys.store.facts([str(incident_id)]) == expected
+    assert without_keys.store.skipped() == []
+
+
+def test_a_second_reporting_process_that_lost_the_race_adds_nothing(settings, cases) -> None:
+    scripted_incident(cases)
+    first = Projector(cases, ReportStore(settings))
+    second = Projector(cases, ReportStore(settings))
+    notifications = cases.recorder.select_notifications(start=1, limit=100)  # what both read
+    first.catch_up()
+    totals = sorted(first.store.board_totals(HANDLER.board_id))
+    stale = Batch({}, [], notifications[-1].id, "2026-01-01T00:00:00", start=0,
+                  totals={(HANDLER.board_id, "totaal", ""): 1})  # fmt: skip
+    with pytest.raises(PositionMoved):
+        second.store.commit(stale)
+    assert sorted(second.store.board_totals(HANDLER.board_id)) == totals

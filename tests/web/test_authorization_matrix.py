@@ -227,3 +227,89 @@ def test_refused_looks_are_in_the_access_log(app: Flask, incident: str) -> None:
     log = app.extensions["zorgvuldig.cases"]._access_log(UUID(incident)).entries
     refused = {entry["actor"] for entry in log if not entry["allowed"]}
     assert {"behandelaar.hetanker", "otv.ander"} <= refused
+
+
+# --------------------------------------------------------------- lists (hard rule 4, read model)
+
+GRANTED_STAFF = "medewerker.leesrecht"
+
+
+@pytest.fixture(scope="module")
+def incidents_per_school(app: Flask, incident: str) -> dict[str, set[str]]:
+    """Besides the matrix's incident: a second one at De Wilg that a staff member may read,
+    one at Het Anker and one of another board, all opened through the web."""
+    accounts: Accounts = app.extensions["zorgvuldig.accounts"]
+    if accounts.get(GRANTED_STAFF) is None:
+        accounts.create(GRANTED_STAFF, name=GRANTED_STAFF, role=Role.STAFF, board_id="kindante",
+                        school_id="de-wilg", password=DEMO_PASSWORD)  # fmt: skip
+    own = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    shared = own.open_incident()
+    own.post(f"{shared}/acties/StaffAccessGranted", {"staff_id": GRANTED_STAFF})
+    other_school = Browser(app.test_client()).sign_in("behandelaar.hetanker").open_incident()
+    other_board = Browser(app.test_client()).sign_in("behandelaar.delinde").open_incident()
+    ids = {page: page.rsplit("/", 1)[1] for page in (shared, other_school, other_board)}
+    return {
+        "de-wilg": {incident, ids[shared]},
+        "shared": {ids[shared]},
+        "het-anker": {ids[other_school]},
+        "ander-bestuur": {ids[other_board]},
+    }
+
+
+def expected_list(persona: str, found: dict[str, set[str]]) -> set[str]:
+    _, role, board, school = PERSONAS.get(persona, (None, Role.STAFF, "kindante", "de-wilg"))
+    if persona == GRANTED_STAFF:
+        return found["shared"]
+    if role is Role.CASE_HANDLER:
+        return found[school] if board == "kindante" else found["ander-bestuur"]
+    if role in (Role.OTV, Role.BOARD):
+        return found["de-wilg"] | found["het-anker"] if board == "kindante" else found["ander-bestuur"]
+    return set()
+
+
+UUID_LINK = re.compile(r'href="/meldingen/([0-9a-f-]{36})"')
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, GRANTED_STAFF])
+def test_every_list_shows_exactly_the_incidents_a_role_may_see(
+    app: Flask, incidents_per_school: dict[str, set[str]], persona: str
+) -> None:
+    username = PERSONAS[persona][0] if persona in PERSONAS else persona
+    browser = Browser(app.test_client()).sign_in(username)
+    accounts: Accounts = app.extensions["zorgvuldig.accounts"]
+    account = accounts.get(username)
+    assert account is not None
+    # the oracle: every incident replayed from the store (the way lists were made before)
+    expected = {str(i.id) for i in app.extensions["zorgvuldig.cases"].incidents(account.actor)}
+    wanted = expected_list(persona, incidents_per_school)
+    assert wanted <= expected
+    assert not (set().union(*incidents_per_school.values()) - wanted) & expected
+    page = browser.get("/")
+    assert page.status_code == 200
+    assert set(UUID_LINK.findall(page.text)) == expected
+    assert "Lijst bijgewerkt tot en met gebeurtenis" in page.text
+    token = accounts.issue_token(username)
+    answer = browser.client.get("/api/meldingen", headers={"Authorization": f"Bearer {token}"})
+    assert {row["id"] for row in answer.get_json()} == expected
+    if persona not in ("beheerder", "medewerker zonder leesrecht"):
+        report = browser.get("/rapportage/")
+        others = set().union(*incidents_per_school.values()) - wanted
+        assert not any(incident_id in report.text for incident_id in others)
+
+
+def test_an_unreadable_list_is_a_503_in_dutch_never_an_empty_list(tmp_path: Path) -> None:
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    app = create_app(settings, accounts=accounts, report_wait=0.0)
+    browser = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    browser.open_incident()
+    with app.extensions["zorgvuldig.lists"].db.connect() as db:
+        db.execute("DROP TABLE incident_list")
+    page = browser.get("/")
+    assert page.status_code == 503
+    assert "De lijst met meldingen kan nu niet worden gelezen" in page.text
+    assert "Er zijn geen meldingen" not in page.text
+    token = accounts.issue_token("behandelaar.dewilg")
+    answer = browser.client.get("/api/meldingen", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 503 and "niet worden gelezen" in answer.get_json()["fout"]

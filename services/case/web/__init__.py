@@ -13,6 +13,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
+from services.case.lists import IncidentLists
 from services.case.web import (
     admin,
     api,
@@ -64,6 +65,9 @@ def create_app(
     )
     app.extensions["zorgvuldig.settings"] = settings
     app.extensions["zorgvuldig.cases"] = cases or CaseManagement(env=settings.event_store_env())
+    app.extensions["zorgvuldig.lists"] = parts.pop("lists", None) or IncidentLists(
+        settings, app.extensions["zorgvuldig.cases"]
+    )
     app.extensions["zorgvuldig.accounts"] = accounts or Accounts(settings)
     app.extensions["zorgvuldig.recipients"] = parts.pop("recipients", None) or RecipientGroups(settings)
     # The privacy guard loads its name lists once per process, in the background: until then

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from services.case.application import CaseManagement, TrailEntry
 from services.case.domain.incident import Incident
 from services.case.domain.protocol import protocol_for_board
+from services.case.lists import IncidentLists, ListedIncident
 from services.case.web import forms
 from services.case.web.errors import answer
 from shared.identity import Actor
@@ -36,7 +37,7 @@ def actor() -> Actor:
     return who
 
 
-KNOWN_QUERY = {"reden"}
+KNOWN_QUERY = {"reden", "pagina"}
 
 
 @blueprint.before_request
@@ -49,7 +50,10 @@ def refuse_unknown_parameters() -> Answer | None:
 
 @blueprint.get("/meldingen")
 def list_incidents() -> Answer:
-    return jsonify([summary(i) for i in cases().incidents(actor())])
+    """A page of the incidents the caller may see, from the list read model."""
+    lists: IncidentLists = current_app.extensions["zorgvuldig.lists"]
+    shown = lists.page(actor(), request.args.get("pagina", 1, type=int) or 1)
+    return jsonify([listed(i) for i in shown.incidents])
 
 
 @blueprint.post("/meldingen")
@@ -101,6 +105,17 @@ def openapi() -> Answer:
 
 
 # ------------------------------------------------------------------ representations
+
+
+def listed(incident: ListedIncident) -> dict[str, Any]:
+    return {
+        "id": str(incident.id),
+        "school_id": incident.school_id,
+        "status": incident.status,
+        "version": incident.version,
+        "opened_at": incident.opened_at.isoformat(),
+        "situation": incident.situation,
+    }
 
 
 def summary(incident: Incident) -> dict[str, Any]:

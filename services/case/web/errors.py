@@ -29,6 +29,7 @@ from services.case.domain.rights import (
     NameTooShort,
     NotAnErasureRequest,
 )
+from services.case.lists import ListUnavailable
 from services.case.rights import RequestNotFound
 from services.case.web.handover_sheet import HandoverSheetUnavailable
 from services.case.web.security import UploadRefused
@@ -44,6 +45,7 @@ STATUS: dict[type[CaseError], int] = {
     IncidentClosed: 409,
     IncidentAlreadyOpen: 409,
     StoreUnavailable: 503,
+    ListUnavailable: 503,
     MaterialRefused: 422,
     FieldTooLong: 422,
     NothingToCorrect: 422,

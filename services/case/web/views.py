@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain.errors import CaseError
 from services.case.domain.protocol import StepState, protocol_for_board
+from services.case.lists import IncidentLists
 from services.case.web import forms
 from services.case.web.errors import status_of
 from shared.accounts import Accounts, school_name
@@ -173,9 +174,15 @@ def ask_reason(incident_id: UUID) -> Page:
 # --------------------------------------------------------------------- pages
 
 
+def lists() -> IncidentLists:
+    read_model: IncidentLists = current_app.extensions["zorgvuldig.lists"]
+    return read_model
+
+
 @blueprint.get("/")
 def incidents() -> Page:
-    return render_template("case/incidents.html", incidents=cases().incidents(actor()))
+    shown = lists().page(actor(), request.args.get("pagina", 1, type=int) or 1)
+    return render_template("case/incidents.html", listing=shown, incidents=shown.incidents)
 
 
 @blueprint.route("/meldingen/nieuw", methods=["GET", "POST"])

@@ -1,0 +1,359 @@
+"""The incident lists as a read model: one row per incident (school, board, status, when it
+was opened, how many actions) and the staff members granted read access, kept from the event
+log with a position, so a list page costs what it shows, not how big the store has grown.
+
+Each batch of notifications and the new position are written in one transaction, and the
+position only moves from the value the batch started at: a crash or a second follower loses
+the batch or nothing. Only the events that change a row are decoded; every other event of an
+incident (also a type this version does not know) only raises its version. The reporting
+process follows the log in the background; a list page catches up the last few events itself,
+so a handler sees their own action at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
+
+from services.case.application import CaseManagement
+from services.case.domain.errors import CaseError
+from services.case.domain.incident import Incident
+from shared.config import Settings
+from shared.database import Database
+from shared.identity import Actor, Role, may_see
+
+log = logging.getLogger("meldingenlijst")
+
+BATCH = 1000
+PAGE_SIZE = 50
+INCIDENT_TOPICS = "services.case.domain.incident:Incident."
+_NAME = "meldingenlijst"
+_DECODED = {
+    get_topic(event_class): event_class.__name__
+    for event_class in (
+        Incident.Opened,
+        Incident.StaffAccessGranted,
+        Incident.StaffAccessRevoked,
+        Incident.Corrected,
+    )
+}
+_STATUS_OF = {get_topic(Incident.Closed): "gesloten", get_topic(Incident.Reopened): "open"}
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS incident_list (incident_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
+    " school_id TEXT NOT NULL, opened_at TEXT NOT NULL, situation TEXT NOT NULL, status TEXT NOT NULL,"
+    " version BIGINT NOT NULL, access TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS incident_list_school ON incident_list (board_id, school_id, opened_at)",
+    "CREATE INDEX IF NOT EXISTS incident_list_board ON incident_list (board_id, opened_at)",
+    "CREATE TABLE IF NOT EXISTS incident_list_staff (staff_id TEXT NOT NULL, incident_id TEXT NOT NULL,"
+    " PRIMARY KEY (staff_id, incident_id))",
+    "CREATE TABLE IF NOT EXISTS incident_list_position (name TEXT PRIMARY KEY, position BIGINT NOT NULL,"
+    " updated_at TEXT NOT NULL)",
+)
+
+
+_COLUMNS = "SELECT l.incident_id, l.board_id, l.school_id, l.opened_at, l.situation, l.status, l.version"
+_OF_SCHOOL = _COLUMNS + " FROM incident_list l WHERE l.board_id = ? AND l.school_id = ?"
+_OF_BOARD = _COLUMNS + " FROM incident_list l WHERE l.board_id = ?"
+_OF_STAFF = (
+    _COLUMNS + " FROM incident_list_staff s JOIN incident_list l ON l.incident_id = s.incident_id"
+    " WHERE s.staff_id = ? AND l.board_id = ? AND l.school_id = ?"
+)
+_CURRENT = (
+    "SELECT incident_id, board_id, school_id, opened_at, situation, status, version, access"
+    " FROM incident_list"
+)
+_NEWEST_FIRST = " ORDER BY l.opened_at DESC, l.incident_id DESC LIMIT ? OFFSET ?"
+
+
+class ListUnavailable(CaseError):
+    """Raised when the list of incidents cannot be read; never shown as an empty list."""
+
+    message = (
+        "De lijst met meldingen kan nu niet worden gelezen. Er is niets verloren; "
+        "probeer het over een ogenblik opnieuw."
+    )
+
+
+class PositionMoved(Exception):
+    """Raised inside a batch when another follower committed first; the batch is rolled back."""
+
+
+@dataclass(frozen=True)
+class ListedIncident:
+    """One line of an incident list."""
+
+    id: UUID
+    board_id: str
+    school_id: str
+    opened_at: datetime
+    situation: str
+    status: str
+    version: int
+
+    @property
+    def action_count(self) -> int:
+        return self.version - 1
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a list, with how fresh the read model is."""
+
+    incidents: list[ListedIncident]
+    page: int
+    has_next: bool
+    position: int
+    updated_at: str
+    behind: int
+
+
+class IncidentLists:
+    """The read model behind every page that lists incidents."""
+
+    def __init__(self, settings: Settings, cases: CaseManagement, *, file_name: str = "meldingen.sqlite"):
+        self.cases = cases
+        self.db = Database(settings, file_name)
+        with self.db.connect() as db:
+            for statement in _SCHEMA:
+                db.execute(statement)
+
+    # ------------------------------------------------------------------ reading
+
+    def page(self, actor: Actor, page: int = 1, *, catch_up_batches: int = 2) -> ListPage:
+        """The actor's incidents, newest first, PAGE_SIZE at a time (hard rule 4 in the query).
+
+        Catches up a few batches first, so the handler's own action is in the list."""
+        page = max(1, page)
+        try:
+            for _ in range(catch_up_batches):
+                if not self.run_once():
+                    break
+        except Exception as error:  # the page then says how far behind the list is
+            log.warning("De meldingenlijst bijwerken lukt nu niet (%s).", type(error).__name__)
+        try:
+            rows = self._rows(actor, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+            position, updated_at = self.position()
+            newest = self.cases.recorder.max_notification_id() or 0
+        except Exception as error:
+            log.warning("De meldingenlijst is niet leesbaar (%s).", type(error).__name__)
+            raise ListUnavailable() from error
+        shown = [row for row in rows if may_see_row(actor, row)]  # the query's filter, checked again
+        return ListPage(
+            shown[:PAGE_SIZE], page, len(rows) > PAGE_SIZE, position, updated_at, max(0, newest - position)
+        )
+
+    def _rows(self, actor: Actor, *, limit: int, offset: int) -> list[ListedIncident]:
+        params: tuple[str, ...]
+        if actor.role is Role.CASE_HANDLER:
+            sql, params = _OF_SCHOOL, (actor.board_id, actor.school_id)
+        elif actor.role in (Role.OTV, Role.BOARD):
+            sql, params = _OF_BOARD, (actor.board_id,)
+        elif actor.role is Role.STAFF:
+            sql, params = _OF_STAFF, (actor.id, actor.board_id, actor.school_id)
+        else:
+            return []
+        with self.db.connect() as db:
+            found = db.execute(self.db.sql(sql + _NEWEST_FIRST), (*params, limit, offset)).fetchall()
+        return [
+            ListedIncident(UUID(r[0]), r[1], r[2], datetime.fromisoformat(r[3]), r[4], r[5], int(r[6]))
+            for r in found
+        ]
+
+    def position(self) -> tuple[int, str]:
+        with self.db.connect() as db:
+            row = db.execute(
+                self.db.sql("SELECT position, updated_at FROM incident_list_position WHERE name = ?"),
+                (_NAME,),
+            ).fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, "")
+
+    # ------------------------------------------------------------------ following
+
+    def run_once(self, limit: int = BATCH) -> int:
+        """Folds the next batch into the rows; returns how many notifications it read."""
+        start, _ = self.position()
+        notifications = self.cases.recorder.select_notifications(start=start + 1, limit=limit)
+        if not notifications:
+            return 0
+        ids = sorted({str(n.originator_id) for n in notifications if n.topic.startswith(INCIDENT_TOPICS)})
+        rows = self._current(ids)
+        changed: set[str] = set()
+        for notification in notifications:
+            key = str(notification.originator_id)
+            if notification.topic.startswith(INCIDENT_TOPICS) and self._fold(rows, key, notification):
+                changed.add(key)
+        try:
+            self._commit(start, notifications[-1].id, {k: rows[k] for k in changed})
+        except PositionMoved:
+            return 0
+        return len(notifications)
+
+    def catch_up(self) -> int:
+        total = 0
+        while read := self.run_once():
+            total += read
+        return total
+
+    def rebuild(self) -> int:
+        with self.db.connect() as db:
+            for table in ("incident_list", "incident_list_staff", "incident_list_position"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        return self.catch_up()
+
+    def lag(self) -> int:
+        return max(0, (self.cases.recorder.max_notification_id() or 0) - self.position()[0])
+
+    def _fold(self, rows: dict[str, dict[str, Any]], key: str, notification: Notification) -> bool:
+        """Applies one incident event to its row; False when the event is not about a listed one."""
+        name = _DECODED.get(notification.topic)
+        row = rows.get(key)
+        if row is None and name != "Opened":
+            return False
+        if name is not None:
+            try:
+                event = self.cases.sealed_event(notification)  # no key needed
+            except Exception as error:  # a damaged event: the list still counts it
+                log.warning("Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__)
+                event = None
+            if name == "Opened":
+                if event is None or row is not None:
+                    return False
+                rows[key] = row = {
+                    "board_id": event.board_id,
+                    "school_id": event.school_id,
+                    "opened_at": event.timestamp.astimezone(UTC).isoformat(timespec="microseconds"),
+                    "situation": event.situation,
+                    "status": "open",
+                    "version": 0,
+                    "access": [],
+                }
+            elif event is not None and row is not None:
+                _fold_access(row["access"], name, event)
+        assert row is not None
+        row["status"] = _STATUS_OF.get(notification.topic, row["status"])
+        row["version"] = max(row["version"], notification.originator_version or 0)
+        return True
+
+    def _current(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self.db.connect() as db:
+            sql = _CURRENT + " WHERE incident_id IN (" + marks + ")"
+            found = db.execute(self.db.sql(sql), ids).fetchall()
+        return {
+            r[0]: {
+                "board_id": r[1],
+                "school_id": r[2],
+                "opened_at": r[3],
+                "situation": r[4],
+                "status": r[5],
+                "version": int(r[6]),
+                "access": json.loads(r[7]),
+            }
+            for r in found
+        }
+
+    def _commit(self, start: int, position: int, rows: dict[str, dict[str, Any]]) -> None:
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.connect() as db:
+            moved = db.execute(
+                self.db.sql(
+                    "UPDATE incident_list_position SET position = ?, updated_at = ?"
+                    " WHERE name = ? AND position = ?"
+                ),
+                (position, at, _NAME, start),
+            )
+            if not moved.rowcount:
+                if start:
+                    raise PositionMoved()
+                inserted = db.execute(
+                    self.db.sql(
+                        "INSERT INTO incident_list_position (name, position, updated_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (name) DO NOTHING"
+                    ),
+                    (_NAME, position, at),
+                )
+                if not inserted.rowcount:
+                    raise PositionMoved()
+            _write_rows(db, self.db, rows)
+
+
+def _write_rows(db: Any, database: Database, rows: dict[str, dict[str, Any]]) -> None:
+    """Bulk upserts of the changed rows and their staff access, inside the batch's transaction."""
+    if not rows:
+        return
+    cursor = db.cursor()
+    cursor.executemany(
+        database.sql(
+            "INSERT INTO incident_list (incident_id, board_id, school_id, opened_at, situation, status,"
+            " version, access) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET"
+            " status = excluded.status, version = excluded.version, access = excluded.access"
+        ),
+        [
+            (
+                key,
+                row["board_id"],
+                row["school_id"],
+                row["opened_at"],
+                row["situation"],
+                row["status"],
+                row["version"],
+                json.dumps(row["access"]),
+            )
+            for key, row in rows.items()
+        ],
+    )
+    with_access = [key for key, row in rows.items() if row["access"]]
+    if not with_access:
+        return
+    cursor.executemany(
+        database.sql("DELETE FROM incident_list_staff WHERE incident_id = ?"), [(k,) for k in with_access]
+    )
+    granted = [(staff, key) for key in with_access for staff in staff_with_access(rows[key]["access"])]
+    if granted:
+        cursor.executemany(
+            database.sql("INSERT INTO incident_list_staff (staff_id, incident_id) VALUES (?, ?)"), granted
+        )
+
+
+def _fold_access(access: list[dict[str, Any]], name: str, event: Any) -> None:
+    """Keeps the grants, revocations and their corrections, as Incident.staff_with_access reads them."""
+    if name in ("StaffAccessGranted", "StaffAccessRevoked"):
+        access.append(
+            {"version": event.originator_version, "grant": name == "StaffAccessGranted",
+             "staff_id": event.staff_id, "withdrawn": False}
+        )
+        return
+    for entry in access:  # Corrected
+        if entry["version"] == event.corrects:
+            changes = event.changes if isinstance(event.changes, dict) else {}
+            entry["staff_id"] = str(changes.get("staff_id", entry["staff_id"]))
+            entry["withdrawn"] = entry["withdrawn"] or bool(event.withdraws)
+
+
+def staff_with_access(access: list[dict[str, Any]]) -> set[str]:
+    granted: set[str] = set()
+    for entry in sorted(access, key=lambda e: e["version"]):
+        if entry["withdrawn"]:
+            continue
+        if entry["grant"]:
+            granted.add(entry["staff_id"])
+        else:
+            granted.discard(entry["staff_id"])
+    return granted
+
+
+def may_see_row(actor: Actor, row: ListedIncident) -> bool:
+    """Hard rule 4 once more over what the query returned; staff rows come from their grants."""
+    if actor.role is Role.STAFF:
+        return actor.board_id == row.board_id and actor.school_id == row.school_id
+    return may_see(actor, board_id=row.board_id, school_id=row.school_id)
