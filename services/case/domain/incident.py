@@ -16,6 +16,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.case.domain.errors import (
+    AgreementConflict,
+    HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
     NoLetterToDecide,
@@ -24,6 +26,15 @@ from services.case.domain.errors import (
     UnknownAction,
 )
 from services.case.domain.guards import refuse_material
+from services.case.domain.safeguards import (
+    AUDIENCES,
+    SAFETY_EXPLANATION,
+    audiences_of,
+    conflicting_audiences,
+    current_agreements,
+    held_back_for_safety,
+    safety_risk,
+)
 
 
 class Status(Enum):
@@ -128,13 +139,53 @@ class Incident(Aggregate):
                 )
             )
 
-    def record(self, action: str, *, actor: str, **data: Any) -> None:
-        """Records one protocol action, by the name of its event class."""
+    def record(self, action: str, *, actor: str, override_reason: str = "", **data: Any) -> None:
+        """Records one protocol action, by the name of its event class.
+
+        Informing an audience is held back (HeldBackForSafety) when it could reach the
+        victim's parents while a risk at home is set, and needs a reason to go ahead
+        (AgreementConflict) when the agreements with the pupil say it may not be told yet;
+        that reason is recorded first, as its own event."""
         event_class = self.action_class(action)
         if self.status is Status.CLOSED and not event_class.allowed_when_closed:
             raise IncidentClosed(action)
-        refuse_material(data)
+        refuse_material({**data, "override_reason": override_reason})
+        self._check_safeguards(action, data)
+        conflicts = self.agreement_conflicts(action, data)
+        if conflicts:
+            if not override_reason.strip():
+                raise AgreementConflict([AUDIENCES.get(a, a) for a in conflicts])
+            agreements = current_agreements(self.effective_actions())
+            assert agreements is not None
+            self.trigger_event(
+                self.AgreementSetAside,
+                actor=actor,
+                agreement_version=agreements.version,
+                for_action=action,
+                audiences=conflicts,
+                reason=override_reason.strip(),
+            )
         self.trigger_event(event_class, actor=actor, **data)
+
+    def agreement_conflicts(self, action: str, data: dict[str, Any]) -> list[str]:
+        """The audiences this action informs that the agreements with the pupil hold back."""
+        return conflicting_audiences(self.effective_actions(), audiences_of(action, data))
+
+    def held_back(self, action: str, data: dict[str, Any]) -> bool:
+        """True when this action may not happen while the risk at home is set."""
+        return held_back_for_safety(self.effective_actions(), audiences_of(action, data))
+
+    def _check_safeguards(self, action: str, data: dict[str, Any]) -> None:
+        if self.held_back(action, data):
+            raise HeldBackForSafety(SAFETY_EXPLANATION)
+
+    def agreements(self) -> RecordedAction | None:
+        """The agreements with the pupil as they stand now, if any were recorded."""
+        return current_agreements(self.effective_actions())
+
+    def safety_risk(self) -> RecordedAction | None:
+        """The recorded risk of honour-related or domestic violence, while it is set."""
+        return safety_risk(self.effective_actions())
 
     @classmethod
     def action_class(cls, action: str) -> type[Incident.ActionRecorded]:
@@ -271,6 +322,40 @@ class Incident(Aggregate):
         other: str
         for_whom: str
         personal: ClassVar[tuple[str, ...]] = ("other",)
+
+    class AgreementsRecorded(ActionRecorded):
+        """De afspraken met het slachtoffer zijn vastgelegd (wie het weet, wat nog niet, tempo, buddy's)."""
+
+        not_yet_told: list[str]
+        who_may_know: str
+        pace: str
+        buddies: str
+        other: str
+        personal: ClassVar[tuple[str, ...]] = ("who_may_know", "pace", "buddies", "other")
+
+    class AgreementSetAside(ActionRecorded):
+        """Afgeweken van een afspraak met het slachtoffer; de behandelaar gaf de reden."""
+
+        agreement_version: int
+        for_action: str
+        audiences: list[str]
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        allowed_when_closed: ClassVar[bool] = True
+
+    class SafetyRiskFlagged(ActionRecorded):
+        """Een risico op eerwraak of huiselijk geweld is vastgelegd, met de bron."""
+
+        source: str
+        explanation: str
+        personal: ClassVar[tuple[str, ...]] = ("explanation",)
+
+    class SafetyRiskLifted(ActionRecorded):
+        """Het risico op eerwraak of huiselijk geweld is opgeheven."""
+
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        allowed_when_closed: ClassVar[bool] = True
 
     class VictimRestArranged(ActionRecorded):
         """Rust en steun voor het slachtoffer zijn geregeld (rustperiode, buddy's)."""
@@ -657,6 +742,7 @@ class Incident(Aggregate):
         if proposal.actor == actor:
             raise SecondPersonRequired()
         if approve:
+            self._check_safeguards("LetterProposed", proposal.data)
             self.trigger_event(self.LetterApproved, actor=actor, proposal_version=proposal_version)
         else:
             refuse_material({"reason": reason})

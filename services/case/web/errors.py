@@ -13,8 +13,10 @@ from werkzeug.exceptions import HTTPException
 from services.case.application import ConcurrentEdit, IncidentNotFound, NotAllowed, StoreUnavailable
 from services.case.domain.access import ReasonRequired
 from services.case.domain.errors import (
+    AgreementConflict,
     CaseError,
     FieldTooLong,
+    HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
     MaterialRefused,
@@ -45,6 +47,8 @@ STATUS: dict[type[CaseError], int] = {
     IncidentAlreadyOpen: 409,
     StoreUnavailable: 503,
     MaterialRefused: 422,
+    AgreementConflict: 409,
+    HeldBackForSafety: 409,
     FieldTooLong: 422,
     NothingToCorrect: 422,
     ReasonRequired: 400,
