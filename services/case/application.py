@@ -194,10 +194,22 @@ class CaseManagement(Application[UUID]):
         override_reason: str = "",
     ) -> int:
         """Puts a guarded letter out for sending; one to more than `four_eyes_from` recipients
-        first waits for a second person's approval (the board's setting)."""
-        action = "LetterProposed" if len(recipients) > four_eyes_from else "LetterRequested"
-        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
-        return self.record_action(actor, incident_id, action, data, override_reason=override_reason)
+        first waits for a second person's approval (the board's setting). The step the letter
+        carries out is recorded with it, in the same save."""
+        return self._change(
+            actor,
+            incident_id,
+            None,
+            lambda i: i.request_letter(
+                actor=actor.id,
+                letter=letter,
+                group=group,
+                recipients=recipients,
+                statement=statement,
+                four_eyes_from=four_eyes_from,
+                override_reason=override_reason,
+            ),
+        )
 
     def decide_letter(
         self, actor: Actor, incident_id: UUID, *, proposal_version: int, approve: bool, reason: str = ""

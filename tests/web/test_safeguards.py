@@ -83,7 +83,7 @@ def test_a_letter_against_an_agreement_shows_it_on_the_preview_and_needs_a_reaso
         {**LETTER_TO_ALL, "bevestigd": "ja", "reden_afwijking": "met de leerling besproken"},
     )
     assert sent.status_code == 302
-    assert events(app, page)[-2:] == ["AgreementSetAside", "LetterRequested"]
+    assert events(app, page)[-3:] == ["AgreementSetAside", "GroupInformed", "LetterRequested"]
     class_letter = handler.post(f"{page}/brieven", {**LETTER_TO_ALL, "letter": "ouders_klas"})
     assert "Reden om toch door te gaan" not in class_letter.text
 
@@ -117,7 +117,9 @@ def test_a_risk_at_home_holds_back_parent_letters_and_points_to_veilig_thuis(
     assert "Risico op eerwraak" not in handler.get(page).text
     again = handler.post(f"{page}/brieven", {**LETTER_TO_ALL, "letter": "ouders_klas", "bevestigd": "ja"})
     assert again.status_code == 302
-    assert events(app, page)[-3:] == ["VeiligThuisConsulted", "SafetyRiskLifted", "LetterRequested"]
+    assert events(app, page)[-4:] == [
+        "VeiligThuisConsulted", "SafetyRiskLifted", "GroupInformed", "LetterRequested"
+    ]
 
 
 def test_the_api_holds_back_parents_and_asks_a_reason_against_an_agreement(app: Flask) -> None:

@@ -97,3 +97,7 @@ class HeldBackForSafety(CaseError):
 
     def __init__(self, explanation: str) -> None:
         super().__init__(explanation)
+
+
+class DeletionCallTooEarly(CaseError):
+    """Raised when the call to delete the material is sent before police contact or a report."""

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from services.case.domain.errors import (
     AgreementConflict,
+    DeletionCallTooEarly,
     HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
@@ -26,6 +27,7 @@ from services.case.domain.errors import (
     UnknownAction,
 )
 from services.case.domain.guards import refuse_material
+from services.case.domain.letters import DELETION_CALL_WAITS, LETTER_STEPS, deletion_call_ready
 from services.case.domain.safeguards import (
     AUDIENCES,
     SAFETY_EXPLANATION,
@@ -146,26 +148,35 @@ class Incident(Aggregate):
         victim's parents while a risk at home is set, and needs a reason to go ahead
         (AgreementConflict) when the agreements with the pupil say it may not be told yet;
         that reason is recorded first, as its own event."""
+        event_class = self._recordable(action, {**data, "override_reason": override_reason})
+        self._check_safeguards(action, data)
+        self._set_aside_agreements(action, data, actor=actor, reason=override_reason)
+        self.trigger_event(event_class, actor=actor, **data)
+
+    def _recordable(self, action: str, values: dict[str, Any]) -> type[Incident.ActionRecorded]:
         event_class = self.action_class(action)
         if self.status is Status.CLOSED and not event_class.allowed_when_closed:
             raise IncidentClosed(action)
-        refuse_material({**data, "override_reason": override_reason})
-        self._check_safeguards(action, data)
+        refuse_material(values)
+        return event_class
+
+    def _set_aside_agreements(self, action: str, data: dict[str, Any], *, actor: str, reason: str) -> None:
+        """Records the reason to go against the agreements, or raises AgreementConflict."""
         conflicts = self.agreement_conflicts(action, data)
-        if conflicts:
-            if not override_reason.strip():
-                raise AgreementConflict([AUDIENCES.get(a, a) for a in conflicts])
-            agreements = current_agreements(self.effective_actions())
-            assert agreements is not None
-            self.trigger_event(
-                self.AgreementSetAside,
-                actor=actor,
-                agreement_version=agreements.version,
-                for_action=action,
-                audiences=conflicts,
-                reason=override_reason.strip(),
-            )
-        self.trigger_event(event_class, actor=actor, **data)
+        if not conflicts:
+            return
+        if not reason.strip():
+            raise AgreementConflict([AUDIENCES.get(a, a) for a in conflicts])
+        agreements = current_agreements(self.effective_actions())
+        assert agreements is not None
+        self.trigger_event(
+            self.AgreementSetAside,
+            actor=actor,
+            agreement_version=agreements.version,
+            for_action=action,
+            audiences=conflicts,
+            reason=reason.strip(),
+        )
 
     def agreement_conflicts(self, action: str, data: dict[str, Any]) -> list[str]:
         """The audiences this action informs that the agreements with the pupil hold back."""
@@ -721,6 +732,42 @@ class Incident(Aggregate):
         personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         allowed_when_closed: ClassVar[bool] = True
 
+    def request_letter(
+        self,
+        *,
+        actor: str,
+        letter: str,
+        group: str,
+        recipients: list[str],
+        statement: dict[str, str],
+        four_eyes_from: int,
+        override_reason: str = "",
+    ) -> None:
+        """Puts a letter out for sending, or up for a second person's approval when it goes to
+        more than `four_eyes_from` recipients. A letter sent now records the step it carries
+        out in the same command (deletion call, group informed).
+
+        Raises DeletionCallTooEarly, HeldBackForSafety or AgreementConflict."""
+        if letter in LETTER_STEPS and LETTER_STEPS[letter][0] == "DeletionCalled":
+            if not deletion_call_ready(self.effective_actions()):
+                raise DeletionCallTooEarly(DELETION_CALL_WAITS)
+        proposed = len(recipients) > four_eyes_from
+        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
+        if proposed:
+            self.record("LetterProposed", actor=actor, override_reason=override_reason, **data)
+            return
+        # The checks run once, for the letter; the step it carries out is recorded without them.
+        event_class = self._recordable("LetterRequested", {**data, "override_reason": override_reason})
+        self._check_safeguards("LetterRequested", data)
+        self._set_aside_agreements("LetterRequested", data, actor=actor, reason=override_reason)
+        self._complete_step_of(letter, actor=actor)
+        self.trigger_event(event_class, actor=actor, **data)
+
+    def _complete_step_of(self, letter: str, *, actor: str) -> None:
+        if letter in LETTER_STEPS:
+            action, data = LETTER_STEPS[letter]
+            self.trigger_event(self.action_class(action), actor=actor, **data)
+
     def letters_awaiting_approval(self) -> list[RecordedAction]:
         """Proposed letters that no one approved or refused yet."""
         decided = {
@@ -743,6 +790,7 @@ class Incident(Aggregate):
             raise SecondPersonRequired()
         if approve:
             self._check_safeguards("LetterProposed", proposal.data)
+            self._complete_step_of(proposal.data["letter"], actor=actor)
             self.trigger_event(self.LetterApproved, actor=actor, proposal_version=proposal_version)
         else:
             refuse_material({"reason": reason})

@@ -15,6 +15,7 @@ from services.case.domain.access import ReasonRequired
 from services.case.domain.errors import (
     AgreementConflict,
     CaseError,
+    DeletionCallTooEarly,
     FieldTooLong,
     HeldBackForSafety,
     IncidentAlreadyOpen,
@@ -48,6 +49,7 @@ STATUS: dict[type[CaseError], int] = {
     StoreUnavailable: 503,
     MaterialRefused: 422,
     AgreementConflict: 409,
+    DeletionCallTooEarly: 409,
     HeldBackForSafety: 409,
     FieldTooLong: 422,
     NothingToCorrect: 422,

@@ -216,7 +216,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               (("gesprekken", "Gesprekken met leerlingen en ouders"),
                ("scholen_informeren", "Omliggende scholen informeren"),
                ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
-               ("melden", "De politie vraagt de school het materiaal te melden")), required=False),
+               ("melden", "De politie vraagt de school het materiaal te melden"),
+               ("bijeenkomst", "Politie aanwezig bij een ouder- of leerlingenbijeenkomst")),
+              required=False),
     ),
     "ReportDecided": (
         Field("decision", "Besluit", "choice",

@@ -19,12 +19,13 @@ from services.case.application import CaseManagement
 from services.case.domain.errors import MaterialRefused
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident
+from services.case.domain.letters import DELETION_CALL_WAITS, deletion_call_ready, recorded_facts
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import Board, board
 from shared.identity import Actor, Role
-from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, LetterBlocked, compose
+from shared.letters import CATALOGUE, CONTEXT_FIELDS, FACT_FIELDS, LABELS, LetterBlocked, compose
 from shared.privacy import PrivacyGuard
 from shared.recipients import RecipientGroups, valid_address
 
@@ -69,6 +70,8 @@ def compose_letter(incident_id: UUID) -> Page:
         "recipients": "",
     }
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
+    # What the letter may state comes from the record, never from the form.
+    values.update({k: "ja" if v else "nee" for k, v in recorded_facts(incident.effective_actions()).items()})
     if request.method == "GET":
         return _page(incident, values)
     saved = (
@@ -110,6 +113,8 @@ def compose_letter(incident_id: UUID) -> Page:
     reaches = {"letter": values["letter"]}
     if incident.held_back("LetterRequested", reaches):
         return _page(incident, values, errors={"": [SAFETY_EXPLANATION]}, status=409)
+    if values["letter"] == "oproep_verwijderen" and not deletion_call_ready(incident.effective_actions()):
+        return _page(incident, values, errors={"": [DELETION_CALL_WAITS]}, status=409)
     approval = len(recipients) > board.four_eyes_from
     confirmed = request.form.getlist("bevestigd") == ["ja"]
     override_reason = str(values.get("reden_afwijking", "")).strip()
@@ -119,7 +124,11 @@ def compose_letter(incident_id: UUID) -> Page:
             incident, values, preview=letter, count=len(recipients), approval=approval,
             conflicts=conflicts, reason_missing=confirmed, status=422 if confirmed else 200,
         )
-    statement = {k: str(values.get(k, "")) for k in CONTEXT_FIELDS if k != "school_name" and values.get(k)}
+    statement = {
+        k: str(values.get(k, ""))
+        for k in (*CONTEXT_FIELDS, *FACT_FIELDS)
+        if k != "school_name" and values.get(k)
+    }
     cases().request_letter(
         actor,
         incident_id,
