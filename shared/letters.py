@@ -28,6 +28,16 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 # What a template may use. Nothing else reaches it: no incident, no names, no free notes.
 STATEMENT_FIELDS = ("what_is_happening", "what_we_think", "what_we_do", "why", "contact_person")
 CONTEXT_FIELDS = (*STATEMENT_FIELDS, "school_name", "meeting_when", "meeting_where", "url")
+# Recorded facts a template may state, as booleans: "ja" in the stored statement, else false.
+# The case service fills them from the incident (never from the form), so the notifier renders
+# the same sentences the handler saw in the preview.
+FACT_FIELDS = (
+    "police_contacted",
+    "reported_to_police",
+    "reported_to_hotline",
+    "police_at_meeting",
+    "otv_advice_requested",
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +115,11 @@ MAX_FIELD_LENGTH = 2000  # the longest text the incident stores in one field
 _MARKUP = re.compile(r"<\s*[a-zA-Z!/?][^>]*>|&#?\w+;")
 
 
-def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) -> dict[str, str]:
+def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) -> dict[str, Any]:
     """The whitelisted context; LetterBlocked when something the letter needs is missing,
-    too long, or written as markup (a letter's text is plain text)."""
-    context = {name: str(values.get(name, "") or "").strip() for name in CONTEXT_FIELDS}
+    too long, or written as markup (a letter's text is plain text). Recorded facts are
+    booleans, false unless the statement says "ja"."""
+    context: dict[str, Any] = {name: str(values.get(name, "") or "").strip() for name in CONTEXT_FIELDS}
     context["school_name"] = school_name
     problems = [
         Finding(name, f"Vul eerst in: {LABELS.get(name, name)}.", f"leeg:{name}")
@@ -129,6 +140,7 @@ def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) 
             )
     if problems:
         raise LetterBlocked(problems)
+    context.update({name: str(values.get(name, "")) == "ja" for name in FACT_FIELDS})
     return context
 
 
@@ -147,7 +159,7 @@ LABELS = {
 PARTS = ("subject.txt", "body.txt", "body.html")
 
 
-def render(letter_key: str, context: dict[str, str]) -> RenderedLetter:
+def render(letter_key: str, context: dict[str, Any]) -> RenderedLetter:
     """All three parts or LetterBlocked: never a half-rendered letter."""
     if letter_key not in CATALOGUE:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])

@@ -174,4 +174,21 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "LetterSent": {"request_version": 2, "recipient_count": 1},
     "LetterFailed": {"request_version": 2, "reason": "550 mailbox onbekend"},
+    # Last, and holding back only staff, so that recording every example in turn (and a letter
+    # to all parents after them) goes against no agreement.
+    "AgreementsRecorded": {
+        "not_yet_told": ["medewerkers"],
+        "who_may_know": "haar mentor en de vertrouwenspersoon",
+        "pace": "eerst een week rust",
+        "buddies": "twee vriendinnen uit de klas",
+        "other": "",
+    },
+    "AgreementSetAside": {
+        "agreement_version": 2,
+        "for_action": "GroupInformed",
+        "audiences": ["medewerkers"],
+        "reason": "het team moet weten hoe het vragen beantwoordt",
+    },
+    "SafetyRiskFlagged": {"source": "leerling", "explanation": "de leerling is bang voor haar broer"},
+    "SafetyRiskLifted": {"reason": "na overleg met Veilig Thuis is het veilig"},
 }

@@ -137,13 +137,15 @@ class CaseManagement(Application[UUID]):
         data: dict[str, Any],
         *,
         expected_version: int | None = None,
+        override_reason: str = "",
     ) -> int:
-        """Records one protocol action; returns the notification id."""
+        """Records one protocol action; returns the notification id. `override_reason` is
+        the handler's reason to go ahead against an agreement with the pupil."""
 
         def record(incident: Incident) -> None:
             if action == "StepNotNeeded":
                 self.protocol(incident.protocol_id).require_may_be_not_needed(str(data.get("step")))
-            incident.record(action, actor=actor.id, **data)
+            incident.record(action, actor=actor.id, override_reason=override_reason, **data)
 
         return self._change(actor, incident_id, expected_version, record)
 
@@ -192,12 +194,25 @@ class CaseManagement(Application[UUID]):
         recipients: list[str],
         statement: dict[str, str],
         four_eyes_from: int,
+        override_reason: str = "",
     ) -> int:
         """Puts a guarded letter out for sending; one to more than `four_eyes_from` recipients
-        first waits for a second person's approval (the board's setting)."""
-        action = "LetterProposed" if len(recipients) > four_eyes_from else "LetterRequested"
-        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
-        return self.record_action(actor, incident_id, action, data)
+        first waits for a second person's approval (the board's setting). The step the letter
+        carries out is recorded with it, in the same save."""
+        return self._change(
+            actor,
+            incident_id,
+            None,
+            lambda i: i.request_letter(
+                actor=actor.id,
+                letter=letter,
+                group=group,
+                recipients=recipients,
+                statement=statement,
+                four_eyes_from=four_eyes_from,
+                override_reason=override_reason,
+            ),
+        )
 
     def decide_letter(
         self, actor: Actor, incident_id: UUID, *, proposal_version: int, approve: bool, reason: str = ""

@@ -118,8 +118,9 @@ def web_addresses(text: str, allowed: Allowed) -> list[str]:
 
 
 def phone_numbers(text: str, allowed: Allowed) -> list[str]:
-    """Phone numbers in every Dutch notation, and foreign ones written with +."""
-    plain = normalise(text)
+    """Phone numbers in every Dutch notation, and foreign ones written with +. Digits inside a
+    web address (a link's path, an id) are not a phone number."""
+    plain = _URL.sub(" ", normalise(text))
     candidates = [
         m.raw_string
         for m in phonenumbers.PhoneNumberMatcher(plain, "NL", leniency=phonenumbers.Leniency.VALID)
@@ -139,7 +140,7 @@ def phone_numbers(text: str, allowed: Allowed) -> list[str]:
 
 
 def citizen_numbers(text: str) -> list[str]:
-    return _BSN.findall(normalise(text))
+    return _BSN.findall(_URL.sub(" ", normalise(text)))
 
 
 def accounts(text: str) -> list[str]:

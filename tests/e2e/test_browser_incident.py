@@ -165,3 +165,48 @@ def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # ty
 
     # Q11 "nee": the checklist prompts criminal steps with the wijkagent on step 3.
     assert "Zeden" in page.locator("#stap-3").inner_text()
+
+
+def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in_and_open(page)
+
+    # What was agreed with the pupil, at the top of the incident.
+    page.get_by_role("link", name="De afspraken met het slachtoffer zijn vastgelegd").click()
+    page.get_by_label("ouders van andere klassen of alle ouders").check()
+    page.get_by_label("Het tempo: wat gebeurt wanneer?").fill("Eerst een week rust.")
+    page.get_by_role("button", name="Vastleggen").click()
+    agreements = page.locator("#afspraken").inner_text()
+    assert "ouders van andere klassen of alle ouders" in agreements and "Eerst een week rust." in agreements
+
+    # Informing all parents goes against it: the form shows the agreement and asks a reason.
+    page.get_by_role(
+        "link", name="Een groep ouders, leerlingen of medewerkers is algemeen geïnformeerd."
+    ).first.click()
+    assert page.locator("#afspraken").is_visible()
+    page.get_by_label("Alle ouders").check()
+    page.get_by_label("Hoe?").fill("brief")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Dit wijkt af van een afspraak met de leerling").is_visible()
+    page.get_by_label("Reden om toch door te gaan").fill("De wijkagent vraagt alle ouders nu te informeren.")
+    page.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url("**/meldingen/*")
+    assert "Afgeweken van een afspraak met het slachtoffer" in page.locator("#tijdlijn + ol").inner_text()
+
+    # A risk at home: the parents of the class are held back, and the checklist points to Veilig Thuis.
+    page.get_by_role(
+        "link", name="Een risico op eerwraak of huiselijk geweld is vastgelegd, met de bron."
+    ).click()
+    page.get_by_label("De leerling zelf").check()
+    page.get_by_label("Wat is er bekend?").fill("De leerling is bang voor de reactie thuis.")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.locator("#risico-thuis").is_visible()
+    assert page.locator("li", has_text="Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode").is_visible()
+    page.get_by_role(
+        "link", name="Een groep ouders, leerlingen of medewerkers is algemeen geïnformeerd."
+    ).first.click()
+    page.get_by_label("Ouders van de klas").check()
+    page.get_by_label("Hoe?").fill("brief")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("kan de leerling thuis in gevaar brengen").first.is_visible()
+    page.get_by_role("link", name="← Terug naar de melding").click()
+    assert "Ouders van de klas" not in page.locator("#tijdlijn + ol").inner_text()

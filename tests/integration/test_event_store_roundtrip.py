@@ -70,6 +70,8 @@ def expected_events() -> list[tuple[str, dict[str, Any]]]:
         ("Closed", {"reason": "protocol doorlopen", "actor": HANDLER.id}),
         ("Reopened", {"reason": "nieuwe informatie van de wijkagent", "actor": HANDLER.id}),
         ("LetterProposed", {**ACTIONS["LetterProposed"], "actor": HANDLER.id}),
+        # Approving a letter to all parents records the step it carries out with it.
+        ("GroupInformed", {"group": "ouders_alle", "how": "brief", "actor": SECOND_HANDLER.id}),
         ("LetterApproved", {"proposal_version": PROPOSAL_VERSION, "actor": SECOND_HANDLER.id}),
         (
             "LetterRefused",

@@ -121,3 +121,21 @@ def test_a_name_in_a_list_of_people_blocks_but_the_words_around_it_do_not(write:
     write("ouders_alle", listed, what_we_do="Wij spreken met de leerlingen en hun ouders.")
     with pytest.raises(LetterBlocked):
         write("ouders_alle", listed, what_we_do="Wij spreken met Kevin.")
+
+
+def test_digits_in_a_link_are_no_phone_number(guard) -> None:  # type: ignore[no-untyped-def]
+    from shared.boards import board
+    from shared.letters import render_reminder
+
+    kindante = board("kindante")
+    for incident_id in ("0f1c2d3e-1234-5678-9012-345678901234", "a1234567-89ab-4cde-8f01-123456789012"):
+        letter = render_reminder(
+            kind="stap",
+            step="Stap 3. Schakel met de politie",
+            school=kindante.school("de-wilg"),
+            board=kindante,
+            due_on="2026-12-01",
+            link=f"https://zorgvuldig.voorbeeld.nl/meldingen/{incident_id}",
+            guard=guard,
+        )
+        assert incident_id in letter.text

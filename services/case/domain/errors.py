@@ -75,3 +75,29 @@ class StepAlwaysNeeded(CaseError):
         "Deze stap kan volgens het protocol niet als 'niet nodig' worden afgesloten. Alleen stappen "
         "die 'indien nodig' gelden, kunnen dat."
     )
+
+
+class AgreementConflict(CaseError):
+    """Raised when an action informs an audience that the agreements with the pupil say may
+    not be told yet, and no reason to go ahead was given."""
+
+    message = (
+        "Dit wijkt af van een afspraak met de leerling: {audiences} mogen het nog niet weten. "
+        "Lees de afspraak en geef een reden als u toch doorgaat; die reden komt in het logboek."
+    )
+
+    def __init__(self, audiences: list[str]) -> None:
+        self.audiences = audiences
+        super().__init__(self.message.format(audiences=" en ".join(audiences)))
+
+
+class HeldBackForSafety(CaseError):
+    """Raised when informing the victim's parents (or the parents of the class) is attempted
+    while a risk of honour-related or domestic violence is recorded."""
+
+    def __init__(self, explanation: str) -> None:
+        super().__init__(explanation)
+
+
+class DeletionCallTooEarly(CaseError):
+    """Raised when the call to delete the material is sent before police contact or a report."""

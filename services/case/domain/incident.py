@@ -16,6 +16,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.case.domain.errors import (
+    AgreementConflict,
+    DeletionCallTooEarly,
+    HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
     NoLetterToDecide,
@@ -24,6 +27,16 @@ from services.case.domain.errors import (
     UnknownAction,
 )
 from services.case.domain.guards import refuse_material
+from services.case.domain.letters import DELETION_CALL_WAITS, LETTER_STEPS, deletion_call_ready
+from services.case.domain.safeguards import (
+    AUDIENCES,
+    SAFETY_EXPLANATION,
+    audiences_of,
+    conflicting_audiences,
+    current_agreements,
+    held_back_for_safety,
+    safety_risk,
+)
 
 
 class Status(Enum):
@@ -128,13 +141,62 @@ class Incident(Aggregate):
                 )
             )
 
-    def record(self, action: str, *, actor: str, **data: Any) -> None:
-        """Records one protocol action, by the name of its event class."""
+    def record(self, action: str, *, actor: str, override_reason: str = "", **data: Any) -> None:
+        """Records one protocol action, by the name of its event class.
+
+        Informing an audience is held back (HeldBackForSafety) when it could reach the
+        victim's parents while a risk at home is set, and needs a reason to go ahead
+        (AgreementConflict) when the agreements with the pupil say it may not be told yet;
+        that reason is recorded first, as its own event."""
+        event_class = self._recordable(action, {**data, "override_reason": override_reason})
+        self._check_safeguards(action, data)
+        self._set_aside_agreements(action, data, actor=actor, reason=override_reason)
+        self.trigger_event(event_class, actor=actor, **data)
+
+    def _recordable(self, action: str, values: dict[str, Any]) -> type[Incident.ActionRecorded]:
         event_class = self.action_class(action)
         if self.status is Status.CLOSED and not event_class.allowed_when_closed:
             raise IncidentClosed(action)
-        refuse_material(data)
-        self.trigger_event(event_class, actor=actor, **data)
+        refuse_material(values)
+        return event_class
+
+    def _set_aside_agreements(self, action: str, data: dict[str, Any], *, actor: str, reason: str) -> None:
+        """Records the reason to go against the agreements, or raises AgreementConflict."""
+        conflicts = self.agreement_conflicts(action, data)
+        if not conflicts:
+            return
+        if not reason.strip():
+            raise AgreementConflict([AUDIENCES.get(a, a) for a in conflicts])
+        agreements = current_agreements(self.effective_actions())
+        assert agreements is not None
+        self.trigger_event(
+            self.AgreementSetAside,
+            actor=actor,
+            agreement_version=agreements.version,
+            for_action=action,
+            audiences=conflicts,
+            reason=reason.strip(),
+        )
+
+    def agreement_conflicts(self, action: str, data: dict[str, Any]) -> list[str]:
+        """The audiences this action informs that the agreements with the pupil hold back."""
+        return conflicting_audiences(self.effective_actions(), audiences_of(action, data))
+
+    def held_back(self, action: str, data: dict[str, Any]) -> bool:
+        """True when this action may not happen while the risk at home is set."""
+        return held_back_for_safety(self.effective_actions(), audiences_of(action, data))
+
+    def _check_safeguards(self, action: str, data: dict[str, Any]) -> None:
+        if self.held_back(action, data):
+            raise HeldBackForSafety(SAFETY_EXPLANATION)
+
+    def agreements(self) -> RecordedAction | None:
+        """The agreements with the pupil as they stand now, if any were recorded."""
+        return current_agreements(self.effective_actions())
+
+    def safety_risk(self) -> RecordedAction | None:
+        """The recorded risk of honour-related or domestic violence, while it is set."""
+        return safety_risk(self.effective_actions())
 
     @classmethod
     def action_class(cls, action: str) -> type[Incident.ActionRecorded]:
@@ -271,6 +333,40 @@ class Incident(Aggregate):
         other: str
         for_whom: str
         personal: ClassVar[tuple[str, ...]] = ("other",)
+
+    class AgreementsRecorded(ActionRecorded):
+        """De afspraken met het slachtoffer zijn vastgelegd (wie het weet, wat nog niet, tempo, buddy's)."""
+
+        not_yet_told: list[str]
+        who_may_know: str
+        pace: str
+        buddies: str
+        other: str
+        personal: ClassVar[tuple[str, ...]] = ("who_may_know", "pace", "buddies", "other")
+
+    class AgreementSetAside(ActionRecorded):
+        """Afgeweken van een afspraak met het slachtoffer; de behandelaar gaf de reden."""
+
+        agreement_version: int
+        for_action: str
+        audiences: list[str]
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        allowed_when_closed: ClassVar[bool] = True
+
+    class SafetyRiskFlagged(ActionRecorded):
+        """Een risico op eerwraak of huiselijk geweld is vastgelegd, met de bron."""
+
+        source: str
+        explanation: str
+        personal: ClassVar[tuple[str, ...]] = ("explanation",)
+
+    class SafetyRiskLifted(ActionRecorded):
+        """Het risico op eerwraak of huiselijk geweld is opgeheven."""
+
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        allowed_when_closed: ClassVar[bool] = True
 
     class VictimRestArranged(ActionRecorded):
         """Rust en steun voor het slachtoffer zijn geregeld (rustperiode, buddy's)."""
@@ -636,6 +732,42 @@ class Incident(Aggregate):
         personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         allowed_when_closed: ClassVar[bool] = True
 
+    def request_letter(
+        self,
+        *,
+        actor: str,
+        letter: str,
+        group: str,
+        recipients: list[str],
+        statement: dict[str, str],
+        four_eyes_from: int,
+        override_reason: str = "",
+    ) -> None:
+        """Puts a letter out for sending, or up for a second person's approval when it goes to
+        more than `four_eyes_from` recipients. A letter sent now records the step it carries
+        out in the same command (deletion call, group informed).
+
+        Raises DeletionCallTooEarly, HeldBackForSafety or AgreementConflict."""
+        if letter in LETTER_STEPS and LETTER_STEPS[letter][0] == "DeletionCalled":
+            if not deletion_call_ready(self.effective_actions()):
+                raise DeletionCallTooEarly(DELETION_CALL_WAITS)
+        proposed = len(recipients) > four_eyes_from
+        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
+        if proposed:
+            self.record("LetterProposed", actor=actor, override_reason=override_reason, **data)
+            return
+        # The checks run once, for the letter; the step it carries out is recorded without them.
+        event_class = self._recordable("LetterRequested", {**data, "override_reason": override_reason})
+        self._check_safeguards("LetterRequested", data)
+        self._set_aside_agreements("LetterRequested", data, actor=actor, reason=override_reason)
+        self._complete_step_of(letter, actor=actor)
+        self.trigger_event(event_class, actor=actor, **data)
+
+    def _complete_step_of(self, letter: str, *, actor: str) -> None:
+        if letter in LETTER_STEPS:
+            action, data = LETTER_STEPS[letter]
+            self.trigger_event(self.action_class(action), actor=actor, **data)
+
     def letters_awaiting_approval(self) -> list[RecordedAction]:
         """Proposed letters that no one approved or refused yet."""
         decided = {
@@ -657,6 +789,8 @@ class Incident(Aggregate):
         if proposal.actor == actor:
             raise SecondPersonRequired()
         if approve:
+            self._check_safeguards("LetterProposed", proposal.data)
+            self._complete_step_of(proposal.data["letter"], actor=actor)
             self.trigger_event(self.LetterApproved, actor=actor, proposal_version=proposal_version)
         else:
             refuse_material({"reason": reason})

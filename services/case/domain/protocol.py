@@ -16,6 +16,7 @@ from typing import Any
 
 from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
+from services.case.domain.safeguards import safety_risk
 
 PROTOCOL_FOLDER = Path(__file__).resolve().parent.parent / "protocols"
 DEFAULT_PROTOCOL_ID = "kindante-2024-05-29"
@@ -412,4 +413,24 @@ def warnings(protocol: Protocol, actions: list[RecordedAction], situation: str =
             )
     for check in protocol.checks:
         found.extend(CHECKS[check](actions, situation))
+    found.extend(_veilig_thuis_first(actions))
     return found
+
+
+def _veilig_thuis_first(actions: list[RecordedAction]) -> list[ProtocolWarning]:
+    """A risk at home changes who is told and when, under every board's protocol: the
+    victim's parents only after Veilig Thuis was consulted (Meldcode step 2)."""
+    flag = safety_risk(actions)
+    if flag is None:
+        return []
+    consulted = any(a.action == "VeiligThuisConsulted" and a.version > flag.version for a in actions)
+    message = (
+        "Er is een risico op eerwraak of huiselijk geweld vastgelegd. De ouders van het slachtoffer en "
+        "de ouders van de klas worden nu niet geïnformeerd. "
+        + (
+            "Veilig Thuis is geraadpleegd; hef het risico pas op als het veilig is, met de reden."
+            if consulted
+            else "Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode; dat kan anoniem)."
+        )
+    )
+    return [ProtocolWarning("veilig_thuis_eerst", message, flag.version)]

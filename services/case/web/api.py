@@ -86,10 +86,15 @@ def record(incident_id: UUID, action: str) -> Answer:
     expected = body.get("expected_version")
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool) or expected < 1):
         return answer("De actie is niet vastgelegd.", 422, {"expected_version": "Geef een geheel getal."})
+    override = body.get("override_reason", "")
+    if not isinstance(override, str):
+        return answer("De actie is niet vastgelegd.", 422, {"override_reason": "Geef de reden als tekst."})
     data, errors = forms.load(forms.schema_for(action), body.get("data"))
     if errors:
         return answer("De actie is niet vastgelegd: controleer de velden.", 422, errors)
-    cases().record_action(actor(), incident_id, action, data, expected_version=expected)
+    cases().record_action(
+        actor(), incident_id, action, data, expected_version=expected, override_reason=override
+    )
     return jsonify(state(cases().incident(actor(), incident_id))), 201
 
 
@@ -146,6 +151,8 @@ def state(incident: Incident) -> dict[str, Any]:
             }
             for s in steps
         ],
+        "agreements": agreements(incident),
+        "safety_risk": incident.safety_risk() is not None,
         "warnings": [{"key": w.key, "message": w.message, "version": w.version} for w in warnings],
         "actions": [
             {
@@ -160,6 +167,12 @@ def state(incident: Incident) -> dict[str, Any]:
             for a in incident.actions
         ],
     }
+
+
+def agreements(incident: Incident) -> dict[str, Any] | None:
+    """The agreements with the pupil as they stand now, with the version to correct them."""
+    current = incident.agreements()
+    return {"version": current.version, **current.data} if current else None
 
 
 def trail_line(entry: TrailEntry) -> dict[str, Any]:
@@ -241,6 +254,12 @@ def openapi_document() -> dict[str, Any]:
             "properties": {
                 "data": {"$ref": f"#/components/schemas/{action}"},
                 "expected_version": {"type": "integer", "minimum": 1, "nullable": True},
+                "override_reason": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "description": "Reden om toch door te gaan als de actie afwijkt van een afspraak "
+                    "met de leerling; komt in het logboek.",
+                },
             },
             "required": ["data"],
         }

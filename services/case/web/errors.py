@@ -13,8 +13,11 @@ from werkzeug.exceptions import HTTPException
 from services.case.application import ConcurrentEdit, IncidentNotFound, NotAllowed, StoreUnavailable
 from services.case.domain.access import ReasonRequired
 from services.case.domain.errors import (
+    AgreementConflict,
     CaseError,
+    DeletionCallTooEarly,
     FieldTooLong,
+    HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
     MaterialRefused,
@@ -47,6 +50,9 @@ STATUS: dict[type[CaseError], int] = {
     StoreUnavailable: 503,
     ListUnavailable: 503,
     MaterialRefused: 422,
+    AgreementConflict: 409,
+    DeletionCallTooEarly: 409,
+    HeldBackForSafety: 409,
     FieldTooLong: 422,
     NothingToCorrect: 422,
     ReasonRequired: 400,

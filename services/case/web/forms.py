@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
+from services.case.domain.safeguards import AUDIENCES
 from services.case.web import conversation
 
 Choices = tuple[tuple[str, str], ...]
@@ -175,6 +176,28 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("other", "Andere hulp", required=False),
         Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
     ),
+    "AgreementsRecorded": (
+        Field("not_yet_told", "Wie mag het nog niet weten?", "choices", tuple(AUDIENCES.items()),
+              required=False,
+              hint="Een brief of bericht aan deze groep vraagt daarna eerst om een reden."),
+        Field("who_may_know", "Wie mag het wel weten?", "long", required=False),
+        Field("pace", "Het tempo: wat gebeurt wanneer?", "long", required=False),
+        Field("buddies", "Buddy's die de leerling koos", "long", required=False,
+              hint="Noem ze bij voorkeur met hun rol; de afspraak staat versleuteld opgeslagen."),
+        Field("other", "Andere afspraken", "long", required=False),
+    ),
+    "SafetyRiskFlagged": (
+        Field("source", "Bron van het signaal", "choice",
+              (("leerling", "De leerling zelf"), ("ouder", "Een ouder of verzorger"),
+               ("medewerker", "Een medewerker"), ("veilig_thuis", "Veilig Thuis"),
+               ("politie", "Politie"), ("anders", "Anders"))),
+        Field("explanation", "Wat is er bekend?", "long",
+              hint="Alleen wat de school weet of is verteld; de school onderzoekt niet zelf."),
+    ),
+    "SafetyRiskLifted": (
+        Field("reason", "Waarom is het risico opgeheven?", "long",
+              hint="Bijvoorbeeld: na overleg met Veilig Thuis is het veilig om de ouders te informeren."),
+    ),
     "VictimRestArranged": (
         Field("rest_period", "Rustperiode", hint="Bijvoorbeeld: twee dagen thuis."),
         Field("buddies_chosen", "Zijn er buddy's gekozen?", "yesno"),
@@ -193,7 +216,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               (("gesprekken", "Gesprekken met leerlingen en ouders"),
                ("scholen_informeren", "Omliggende scholen informeren"),
                ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
-               ("melden", "De politie vraagt de school het materiaal te melden")), required=False),
+               ("melden", "De politie vraagt de school het materiaal te melden"),
+               ("bijeenkomst", "Politie aanwezig bij een ouder- of leerlingenbijeenkomst")),
+              required=False),
     ),
     "ReportDecided": (
         Field("decision", "Besluit", "choice",
@@ -346,7 +371,7 @@ REMINDERS = {"VictimConversationHeld": conversation.POLICE_QUESTIONS_REMINDER}
 EXTRAS: dict[str, dict[str, Any]] = {"VictimConversationHeld": {"guidance": conversation.GUIDANCE}}
 
 # Recorded by the letters pages and the notifier, not through a form of their own.
-NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed")
+NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed", "AgreementSetAside")
 
 
 @cache

@@ -19,11 +19,13 @@ from services.case.application import CaseManagement
 from services.case.domain.errors import MaterialRefused
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident
+from services.case.domain.letters import DELETION_CALL_WAITS, deletion_call_ready, recorded_facts
+from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import Board, board
 from shared.identity import Actor, Role
-from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, LetterBlocked, compose
+from shared.letters import CATALOGUE, CONTEXT_FIELDS, FACT_FIELDS, LABELS, LetterBlocked, compose
 from shared.privacy import PrivacyGuard
 from shared.recipients import RecipientGroups, valid_address
 
@@ -68,6 +70,8 @@ def compose_letter(incident_id: UUID) -> Page:
         "recipients": "",
     }
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
+    # What the letter may state comes from the record, never from the form.
+    values.update({k: "ja" if v else "nee" for k, v in recorded_facts(incident.effective_actions()).items()})
     if request.method == "GET":
         return _page(incident, values)
     saved = (
@@ -106,10 +110,25 @@ def compose_letter(incident_id: UUID) -> Page:
         return _page(incident, values, errors=errors, status=422)
     if errors:
         return _page(incident, values, errors=errors, preview=letter, status=422)
+    reaches = {"letter": values["letter"]}
+    if incident.held_back("LetterRequested", reaches):
+        return _page(incident, values, errors={"": [SAFETY_EXPLANATION]}, status=409)
+    if values["letter"] == "oproep_verwijderen" and not deletion_call_ready(incident.effective_actions()):
+        return _page(incident, values, errors={"": [DELETION_CALL_WAITS]}, status=409)
     approval = len(recipients) > board.four_eyes_from
-    if request.form.getlist("bevestigd") != ["ja"]:
-        return _page(incident, values, preview=letter, count=len(recipients), approval=approval)
-    statement = {k: str(values.get(k, "")) for k in CONTEXT_FIELDS if k != "school_name" and values.get(k)}
+    confirmed = request.form.getlist("bevestigd") == ["ja"]
+    override_reason = str(values.get("reden_afwijking", "")).strip()
+    conflicts = incident.agreement_conflicts("LetterRequested", reaches)
+    if not confirmed or (conflicts and not override_reason):
+        return _page(
+            incident, values, preview=letter, count=len(recipients), approval=approval,
+            conflicts=conflicts, reason_missing=confirmed, status=422 if confirmed else 200,
+        )
+    statement = {
+        k: str(values.get(k, ""))
+        for k in (*CONTEXT_FIELDS, *FACT_FIELDS)
+        if k != "school_name" and values.get(k)
+    }
     cases().request_letter(
         actor,
         incident_id,
@@ -118,6 +137,7 @@ def compose_letter(incident_id: UUID) -> Page:
         recipients=recipients,
         statement=statement,
         four_eyes_from=board.four_eyes_from,
+        override_reason=override_reason if conflicts else "",
     )
     title = CATALOGUE[values["letter"]].title
     if approval:
@@ -176,10 +196,16 @@ def _page(
     preview: Any = None,
     count: int = 0,
     approval: bool = False,
+    conflicts: list[str] | None = None,
+    reason_missing: bool = False,
     status: int = 200,
 ) -> Page:
     return render_template(
         "letters/compose.html",
+        conflicts=conflicts or [],
+        reason_missing=reason_missing,
+        audiences=AUDIENCES,
+        safety_explanation=SAFETY_EXPLANATION,
         incident=incident,
         values=values,
         errors=errors or {},

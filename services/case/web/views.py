@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain.errors import CaseError
 from services.case.domain.protocol import StepState, protocol_for_board
+from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
 from services.case.web import forms
 from services.case.web.errors import status_of
@@ -72,6 +73,8 @@ def template_helpers() -> dict[str, Any]:
         "StepState": StepState,
         "Role": Role,
         "situations": dict(forms.SITUATIONS),
+        "audiences": AUDIENCES,
+        "safety_explanation": SAFETY_EXPLANATION,
         "action_title": lambda action: _titles().get(action, action),
     }
 
@@ -246,9 +249,13 @@ def record(incident_id: UUID, action: str) -> Page:
     values = forms.form_data(action, request.form)
     expected = _int(request.form.get("expected_version"))
     data, errors = forms.load(forms.schema_for(action), values)
+    values = {**values, "reden_afwijking": request.form.get("reden_afwijking", "").strip()}
     if not errors:
         try:
-            cases().record_action(actor(), incident_id, action, data, expected_version=expected)
+            cases().record_action(
+                actor(), incident_id, action, data, expected_version=expected,
+                override_reason=values["reden_afwijking"],
+            )
         except ConcurrentEdit as conflict:
             return _action_page(shown, form, values, {"_": str(conflict)}, shown.version, status=409)
         except CaseError as error:
@@ -266,7 +273,10 @@ def _action_page(
     version: int, status: int = 200,
 ) -> Page:
     return render_template(
-        "case/action.html", incident=shown, form=form, values=values, errors=errors, version=version
+        "case/action.html", incident=shown, form=form, values=values, errors=errors, version=version,
+        conflicts=shown.agreement_conflicts(form.action, values) if values else [],
+        held_back=bool(values) and shown.held_back(form.action, values),
+        audiences=AUDIENCES,
     ), status
 
 

@@ -1,0 +1,60 @@
+"""What a standard letter may claim and which protocol step it completes.
+
+A letter states only what the incident records: each fact below is a boolean computed from the
+recorded actions, handed to the template (never a name), so a sentence like "al bij de politie
+gemeld" appears only when that report was recorded. Confirming a letter records the step it
+carries out in the same command, so step and letter can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# The fact → the question it answers; the templates use these names.
+FACTS: dict[str, str] = {
+    "police_contacted": "contact met de wijkagent of politie is vastgelegd",
+    "reported_to_police": "het materiaal is gemeld bij de politie",
+    "reported_to_hotline": "het materiaal is gemeld bij het Meldpunt Kinderporno",
+    "police_at_meeting": "met de politie is afgesproken dat de wijkagent bij een bijeenkomst komt",
+    "otv_advice_requested": "de adviesvraag aan het OTV is vastgelegd",
+}
+
+
+def recorded_facts(actions: Iterable[Any]) -> dict[str, bool]:
+    """The facts a letter may state, from an incident's effective actions."""
+    facts = dict.fromkeys(FACTS, False)
+    for action in actions:
+        if action.action == "PoliceContacted":
+            facts["police_contacted"] = True
+            facts["police_at_meeting"] |= "bijeenkomst" in action.data.get("outcomes", [])
+        elif action.action == "MaterialReported":
+            reported_to = action.data.get("reported_to")
+            facts["reported_to_police"] |= reported_to == "politie"
+            facts["reported_to_hotline"] |= reported_to == "meldpunt"
+        elif action.action == "OtvAdviceRequested":
+            facts["otv_advice_requested"] = True
+    return facts
+
+
+DELETION_CALL_WAITS = (
+    "De oproep om het materiaal te verwijderen wacht tot de politie (of het meldpunt) heeft wat ze "
+    "nodig heeft: leg eerst het contact met de wijkagent of politie vast (stap 3) of de melding van "
+    "het materiaal (stap 4). Wie nu verwijdert, wist ook wat de politie nog moet zien."
+)
+
+
+def deletion_call_ready(actions: Iterable[Any]) -> bool:
+    """Deletion comes after reporting: police contact or a report must be recorded first."""
+    return any(a.action in ("PoliceContacted", "MaterialReported") for a in actions)
+
+
+# The step a sent letter carries out: the action it records, with its data.
+LETTER_STEPS: dict[str, tuple[str, dict[str, Any]]] = {
+    "oproep_verwijderen": (
+        "DeletionCalled",
+        {"addressed": ["leerlingen_verzonden", "leerlingen_ontvangen", "ouders"], "how": "brief"},
+    ),
+    "ouders_klas": ("GroupInformed", {"group": "ouders_klas", "how": "brief"}),
+    "ouders_alle": ("GroupInformed", {"group": "ouders_alle", "how": "brief"}),
+}

@@ -1,0 +1,98 @@
+"""Every letter template against the Wet seksuele misdrijven (in force since 1 July 2024):
+forwarding and spreading are punishable and harm the pupil in the picture; consensual sexting
+between peers for private use is not, so a letter neither calls every receiver a criminal nor
+blames the pupil in the picture, directly or indirectly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.letters import CATALOGUE, TEMPLATES
+
+# (pattern, why it may not stand in a letter)
+FORBIDDEN: list[tuple[str, str]] = [
+    (r"eigen schuld", "legt de schuld bij de leerling op de beelden"),
+    (
+        r"(had|hadden) (dat|het|die|zulke beelden|de foto) (nooit |niet )?(mogen|moeten) "
+        r"(maken|sturen|delen|versturen)",
+        "verwijt indirect het maken of sturen van een eigen beeld",
+    ),
+    (r"niet gedeeld had mogen worden", "verwijt indirect wie het eerste beeld (vrijwillig) deelde"),
+    (r"\b(onverstandig|naïef|dom|lichtzinnig|onvoorzichtig)\b", "oordeelt over wie op de beelden staat"),
+    (r"zelf (verantwoordelijk|schuld)", "legt de verantwoordelijkheid bij het slachtoffer"),
+    (r"heeft (het|dit) (zelf )?over zich(zelf)? afgeroepen", "legt de schuld bij het slachtoffer"),
+    (
+        r"sexting is (altijd )?strafbaar",
+        "vrijwillig sexten tussen gelijken is sinds 1 juli 2024 niet strafbaar",
+    ),
+    (
+        r"(het )?maken van (een )?(naakt)?foto'?s? (van jezelf )?is strafbaar",
+        "een eigen beeld maken voor privégebruik tussen gelijken is niet strafbaar",
+    ),
+    (
+        r"(het )?bekijken[^.]{0,60}\bstrafbaar",
+        "overdrijft: niet elk zien van een beeld is een strafbaar feit",
+    ),
+    (
+        r"(iedereen|wie|elke leerling|alle leerlingen) die [^.]{0,40}(ontvangen|gekregen) (heeft|hebben)"
+        r"[^.]{0,40}(is|zijn|maakt zich) strafbaar",
+        "noemt elke ontvanger een strafbare",
+    ),
+    (r"ontvangers? (is|zijn) strafbaar", "noemt elke ontvanger een strafbare"),
+    (
+        r"\bbezit(ten)?\b[^.]{0,80}strafbaar,? ook voor jongeren",
+        "overdrijft: de uitzondering voor gelijken geldt",
+    ),
+    (r"\b(dader|crimineel|criminelen)\b", "geen etiket op leerlingen in een brief aan ouders of leerlingen"),
+]
+
+TO_PARENTS_OR_PUPILS = [
+    key for key, letter in CATALOGUE.items() if "ouders" in letter.audience or "leerling" in letter.audience
+]
+
+
+def templates() -> list[Path]:
+    return sorted(TEMPLATES.rglob("*.txt")) + sorted(TEMPLATES.rglob("*.html"))
+
+
+def wording(path: Path) -> str:
+    """The fixed text of a template: tags and markup out, one line, lower case."""
+    text = re.sub(r"\{[{%#].*?[}%#]\}", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"\s+", " ", text).lower()
+
+
+def test_every_template_is_read() -> None:
+    folders = {p.parent.name for p in templates()}
+    assert set(CATALOGUE) <= folders
+
+
+@pytest.mark.parametrize("path", templates(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(("pattern", "why"), FORBIDDEN, ids=[w for _, w in FORBIDDEN])
+def test_no_template_blames_the_pupil_or_overstates_the_law(path: Path, pattern: str, why: str) -> None:
+    found = re.search(pattern, wording(path))
+    assert found is None, f"{path.parent.name}/{path.name}: '{found.group(0)}' — {why}"
+
+
+@pytest.mark.parametrize("key", TO_PARENTS_OR_PUPILS)
+def test_a_letter_that_speaks_of_the_law_says_spreading_is_punishable_and_harms_the_pupil(key: str) -> None:
+    for name in ("body.txt", "body.html"):
+        text = wording(TEMPLATES / key / name)
+        if "strafbaar" not in text:
+            continue
+        assert re.search(r"(doorsturen|verspreiden)[^.]{0,60}strafbaar", text), (key, name)
+        assert re.search(r"schade|schaadt", text), (key, name)
+
+
+def test_the_check_catches_what_the_old_wording_said() -> None:
+    old = [
+        "het bezitten en verspreiden van dit soort beelden van minderjarigen is strafbaar, "
+        "ook voor jongeren zelf.",
+        "leg uit dat het bekijken, bewaren of doorsturen van zulk beeldmateriaal strafbaar is.",
+        "onder leerlingen gaat beeldmateriaal rond dat niet gedeeld had mogen worden.",
+    ]
+    for sentence in old:
+        assert any(re.search(pattern, sentence) for pattern, _ in FORBIDDEN), sentence
