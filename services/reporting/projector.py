@@ -69,12 +69,10 @@ class Projector:
                 key = (facts["board_id"], kind, item)
                 batch.totals[key] = batch.totals.get(key, 0) + change
             batch.contributions[incident_id] = json.dumps(overview.encode(now))
+            # Every evaluation, without its text: what it says is sealed with the incident and is
+            # the school's to share; the board sees when and where one took place.
             batch.improvements[incident_id] = [
-                (a.version, a.at.isoformat(), text)
-                for a in recorded_actions(facts)
-                if a.action == "EvaluationHeld"
-                for text in [str(a.data.get("protocol_improvements", "")).strip()]
-                if text
+                (a.version, a.at.isoformat(), "") for a in recorded_actions(facts) if a.action == "EvaluationHeld"
             ]
         return batch
 
