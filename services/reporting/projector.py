@@ -71,9 +71,8 @@ class Projector:
             batch.contributions[incident_id] = json.dumps(overview.encode(now))
             # Every evaluation, without its text: what it says is sealed with the incident and is
             # the school's to share; the board sees when and where one took place.
-            batch.improvements[incident_id] = [
-                (a.version, a.at.isoformat(), "") for a in recorded_actions(facts) if a.action == "EvaluationHeld"
-            ]
+            evaluations = [a for a in recorded_actions(facts) if a.action == "EvaluationHeld"]
+            batch.improvements[incident_id] = [(a.version, a.at.isoformat(), "") for a in evaluations]
         return batch
 
     def _decode(self, notification: Notification, skipped: list[tuple[int, str, str]]) -> Any | None:
