@@ -212,6 +212,11 @@ class Accounts:
             rows = db.execute("SELECT username, name, role, board_id, school_id FROM accounts").fetchall()
         return [Account(r[0], r[1], Role(r[2]), r[3], r[4]) for r in sorted(rows)]
 
+    def names_at_school(self, school_id: str) -> list[str]:
+        """The names of a school's own people: what its letters may name (its contact person,
+        its director)."""
+        return [a.name for a in self.all() if a.school_id == school_id]
+
     def authenticate(self, username: str, password: str, *, now: datetime | None = None) -> Account:
         """The account, or LoginRefused with a message that does not tell which part was wrong."""
         now = now or datetime.now(UTC)

@@ -142,7 +142,7 @@ class LetterHandler:
                 board=settings,
                 school=school,
                 recorded=recorded_for_letters(incident),
-                staff_names=[a.name for a in self.accounts.all() if a.school_id == message.school_id],
+                staff_names=self.accounts.names_at_school(message.school_id),
             )
         except GuardNotReady as not_ready:
             raise TransientFailure(str(not_ready)) from None

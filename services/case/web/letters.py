@@ -185,7 +185,7 @@ def board_of(incident: Incident) -> Board:
 def staff_names(school_id: str) -> list[str]:
     """The school's own people, whom a letter may name (its contact person, its director)."""
     accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
-    return [a.name for a in accounts.all() if a.school_id == school_id]
+    return accounts.names_at_school(school_id)
 
 
 def _page(
