@@ -32,6 +32,7 @@ class LetterRequest:
     group: str
     recipients: list[str]
     statement: dict[str, str] = field(default_factory=dict)
+    language: str = "nl"  # added later: a request without it is Dutch
     type: str = "brief.verzoek"
     version: int = 1
 

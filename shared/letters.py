@@ -13,17 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from shared.boards import Board, School
+from shared.languages import DUTCH, TEMPLATES, Language, by_code, languages
 from shared.privacy import Allowed, Finding, PrivacyGuard, Recorded
 from shared.privacy.identifiers import host
 from shared.privacy.recorded import Forbidden
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 
 # What a template may use. Nothing else reaches it: no incident, no names, no free notes.
 STATEMENT_FIELDS = ("what_is_happening", "what_we_think", "what_we_do", "why", "contact_person")
@@ -96,13 +94,14 @@ class RenderedLetter:
     subject: str
     text: str
     html: str
+    language: str = DUTCH
 
 
 @cache
-def _environment() -> Environment:
-    """One environment per process: templates are compiled once."""
+def _environment(language: str = DUTCH) -> Environment:
+    """One environment per language and process: templates are compiled once."""
     return Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(TEMPLATES / language),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -159,18 +158,40 @@ LABELS = {
 PARTS = ("subject.txt", "body.txt", "body.html")
 
 
-def render(letter_key: str, context: dict[str, Any]) -> RenderedLetter:
+def languages_of(letter_key: str) -> list[Language]:
+    """The languages this letter exists in: Dutch first, then every language whose folder has
+    all three of its templates."""
+    return [
+        language
+        for language in languages().values()
+        if all((language.folder / letter_key / name).is_file() for name in PARTS)
+    ]
+
+
+def _check_language(letter_key: str, language: str) -> None:
+    if any(found.code == language for found in languages_of(letter_key)):
+        return
+    known = by_code(language)
+    offered = " of ".join(found.name for found in languages_of(letter_key))
+    what = f"in het {known.name}" if known else f"in de taal '{language[:10]}'"
+    raise LetterBlocked(
+        [Finding("language", f"Deze brief bestaat niet {what}; kies {offered}.", f"taal:{language[:10]}")]
+    )
+
+
+def render(letter_key: str, context: dict[str, Any], language: str = DUTCH) -> RenderedLetter:
     """All three parts or LetterBlocked: never a half-rendered letter."""
     if letter_key not in CATALOGUE:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
-    environment = _environment()
+    _check_language(letter_key, language)
+    environment = _environment(language)
     try:
         parts = [environment.get_template(f"{letter_key}/{name}").render(**context) for name in PARTS]
     except TemplateError as error:
         raise LetterBlocked(
             [f"De brief kon niet worden opgemaakt ({type(error).__name__}: {error})."]
         ) from None
-    return RenderedLetter(parts[0].strip(), parts[1], parts[2])
+    return RenderedLetter(parts[0].strip(), parts[1], parts[2], language)
 
 
 # ---------------------------------------------------------------------- privacy guard
@@ -197,15 +218,18 @@ def compose(
     recorded: list[Recorded] | None = None,
     forbidden_forms: Forbidden | None = None,
     staff_names: tuple[str, ...] | list[str] = (),
+    language: str = DUTCH,
 ) -> RenderedLetter:
-    """Renders and guards; LetterBlocked with every finding when it may not be sent.
+    """Renders in the letter's language and guards; LetterBlocked with every finding when it
+    may not be sent. The guard reads every language the same way: a name is a name in any.
 
     GuardNotReady (never a letter without the guard) when the guard has not loaded."""
     letter = CATALOGUE.get(letter_key)
     if letter is None:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
+    _check_language(letter_key, language)
     context = letter_context(letter, values, school_name=school.name)
-    rendered = render(letter_key, context)
+    rendered = render(letter_key, context, language)
     if forbidden_forms is None:
         forbidden_forms = guard.forbidden(recorded or [])
     typed = {name: context[name] for name in (*letter.needs, "contact_person") if name in context}
@@ -215,7 +239,7 @@ def compose(
         forbidden_forms,
         allowed_for(board, school, staff_names),
         allows_url=letter.allows_url,
-        template=template_source(letter_key),
+        template=template_source(letter_key, language),
     )
     if findings:
         raise LetterBlocked(findings)
@@ -223,9 +247,11 @@ def compose(
 
 
 @cache
-def template_source(folder: str) -> str:
-    """The fixed wording of a letter: its three templates as written."""
-    return "\n".join((TEMPLATES / folder / name).read_text(encoding="utf-8") for name in PARTS)
+def template_source(folder: str, language: str = DUTCH) -> str:
+    """The fixed wording of a letter in a language: its three templates and the layout around
+    them, as written."""
+    paths = [TEMPLATES / language / folder / name for name in PARTS]
+    return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, TEMPLATES / language / "_layout.html"])
 
 
 def render_reminder(

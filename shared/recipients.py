@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.config import Settings
 from shared.database import Database
+from shared.languages import DUTCH
 
 MAX_ADDRESSES = 500
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -30,9 +31,11 @@ def valid_address(address: str) -> bool:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recipient_groups (school_id TEXT NOT NULL, name TEXT NOT NULL,
-    addresses TEXT NOT NULL, PRIMARY KEY (school_id, name));
+    addresses TEXT NOT NULL, language TEXT NOT NULL DEFAULT 'nl', PRIMARY KEY (school_id, name));
 CREATE TABLE IF NOT EXISTS recipient_keys (school_id TEXT PRIMARY KEY, sealed_key TEXT NOT NULL)
 """
+# Groups saved before they had a language get Dutch, the language every letter exists in.
+_ADD_LANGUAGE = "ALTER TABLE recipient_groups ADD COLUMN language TEXT NOT NULL DEFAULT 'nl'"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class RecipientGroup:
     school_id: str
     name: str
     addresses: tuple[str, ...]
+    language: str = DUTCH  # the language of the letters this group's parents get
 
 
 def _seal(key: bytes, plain: bytes, context: str) -> str:
@@ -59,34 +63,38 @@ class RecipientGroups:
         with self.db.connect() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
+        self._add_language_column()
         self._seal_plain_rows()
 
     def of_school(self, school_id: str) -> list[RecipientGroup]:
         with self.db.connect() as db:
             rows = db.execute(
-                self.db.sql("SELECT name, addresses FROM recipient_groups WHERE school_id = ? ORDER BY name"),
+                self.db.sql(
+                    "SELECT name, addresses, language FROM recipient_groups WHERE school_id = ? ORDER BY name"
+                ),
                 (school_id,),
             ).fetchall()
         if not rows:
             return []
         key = self._school_key(school_id)
         return [
-            RecipientGroup(school_id, name, self._addresses(key, school_id, name, value))
-            for name, value in rows
+            RecipientGroup(school_id, name, self._addresses(key, school_id, name, value), language)
+            for name, value, language in rows
         ]
 
     def get(self, school_id: str, name: str) -> RecipientGroup | None:
         return next((g for g in self.of_school(school_id) if g.name == name), None)
 
-    def save(self, school_id: str, name: str, addresses: list[str]) -> None:
+    def save(self, school_id: str, name: str, addresses: list[str], language: str = DUTCH) -> None:
         sealed = _seal(self._school_key(school_id), "\n".join(addresses).encode(), f"{school_id}\n{name}")
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
-                    "INSERT INTO recipient_groups (school_id, name, addresses) VALUES (?, ?, ?) "
-                    "ON CONFLICT (school_id, name) DO UPDATE SET addresses = excluded.addresses"
+                    "INSERT INTO recipient_groups (school_id, name, addresses, language) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (school_id, name) DO UPDATE SET addresses = excluded.addresses, "
+                    "language = excluded.language"
                 ),
-                (school_id, name, sealed),
+                (school_id, name, sealed, language),
             )
 
     def delete(self, school_id: str, name: str) -> None:
@@ -125,9 +133,19 @@ class RecipientGroups:
         with self.db.connect() as db:
             plain = db.execute(
                 self.db.sql(
-                    "SELECT school_id, name, addresses FROM recipient_groups WHERE addresses NOT LIKE ?"
+                    "SELECT school_id, name, addresses, language FROM recipient_groups "
+                    "WHERE addresses NOT LIKE ?"
                 ),
                 (_SEALED + "%",),
             ).fetchall()
-        for school_id, name, addresses in plain:
-            self.save(school_id, name, addresses.split("\n"))
+        for school_id, name, addresses, language in plain:
+            self.save(school_id, name, addresses.split("\n"), language)
+
+    def _add_language_column(self) -> None:
+        with self.db.connect() as db:
+            if self.db.postgres:
+                db.execute(_ADD_LANGUAGE.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS"))
+                return
+            columns = {row[1] for row in db.execute("PRAGMA table_info(recipient_groups)")}
+            if "language" not in columns:
+                db.execute(_ADD_LANGUAGE)

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from shared.languages import DUTCH, language_of
 from shared.recipients import MAX_ADDRESSES, valid_address
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -105,7 +106,10 @@ class SkippedRow:
 class ClassAddresses:
     name: str
     addresses: list[str] = field(default_factory=list)
-    languages: set[str] = field(default_factory=set)
+    languages: set[str] = field(default_factory=set)  # as the export writes them
+    # The addresses per language the letters exist in (a language without letters: Dutch).
+    by_language: dict[str, list[str]] = field(default_factory=dict)
+    without_letters: set[str] = field(default_factory=set)  # languages with no letters yet
 
 
 @dataclass
@@ -201,12 +205,17 @@ def _take_row(
         return ("; ".join(problems) if problems else "geen e-mailadres van een ouder of verzorger"), False
     target = classes.setdefault(group, ClassAddresses(group))
     known = seen.setdefault(group, set())
+    written = _cell(row, columns.language)[:40] if columns.language is not None else ""
+    language = language_of(written) if written else None
+    if written:
+        target.languages.add(written)
+        if language is None:
+            target.without_letters.add(written)
     for address in found:
         if address not in known:
             known.add(address)
             target.addresses.append(address)
-    if columns.language is not None and (language := _cell(row, columns.language)):
-        target.languages.add(language[:40])
+            target.by_language.setdefault(language.code if language else DUTCH, []).append(address)
     return "; ".join(problems), True
 
 

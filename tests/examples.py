@@ -11,6 +11,15 @@ from typing import Any
 from shared.identity import Actor, Role
 
 PLANTED_NAMES = ("Kevin Brouwersma", "Noor Wijnaldum", "Groep 8b")
+# The communication statement as a school writes it for the parents who read English.
+ENGLISH_STATEMENT: dict[str, str] = {
+    "what_is_happening": "Images of a pupil are being shared among pupils without consent.",
+    "what_we_think": "We take this very seriously and stand by everyone involved.",
+    "what_we_do": "We are working with the police and support the pupils concerned.",
+    "why": "So that calm and safety return to our school.",
+    "contact_person": "the pastoral care coordinator",
+    "language": "en",
+}
 
 HANDLER = Actor("u-anna", "Anna de Vries", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
 SECOND_HANDLER = Actor("u-jet", "Jet Bos", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg")
@@ -122,6 +131,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "what_we_do": "Wij werken samen met de politie.",
         "why": "Zodat de rust en veiligheid terugkeren.",
         "contact_person": "de intern begeleider",
+        "language": "nl",
     },
     "PupilMessageDecided": {
         "message": "Delen is schadelijk en strafbaar; wie iets heeft, verwijdert het.",
@@ -165,12 +175,14 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "group": "Ouders groep 8b",
         "recipients": ["ouder.een@voorbeeld.invalid"],
         "statement": {"what_we_do": "Wij werken samen met de politie."},
+        "language": "nl",
     },
     "LetterProposed": {
         "letter": "ouders_alle",
         "group": "Alle ouders",
         "recipients": [f"ouder{n}@voorbeeld.invalid" for n in range(31)],
         "statement": {"what_we_do": "Wij werken samen met de politie."},
+        "language": "en",
     },
     "LetterSent": {"request_version": 2, "recipient_count": 1},
     "LetterFailed": {"request_version": 2, "reason": "550 mailbox onbekend"},

@@ -195,8 +195,9 @@ class CaseManagement(Application[UUID]):
         statement: dict[str, str],
         four_eyes_from: int,
         override_reason: str = "",
+        language: str = "nl",
     ) -> int:
-        """Puts a guarded letter out for sending; one to more than `four_eyes_from` recipients
+        """Puts a guarded letter out for sending, in `language`; one to more than `four_eyes_from` recipients
         first waits for a second person's approval (the board's setting). The step the letter
         carries out is recorded with it, in the same save."""
         return self._change(
@@ -211,6 +212,7 @@ class CaseManagement(Application[UUID]):
                 statement=statement,
                 four_eyes_from=four_eyes_from,
                 override_reason=override_reason,
+                language=language,
             ),
         )
 

@@ -78,7 +78,7 @@ def records(settings: Settings) -> Iterator[dict[str, Any]]:
     groups = RecipientGroups(settings)
     for school_id in sorted({str(row["school_id"]) for row in account_rows(settings)}):
         for group in groups.of_school(school_id):
-            yield {"ontvangers": [group.school_id, group.name, list(group.addresses)]}
+            yield {"ontvangers": [group.school_id, group.name, list(group.addresses), group.language]}
 
 
 def account_rows(settings: Settings) -> list[dict[str, Any]]:
@@ -154,8 +154,8 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
         elif kind == "account":
             restore_account(settings, value)
         elif kind == "ontvangers":
-            school_id, name, addresses = value
-            groups.save(school_id, name, addresses)
+            school_id, name, addresses, *language = value  # backups before languages have none
+            groups.save(school_id, name, addresses, *language)
     flush()
     # Letters requested before the backup were published then; never send them again.
     Positions(settings).save(RELAY, cases.recorder.max_notification_id() or 0)

@@ -77,6 +77,7 @@ class Relay:
             group=event.group,
             recipients=list(event.recipients),
             statement=dict(event.statement),
+            language=event.language,
         )
 
     def run_once(self) -> int:

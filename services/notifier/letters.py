@@ -143,6 +143,7 @@ class LetterHandler:
                 school=school,
                 recorded=recorded_for_letters(incident),
                 staff_names=self.accounts.names_at_school(message.school_id),
+                language=message.language,
             )
         except GuardNotReady as not_ready:
             raise TransientFailure(str(not_ready)) from None

@@ -39,6 +39,7 @@ def build(
     message["X-Zorgvuldig-Bericht"] = key
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
+    message["Content-Language"] = letter.language  # after the content, which would clear it
     return message
 
 

@@ -1,6 +1,7 @@
 """Class labels in every notation a school writes them: groep 7b, 7b, 7B, 7-b, groep zeven b,
-klas 2a, 2A, 2 havo, havo 2, h2a. A label is reduced to (year, letter or stream), so that
-"7b" in a letter is the class recorded as "groep 7b"."""
+klas 2a, 2A, 2 havo, havo 2, h2a, and in English letters class 7b, year 8, grade seven. A label
+is reduced to (year, letter or stream), so that "7b" in a letter is the class recorded as
+"groep 7b"."""
 
 from __future__ import annotations
 
@@ -25,6 +26,19 @@ _PREFIXED = re.compile(
     + STREAMS
     + r")\b)?"
 )
+ENGLISH_NUMBER_WORDS = {
+    "one": "1", "first": "1", "two": "2", "second": "2", "three": "3", "third": "3",
+    "four": "4", "fourth": "4", "five": "5", "fifth": "5", "six": "6", "sixth": "6",
+    "seven": "7", "seventh": "7", "eight": "8", "eighth": "8", "nine": "9", "ninth": "9",
+    "ten": "10", "tenth": "10", "eleven": "11", "eleventh": "11", "twelve": "12", "twelfth": "12",
+}  # fmt: skip
+# English letters: "class 8b", "year 8", "grade eight", "form 2"; the number ends there, so
+# "the year 2026" is no class.
+_ENGLISH = re.compile(
+    r"\b(?:class|classes|group|year|grade|form)\s*(\d{1,2}|"
+    + "|".join(ENGLISH_NUMBER_WORDS)
+    + r")\b(?:\s*[-/.]?\s*([a-h])\b)?"
+)
 # Without "groep" or "klas": 7b, 7B, 7-b; not "2e" (tweede) nor "4 a 5" (vier à vijf).
 _BARE = re.compile(r"\b(\d{1,2})-?([a-dfgh])\b")
 _YEAR_STREAM = re.compile(r"\b(\d)\s*-?\s*(" + STREAMS + r")\b|\b(" + STREAMS + r")\s*-?\s*(\d)\b")
@@ -42,6 +56,9 @@ def class_labels(text: str) -> set[ClassLabel]:
     for match in _PREFIXED.finditer(plain):
         year, letter, stream = match.group(1), match.group(2) or "", match.group(3) or ""
         found.add((_year(year), letter or stream))
+    for match in _ENGLISH.finditer(plain):
+        year = ENGLISH_NUMBER_WORDS.get(match.group(1), match.group(1))
+        found.add((_year(year), match.group(2) or ""))
     for match in _BARE.finditer(plain):
         if int(match.group(1)) <= 12:
             found.add((_year(match.group(1)), match.group(2)))

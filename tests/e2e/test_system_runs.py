@@ -3,6 +3,8 @@ keeps its processes running, and stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -161,8 +163,10 @@ def test_a_process_that_dies_is_started_again(system: System) -> None:
 
 
 def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: System) -> None:
-    """SQLite, the folder broker and the local mail catcher: what parents get is viewable."""
+    """SQLite, the embedded broker and the local mail catcher: what parents get is viewable, in
+    Dutch and, for parents who read English, in English."""
     from tests.e2e.test_whole_system import STATEMENT, post_form, request_letter, signed_in
+    from tests.examples import ENGLISH_STATEMENT
 
     wait_until(system.ready, 120, "de webapplicatie is gereed (privacycontrole geladen)")
     url = system.url.rstrip("/")
@@ -182,5 +186,38 @@ def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: Sy
     wait_until(shown, 60, "de brief staat op 'Verzonden berichten'\n" + system.output())
     page = session.get(f"{url}/berichten").text
     assert "Wij werken samen met de politie." in page and "ouder@voorbeeld.nl" in page
+
+    # The same path in English: a group of parents who read English, the English statement.
+    english = {**ENGLISH_STATEMENT, "what_we_do": "We are working with the police."}
+    post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", english)
+    post_form(session, f"{url}/ontvangers", {"name": "Ouders 7b (Engels)", "addresses": "parent@voorbeeld.nl",
+                                              "language": "en"})  # fmt: skip
+    letter = {
+        "letter": "ouders_klas",
+        "opgeslagen_groep": "Ouders 7b (Engels)",
+        "recipients": "",
+        "language": "",
+    }
+    preview = post_form(
+        session, f"{url}{incident}/brieven", {**letter, **STATEMENT, "statement_language": "nl"}
+    )
+    assert "We are working with the police." in preview.text, preview.text[-2000:]
+    confirmed = post_form(
+        session,
+        f"{url}{incident}/brieven",
+        {**letter, **english, "statement_language": "en", "bevestigd": "ja"},
+    )
+    assert "in het Engels staat klaar voor verzending" in confirmed.text, confirmed.text[-2000:]
+
+    def english_shown() -> bool:
+        return "Information about a situation in your child" in session.get(f"{url}/berichten").text
+
+    wait_until(english_shown, 60, "de Engelse brief staat op 'Verzonden berichten'\n" + system.output())
+    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+             for p in (system.data_dir / "mail").glob("*.eml")]  # fmt: skip
+    mail = next(m for m in mails if m["To"] == "parent@voorbeeld.nl")
+    text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert mail["Content-Language"] == "en" and "Dear parent(s)/carer(s)," in text
+    assert "Beste ouder" not in text and "We are working with the police." in text
     system.process.send_signal(signal.SIGTERM)
     assert system.process.wait(timeout=45) == 0

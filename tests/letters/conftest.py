@@ -10,7 +10,7 @@ import pytest
 from shared.boards import board
 from shared.letters import RenderedLetter, compose
 from shared.privacy import PrivacyGuard, Recorded
-from tests.examples import ACTIONS
+from tests.examples import ACTIONS, ENGLISH_STATEMENT
 
 STATEMENT = ACTIONS["CommunicationStatementWritten"]
 EXTRA = {
@@ -23,15 +23,17 @@ STAFF = ("Anna de Vries", "Mees Jansen")
 
 @pytest.fixture
 def write(guard: PrivacyGuard) -> Callable[..., RenderedLetter]:
-    """Composes a letter of Basisschool De Wilg (board Kindante) with the given fields."""
+    """Composes a letter of Basisschool De Wilg (board Kindante) with the given fields, from the
+    Dutch or the English statement."""
 
     def letter(
-        key: str = "ouders_klas", recorded: list[Recorded] | None = None, **fields: Any
+        key: str = "ouders_klas", recorded: list[Recorded] | None = None, language: str = "nl", **fields: Any
     ) -> RenderedLetter:
         kindante = board("kindante")
         return compose(
             key,
-            {**STATEMENT, **EXTRA, **fields},
+            {**(ENGLISH_STATEMENT if language == "en" else STATEMENT), **EXTRA, **fields},
+            language=language,
             guard=guard,
             board=kindante,
             school=kindante.school("de-wilg"),

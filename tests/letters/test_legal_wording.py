@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.letters import CATALOGUE, TEMPLATES
+from shared.languages import languages
+from shared.letters import CATALOGUE, TEMPLATES, languages_of
 
 # (pattern, why it may not stand in a letter)
 FORBIDDEN: list[tuple[str, str]] = [
@@ -49,13 +50,40 @@ FORBIDDEN: list[tuple[str, str]] = [
     (r"\b(dader|crimineel|criminelen)\b", "geen etiket op leerlingen in een brief aan ouders of leerlingen"),
 ]
 
+# The same rules for the English letters.
+FORBIDDEN_EN: list[tuple[str, str]] = [
+    (r"(own fault|brought (it|this) on (him|her|them)sel(f|ves))", "blames the pupil in the images"),
+    (
+        r"should (never |not )?have (made|sent|shared|taken)",
+        "indirectly blames making or sending one's own image",
+    ),
+    (r"\b(unwise|naive|stupid|foolish|careless|reckless)\b", "judges the person in the images"),
+    (
+        r"sexting is (always )?(illegal|a (criminal )?offence|a crime)",
+        "consensual sexting between peers is not",
+    ),
+    (
+        r"(making|taking) (a )?(nude )?(photo|picture|image)s? (of yourself )?"
+        r"is (illegal|a (criminal )?offence)",
+        "making one's own image for private use between peers is not an offence",
+    ),
+    (r"(viewing|looking at|seeing)[^.]{0,60}\b(illegal|offence|crime)", "overstates: not every seeing is"),
+    (
+        r"(everyone|anyone|whoever) who (has )?(received|got)[^.]{0,40}"
+        r"(is|are) (committing|guilty|a criminal)",
+        "calls every receiver an offender",
+    ),
+    (r"\b(perpetrator|offender|criminal)s?\b(?! offence)", "no label on pupils in a letter"),
+]
+
 TO_PARENTS_OR_PUPILS = [
     key for key, letter in CATALOGUE.items() if "ouders" in letter.audience or "leerling" in letter.audience
 ]
 
 
-def templates() -> list[Path]:
-    return sorted(TEMPLATES.rglob("*.txt")) + sorted(TEMPLATES.rglob("*.html"))
+def templates(language: str = "nl") -> list[Path]:
+    folder = TEMPLATES / language
+    return sorted(folder.rglob("*.txt")) + sorted(folder.rglob("*.html"))
 
 
 def wording(path: Path) -> str:
@@ -70,6 +98,25 @@ def test_every_template_is_read() -> None:
     assert set(CATALOGUE) <= folders
 
 
+def test_every_language_has_rules_here() -> None:
+    """A new language's letters need their own legal check in this file before they go out."""
+    assert set(languages()) == {"nl", "en"}
+
+
+def test_every_letter_to_parents_pupils_or_staff_exists_in_english() -> None:
+    for key in [*TO_PARENTS_OR_PUPILS, "medewerkers"]:
+        assert [lang.code for lang in languages_of(key)] == ["nl", "en"], key
+
+
+@pytest.mark.parametrize("path", templates("en"), ids=lambda p: f"en/{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(("pattern", "why"), FORBIDDEN_EN, ids=[w for _, w in FORBIDDEN_EN])
+def test_no_english_template_blames_the_pupil_or_overstates_the_law(
+    path: Path, pattern: str, why: str
+) -> None:
+    found = re.search(pattern, wording(path))
+    assert found is None, f"en/{path.parent.name}/{path.name}: '{found.group(0)}' — {why}"
+
+
 @pytest.mark.parametrize("path", templates(), ids=lambda p: f"{p.parent.name}/{p.name}")
 @pytest.mark.parametrize(("pattern", "why"), FORBIDDEN, ids=[w for _, w in FORBIDDEN])
 def test_no_template_blames_the_pupil_or_overstates_the_law(path: Path, pattern: str, why: str) -> None:
@@ -80,11 +127,14 @@ def test_no_template_blames_the_pupil_or_overstates_the_law(path: Path, pattern:
 @pytest.mark.parametrize("key", TO_PARENTS_OR_PUPILS)
 def test_a_letter_that_speaks_of_the_law_says_spreading_is_punishable_and_harms_the_pupil(key: str) -> None:
     for name in ("body.txt", "body.html"):
-        text = wording(TEMPLATES / key / name)
+        text = wording(TEMPLATES / "nl" / key / name)
         if "strafbaar" not in text:
             continue
         assert re.search(r"(doorsturen|verspreiden)[^.]{0,60}strafbaar", text), (key, name)
         assert re.search(r"schade|schaadt", text), (key, name)
+        english = wording(TEMPLATES / "en" / key / name)
+        assert re.search(r"(forwarding|spreading)[^.]{0,60}criminal offence", english), ("en", key, name)
+        assert re.search(r"\bharms?\b", english), ("en", key, name)
 
 
 def test_the_check_catches_what_the_old_wording_said() -> None:

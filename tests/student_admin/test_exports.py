@@ -28,6 +28,10 @@ def test_a_parnassys_export_in_windows_1252_gives_addresses_per_group() -> None:
         "ouder.twee@voorbeeld.nl",
     ]
     assert result.classes["Groep 7a"].languages == {"Nederlands", "Engels"}
+    assert result.classes["Groep 7a"].by_language == {
+        "nl": ["ouder.een@voorbeeld.nl", "verzorger.een@voorbeeld.nl"],
+        "en": ["ouder.twee@voorbeeld.nl"],
+    }
     assert result.classes["Groep 8"].addresses == ["ouder.vier@voorbeeld.nl", "ouder.een@voorbeeld.nl"]
     reasons = {s.row: (s.reason, s.partly) for s in result.skipped}
     assert reasons == {
@@ -49,6 +53,17 @@ def test_a_somtoday_export_with_tabs() -> None:
     assert result.layout == "Somtoday"
     assert {k: len(v.addresses) for k, v in result.classes.items()} == {"H3a": 3, "V4b": 1}
     assert result.skipped == []
+    # No letters exist in Arabic yet: those parents are counted with the Dutch letters, and noted.
+    assert set(result.classes["H3a"].by_language) == {"nl"}
+    assert result.classes["H3a"].without_letters == {"Arabisch"}
+
+
+def test_the_languages_are_recognised_as_exports_write_them() -> None:
+    text = "Klas;E-mail ouder 1;Taal\n1A;a@v.nl;English\n1A;b@v.nl;EN\n1A;c@v.nl;engels\n1A;d@v.nl;NL\n"
+    assert read_export(text).classes["1A"].by_language == {
+        "en": ["a@v.nl", "b@v.nl", "c@v.nl"],
+        "nl": ["d@v.nl"],
+    }
 
 
 def test_pasted_text_is_read_like_a_file() -> None:

@@ -52,6 +52,8 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("LetterProposed", "letter"): "the key of a standard letter",
     ("LetterProposed", "group"): "as LetterRequested.group",
     ("LetterProposed", "statement"): "as LetterRequested.statement",
+    ("LetterRequested", "language"): "the code of a language the letters exist in (nl, en)",
+    ("LetterProposed", "language"): "as LetterRequested.language",
 }
 
 

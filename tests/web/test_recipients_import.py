@@ -23,7 +23,8 @@ def upload(handler: Browser, data: bytes, filename: str = "export.csv"):  # type
 
 def save_from(handler: Browser, preview_html: str):  # type: ignore[no-untyped-def]
     fields = re.findall(
-        r'<input type="(?:hidden|checkbox)"[^>]* name="(groep|adressen|bewaar)" value="([^"]*)"', preview_html
+        r'<input type="(?:hidden|checkbox)"[^>]* name="(groep|adressen|bewaar|taal)" value="([^"]*)"',
+        preview_html,
     )
     data: dict[str, list[str]] = {}
     for name, value in fields:
@@ -45,13 +46,23 @@ def test_a_file_is_previewed_per_class_and_saved_as_groups(handler: Browser, app
 
     response = save_from(handler, preview.text)
     assert response.status_code == 302
-    saved = {g.name: g.addresses for g in app.extensions["zorgvuldig.recipients"].of_school("de-wilg")}
-    assert saved["Ouders Groep 7a"] == (
-        "ouder.een@voorbeeld.nl",
-        "verzorger.een@voorbeeld.nl",
-        "ouder.twee@voorbeeld.nl",
-    )
-    assert set(saved) == {"Ouders Groep 7a", "Ouders Groep 8"}
+    groups = app.extensions["zorgvuldig.recipients"].of_school("de-wilg")
+    saved = {g.name: g.addresses for g in groups}
+    assert saved["Ouders Groep 7a"] == ("ouder.een@voorbeeld.nl", "verzorger.een@voorbeeld.nl")
+    # The parent whose home language is English gets the English letters: a group of their own.
+    assert saved["Ouders Groep 7a (Engels)"] == ("ouder.twee@voorbeeld.nl",)
+    assert set(saved) == {"Ouders Groep 7a", "Ouders Groep 7a (Engels)", "Ouders Groep 8"}
+    assert {g.name: g.language for g in groups} == {
+        "Ouders Groep 7a": "nl",
+        "Ouders Groep 7a (Engels)": "en",
+        "Ouders Groep 8": "nl",
+    }
+
+
+def test_a_home_language_without_letters_gets_the_dutch_ones_and_says_so(handler: Browser) -> None:
+    preview = handler.post("/ontvangers/importeren", {"export": (EXPORTS / "somtoday.csv").read_text()})
+    assert "Nog geen brieven in het Arabisch: deze ouders krijgen de Nederlandse brief." in preview.text
+    assert "Ouders H3a (Arabisch)" not in preview.text
 
 
 def test_pasted_text_is_previewed_too(handler: Browser) -> None:

@@ -471,6 +471,13 @@ class Incident(Aggregate):
         what_we_do: str
         why: str
         contact_person: str
+        language: str = "nl"  # the language it is written in: letters in that language use it
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 statements were all written in Dutch."""
+            state["language"] = "nl"
 
     class ClassInterventionHeld(ActionRecorded):
         """Er is in een klas aandacht besteed aan wat er gebeurde."""
@@ -689,7 +696,14 @@ class Incident(Aggregate):
         group: str
         recipients: list[str]
         statement: dict[str, str]
+        language: str = "nl"  # the language the letter is sent in
         personal: ClassVar[tuple[str, ...]] = ("recipients",)
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 letters were all sent in Dutch."""
+            state["language"] = "nl"
 
     class LetterSent(ActionRecorded):
         """Een standaardbrief is afgeleverd bij de mailserver."""
@@ -716,7 +730,14 @@ class Incident(Aggregate):
         group: str
         recipients: list[str]
         statement: dict[str, str]
+        language: str = "nl"  # the language the letter is sent in
         personal: ClassVar[tuple[str, ...]] = ("recipients",)
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 letters were all sent in Dutch."""
+            state["language"] = "nl"
 
     class LetterApproved(ActionRecorded):
         """Een tweede persoon heeft de brief goedgekeurd; hij wordt verzonden."""
@@ -742,6 +763,7 @@ class Incident(Aggregate):
         statement: dict[str, str],
         four_eyes_from: int,
         override_reason: str = "",
+        language: str = "nl",
     ) -> None:
         """Puts a letter out for sending, or up for a second person's approval when it goes to
         more than `four_eyes_from` recipients. A letter sent now records the step it carries
@@ -752,7 +774,10 @@ class Incident(Aggregate):
             if not deletion_call_ready(self.effective_actions()):
                 raise DeletionCallTooEarly(DELETION_CALL_WAITS)
         proposed = len(recipients) > four_eyes_from
-        data = {"letter": letter, "group": group, "recipients": recipients, "statement": statement}
+        data = {
+            "letter": letter, "group": group, "recipients": recipients, "statement": statement,
+            "language": language,
+        }  # fmt: skip
         if proposed:
             self.record("LetterProposed", actor=actor, override_reason=override_reason, **data)
             return

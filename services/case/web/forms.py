@@ -21,6 +21,7 @@ from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
 from services.case.domain.safeguards import AUDIENCES
 from services.case.web import conversation
+from shared.languages import DUTCH, by_code, languages
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -62,6 +63,7 @@ class Field:
     heading: str = ""  # a heading shown above the field, for a form in parts
     ask_no_further: bool = False  # a police question: the form says not to ask further
     value: str = ""  # kind "fixed": the value the form records without asking
+    default: str = ""  # the answer the form starts with, and the API's when none is sent
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("what_we_do", "Wat doen wij?", "long"),
         Field("why", "Waarom doen wij dat?", "long"),
         Field("contact_person", "Bij wie kunt u terecht?"),
+        Field("language", "In welke taal is dit statement geschreven?", "choice",
+              tuple((lang.code, lang.name) for lang in languages().values()), required=False,
+              default=DUTCH,
+              hint="Brieven in die taal gebruiken dit statement. Schrijf voor ouders die Engelse brieven "
+                   "krijgen een statement in het Engels."),
     ),
     "ClassInterventionHeld": (
         Field("scope", "In welke klas(sen)?", "choice",
@@ -414,7 +421,7 @@ def _valid_date(value: str) -> None:
 
 def _presence(spec: Field, default: Any) -> dict[str, Any]:
     """Required fields must be sent; optional ones default to empty."""
-    return {"required": True} if spec.required else {"load_default": default}
+    return {"required": True} if spec.required else {"load_default": spec.default or default}
 
 
 def marshmallow_field(spec: Field) -> fields.Field:
@@ -526,7 +533,7 @@ def form_data(action: str, form: MultiDict[str, str]) -> dict[str, Any]:
             if value:
                 data[spec.name] = {"ja": True, "nee": False}.get(value, value)
         else:
-            data[spec.name] = form.get(spec.name, "").strip()
+            data[spec.name] = form.get(spec.name, "").strip() or spec.default
     return data
 
 
@@ -583,12 +590,19 @@ def display(action: str, name: str, value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{label(action, k)}: {display(action, k, v)}" for k, v in value.items()) or "—"
     text = str(value)
+    if name == "language" and not labels:
+        found = by_code(text)
+        return found.name if found else text
     return labels.get(text, text) or "—"
+
+
+# Fields of events recorded without a form of their own (the letters), as a person reads them.
+OTHER_LABELS = {"language": "taal", "letter": "brief", "group": "groep ontvangers"}
 
 
 def label(action: str, name: str) -> str:
     spec = _field(action, name)
-    return spec.label if spec else name.replace("_", " ")
+    return spec.label if spec else OTHER_LABELS.get(name, name.replace("_", " "))
 
 
 @lru_cache(maxsize=1024)

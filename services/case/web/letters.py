@@ -25,13 +25,23 @@ from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import Board, board
 from shared.identity import Actor, Role
-from shared.letters import CATALOGUE, CONTEXT_FIELDS, FACT_FIELDS, LABELS, LetterBlocked, compose
+from shared.languages import DUTCH, by_code, languages
+from shared.letters import (
+    CATALOGUE,
+    CONTEXT_FIELDS,
+    FACT_FIELDS,
+    LABELS,
+    STATEMENT_FIELDS,
+    LetterBlocked,
+    compose,
+)
 from shared.privacy import PrivacyGuard
-from shared.recipients import RecipientGroups, valid_address
+from shared.recipients import RecipientGroup, RecipientGroups, valid_address
 
 blueprint = Blueprint("letters", __name__)
 
 MAX_RECIPIENTS = 500
+FIELD_NAMES = {"group": "groep ontvangers", "recipients": "e-mailadressen", "language": "taal van de brief"}
 
 Page = str | tuple[str, int] | Response
 
@@ -48,9 +58,47 @@ def handler() -> Actor:
     return actor
 
 
-def latest_statement(incident: Incident) -> dict[str, str]:
-    statements = [a for a in incident.effective_actions() if a.action == "CommunicationStatementWritten"]
-    return dict(statements[-1].data) if statements else {}
+def latest_statement(incident: Incident, language: str = DUTCH) -> dict[str, str]:
+    """The communication statement last recorded in that language; empty when there is none."""
+    statements = [
+        a
+        for a in incident.effective_actions()
+        if a.action == "CommunicationStatementWritten" and a.data.get("language", DUTCH) == language
+    ]
+    return {k: v for k, v in statements[-1].data.items() if k != "language"} if statements else {}
+
+
+def letter_language(values: dict[str, Any], saved: RecipientGroup | None) -> str:
+    """The language the handler chose, else the saved group's, else Dutch."""
+    return str(values.get("language") or (saved.language if saved else DUTCH))
+
+
+def statement_in(incident: Incident, values: dict[str, Any], language: str) -> str:
+    """Puts the statement of the letter's language in the form when the language changed and
+    the text on the form is still the recorded statement of the former one (what a handler
+    typed or changed is never replaced). Returns a notice for the page, or ""."""
+    shown = str(values.get("statement_language") or DUTCH)
+    values["statement_language"] = language
+    if language == shown:
+        return ""
+    before = latest_statement(incident, shown)
+    if any(str(values.get(k, "")).strip() != before.get(k, "").strip() for k in STATEMENT_FIELDS):
+        return ""
+    statement = latest_statement(incident, language)
+    values.update({k: statement.get(k, "") for k in STATEMENT_FIELDS})
+    name = language_name(language)
+    if statement:
+        return f"De brief gaat in het {name}: hieronder staat het communicatiestatement in het {name}."
+    return (
+        f"De brief gaat in het {name}, maar er is nog geen communicatiestatement in het {name} "
+        f"vastgelegd. Schrijf de tekst hieronder in het {name}, of leg het statement eerst vast bij de "
+        f"melding ('Het communicatiestatement is opgesteld', in het {name})."
+    )
+
+
+def language_name(code: str) -> str:
+    found = by_code(code)
+    return found.name if found else code
 
 
 def recipients_from(text: str) -> list[str]:
@@ -68,6 +116,8 @@ def compose_letter(incident_id: UUID) -> Page:
         "letter": "ouders_klas",
         "group": "",
         "recipients": "",
+        "language": "",
+        "statement_language": DUTCH,
     }
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
     # What the letter may state comes from the record, never from the form.
@@ -82,6 +132,8 @@ def compose_letter(incident_id: UUID) -> Page:
     if saved is not None and not values.get("recipients", "").strip():
         values["recipients"] = "\n".join(saved.addresses)
         values["group"] = values.get("group", "").strip() or saved.name
+    language = letter_language(values, saved)
+    notice = statement_in(incident, values, language)
     recipients = recipients_from(values.get("recipients", ""))
     errors: dict[str, list[str]] = {}
     if not values.get("group", "").strip():
@@ -103,13 +155,14 @@ def compose_letter(incident_id: UUID) -> Page:
             school=board.school(incident.school_id),
             recorded=recorded_for_letters(incident),
             staff_names=staff_names(actor.school_id),
+            language=language,
         )
     except LetterBlocked as blocked:
         for field, reasons in blocked.by_field().items():
             errors.setdefault(field, []).extend(reasons)
-        return _page(incident, values, errors=errors, status=422)
+        return _page(incident, values, errors=errors, notice=notice, status=422)
     if errors:
-        return _page(incident, values, errors=errors, preview=letter, status=422)
+        return _page(incident, values, errors=errors, preview=letter, notice=notice, status=422)
     reaches = {"letter": values["letter"]}
     if incident.held_back("LetterRequested", reaches):
         return _page(incident, values, errors={"": [SAFETY_EXPLANATION]}, status=409)
@@ -119,10 +172,17 @@ def compose_letter(incident_id: UUID) -> Page:
     confirmed = request.form.getlist("bevestigd") == ["ja"]
     override_reason = str(values.get("reden_afwijking", "")).strip()
     conflicts = incident.agreement_conflicts("LetterRequested", reaches)
-    if not confirmed or (conflicts and not override_reason):
+    if not confirmed or (conflicts and not override_reason) or notice:
         return _page(
-            incident, values, preview=letter, count=len(recipients), approval=approval,
-            conflicts=conflicts, reason_missing=confirmed, status=422 if confirmed else 200,
+            incident,
+            values,
+            preview=letter,
+            count=len(recipients),
+            approval=approval,
+            notice=notice,
+            conflicts=conflicts,
+            reason_missing=confirmed and not notice,
+            status=422 if confirmed and not notice else 200,
         )
     statement = {
         k: str(values.get(k, ""))
@@ -138,16 +198,18 @@ def compose_letter(incident_id: UUID) -> Page:
         statement=statement,
         four_eyes_from=board.four_eyes_from,
         override_reason=override_reason if conflicts else "",
+        language=language,
     )
     title = CATALOGUE[values["letter"]].title
+    in_language = f" in het {language_name(language)}" if language != DUTCH else ""
     if approval:
         flash(
-            f"De brief '{title}' aan {len(recipients)} ontvangers wacht op goedkeuring door een tweede "
-            "behandelaar of de directeur van de school. Pas daarna wordt hij verzonden."
+            f"De brief '{title}'{in_language} aan {len(recipients)} ontvangers wacht op goedkeuring door "
+            "een tweede behandelaar of de directeur van de school. Pas daarna wordt hij verzonden."
         )
     else:
         flash(
-            f"De brief '{title}' staat klaar voor verzending aan "
+            f"De brief '{title}'{in_language} staat klaar voor verzending aan "
             f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in de tijdlijn."
         )
     return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
@@ -198,10 +260,14 @@ def _page(
     approval: bool = False,
     conflicts: list[str] | None = None,
     reason_missing: bool = False,
+    notice: str = "",
     status: int = 200,
 ) -> Page:
     return render_template(
         "letters/compose.html",
+        notice=notice,
+        languages=list(languages().values()),
+        language_name=language_name,
         conflicts=conflicts or [],
         reason_missing=reason_missing,
         audiences=AUDIENCES,
@@ -214,7 +280,7 @@ def _page(
         approval=approval,
         catalogue=CATALOGUE,
         labels=LABELS,
-        field_names={"group": "groep ontvangers", "recipients": "e-mailadressen"},
+        field_names=FIELD_NAMES,
         saved_groups=groups().of_school(incident.school_id),
     ), status
 
@@ -231,11 +297,12 @@ def groups() -> RecipientGroups:
 def recipient_groups() -> Page:
     actor = handler()
     errors: list[str] = []
-    values = {"name": "", "addresses": ""}
+    values = {"name": "", "addresses": "", "language": DUTCH}
     if request.method == "POST":
         values = {
             "name": request.form.get("name", "").strip(),
             "addresses": request.form.get("addresses", ""),
+            "language": request.form.get("language", "") or DUTCH,
         }
         addresses = recipients_from(values["addresses"])
         invalid = [a for a in addresses if not valid_address(a)]
@@ -247,12 +314,19 @@ def recipient_groups() -> Page:
             errors.append(f"{len(invalid)} adres(sen) kloppen niet; controleer bijvoorbeeld '{invalid[0]}'.")
         if len(addresses) > MAX_RECIPIENTS:
             errors.append(f"Een groep heeft hoogstens {MAX_RECIPIENTS} adressen.")
+        if by_code(values["language"]) is None:
+            errors.append("Kies een taal uit de lijst.")
         if not errors:
-            groups().save(actor.school_id, values["name"], addresses)
+            groups().save(actor.school_id, values["name"], addresses, values["language"])
             flash(f"De groep '{values['name']}' is bewaard ({len(addresses)} adressen).")
             return redirect(url_for("letters.recipient_groups"))
     return render_template(
-        "letters/groups.html", groups=groups().of_school(actor.school_id), values=values, errors=errors
+        "letters/groups.html",
+        groups=groups().of_school(actor.school_id),
+        values=values,
+        errors=errors,
+        languages=list(languages().values()),
+        language_name=language_name,
     ), (422 if errors else 200)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass
 from typing import IO, Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -19,8 +20,9 @@ from werkzeug.wrappers import Response
 
 from services.case.web import errors
 from shared.identity import Actor, Role
+from shared.languages import DUTCH, Language, by_code
 from shared.recipients import MAX_ADDRESSES, RecipientGroups, valid_address
-from shared.student_admin import MAX_BYTES, MAX_ROWS, ExportRefused, read_export
+from shared.student_admin import MAX_BYTES, MAX_ROWS, ClassAddresses, ExportRefused, Import, read_export
 
 blueprint = Blueprint("recipients_import", __name__, url_prefix="/ontvangers/importeren")
 
@@ -109,10 +111,33 @@ def preview() -> Page:
     return render_template(
         "recipients/preview.html",
         result=result,
-        group_names={name: f"Ouders {name}" for name in result.classes},
+        proposals=proposed_groups(result),
         existing=existing,
         seconds=time.perf_counter() - started,
     )
+
+
+@dataclass(frozen=True)
+class ProposedGroup:
+    """One group to save: the parents of one class who get letters in one language."""
+
+    name: str
+    language: Language
+    addresses: list[str]
+    found: ClassAddresses
+
+
+def proposed_groups(result: Import) -> list[ProposedGroup]:
+    """Per class a group in Dutch and one per other language its parents read letters in."""
+    proposals = []
+    for name, found in result.classes.items():
+        for code in sorted(found.by_language, key=lambda code: (code != DUTCH, code)):
+            language = by_code(code)
+            if language is None:
+                continue
+            label = f"Ouders {name}" if code == DUTCH else f"Ouders {name} ({language.name})"
+            proposals.append(ProposedGroup(label, language, found.by_language[code], found))
+    return proposals
 
 
 @blueprint.post("/bewaren")
@@ -121,14 +146,17 @@ def save() -> Page:
     names = request.form.getlist("groep")
     chosen = set(request.form.getlist("bewaar"))
     lists = request.form.getlist("adressen")
-    if len(names) != len(lists) or len(names) > MAX_GROUPS:
+    group_languages = request.form.getlist("taal")
+    if len(names) != len(lists) or len(names) != len(group_languages) or len(names) > MAX_GROUPS:
         return _form(
             errors=["Het formulier is niet compleet aangekomen. Importeer het bestand opnieuw."], status=422
         )
     saved = 0
-    for name, addresses_text in zip(names, lists, strict=True):
+    for name, addresses_text, language in zip(names, lists, group_languages, strict=True):
         if name not in chosen:
             continue
+        if by_code(language) is None:
+            return _form(errors=["De taal van een groep klopt niet meer. Importeer opnieuw."], status=422)
         addresses = addresses_text.split()
         name = name.strip()[:100]
         if not name or not addresses or len(addresses) > MAX_ADDRESSES:
@@ -137,7 +165,7 @@ def save() -> Page:
             return _form(
                 errors=[f"De adressen voor '{name}' kloppen niet meer. Importeer opnieuw."], status=422
             )
-        groups().save(actor.school_id, name, addresses)
+        groups().save(actor.school_id, name, addresses, language)
         saved += 1
     flash(
         f"{saved} groep(en) ontvangers bewaard uit de leerlingadministratie." if saved else "Niets bewaard."
