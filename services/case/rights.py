@@ -2,9 +2,11 @@
 of that person's data only, record the answer, and erase after the board approved.
 
 The search reads the decrypted personal fields of the school's own incidents. In the copy
-every other person is replaced: names the incident recorded as people (who shared it) by
-their role, other names (capitalised word pairs) by a numbered pseudonym. Erasure is the
-retention job's key destruction, for the incidents the request named.
+every other person is replaced: the pupils the incident recorded (their name, each part of it,
+their nickname and accounts) and who shared it by their role; every other person the letters'
+name finder (deduce) sees, a first name alone included, and other capitalised word pairs, by a
+numbered pseudonym. Erasure is the retention job's key destruction, for the incidents the
+request named.
 """
 
 from __future__ import annotations
@@ -25,12 +27,21 @@ from services.case.domain.errors import CaseError
 from services.case.domain.rights import RequestKind, RightsRequest, check_name
 from services.case.screening import personal_fields
 from shared.identity import Actor, Role
+from shared.privacy.guard import FindsPersons
 
 RECEIVED_TOPIC = get_topic(RightsRequest.Received)
 ERASURE_REASON = "verzoek tot wissen (AVG), goedgekeurd door het bestuur"
 
 # Fields that list people, and the role a copy shows instead of another person's name.
 PEOPLE_FIELDS = {("ScopeAssessed", "shared_by"): "leerling die het deelde"}
+# The role of a recorded pupil, as a copy shows it instead of the name.
+PUPIL_ROLES = {
+    "slachtoffer": "leerling in beeld",
+    "maker": "maker",
+    "deler": "leerling die het deelde",
+    "ontvanger": "ontvanger",
+    "anders": "andere betrokkene",
+}
 # Capitalised pairs that name organisations, not people: left as they are.
 ORGANISATIONS = (
     "Veilig Thuis", "Meldpunt Kinderporno", "Slachtofferhulp Nederland", "Centrum Seksueel Geweld",
@@ -82,8 +93,11 @@ class IncidentCopy:
 class RightsDesk:
     """The school's handling of AVG requests, on the case service's event store."""
 
-    def __init__(self, cases: CaseManagement) -> None:
+    def __init__(self, cases: CaseManagement, finder: FindsPersons | None = None) -> None:
+        """`finder` is the letters' name finder: the web process passes it, so a copy is never
+        made without it (GuardNotReady until it has loaded)."""
         self.cases = cases
+        self.finder = finder
 
     # ---------------------------------------------------------------- commands
 
@@ -149,7 +163,7 @@ class RightsDesk:
         for incident_id in request.incidents:
             self.cases.record_view(actor, incident_id, what="AVG-inzage")
             trail = self.cases.audit_trail(actor, incident_id)
-            redact = Redactor(request.person, known_people(trail))
+            redact = Redactor(request.person, known_people(trail), self.finder)
             entries = tuple(
                 CopyEntry(
                     entry.at,
@@ -256,9 +270,19 @@ def _mentions(entry: TrailEntry, pattern: re.Pattern[str]) -> bool:
 
 
 def known_people(trail: list[TrailEntry]) -> dict[str, str]:
-    """Names the incident recorded as people, with the role a copy shows instead."""
+    """Names the incident recorded as people, with the role a copy shows instead: the pupils
+    of its register (name, nickname and accounts alike) and who shared it."""
     people: dict[str, str] = {}
     for entry in trail:
+        if entry.event_type == "PupilRecorded":
+            role = PUPIL_ROLES.get(str(entry.data.get("role", "")), "andere betrokkene")
+            name = str(entry.data.get("name") or "").strip()
+            aliases = [entry.data.get("nickname"), *(entry.data.get("accounts") or [])]
+            if name:
+                people.setdefault(name, role)
+                for alias in aliases:
+                    if isinstance(alias, str) and alias.strip():
+                        people.setdefault(alias.strip(), f"{role}|{name}")
         for (event_type, field), role in PEOPLE_FIELDS.items():
             if entry.event_type == event_type:
                 for name in entry.data.get(field) or []:
@@ -268,21 +292,24 @@ def known_people(trail: list[TrailEntry]) -> dict[str, str]:
 
 
 class Redactor:
-    """Replaces every person but one in a copy: known people by role, other name-like
-    capitalised word runs by 'andere persoon N'. The same person keeps the same number."""
+    """Replaces every person but one in a copy: known people by role, persons the name finder
+    sees and other name-like capitalised word runs by 'andere persoon N'. The same person keeps
+    the same number."""
 
-    def __init__(self, person: str, known: dict[str, str]) -> None:
+    def __init__(self, person: str, known: dict[str, str], finder: FindsPersons | None = None) -> None:
         self.person = name_pattern(person)
         self.person_words = set(fold(person).split())
+        self.finder = finder
         self.numbers: dict[str, int] = {}
         self.known: list[tuple[re.Pattern[str], str]] = []
         for name, role in sorted(known.items(), key=lambda item: -len(item[0])):
-            if self.person.fullmatch(fold(name)):
+            role, _, alias_of = role.partition("|")  # a nickname or account: labelled as its pupil
+            if self.person.fullmatch(fold(alias_of or name)):
                 continue
-            label = self._label(role, name)
+            label = self._label(role, alias_of or name)
             self.known.append((_words_pattern(name), label))
             for part in name.split():  # a first name alone points to the same pupil
-                if len(part) > 2 and fold(part) not in self.person_words:
+                if len(part) > 2 and fold(part) not in self.person_words and fold(part) not in NAME_PARTICLES:
                     self.known.append((_words_pattern(part), label))
 
     def value(self, value: Any) -> Any:
@@ -297,6 +324,10 @@ class Redactor:
     def text(self, text: str) -> str:
         for pattern, label in self.known:
             text = pattern.sub(label, text)
+        for found in self.finder.persons_in_each([text])[0] if self.finder and text.strip() else []:
+            if self._is_the_person(found) or found in ORGANISATIONS:
+                continue
+            text = _words_pattern(found).sub(self._label("andere persoon", found), text)
         out, last = [], 0
         for start, end in name_runs(text):
             run = text[start:end]
@@ -305,6 +336,11 @@ class Redactor:
             out += [text[last:start], self._label("andere persoon", run)]
             last = end
         return "".join([*out, text[last:]])
+
+    def _is_the_person(self, found: str) -> bool:
+        """The requester, by the whole name or by words of it ('Noor' for Noor Wijnaldum)."""
+        words = set(fold(found).replace("'s", "").split())
+        return bool(self.person.search(fold(found))) or (bool(words) and words <= self.person_words)
 
     def _label(self, role: str, name: str) -> str:
         key = fold(name)

@@ -176,3 +176,38 @@ def test_the_persons_name_is_sealed_in_the_store(cases: CaseManagement, desk: Ri
     request = receive(desk, "Femke Onbekend")
     stored = cases.recorder.select_events(request.id)
     assert b"Femke" not in stored[0].state
+
+
+def test_the_copy_leaves_out_every_other_pupil_in_every_form_a_person_writes(
+    cases: CaseManagement, guard
+) -> None:  # type: ignore[no-untyped-def]
+    """A parent's access copy names their own child only: recorded pupils by their role, by any
+    part of their name, nickname or account; persons nobody recorded, a first name alone too."""
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.record_action(HANDLER, incident_id, "PupilRecorded", {
+        "role": "deler", "name": "Daan de Vries", "nickname": "DJ", "class_label": "groep 8b",
+        "accounts": ["@daan.dv"],
+    })  # fmt: skip
+    cases.record_action(HANDLER, incident_id, "NoteAdded", {
+        "text": "Noor Wijnaldum vertelde dat Daan en DJ het deelden via @daan.dv; ook Sanne en Bram "
+                "zagen het. De Vries ontkende. Noors moeder belde Veilig Thuis.",
+    })  # fmt: skip
+    desk = RightsDesk(cases, guard.finder)
+    [copy] = desk.access_copy(HANDLER, receive(desk, NOOR))
+    [note] = [dict(e.fields)["text"] for e in copy.entries if e.event_type == "NoteAdded"]
+    for other in ("Daan", "DJ", "daan.dv", "Vries", "Sanne", "Bram"):
+        assert other not in note, note
+    assert note.startswith(
+        "Noor Wijnaldum vertelde dat [leerling die het deelde 1] en [leerling die het deelde 1]"
+    )
+    assert "Noors moeder belde Veilig Thuis" in note
+    assert "[andere persoon" in note
+
+
+def test_without_its_name_finder_loaded_no_copy_is_made(cases: CaseManagement) -> None:
+    from shared.privacy import GuardNotReady, NameFinder
+
+    incident_with_noor_and_kevin(cases)
+    desk = RightsDesk(cases, NameFinder())  # never loaded
+    with pytest.raises(GuardNotReady):
+        desk.access_copy(HANDLER, receive(desk, NOOR))

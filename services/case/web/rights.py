@@ -30,6 +30,7 @@ from services.case.web import forms
 from services.case.web.errors import answer, status_of
 from shared.accounts import school_name
 from shared.identity import Actor, Role
+from shared.privacy import PrivacyGuard
 
 blueprint = Blueprint("rights", __name__, url_prefix="/avg")
 api_blueprint = Blueprint("rights_api", __name__, url_prefix="/api/avg")
@@ -84,8 +85,11 @@ class DecisionSchema(Schema):
 
 
 def desk() -> RightsDesk:
+    """The rights desk, with the letters' name finder: other persons in a copy are found as in
+    a letter (GuardNotReady, a 503, until it has loaded)."""
     cases: CaseManagement = current_app.extensions["zorgvuldig.cases"]
-    return RightsDesk(cases)
+    guard: PrivacyGuard = current_app.extensions["zorgvuldig.guard"]
+    return RightsDesk(cases, guard.finder)
 
 
 def actor() -> Actor:
