@@ -155,14 +155,6 @@ class Ledger:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def delivered(self, message_id: str, recipient_hash: str) -> bool:
-        with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT 1 FROM notifier_deliveries WHERE message_id = ? AND recipient_hash = ?"),
-                (message_id, recipient_hash),
-            ).fetchone()
-        return row is not None
-
     def record_delivery(self, message_id: str, recipient_hash: str) -> None:
         with self.db.connect() as db:
             db.execute(
@@ -172,13 +164,6 @@ class Ledger:
                 ),
                 (message_id, recipient_hash),
             )
-
-    def deliveries(self, message_id: str) -> int:
-        with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT COUNT(*) FROM notifier_deliveries WHERE message_id = ?"), (message_id,)
-            ).fetchone()
-        return int(row[0])
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
