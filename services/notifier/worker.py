@@ -123,6 +123,7 @@ class Worker:
                         backoff = 1.0
                         while not stop.is_set():
                             self._settle(connection)
+                            connection.heartbeat_check()  # an idle consumer is not a dead one
                             try:
                                 connection.drain_events(timeout=TICK)
                             except TimeoutError:

@@ -186,7 +186,9 @@ def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: 
     deadline = time.monotonic() + 900
     sent_at_start = 0
     while (procs.kills["notifier"] < 20 or procs.kills["relay"] < 5) and time.monotonic() < deadline:
-        if len(expected) < REQUESTS * PARENTS:
+        # Two more requests for every kill: delivery lasts as long as the kills, however fast
+        # the notifier sends.
+        if len(expected) < min(REQUESTS, 2 * (procs.kills["notifier"] + 1)) * PARENTS:
             expected += request_letters(cases, len(expected) // PARENTS, 2)
         if procs.kills["relay"] < 5 and chance.random() < 0.3:
             procs.kill("relay", "services.case.relay")
