@@ -75,6 +75,7 @@ class Settings:
     public_url: str = ""
     boards_dir: str = ""
     resend_after_seconds: float = 120.0
+    notifier_parallel: int = 4
     oidc_providers: tuple[OidcProvider, ...] = ()
 
     def oidc_provider(self, name: str) -> OidcProvider | None:
@@ -186,8 +187,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
         boards_dir=get("BOARDS_DIR", ""),
         resend_after_seconds=float(_integer(get("RESEND_AFTER_SECONDS", "120"), "RESEND_AFTER_SECONDS")),
+        notifier_parallel=_at_least_one(get("NOTIFIER_PARALLEL", "4"), "NOTIFIER_PARALLEL"),
         oidc_providers=_oidc_providers(get),
     )
+
+
+def _at_least_one(value: str, name: str) -> int:
+    number = _integer(value, name)
+    if number < 1:
+        raise ConfigurationError(f"ZORGVULDIG_{name} moet 1 of meer zijn.")
+    return number
 
 
 def _integer(value: str, name: str) -> int:

@@ -3,6 +3,7 @@ reports): a SQLite file in the data folder by default, the configured PostgreSQL
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,16 +30,25 @@ def _pool(url: str) -> Any:
 
 
 class Database:
-    def __init__(self, settings: Settings, sqlite_file: str) -> None:
+    def __init__(self, settings: Settings, sqlite_file: str, *, kept_open: bool = False) -> None:
+        """kept_open: on SQLite, each thread keeps its connection and the file is in WAL mode,
+        for a store written many times a second (the notifier's ledger): a commit then costs
+        one write to the log, not a new connection, a journal and a checkpoint."""
         self.settings = settings
         self.sqlite_file = sqlite_file
         self.postgres = settings.uses_postgres
+        self.kept_open = kept_open and not self.postgres
+        self._local = threading.local()
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """A connection in a transaction: committed when the block ends, rolled back on error."""
         if self.postgres:
             with _pool(self.settings.database_url).connection(timeout=10) as connection:
+                yield connection
+            return
+        if self.kept_open:
+            with self._kept() as connection:
                 yield connection
             return
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -48,6 +58,16 @@ class Database:
                 yield connection
         finally:
             connection.close()
+
+    def _kept(self) -> sqlite3.Connection:
+        kept = getattr(self._local, "connection", None)
+        if kept is None or kept[0] != os.getpid():  # never a connection from before a fork
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.settings.data_dir / self.sqlite_file, timeout=10)
+            connection.execute("PRAGMA journal_mode=WAL")
+            kept = (os.getpid(), connection)
+            self._local.connection = kept
+        return kept[1]
 
     def sql(self, statement: str) -> str:
         """The statement with the placeholders of this database (? for SQLite, %s for psycopg)."""

@@ -41,14 +41,19 @@ def main() -> int:
 
 
 def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
-    sender = Sender(settings)
-    cases = CaseManagement(env=settings.event_store_env())
-    handler = LetterHandler(settings, cases, Ledger(settings), sender, guard=PrivacyGuard(finder))
-    worker = Worker(handler, lambda: messaging.connect(settings))
+    cases, ledger, guard = (
+        CaseManagement(env=settings.event_store_env()),
+        Ledger(settings),
+        PrivacyGuard(finder),
+    )
+    senders = [Sender(settings) for _ in range(settings.notifier_parallel)]
+    handlers = [LetterHandler(settings, cases, ledger, sender, guard=guard) for sender in senders]
+    worker = Worker(handlers, lambda: messaging.connect(settings))
     worker.pause = stop
     log.info("Notifier wacht op brieven.")
     worker.run(stop)
-    sender.close()
+    for sender in senders:
+        sender.close()
     log.info("Notifier gestopt.")
     return 0
 

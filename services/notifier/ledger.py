@@ -5,11 +5,16 @@ the SMTP server accepted, written the moment the server accepted it. A claim wit
 lease makes several notifiers safe: only the holder sends a message; a copy that reaches
 another notifier waits, and a holder that died frees it when its lease runs out.
 A SQLite file in the data folder, or tables in PostgreSQL.
+
+A letter costs few transactions: `take` counts the attempt, claims and reads what was
+already delivered in one; then one per accepted recipient; `finish` and `settle` close it.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from shared.config import Settings
 from shared.database import Database
@@ -31,29 +36,101 @@ class ClaimedElsewhere(Exception):
     """Raised when another notifier holds a live claim on the message."""
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What the ledger knew of a message when a notifier took it."""
+
+    state: str
+    attempts: int
+    claimed: bool
+    delivered: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What became of a message's recipients: accepted by the mail server, or not reached."""
+
+    delivered: int
+    failed: int
+    note: str
+
+
 class Ledger:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.db = Database(settings, "notifier.sqlite")
+        self.db = Database(settings, "notifier.sqlite", kept_open=True)
         with self.db.connect() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
 
-    def claim(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> bool:
-        """Takes or renews the claim on a message; False while another holder's lease lives."""
+    def take(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> Progress:
+        """In one transaction: counts an attempt, claims the message unless it was reported
+        already (or another holder's lease lives), and reads whom it was delivered to."""
         now = time.time()
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
-                    "INSERT INTO notifier_claims (message_id, holder, until) VALUES (?, ?, ?) "
-                    "ON CONFLICT (message_id) DO UPDATE SET holder = excluded.holder, until = excluded.until "
-                    "WHERE notifier_claims.holder = excluded.holder OR notifier_claims.until < ?"
+                    "INSERT INTO notifier_messages (message_id, state, attempts) VALUES (?, ?, 1) "
+                    "ON CONFLICT (message_id) DO UPDATE SET attempts = notifier_messages.attempts + 1"
                 ),
-                (message_id, holder, now + seconds, now),
+                (message_id, SENDING),
             )
-            row = db.execute(
-                self.db.sql("SELECT holder FROM notifier_claims WHERE message_id = ?"), (message_id,)
+            state, attempts = db.execute(
+                self.db.sql("SELECT state, attempts FROM notifier_messages WHERE message_id = ?"),
+                (message_id,),
             ).fetchone()
+            if state == REPORTED:
+                return Progress(str(state), int(attempts), claimed=False)
+            claimed = self._claim(db, message_id, holder, now, seconds)
+            delivered = frozenset(
+                str(row[0])
+                for row in db.execute(
+                    self.db.sql("SELECT recipient_hash FROM notifier_deliveries WHERE message_id = ?"),
+                    (message_id,),
+                )
+            )
+        return Progress(str(state), int(attempts), claimed, delivered if claimed else frozenset())
+
+    def finish(self, message_id: str, *, failed: int, note: str) -> Summary:
+        """Marks the message sent, with the recipients not reached; returns its summary."""
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql(
+                    "UPDATE notifier_messages SET state = ?, failed = ?, note = ? WHERE message_id = ?"
+                ),
+                (SENT, failed, note, message_id),
+            )
+            return self._summary(db, message_id)
+
+    def settle(self, message_id: str, holder: str) -> None:
+        """The outcome is in the audit trail: marks the message reported and frees it."""
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("UPDATE notifier_messages SET state = ? WHERE message_id = ?"),
+                (REPORTED, message_id),
+            )
+            db.execute(
+                self.db.sql("DELETE FROM notifier_claims WHERE message_id = ? AND holder = ?"),
+                (message_id, holder),
+            )
+
+    def claim(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> bool:
+        """Takes or renews the claim on a message; False while another holder's lease lives."""
+        with self.db.connect() as db:
+            return self._claim(db, message_id, holder, time.time(), seconds)
+
+    def _claim(self, db: Any, message_id: str, holder: str, now: float, seconds: float) -> bool:
+        db.execute(
+            self.db.sql(
+                "INSERT INTO notifier_claims (message_id, holder, until) VALUES (?, ?, ?) "
+                "ON CONFLICT (message_id) DO UPDATE SET holder = excluded.holder, until = excluded.until "
+                "WHERE notifier_claims.holder = excluded.holder OR notifier_claims.until < ?"
+            ),
+            (message_id, holder, now + seconds, now),
+        )
+        row = db.execute(
+            self.db.sql("SELECT holder FROM notifier_claims WHERE message_id = ?"), (message_id,)
+        ).fetchone()
         return bool(row) and row[0] == holder
 
     def release(self, message_id: str, holder: str) -> None:
@@ -70,28 +147,13 @@ class Ledger:
             ).fetchone()
         return str(row[0]) if row else ""
 
-    def attempt(self, message_id: str) -> int:
-        """Counts one more attempt; returns the count."""
+    def attempts(self, message_id: str) -> int:
+        """How often the message was taken."""
         with self.db.connect() as db:
-            db.execute(
-                self.db.sql(
-                    "INSERT INTO notifier_messages (message_id, state, attempts) VALUES (?, ?, 1) "
-                    "ON CONFLICT (message_id) DO UPDATE SET attempts = notifier_messages.attempts + 1"
-                ),
-                (message_id, SENDING),
-            )
             row = db.execute(
                 self.db.sql("SELECT attempts FROM notifier_messages WHERE message_id = ?"), (message_id,)
             ).fetchone()
-        return int(row[0])
-
-    def delivered(self, message_id: str, recipient_hash: str) -> bool:
-        with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT 1 FROM notifier_deliveries WHERE message_id = ? AND recipient_hash = ?"),
-                (message_id, recipient_hash),
-            ).fetchone()
-        return row is not None
+        return int(row[0]) if row else 0
 
     def record_delivery(self, message_id: str, recipient_hash: str) -> None:
         with self.db.connect() as db:
@@ -102,13 +164,6 @@ class Ledger:
                 ),
                 (message_id, recipient_hash),
             )
-
-    def deliveries(self, message_id: str) -> int:
-        with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT COUNT(*) FROM notifier_deliveries WHERE message_id = ?"), (message_id,)
-            ).fetchone()
-        return int(row[0])
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
@@ -132,10 +187,16 @@ class Ledger:
                     (note, message_id),
                 )
 
-    def summary(self, message_id: str) -> tuple[int, str]:
-        """(failed recipients, note) recorded for the message."""
+    def summary(self, message_id: str) -> Summary:
         with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT failed, note FROM notifier_messages WHERE message_id = ?"), (message_id,)
-            ).fetchone()
-        return (int(row[0]), str(row[1])) if row else (0, "")
+            return self._summary(db, message_id)
+
+    def _summary(self, db: Any, message_id: str) -> Summary:
+        row = db.execute(
+            self.db.sql(
+                "SELECT m.failed, m.note, (SELECT COUNT(*) FROM notifier_deliveries d"
+                " WHERE d.message_id = m.message_id) FROM notifier_messages m WHERE m.message_id = ?"
+            ),
+            (message_id,),
+        ).fetchone()
+        return Summary(int(row[2]), int(row[0]), str(row[1])) if row else Summary(0, 0, "")

@@ -17,7 +17,15 @@ from uuid import UUID, uuid4
 
 from services.case.application import CaseManagement
 from services.case.screening import recorded_for_letters
-from services.notifier.ledger import LEASE_SECONDS, REPORTED, SENT, ClaimedElsewhere, Ledger
+from services.notifier.ledger import (
+    LEASE_SECONDS,
+    REPORTED,
+    SENT,
+    ClaimedElsewhere,
+    Ledger,
+    Progress,
+    Summary,
+)
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.accounts import Accounts
 from shared.boards import board
@@ -67,44 +75,52 @@ class LetterHandler:
     def handle(self, message: LetterRequest | Reminder) -> Outcome | None:
         """Sends and reports; None when this message was already fully handled.
 
-        Raises TransientFailure when the mail server should be tried again later."""
-        if isinstance(message, Reminder):
-            return self.remind(message)
-        if self.ledger.state(message.message_id) == REPORTED:
+        Raises TransientFailure when the mail server should be tried again later, and
+        ClaimedElsewhere while another notifier holds the message."""
+        progress = self._take(message.message_id)
+        if progress is None:
             return None
-        self._claim(message.message_id)
         try:
-            state = self.ledger.state(message.message_id)
-            if state == REPORTED:  # another notifier finished it while this one waited
-                return None
-            if state != SENT:
-                self._send(message)
-            failed, note = self.ledger.summary(message.message_id)
-            outcome = Outcome(self.ledger.deliveries(message.message_id), failed, note)
-            self.report(message, outcome)
-            self.ledger.mark(message.message_id, REPORTED)
+            if isinstance(message, Reminder):
+                summary = self.remind(message, progress.delivered)
+            elif progress.state == SENT:  # sent before a crash; only the report is missing
+                summary = self.ledger.summary(message.message_id)
+            else:
+                summary = self._send(message, progress.delivered)
+            outcome = Outcome(summary.delivered, summary.failed, summary.note)
+            if isinstance(message, LetterRequest):
+                self.report(message, outcome)
+            self.ledger.settle(message.message_id, self.holder)
             return outcome
-        finally:
+        except BaseException:
             self.ledger.release(message.message_id, self.holder)
+            raise
 
-    def _claim(self, message_id: str, *, renew: bool = False) -> None:
-        """Holds the message for this notifier; renewed while sending, so a holder that dies
-        frees it within LEASE_SECONDS. Raises ClaimedElsewhere."""
+    def _take(self, message_id: str) -> Progress | None:
+        """Counts the attempt and claims the message, in one step; None when it was reported."""
+        progress = self.ledger.take(message_id, self.holder)
+        if progress.state == REPORTED:
+            return None
+        if not progress.claimed:
+            raise ClaimedElsewhere(message_id)
+        self._renewed = time.monotonic()
+        return progress
+
+    def _renew(self, message_id: str) -> None:
+        """Renews the claim while sending, so a holder that dies frees the message within
+        LEASE_SECONDS. Raises ClaimedElsewhere when the lease ran out and another took it."""
         now = time.monotonic()
-        if renew and now - self._renewed < LEASE_SECONDS / 3:
+        if now - self._renewed < LEASE_SECONDS / 3:
             return
         if not self.ledger.claim(message_id, self.holder):
             raise ClaimedElsewhere(message_id)
         self._renewed = now
 
-    def remind(self, message: Reminder) -> Outcome | None:
+    def remind(self, message: Reminder, delivered: frozenset[str] = frozenset()) -> Summary:
         """A reminder to the case handler who planned the aftercare moment."""
-        if self.ledger.state(message.message_id) == REPORTED:
-            return None
         address = self.accounts.email(message.handler_id)
         if not valid_address(address):
-            self.ledger.mark(message.message_id, REPORTED, failed=1, note="geen e-mailadres bekend")
-            return Outcome(0, 1, "geen e-mailadres bekend")
+            return self.ledger.finish(message.message_id, failed=1, note="geen e-mailadres bekend")
         settings = board(self._board_of(message), self.settings.boards_dir)
         school = settings.school(message.school_id)
         try:
@@ -120,17 +136,16 @@ class LetterHandler:
         except GuardNotReady as not_ready:
             raise TransientFailure(str(not_ready)) from None
         except LetterBlocked as blocked:
-            note = "Tegengehouden: " + " ".join(blocked.reasons)
-            self.ledger.mark(message.message_id, REPORTED, failed=1, note=note)
-            return Outcome(0, 1, note)
+            return self.ledger.finish(
+                message.message_id, failed=1, note="Tegengehouden: " + " ".join(blocked.reasons)
+            )
         key = recipient_key(message.message_id, address)
-        if not self.ledger.delivered(message.message_id, key):
+        if key not in delivered:
             self.sender.send(build(self.settings, letter, address, school=school, key=key))
             self.ledger.record_delivery(message.message_id, key)
-        self.ledger.mark(message.message_id, REPORTED)
-        return Outcome(1, 0)
+        return self.ledger.finish(message.message_id, failed=0, note="")
 
-    def _send(self, message: LetterRequest) -> None:
+    def _send(self, message: LetterRequest, delivered: frozenset[str]) -> Summary:
         incident = self.cases.repository.get(UUID(message.incident_id))
         settings = board(message.board_id, self.settings.boards_dir)
         school = settings.school(message.school_id)
@@ -148,19 +163,18 @@ class LetterHandler:
         except GuardNotReady as not_ready:
             raise TransientFailure(str(not_ready)) from None
         except LetterBlocked as blocked:
-            self.ledger.mark(
+            return self.ledger.finish(
                 message.message_id,
-                SENT,
                 failed=len(message.recipients),
                 note="Tegengehouden: " + " ".join(blocked.reasons),
             )
-            return
+        done = set(delivered)  # this notifier holds the claim: no one else adds to it meanwhile
         failed, reasons = 0, []
         for recipient in message.recipients:
             key = recipient_key(message.message_id, recipient)
-            if self.ledger.delivered(message.message_id, key):
+            if key in done:
                 continue
-            self._claim(message.message_id, renew=True)
+            self._renew(message.message_id)
             if not valid_address(recipient):
                 failed += 1
                 reasons.append("ongeldig adres")
@@ -173,12 +187,13 @@ class LetterHandler:
                 reasons.append(str(refused))
                 continue
             self.ledger.record_delivery(message.message_id, key)
+            done.add(key)
         note = ""
         if failed:
             note = f"{failed} van de {len(message.recipients)} ontvangers niet bereikt: " + ", ".join(
                 sorted(set(reasons))
             )
-        self.ledger.mark(message.message_id, SENT, failed=failed, note=note)
+        return self.ledger.finish(message.message_id, failed=failed, note=note)
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:
         """Lands the outcome in the incident's audit trail (no addresses: counts only)."""

@@ -4,8 +4,8 @@
 during delivery and the relay at least 5 times, then a quiet period: not one letter lost, and
 every copy that a kill between the mail server's acceptance and the ledger's write caused
 carries the Message-ID of the original. On the embedded default (SQLite and the folder
-broker) and on PostgreSQL with RabbitMQ. And two relays and two notifiers side by side:
-nothing lost, nothing sent twice.
+broker) and on PostgreSQL with RabbitMQ. And two of each process side by side (web, relay,
+notifier), the letters requested through both web processes: nothing lost, nothing sent twice.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -27,8 +28,17 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
+from shared.accounts import Accounts, seed_demo
 from shared.config import load_settings
-from tests.e2e.test_whole_system import free_port, wait_until
+from tests.e2e.test_whole_system import (
+    STATEMENT,
+    _answers,
+    free_port,
+    post_form,
+    request_letter,
+    signed_in,
+    wait_until,
+)
 from tests.examples import ACTIONS, HANDLER, OPENING
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -63,12 +73,16 @@ class Processes:
     started_at: dict[str, float] = field(default_factory=dict)
     kills: Counter[str] = field(default_factory=Counter)
 
-    def start(self, name: str, module: str) -> None:
+    def start(self, name: str, module: str, **env: str) -> None:
         log = (self.logs / f"{name}.log").open("ab")
         log.write(f"\n--- gestart {time.time():.0f}\n".encode())
         log.flush()
         self.running[name] = subprocess.Popen(
-            [sys.executable, "-m", module], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", module],
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.started_at[name] = time.monotonic()
 
@@ -172,7 +186,9 @@ def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: 
     deadline = time.monotonic() + 900
     sent_at_start = 0
     while (procs.kills["notifier"] < 20 or procs.kills["relay"] < 5) and time.monotonic() < deadline:
-        if len(expected) < REQUESTS * PARENTS:
+        # Two more requests for every kill: delivery lasts as long as the kills, however fast
+        # the notifier sends.
+        if len(expected) < min(REQUESTS, 2 * (procs.kills["notifier"] + 1)) * PARENTS:
             expected += request_letters(cases, len(expected) // PARENTS, 2)
         if procs.kills["relay"] < 5 and chance.random() < 0.3:
             procs.kill("relay", "services.case.relay")
@@ -243,33 +259,83 @@ def purge_letters(broker_url: str) -> None:
             bound.purge()
 
 
+def request_through_the_web(url: str, start: int, count: int) -> list[str]:
+    """As a handler does in the browser: `count` incidents, each with one letter of PARENTS
+    recipients, requested through the web process at `url`."""
+    session = signed_in(url)
+    addresses = []
+    for number in range(start, start + count):
+        opened = post_form(
+            session,
+            f"{url}/meldingen/nieuw",
+            {"situation": "beeld_leerling", "learned_how": "Een leerling vertelde het aan de mentor."},
+        )
+        incident = re.search(r"/meldingen/[0-9a-f-]{36}", opened.url).group(0)  # type: ignore[union-attr]
+        post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
+        recipients = [f"ouder{number}.{n}@voorbeeld.nl" for n in range(PARENTS)]
+        request_letter(session, url, incident, recipients)
+        addresses += recipients
+    return addresses
+
+
 @pytest.mark.timeout(600)
-def test_two_relays_and_two_notifiers_send_each_letter_once(
+def test_two_of_each_process_send_each_letter_once(
     tmp_path: Path, mailbox: tuple[Mailbox, int], postgres_url: str, broker_server_url: str
 ) -> None:
+    """Two web processes, two relays and two notifiers at once; half the letters through each
+    web process, requested by two handlers' sessions side by side."""
     box, port = mailbox
     purge_letters(broker_server_url)
     env = environment(
         tmp_path, port, ZORGVULDIG_DATABASE_URL=postgres_url, ZORGVULDIG_BROKER_URL=broker_server_url
     )
     settings = load_settings({k: v for k, v in env.items() if k.startswith("ZORGVULDIG_")})
-    cases = CaseManagement(env=settings.event_store_env())
+    seed_demo(settings, Accounts(settings))
+    CaseManagement(env=settings.event_store_env())  # the event store's tables, before six processes race
     procs = Processes(env, tmp_path)
+    webs = {name: f"http://127.0.0.1:{free_port()}" for name in ("web-1", "web-2")}
     try:
+        for name, url in webs.items():
+            procs.start(name, "services.case.web", ZORGVULDIG_WEB_PORT=url.rsplit(":", 1)[1])
         for name in ("relay-1", "relay-2"):
             procs.start(name, "services.case.relay")
         for name in ("notifier-1", "notifier-2"):
             procs.start(name, "services.notifier")
         wait_until(
-            lambda: procs.ready("notifier-1") and procs.ready("notifier-2"), 180, "beide notifiers gereed"
+            lambda: (
+                all(_answers(url) for url in webs.values())
+                and procs.ready("notifier-1")
+                and procs.ready("notifier-2")
+            ),
+            240,
+            "beide webprocessen en beide notifiers gereed\n" + procs.output(),
         )
-        expected = request_letters(cases, 0, REQUESTS)
+        halves: dict[str, list[str]] = {}
+        errors: list[BaseException] = []
+
+        def handler_at(name: str, start: int) -> None:
+            try:
+                halves[name] = request_through_the_web(webs[name], start, REQUESTS // 2)
+            except BaseException as error:  # reported below, with the logs
+                errors.append(error)
+
+        sessions = [
+            threading.Thread(target=handler_at, args=("web-1", 0)),
+            threading.Thread(target=handler_at, args=("web-2", REQUESTS // 2)),
+        ]
+        for thread in sessions:
+            thread.start()
+        for thread in sessions:
+            thread.join(300)
+        assert not errors, f"{errors[0]!r}\n{procs.output()}"
+        expected = halves["web-1"] + halves["web-2"]
         wait_until(lambda: box.count >= len(expected), 300, "alle brieven afgeleverd\n" + procs.output())
         time.sleep(5)
         lost, duplicates = verdict(box, expected)
     finally:
         procs.stop_all()
     print(f"\ntwee van elk: {len(expected)} brieven; verloren: {len(lost)}, dubbel: {duplicates}")
+    assert len(expected) == REQUESTS * PARENTS
     assert lost == [] and duplicates == 0
     senders = [p for p in ("notifier-1", "notifier-2") if "verzonden" in (tmp_path / f"{p}.log").read_text()]
     assert len(senders) == 2, "beide notifiers hebben brieven verstuurd"
