@@ -101,6 +101,15 @@ def overview_from_totals(totals: Iterable[tuple[str, str, int]]) -> BoardOvervie
     )
 
 
+def milestone_hours_from_totals(totals: Iterable[tuple[str, str, int]]) -> dict[str, list[tuple[float, int]]]:
+    """Per milestone, each number of hours it took with how many incidents took that long."""
+    hours: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for kind, item, count in totals:
+        if count > 0 and kind.startswith(HOURS):
+            hours[kind[len(HOURS) :]].append((float(item), count))
+    return dict(hours)
+
+
 def _most_common(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
