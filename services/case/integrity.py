@@ -16,7 +16,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-_MARK = b',"__keten__":"'
+LINK_FIELD = "__keten__"  # the stored state's field that holds the link
+_MARK = b',"' + LINK_FIELD.encode() + b'":"'
 _CACHE_SIZE = 10_000
 
 PreviousLink = Callable[[UUID, int], bytes | None]

@@ -10,7 +10,6 @@ attributes only. Labels are escaped; nothing here names a pupil.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -175,14 +174,45 @@ def steps_left_open(counts: dict[str, str], chart_id: str) -> Chart | None:
 
 @dataclass(frozen=True)
 class Spread:
-    """Hours from the report to one milestone, over incidents."""
+    """Hours from the report to one milestone, over incidents: every value, or (for the
+    board) each distinct value with how many incidents took that long."""
 
     label: str
     hours: list[float]
+    counts: list[int] | None = None
+
+    @classmethod
+    def counted(cls, label: str, buckets: list[tuple[float, int]]) -> Spread:
+        ordered = sorted(b for b in buckets if b[1] > 0)
+        return cls(label, [value for value, _ in ordered], [count for _, count in ordered])
+
+    @property
+    def size(self) -> int:
+        return len(self.hours) if self.counts is None else sum(self.counts)
 
     @property
     def shown(self) -> bool:
-        return len(self.hours) >= SUPPRESS_BELOW
+        return self.size >= SUPPRESS_BELOW
+
+    def quartiles(self) -> tuple[float, float, float]:
+        """As statistics.quantiles(n=4, method="inclusive") over every incident's value."""
+        last = self.size - 1
+        found = []
+        for i in (1, 2, 3):
+            j, delta = divmod(i * last, 4)
+            low, high = self._at(j), self._at(min(j + 1, last))
+            found.append((low * (4 - delta) + high * delta) / 4)
+        return found[0], found[1], found[2]
+
+    def _at(self, index: int) -> float:
+        if self.counts is None:
+            return self.hours[index]
+        seen = 0
+        for value, count in zip(self.hours, self.counts, strict=True):
+            seen += count
+            if index < seen:
+                return value
+        raise IndexError(index)
 
 
 def time_to_milestones(all_facts: list[dict[str, Any]], protocols: Any, today: date) -> list[Spread]:
@@ -261,7 +291,7 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
             else:
                 sentences.append(f"{spread.label}: nog bij geen melding")
         elif spread.shown:
-            q1, median, q3 = statistics.quantiles(spread.hours, n=4, method="inclusive")
+            q1, median, q3 = spread.quartiles()
             width_of_box = max(2.0, x_of(q3) - x_of(q1))
             box = {"x": x_of(q1), "y": y - 9, "width": width_of_box, "height": 18.0}
             body.append(_tag("rect", **box, fill="#dbe7f0", stroke=PALETTE[0], stroke_width=1.5))
@@ -324,17 +354,16 @@ def _month_label(month: str) -> str:
     return f"{_MONTHS[int(number) - 1]} {year}" if number.isdigit() and 1 <= int(number) <= 12 else month
 
 
-def board_charts(
-    overview: Any, all_facts: list[dict[str, Any]], protocol_of: Any, today: date
-) -> dict[str, Any]:
-    """The board overview's pictures; its tables are the fallback."""
+def board_charts(overview: Any, hours: dict[str, list[tuple[float, int]]]) -> dict[str, Any]:
+    """The board overview's pictures; its tables are the fallback. The time to each step is
+    read from the board's running totals (per step, how many incidents took how long), so
+    the page costs the same at one school and at a thousand."""
+    spreads = [Spread.counted(label, hours.get(key, [])) for key, (label, _) in MILESTONES.items()]
     return {
         "per_month": incidents_per_month(
             overview.per_month_and_school, overview.schools, "grafiek-per-maand"
         ),
-        "milestones": milestone_chart(
-            time_to_milestones(all_facts, protocol_of, today), "grafiek-tijden", dots=False
-        ),
+        "milestones": milestone_chart(spreads, "grafiek-tijden", dots=False),
         "left_open": steps_left_open(overview.skipped_steps, "grafiek-open-stappen"),
     }
 

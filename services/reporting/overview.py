@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import datetime
 from typing import Any
 
-from services.case.domain.protocol import Protocol, StepState
+from services.case.domain.incident import RecordedAction
+from services.case.domain.protocol import Protocol, StepState, checklist
 from services.reporting.projections import (
     MILESTONES,
     SUPPRESS_BELOW,
     BoardOverview,
-    progress,
+    milestone_hours,
     recorded_actions,
     suppressed,
 )
@@ -30,25 +31,30 @@ CHANNEL = "kanaal"
 HOURS = "uren:"
 LEFT_OPEN = "open_gebleven"
 TOTAL = "totaal"
-_FIXED_DAY = date(2000, 1, 1)
 
 
 def contribution(facts: dict[str, Any], protocol: Protocol) -> Counter[tuple[str, str]]:
     """What one incident adds to its board's totals."""
+    return contribution_of(facts, recorded_actions(facts), protocol)
+
+
+def contribution_of(
+    facts: dict[str, Any], actions: list[RecordedAction], protocol: Protocol
+) -> Counter[tuple[str, str]]:
+    """`contribution`, for the incident's effective actions already read (the projector
+    reads them once per incident and batch). The protocol's warnings are not needed here."""
     counts: Counter[tuple[str, str]] = Counter()
     counts[(TOTAL, "")] += 1
     counts[(MONTH_AND_SCHOOL, f"{facts['opened_at'][:7]}|{facts['school_id']}")] += 1
-    scopes = [a for a in recorded_actions(facts) if a.action == "ScopeAssessed"]
+    scopes = [a for a in actions if a.action == "ScopeAssessed"]
     if scopes:
         for channel in set(scopes[-1].data.get("channels", [])):
             counts[(CHANNEL, str(channel))] += 1
-    # `today` only moves the days open, which the overview does not show
-    result = progress(facts, protocol, _FIXED_DAY)
-    for key, hours in result.hours_to.items():
+    for key, hours in milestone_hours(actions, datetime.fromisoformat(facts["opened_at"])).items():
         if hours is not None:
             counts[(HOURS + key, f"{hours:.1f}")] += 1
     if facts["status"] == "gesloten":
-        for step in result.steps:
+        for step in checklist(protocol, actions):
             if step.state is StepState.OPEN:
                 counts[(LEFT_OPEN, f"Stap {step.step.number}. {step.step.title}")] += 1
     return counts
@@ -93,6 +99,15 @@ def overview_from_totals(totals: Iterable[tuple[str, str, int]]) -> BoardOvervie
         skipped_steps={step: suppressed(n) for step, n in _most_common(left_open)},
         total=suppressed(total),
     )
+
+
+def milestone_hours_from_totals(totals: Iterable[tuple[str, str, int]]) -> dict[str, list[tuple[float, int]]]:
+    """Per milestone, each number of hours it took with how many incidents took that long."""
+    hours: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for kind, item, count in totals:
+        if count > 0 and kind.startswith(HOURS):
+            hours[kind[len(HOURS) :]].append((float(item), count))
+    return dict(hours)
 
 
 def _most_common(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,37 +21,44 @@ from eventsourcing.persistence import Notification
 from services.case.application import CaseManagement
 from services.reporting import overview
 from services.reporting.projections import fold, recorded_actions
+from services.reporting.reading import Change, EventReader, is_incident_event
 from services.reporting.store import Batch, PositionMoved, ReportStore
 
 log = logging.getLogger("rapportage")
 
-BATCH = 2000
+BATCH = 10_000
 
 
 class Projector:
-    def __init__(self, cases: CaseManagement, store: ReportStore) -> None:
+    def __init__(self, cases: CaseManagement, store: ReportStore, *, batch: int = BATCH) -> None:
         self.cases = cases
         self.store = store
+        self.batch = batch
+        self.reader = EventReader(cases)
 
-    def run_once(self, limit: int = BATCH) -> int:
+    def run_once(self, limit: int | None = None) -> int:
         """Processes the next batch; returns how many notifications it read."""
         position, _ = self.store.position()
-        notifications = self.cases.recorder.select_notifications(start=position + 1, limit=limit)
+        return self._process(self._select(position, limit), position)
+
+    def _select(self, position: int, limit: int | None = None) -> list[Notification]:
+        return self.cases.recorder.select_notifications(start=position + 1, limit=limit or self.batch)
+
+    def _process(self, notifications: list[Notification], position: int) -> int:
+        """Folds one batch read after `position` and commits it; 0 when there was nothing to
+        do or another process was first."""
         if not notifications:
             return 0
-        incidents = sorted({str(n.originator_id) for n in notifications})
-        facts = self.store.facts(incidents)
-        changed: dict[str, dict[str, Any]] = {}
         skipped: list[tuple[int, str, str]] = []
-        for notification in notifications:
-            event = self._decode(notification, skipped)
-            if event is None:
-                continue
-            key = str(event.originator_id)
-            current = changed.get(key, facts.get(key))
-            if current is None and type(event).__name__ != "Opened":
+        changes = [c for n in notifications if (c := self._read(n, skipped)) is not None]
+        facts = self.store.facts(sorted({c.incident_id for c in changes}))
+        changed: dict[str, dict[str, Any]] = {}
+        for change in changes:
+            key = change.incident_id
+            current = changed.get(key) or facts.get(key)
+            if current is None and change.name != "Opened":
                 continue  # the access log and other streams are not part of these reports
-            changed[key] = fold(current, event)
+            changed[key] = fold(current, change)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             self.store.commit(self._with_totals(Batch(changed, skipped, notifications[-1].id, at, position)))
@@ -63,7 +71,8 @@ class Projector:
         they contributed before, and their protocol improvements."""
         before = self.store.contributions(sorted(batch.changed))
         for incident_id, facts in batch.changed.items():
-            now = overview.contribution(facts, self.cases.protocol(facts["protocol_id"]))
+            actions = recorded_actions(facts)
+            now = overview.contribution_of(facts, actions, self.cases.protocol(facts["protocol_id"]))
             old = overview.decode(json.loads(before[incident_id])) if incident_id in before else Counter()
             for (kind, item), change in overview.delta(old, now).items():
                 key = (facts["board_id"], kind, item)
@@ -71,24 +80,35 @@ class Projector:
             batch.contributions[incident_id] = json.dumps(overview.encode(now))
             # Every evaluation, without its text: what it says is sealed with the incident and is
             # the school's to share; the board sees when and where one took place.
-            evaluations = [a for a in recorded_actions(facts) if a.action == "EvaluationHeld"]
+            evaluations = [a for a in actions if a.action == "EvaluationHeld"]
             batch.improvements[incident_id] = [(a.version, a.at.isoformat(), "") for a in evaluations]
         return batch
 
-    def _decode(self, notification: Notification, skipped: list[tuple[int, str, str]]) -> Any | None:
-        if not notification.topic.startswith("services.case.domain.incident:Incident."):
+    def _read(self, notification: Notification, skipped: list[tuple[int, str, str]]) -> Change | None:
+        if not is_incident_event(notification.topic):
             return None
         try:
-            return self.cases.sealed_event(notification)  # reports hold nothing personal
+            return self.reader.read(notification)  # reports hold nothing personal
         except Exception as error:
             log.warning("Gebeurtenis %d overgeslagen (%s).", notification.id, type(error).__name__)
             skipped.append((notification.id, notification.topic, type(error).__name__))
             return None
 
     def catch_up(self) -> int:
+        """Processes every batch there is. The next batch is read while this one is folded
+        and committed: reading is mostly waiting for the database, so the two overlap. Each
+        batch still commits on its own, with the position it began at, in order."""
         total = 0
-        while read := self.run_once():
-            total += read
+        position, _ = self.store.position()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-lezen") as reading:
+            upcoming = reading.submit(self._select, position)
+            while notifications := upcoming.result():
+                upcoming = reading.submit(self._select, notifications[-1].id)
+                read = self._process(notifications, position)
+                if not read:
+                    break  # another reporting process was first: the next call starts from its position
+                total += read
+                position = notifications[-1].id
         return total
 
     def rebuild(self) -> int:

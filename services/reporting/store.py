@@ -158,7 +158,7 @@ class ReportStore:
                     "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts"
                 ),
                 [
-                    (incident_id, facts["board_id"], facts["school_id"], json.dumps(facts, sort_keys=True))
+                    (incident_id, facts["board_id"], facts["school_id"], json.dumps(facts))
                     for incident_id, facts in batch.changed.items()
                 ],
             )

@@ -18,7 +18,7 @@ from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import StepState, checklist
 from services.reporting import charts, exports
-from services.reporting.overview import overview_from_totals
+from services.reporting.overview import milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
     MILESTONES,
     aftercare,
@@ -102,12 +102,12 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         who = actor()
         freshness = fresh()
         if who.role in (Role.OTV, Role.BOARD):
-            overview = overview_from_totals(store.board_totals(who.board_id))
+            totals = store.board_totals(who.board_id)
+            overview = overview_from_totals(totals)
             return render_template(
                 "reporting/board.html",
                 overview=overview,
-                # The time-to-step picture reads the board's facts: its cost grows with the board.
-                charts=charts.board_charts(overview, visible_facts(), cases().protocol, date.today()),
+                charts=charts.board_charts(overview, milestone_hours_from_totals(totals)),
                 milestones=MILESTONES,
                 improvements=store.board_improvements(who.board_id),
                 freshness=freshness,

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import statistics
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.reporting.charts import Spread, incidents_per_month, milestone_chart, steps_left_open
 
@@ -58,3 +63,27 @@ def test_nothing_to_draw_gives_no_chart() -> None:
     assert incidents_per_month({}, [], "g") is None
     assert steps_left_open({}, "g") is None
     assert milestone_chart([Spread("Politie ingeschakeld", [])], "t", dots=True) is None
+
+
+@given(st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 4)), min_size=1, max_size=30))
+def test_quartiles_from_counted_hours_equal_those_over_every_incident(buckets) -> None:
+    merged: dict[float, int] = {}
+    for tenths, count in buckets:
+        merged[tenths / 10] = merged.get(tenths / 10, 0) + count
+    every = sorted(value for value, count in merged.items() for _ in range(count))
+    counted = Spread.counted("Politie ingeschakeld", list(merged.items()))
+    assert counted.size == len(every)
+    if len(every) >= 2:
+        expected = statistics.quantiles(every, n=4, method="inclusive")
+        assert counted.quartiles() == pytest.approx(tuple(expected), abs=1e-9)
+        assert Spread("Politie ingeschakeld", every).quartiles() == pytest.approx(tuple(expected), abs=1e-9)
+
+
+def test_the_board_chart_is_drawn_from_the_totals_as_from_every_incident() -> None:
+    every = [0.5, 2.0, 2.0, 3.5, 30.0, 30.0, 200.0]
+    from_facts = milestone_chart([Spread("Politie ingeschakeld", every)], "t", dots=False)
+    counted = Spread.counted("Politie ingeschakeld", [(30.0, 2), (0.5, 1), (2.0, 2), (3.5, 1), (200.0, 1)])
+    from_totals = milestone_chart([counted], "t", dots=False)
+    assert from_facts is not None and from_totals is not None and from_totals.svg == from_facts.svg
+    few = milestone_chart([Spread.counted("Politie ingeschakeld", [(2.0, 4)])], "t", dots=False)
+    assert few is not None and "te weinig meldingen om te tonen" in few.summary  # four: "<5", no box

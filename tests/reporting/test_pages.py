@@ -91,6 +91,23 @@ def test_unknown_and_foreign_incidents_are_404(app, browser) -> None:
     assert handler.get("/rapportage/meldingen/00000000-0000-0000-0000-000000000000").status_code == 404
 
 
+def test_the_board_page_reads_the_totals_not_every_incident(app, browser, monkeypatch) -> None:
+    handler = browser("behandelaar.dewilg")
+    for _ in range(5):
+        incident_id = worked_incident(handler)
+        handler.post(
+            f"/meldingen/{incident_id}/acties/PoliceContacted", {"contact": "wijkagent", "plan": "overleg"}
+        )
+    catch_up(app)
+
+    def every_incident(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("de bestuurspagina las alle meldingen")
+
+    monkeypatch.setattr(ReportStore, "all_facts", every_incident)
+    page = browser("bestuur").get("/rapportage/").text
+    assert 'id="grafiek-tijden"' in page and "mediaan" in page
+
+
 def test_the_board_sees_an_anonymous_overview(app, browser) -> None:
     handler = browser("behandelaar.dewilg")
     worked_incident(handler)

@@ -48,7 +48,7 @@ def test_killed_while_catching_up_then_restarted_gives_the_same_figures(
     env = {"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_DATABASE_URL": postgres_url}
     settings = load_settings(env)
     cases = CaseManagement(env=settings.event_store_env())
-    many_incidents(cases, 300)
+    many_incidents(cases, 500)  # more than two batches of the projector
     newest = cases.recorder.max_notification_id()
     store = ReportStore(settings)
     Projector(cases, store).rebuild()

@@ -1,0 +1,94 @@
+"""The fast rebuild: events read straight from their JSON give what the mapper gives, and
+large batches with read-ahead give what one event at a time gives, also after a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.case.application import CaseManagement
+from services.reporting.projector import Projector
+from services.reporting.reading import Change, EventReader
+from services.reporting.store import ReportStore
+from shared.config import load_settings
+from tests.examples import ACTIONS, HANDLER, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
+from tests.reporting.test_reports import CrashingStore, scripted_incident
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> CaseManagement:
+    return CaseManagement(env=load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}).event_store_env())
+
+
+def every_kind_of_event(cases: CaseManagement) -> None:
+    """Every action, a correction, closing and reopening, a letter, and an erased incident."""
+    whole = scripted_incident(cases, actions=list(ACTIONS))
+    cases.correct(HANDLER, whole, corrects=2, reason="ander kanaal", changes={"channels": ["instagram"]})
+    cases.correct(HANDLER, whole, corrects=3, reason="vergissing", withdraws=True)
+    cases.close_incident(HANDLER, whole, reason="klaar")
+    cases.reopen_incident(HANDLER, whole, reason="toch niet klaar")
+    erased = scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed", "VictimConversationHeld"])
+    cases.erase_personal_data(erased, actor_id="u-beheer", reason="bewaartermijn voorbij")
+    scripted_incident(cases, actions=["NoteAdded"])
+
+
+def test_an_event_read_for_the_reports_equals_the_one_the_mapper_reads(cases) -> None:
+    every_kind_of_event(cases)
+    reader = EventReader(cases)
+    notifications = cases.recorder.select_notifications(start=1, limit=10_000)
+    incident_events = [n for n in notifications if n.topic.startswith("services.case.domain.incident:")]
+    names = set()
+    for notification in incident_events:
+        change = reader.read(notification)
+        assert change == Change.of(cases.sealed_event(notification)), notification.topic
+        names.add(change.name)
+        assert not any(name in repr(change) for name in PLANTED_NAMES)
+    assert set(ACTIONS) | {"Opened", "Corrected", "Closed", "Reopened"} <= names
+
+
+def report(tmp_path: Path, name: str, cases: CaseManagement, store_class=ReportStore, batch=10_000):  # type: ignore[no-untyped-def]
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / name)})
+    return Projector(cases, store_class(settings), batch=batch)
+
+
+def same_reports(first: Projector, second: Projector, cases: CaseManagement) -> None:
+    ids = [str(i) for i in cases.all_incident_ids()]
+    assert second.store.facts(ids) == first.store.facts(ids)
+    board = HANDLER.board_id
+    assert sorted(second.store.board_totals(board)) == sorted(first.store.board_totals(board))
+    assert second.store.board_improvements(board) == first.store.board_improvements(board)
+    assert second.store.position()[0] == first.store.position()[0]
+
+
+def test_large_batches_give_what_one_event_at_a_time_gives(tmp_path, cases) -> None:
+    every_kind_of_event(cases)
+    for handler in (HANDLER, OTHER_SCHOOL_HANDLER, HANDLER):
+        scripted_incident(cases, handler)
+    one_by_one = report(tmp_path, "een", cases)
+    while one_by_one.run_once(limit=1):
+        pass
+    batched = report(tmp_path, "groot", cases, batch=50)  # many batches, each read ahead
+    batched.rebuild()
+    same_reports(one_by_one, batched, cases)
+    batched.rebuild()  # twice: the same
+    same_reports(one_by_one, batched, cases)
+
+
+def test_killed_in_the_middle_of_read_ahead_batches_then_resumed_gives_the_same(
+    tmp_path, cases, monkeypatch
+) -> None:
+    every_kind_of_event(cases)
+    for handler in (HANDLER, OTHER_SCHOOL_HANDLER, HANDLER):
+        scripted_incident(cases, handler, list(ACTIONS))
+    one_by_one = report(tmp_path, "een", cases)
+    while one_by_one.run_once(limit=1):
+        pass
+    monkeypatch.setattr(CrashingStore, "commits", 0)
+    crashing = report(tmp_path, "b", cases, CrashingStore, batch=9)
+    with pytest.raises(SystemExit):
+        crashing.catch_up()  # dies while committing its second batch, the third already read
+    assert crashing.store.position()[0] > 0
+    resumed = report(tmp_path, "b", cases, batch=9)
+    resumed.catch_up()
+    same_reports(one_by_one, resumed, cases)
