@@ -446,8 +446,12 @@ class CaseManagement(Application[UUID]):
             try:
                 return self._save(incident)
             except ConcurrentEdit:
-                if not _only_background_since(self._load(incident_id), loaded):
+                fresh = self._load(incident_id)
+                if not _only_background_since(fresh, loaded):
                     raise
+                # The next attempt starts from this fresh copy and reads only what lands
+                # meanwhile: a whole replay per attempt would lose every race to a busy notifier.
+                self.working_copies.keep(fresh)
         raise ConcurrentEdit()
 
     def _may_see(self, actor: Actor, incident_id: UUID) -> bool:
