@@ -8,7 +8,6 @@ newer version of the case service) is recorded as skipped, and the projection go
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import Counter
@@ -16,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Notification
 
 from services.case.application import CaseManagement
@@ -73,11 +73,11 @@ class Projector:
         for incident_id, facts in batch.changed.items():
             actions = recorded_actions(facts)
             now = overview.contribution_of(facts, actions, self.cases.protocol(facts["protocol_id"]))
-            old = overview.decode(json.loads(before[incident_id])) if incident_id in before else Counter()
+            old = overview.decode(orjson.loads(before[incident_id])) if incident_id in before else Counter()
             for (kind, item), change in overview.delta(old, now).items():
                 key = (facts["board_id"], kind, item)
                 batch.totals[key] = batch.totals.get(key, 0) + change
-            batch.contributions[incident_id] = json.dumps(overview.encode(now))
+            batch.contributions[incident_id] = orjson.dumps(overview.encode(now)).decode()
             # Every evaluation, without its text: what it says is sealed with the incident and is
             # the school's to share; the board sees when and where one took place.
             evaluations = [a for a in actions if a.action == "EvaluationHeld"]

@@ -11,7 +11,9 @@ application's mapper, with the same result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
@@ -66,10 +68,12 @@ class EventReader:
         mapper = cases.mapper
         self._plain = mapper.cipher is None and mapper.compressor is None
         # The current classes, except the correction: its changes may hold sealed values.
+        # Per topic: the event's name, the keys that are no facts (its personal fields and the
+        # envelope), its class version.
         self._direct: dict[str, tuple[str, frozenset[str], int]] = {
             get_topic(event_class): (
                 event_class.__name__,
-                frozenset(getattr(event_class, "personal", ())),
+                frozenset(getattr(event_class, "personal", ())) | _NOT_FACTS,
                 getattr(event_class, "class_version", 1),
             )
             for event_class in (Incident.Opened, *Incident.action_classes().values())
@@ -81,7 +85,7 @@ class EventReader:
         known = self._direct.get(stored.topic) if self._plain else None
         if known is None or stored.state.count(_TRANSCODED) != 1:
             return self._the_long_way(stored)
-        name, personal, class_version = known
+        name, not_facts, class_version = known
         try:
             state = orjson.loads(stored.state)  # the same JSON, read about twice as fast
         except orjson.JSONDecodeError:
@@ -95,11 +99,11 @@ class EventReader:
             return self._the_long_way(stored)
         return Change(
             name,
-            str(stored.originator_id),
+            _text(stored.originator_id),
             stored.originator_version,
             stamp["_data_"],
             state.get("actor", ""),
-            {k: v for k, v in state.items() if k not in personal and k not in _NOT_FACTS},
+            {k: v for k, v in state.items() if k not in not_facts},
         )
 
     def _the_long_way(self, stored: StoredEvent) -> Change:
@@ -107,6 +111,12 @@ class EventReader:
 
 
 _NOT_FACTS = ENVELOPE | {LINK_FIELD, "class_version"}
+
+
+@lru_cache(maxsize=4096)
+def _text(incident_id: UUID) -> str:
+    """An incident's id as text; an incident's events come together, so it is made once."""
+    return str(incident_id)
 
 
 def is_incident_event(topic: str) -> bool:
