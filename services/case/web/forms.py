@@ -278,16 +278,16 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("how", "Hoe zijn de medewerkers ondersteund?", "long"),
     ),
     "CommunicationStatementWritten": (
-        Field("what_is_happening", "Wat is er aan de hand? (op procesniveau)", "long"),
-        Field("what_we_think", "Wat vinden wij daarvan?", "long"),
-        Field("what_we_do", "Wat doen wij?", "long"),
-        Field("why", "Waarom doen wij dat?", "long"),
-        Field("contact_person", "Bij wie kunt u terecht?"),
         Field("language", "In welke taal is dit statement geschreven?", "choice",
               tuple((lang.code, lang.name) for lang in languages().values()), required=False,
               default=DUTCH,
               hint="Brieven in die taal gebruiken dit statement. Schrijf voor ouders die Engelse brieven "
                    "krijgen een statement in het Engels."),
+        Field("what_is_happening", "Wat is er aan de hand? (op procesniveau)", "long"),
+        Field("what_we_think", "Wat vinden wij daarvan?", "long"),
+        Field("what_we_do", "Wat doen wij?", "long"),
+        Field("why", "Waarom doen wij dat?", "long"),
+        Field("contact_person", "Bij wie kunt u terecht?"),
     ),
     "ClassInterventionHeld": (
         Field("scope", "In welke klas(sen)?", "choice",
