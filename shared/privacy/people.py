@@ -47,6 +47,10 @@ class NameFinder:
         self._deduce: Any = None
         self._error = ""
         self._loaded = threading.Event()
+        # One text at a time: deduce does not promise that its pipeline may be shared between
+        # threads (the web serves several, the notifier sends several letters at once), and as
+        # pure Python under one interpreter lock it would not run faster side by side.
+        self._one_at_a_time = threading.Lock()
 
     @classmethod
     def shared(cls, *, wait: bool = False) -> NameFinder:
@@ -103,7 +107,8 @@ class NameFinder:
         for text in texts:
             starts.append(offset)
             offset += len(text) + len(SEPARATOR)
-        document = self._deduce.deidentify(SEPARATOR.join(texts), disabled=NOT_NAMES)
+        with self._one_at_a_time:
+            document = self._deduce.deidentify(SEPARATOR.join(texts), disabled=NOT_NAMES)
         for annotation in document.annotations:
             if any(tag in annotation.tag for tag in PERSON_TAGS):
                 index = max(i for i, start in enumerate(starts) if start <= annotation.start_char)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from shared.letters import LetterBlocked, RenderedLetter
-from shared.privacy import Recorded
+from shared.privacy import PrivacyGuard, Recorded
 
 Write = Callable[..., RenderedLetter]
 
@@ -139,3 +139,30 @@ def test_digits_in_a_link_are_no_phone_number(guard) -> None:  # type: ignore[no
             guard=guard,
         )
         assert incident_id in letter.text
+
+
+def test_threads_sharing_the_name_finder_each_get_their_own_texts_persons(guard: PrivacyGuard) -> None:
+    """The web and the notifier check letters on several threads with one loaded finder."""
+    import threading
+
+    finder = guard.finder
+    texts = [
+        f"Juf Priya sprak met Sanne de Vries en Bram over dag {i}."
+        if i % 2
+        else f"De mentor belde {i} ouders."
+        for i in range(80)
+    ]
+    expected = [finder.persons_in_each([t])[0] for t in texts]
+    wrong: list[int] = []
+
+    def check(start: int) -> None:
+        wrong.extend(
+            i for i in range(start, len(texts), 4) if finder.persons_in_each([texts[i]])[0] != expected[i]
+        )
+
+    threads = [threading.Thread(target=check, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == [] and any(expected)
