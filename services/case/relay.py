@@ -63,7 +63,7 @@ class Relay:
         self._connection: Connection | None = None
 
     def message_for(self, notification: Any) -> LetterRequest:
-        event = self.cases.mapper.to_domain_event(notification)
+        event: Any = self.cases.mapper.to_domain_event(notification)
         if isinstance(event, Incident.LetterApproved):
             event = self.cases.event_at(event.originator_id, event.proposal_version)
         opened = self.cases.opened_event(event.originator_id)
@@ -107,7 +107,7 @@ class Relay:
             start=position + 1, limit=BATCH, topics=OUTCOME_TOPICS
         )
         for notification in outcomes:
-            event = self.cases.mapper.to_domain_event(notification)
+            event: Any = self.cases.mapper.to_domain_event(notification)
             self.outbox.settle(str(event.originator_id), event.request_version)
             self.positions.save(OUTCOMES_NAME, notification.id)
         return len(outcomes)

@@ -42,7 +42,7 @@ class Projector:
         return self._process(self._select(position, limit), position)
 
     def _select(self, position: int, limit: int | None = None) -> list[Notification]:
-        return self.cases.recorder.select_notifications(start=position + 1, limit=limit or self.batch)
+        return list(self.cases.recorder.select_notifications(start=position + 1, limit=limit or self.batch))
 
     def _process(self, notifications: list[Notification], position: int) -> int:
         """Folds one batch read after `position` and commits it; 0 when there was nothing to
