@@ -3,6 +3,8 @@
 Stores of 10,000 and 100,000 events (set ZORGVULDIG_BENCH_MILJOEN=1 for 1,000,000 as well),
 incidents of 10 events spread over 500 schools of one board, on SQLite and, when a server is
 configured (ZORGVULDIG_BENCH_DATABASE_URL or ZORGVULDIG_TEST_DATABASE_URL), on PostgreSQL.
+The handler's own school keeps the same 30 incidents at every size: what grows is the rest of
+the store, so the handler's list shows what a page at one school among a thousand costs.
 For each size: p50/p95 through the whole Flask stack (session, read model, template) of
 
 - a handler's incident list (`/`, one school),
@@ -48,13 +50,15 @@ TARGET_MS = 50.0
 FLAT_WITHIN = 1.3
 SCRIPT = [a for a in ACTIONS if a not in ("LetterSent", "LetterFailed")]
 
+HANDLER_SCHOOL = "school-007"
+HANDLER_INCIDENTS = 30
 PERSONAS = {
-    "behandelaar": ("bench.behandelaar", Role.CASE_HANDLER, "school-007"),
+    "behandelaar": ("bench.behandelaar", Role.CASE_HANDLER, HANDLER_SCHOOL),
     "otv": ("bench.otv", Role.OTV, ""),
     "bestuur": ("bench.bestuur", Role.BOARD, ""),
 }
 PAGES = {
-    "Lijst van een behandelaar (één school)": ("behandelaar", "/"),
+    "Lijst van een behandelaar (één school, 30 meldingen)": ("behandelaar", "/"),
     "Lijst van het OTV (alle scholen, nieuwste 50)": ("otv", "/"),
     "Lijst van het bestuur": ("bestuur", "/"),
     "Bestuursoverzicht (anoniem, /rapportage/)": ("bestuur", "/rapportage/"),
@@ -90,13 +94,20 @@ def postgres(folder: str) -> Iterator[Settings | None]:
 
 
 def fill(cases: CaseManagement, events: int, first_school: int) -> int:
-    """Adds about `events` events: incidents of 10 events at schools in turn, saved 100 at once."""
+    """Adds about `events` events: incidents of 10 events at schools in turn, saved 100 at once.
+    The handler's school gets its HANDLER_INCIDENTS in the first fill and nothing after."""
     stored, number = 0, first_school
     while stored < events:
         batch = []
         for _ in range(min(100, (events - stored) // EVENTS_PER_INCIDENT)):
+            school = f"school-{number % SCHOOLS:03d}"
+            if school == HANDLER_SCHOOL:
+                number += 1
+                school = f"school-{number % SCHOOLS:03d}"
+            if first_school == 0 and len(batch) < HANDLER_INCIDENTS and not stored:
+                school = HANDLER_SCHOOL
             incident = Incident.open(
-                school_id=f"school-{number % SCHOOLS:03d}",
+                school_id=school,
                 board_id=BOARD,
                 actor="bench.behandelaar",
                 situation=OPENING["situation"],
