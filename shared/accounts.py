@@ -129,7 +129,7 @@ class Accounts:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings, "accounts.sqlite")
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
             present = {column[0] for column in db.execute("SELECT * FROM accounts LIMIT 0").description}

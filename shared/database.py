@@ -13,6 +13,7 @@ from typing import Any
 from shared.config import Settings
 
 _POOLS: dict[str, Any] = {}
+SCHEMA_LOCK = 0x5A6F7267  # the advisory lock that serialises creating tables ("Zorg")
 _POOLS_LOCK = threading.Lock()
 
 
@@ -68,6 +69,16 @@ class Database:
             kept = (os.getpid(), connection)
             self._local.connection = kept
         return kept[1]
+
+    @contextmanager
+    def schema(self) -> Iterator[Any]:
+        """A connection for creating tables, one process at a time: on PostgreSQL two processes
+        that start together and both run CREATE TABLE IF NOT EXISTS can collide (a duplicate
+        key in pg_type), so each first takes the same advisory lock, held until its commit."""
+        with self.connect() as db:
+            if self.postgres:
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            yield db
 
     def sql(self, statement: str) -> str:
         """The statement with the placeholders of this database (? for SQLite, %s for psycopg)."""

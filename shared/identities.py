@@ -89,7 +89,7 @@ class Identities:
     def __init__(self, settings: Settings, accounts: Accounts | None = None) -> None:
         self.accounts = accounts or Accounts(settings)
         self.db = Database(settings, "accounts.sqlite")
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
 

@@ -16,7 +16,7 @@ class Positions:
     def __init__(self, settings: Settings, *, file_name: str = "posities.sqlite") -> None:
         self.settings = settings
         self.db = Database(settings, file_name)
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS follower_positions (name TEXT PRIMARY KEY, position BIGINT)"
             )

@@ -60,7 +60,7 @@ class RecipientGroups:
     def __init__(self, settings: Settings) -> None:
         self.db = Database(settings, "ontvangers.sqlite")
         self._wrapping_key = settings.recipients_key
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA.split(";"):
                 db.execute(statement)
         self._add_language_column()
@@ -142,7 +142,7 @@ class RecipientGroups:
             self.save(school_id, name, addresses.split("\n"), language)
 
     def _add_language_column(self) -> None:
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             if self.db.postgres:
                 db.execute(_ADD_LANGUAGE.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS"))
                 return

@@ -121,7 +121,7 @@ class IncidentLists:
     def __init__(self, settings: Settings, cases: CaseManagement, *, file_name: str = "meldingen.sqlite"):
         self.cases = cases
         self.db = Database(settings, file_name)
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
 

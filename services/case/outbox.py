@@ -24,7 +24,7 @@ MAX_DOUBLINGS = 4  # at most 16 × resend_after between two copies
 class Outbox:
     def __init__(self, settings: Settings) -> None:
         self.db = Database(settings, "relay.sqlite")
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             db.execute(_SCHEMA)
             db.execute(_INDEX)
 

@@ -23,6 +23,7 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
 from services.case.domain.incident import Incident
+from shared.database import SCHEMA_LOCK
 
 ERASED = "[gewist]"
 _SEALED = "__verzegeld__"
@@ -193,7 +194,8 @@ class PostgresKeyVault(_CachingVault):
             kwargs={"autocommit": True, "connect_timeout": 5},
             open=True,
         )
-        with self._connection() as db:
+        with self._connection() as db, db.transaction():  # one process at a time, as shared/database.py
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             db.execute(
                 "CREATE TABLE IF NOT EXISTS incident_keys "
                 "(incident_id UUID PRIMARY KEY, key BYTEA, erased_at TIMESTAMPTZ)"

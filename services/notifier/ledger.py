@@ -59,7 +59,7 @@ class Ledger:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings, "notifier.sqlite", kept_open=True)
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
 

@@ -67,7 +67,7 @@ class ReportStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings, "rapportage.sqlite")
-        with self.db.connect() as db:
+        with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
         if self._facts_without_totals():
