@@ -234,7 +234,8 @@ def test_a_thousand_letters_arrive_once_while_processes_are_killed(
         wait_until(
             lambda: not verdict(box, expected)[0],
             300,
-            "elke brief afgeleverd (rustige periode)\n" + procs.output(),
+            "elke brief afgeleverd (rustige periode)",
+            procs.output,
         )
         time.sleep(10)  # the quiet period: no late copies with another Message-ID either
         lost, duplicates = verdict(box, expected)
@@ -308,7 +309,8 @@ def test_two_of_each_process_send_each_letter_once(
                 and procs.ready("notifier-2")
             ),
             240,
-            "beide webprocessen en beide notifiers gereed\n" + procs.output(),
+            "beide webprocessen en beide notifiers gereed",
+            procs.output,
         )
         halves: dict[str, list[str]] = {}
         errors: list[BaseException] = []
@@ -329,7 +331,7 @@ def test_two_of_each_process_send_each_letter_once(
             thread.join(300)
         assert not errors, f"{errors[0]!r}\n{procs.output()}"
         expected = halves["web-1"] + halves["web-2"]
-        wait_until(lambda: box.count >= len(expected), 300, "alle brieven afgeleverd\n" + procs.output())
+        wait_until(lambda: box.count >= len(expected), 300, "alle brieven afgeleverd", procs.output)
         time.sleep(5)
         lost, duplicates = verdict(box, expected)
     finally:

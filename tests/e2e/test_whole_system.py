@@ -34,13 +34,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+def wait_until(
+    condition: Callable[[], bool], seconds: float, what: str, logs: Callable[[], str] = str
+) -> None:
+    """Waits for the condition; the failure names what did not happen and, read at that
+    moment, the processes' logs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.2)
-    raise AssertionError(f"Niet binnen {seconds:.0f} s: {what}")
+    raise AssertionError(f"Niet binnen {seconds:.0f} s: {what}\n{logs()}")
 
 
 class Inbox:
@@ -167,7 +171,7 @@ def test_one_incident_through_four_processes_that_are_stopped_and_started(system
     post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
 
     request_letter(session, url, incident, ["ouder.een@voorbeeld.nl", "ouder.twee@voorbeeld.nl"])
-    wait_until(lambda: len(inbox.mails) == 2, 60, "twee brieven afgeleverd\n" + running.output())
+    wait_until(lambda: len(inbox.mails) == 2, 60, "twee brieven afgeleverd", running.output)
     wait_until(
         lambda: "Een standaardbrief is afgeleverd" in session.get(f"{url}{incident}", timeout=10).text,
         30,
@@ -184,7 +188,7 @@ def test_one_incident_through_four_processes_that_are_stopped_and_started(system
 
     session = signed_in(url)
     request_letter(session, url, incident, ["ouder.drie@voorbeeld.nl"])
-    wait_until(lambda: len(inbox.mails) == 3, 60, "de derde brief afgeleverd\n" + running.output())
+    wait_until(lambda: len(inbox.mails) == 3, 60, "de derde brief afgeleverd", running.output)
     time.sleep(1.0)
     assert len(inbox.mails) == 3
     page = session.get(f"{url}{incident}", timeout=10).text
