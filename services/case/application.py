@@ -37,6 +37,7 @@ from services.case.domain.protocol import (
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
 from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
 from services.case.screening import Pseudonyms, screen_data, screened_incident, screens_people
+from shared.database import SCHEMA_LOCK
 from shared.identity import Actor, Role, may_see
 
 
@@ -102,7 +103,8 @@ class CaseManagement(Application[UUID]):
         self.chain = Chain(
             (env or {}).get("CHAIN_KEY", DEVELOPMENT_CHAIN_KEY).encode(), previous_link=self._stored_link
         )
-        super().__init__(env)
+        with _one_at_a_time_creating_tables(dict(env or {})):
+            super().__init__(env)
         self.protocols = protocols or {}
         self.working_copies = WorkingCopies()
 
@@ -539,6 +541,32 @@ class CaseManagement(Application[UUID]):
             raise
         except PersistenceError as error:
             raise StoreUnavailable() from error
+
+
+@contextmanager
+def _one_at_a_time_creating_tables(env: dict[str, str]) -> Iterator[None]:
+    """On PostgreSQL the library creates the event store's tables when an application starts;
+    processes that start together take turns (the advisory lock of shared/database.py), or
+    two CREATE TABLE IF NOT EXISTS collide and a process fails to start."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+        autocommit=True,
+    ) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 BACKGROUND_ACTORS = frozenset({"notifier"})

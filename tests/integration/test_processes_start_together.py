@@ -44,3 +44,27 @@ def test_eight_processes_creating_the_same_tables_at_once_all_succeed(
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_eight_processes_creating_the_event_store_at_once_all_succeed(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from services.case.application import CaseManagement
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_DATABASE_URL": postgres_url})
+    start = threading.Barrier(8)
+    errors: list[str] = []
+
+    def come_up() -> None:
+        start.wait()
+        try:
+            CaseManagement(env=settings.event_store_env())
+        except Exception as error:
+            errors.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=come_up) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
