@@ -13,7 +13,6 @@ from __future__ import annotations
 import email
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -31,10 +30,9 @@ from services.case.application import CaseManagement
 from shared.accounts import Accounts, seed_demo
 from shared.config import load_settings
 from tests.e2e.test_whole_system import (
-    STATEMENT,
     _answers,
     free_port,
-    post_form,
+    open_with_statement,
     request_letter,
     signed_in,
     wait_until,
@@ -266,13 +264,7 @@ def request_through_the_web(url: str, start: int, count: int) -> list[str]:
     session = signed_in(url)
     addresses = []
     for number in range(start, start + count):
-        opened = post_form(
-            session,
-            f"{url}/meldingen/nieuw",
-            {"situation": "beeld_leerling", "learned_how": "Een leerling vertelde het aan de mentor."},
-        )
-        incident = re.search(r"/meldingen/[0-9a-f-]{36}", opened.url).group(0)  # type: ignore[union-attr]
-        post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
+        incident = open_with_statement(session, url)
         recipients = [f"ouder{number}.{n}@voorbeeld.nl" for n in range(PARENTS)]
         request_letter(session, url, incident, recipients)
         addresses += recipients
@@ -292,7 +284,6 @@ def test_two_of_each_process_send_each_letter_once(
     )
     settings = load_settings({k: v for k, v in env.items() if k.startswith("ZORGVULDIG_")})
     seed_demo(settings, Accounts(settings))
-    CaseManagement(env=settings.event_store_env())  # the event store's tables, before six processes race
     procs = Processes(env, tmp_path)
     webs = {name: f"http://127.0.0.1:{free_port()}" for name in ("web-1", "web-2")}
     try:

@@ -95,10 +95,8 @@ def system(tmp_path: Path, postgres_url: str, broker_server_url: str) -> Iterato
     }
     settings = load_settings({k: v for k, v in env.items() if k.startswith("ZORGVULDIG_")})
     seed_demo(settings, Accounts(settings))
-    from services.case.application import CaseManagement
     from shared import messaging
 
-    CaseManagement(env=settings.event_store_env())  # the event store's tables, before four processes race
     with messaging.connect(settings) as connection:
         for queue in messaging.queues(connection):
             queue(connection.default_channel).declare()
@@ -143,6 +141,19 @@ STATEMENT = {
 }
 
 
+def open_with_statement(session: requests.Session, url: str) -> str:
+    """Opens an incident and records its communication statement, as a handler does; returns
+    the incident's path."""
+    opened = post_form(
+        session,
+        f"{url}/meldingen/nieuw",
+        {"situation": "beeld_leerling", "learned_how": "Een leerling vertelde het aan de mentor."},
+    )
+    incident = re.search(r"/meldingen/[0-9a-f-]{36}", opened.url).group(0)  # type: ignore[union-attr]
+    post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
+    return incident
+
+
 def request_letter(session: requests.Session, url: str, incident: str, recipients: list[str]) -> None:
     response = post_form(
         session,
@@ -162,13 +173,7 @@ def test_one_incident_through_four_processes_that_are_stopped_and_started(system
     running, inbox, url = system
     wait_until(lambda: _answers(url), 120, "de webapplicatie is gereed")
     session = signed_in(url)
-    opened = post_form(
-        session,
-        f"{url}/meldingen/nieuw",
-        {"situation": "beeld_leerling", "learned_how": "Een leerling vertelde het aan de mentor."},
-    )
-    incident = re.search(r"/meldingen/[0-9a-f-]{36}", opened.url).group(0)  # type: ignore[union-attr]
-    post_form(session, f"{url}{incident}/acties/CommunicationStatementWritten", STATEMENT)
+    incident = open_with_statement(session, url)
 
     request_letter(session, url, incident, ["ouder.een@voorbeeld.nl", "ouder.twee@voorbeeld.nl"])
     wait_until(lambda: len(inbox.mails) == 2, 60, "twee brieven afgeleverd", running.output)
