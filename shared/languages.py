@@ -61,3 +61,9 @@ def language_of(written: str) -> Language | None:
     None when no letters exist in it."""
     wanted = written.strip().lower()
     return next((lang for lang in languages().values() if wanted in lang.spellings), None)
+
+
+def name_of(code: str) -> str:
+    """The language's name as the handler reads it ("Engels"), or the code when unknown."""
+    found = by_code(code)
+    return found.name if found else code

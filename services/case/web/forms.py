@@ -21,7 +21,7 @@ from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
 from services.case.domain.safeguards import AUDIENCES
 from services.case.web import conversation
-from shared.languages import DUTCH, by_code, languages
+from shared.languages import DUTCH, languages, name_of
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -591,8 +591,7 @@ def display(action: str, name: str, value: Any) -> str:
         return "; ".join(f"{label(action, k)}: {display(action, k, v)}" for k, v in value.items()) or "—"
     text = str(value)
     if name == "language" and not labels:
-        found = by_code(text)
-        return found.name if found else text
+        return name_of(text)
     return labels.get(text, text) or "—"
 
 

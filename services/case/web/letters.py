@@ -25,7 +25,7 @@ from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import Board, board
 from shared.identity import Actor, Role
-from shared.languages import DUTCH, by_code, languages
+from shared.languages import DUTCH, by_code, languages, name_of
 from shared.letters import (
     CATALOGUE,
     CONTEXT_FIELDS,
@@ -86,7 +86,7 @@ def statement_in(incident: Incident, values: dict[str, Any], language: str) -> s
         return ""
     statement = latest_statement(incident, language)
     values.update({k: statement.get(k, "") for k in STATEMENT_FIELDS})
-    name = language_name(language)
+    name = name_of(language)
     if statement:
         return f"De brief gaat in het {name}: hieronder staat het communicatiestatement in het {name}."
     return (
@@ -94,11 +94,6 @@ def statement_in(incident: Incident, values: dict[str, Any], language: str) -> s
         f"vastgelegd. Schrijf de tekst hieronder in het {name}, of leg het statement eerst vast bij de "
         f"melding ('Het communicatiestatement is opgesteld', in het {name})."
     )
-
-
-def language_name(code: str) -> str:
-    found = by_code(code)
-    return found.name if found else code
 
 
 def recipients_from(text: str) -> list[str]:
@@ -201,7 +196,7 @@ def compose_letter(incident_id: UUID) -> Page:
         language=language,
     )
     title = CATALOGUE[values["letter"]].title
-    in_language = f" in het {language_name(language)}" if language != DUTCH else ""
+    in_language = f" in het {name_of(language)}" if language != DUTCH else ""
     if approval:
         flash(
             f"De brief '{title}'{in_language} aan {len(recipients)} ontvangers wacht op goedkeuring door "
@@ -267,7 +262,7 @@ def _page(
         "letters/compose.html",
         notice=notice,
         languages=list(languages().values()),
-        language_name=language_name,
+        language_name=name_of,
         conflicts=conflicts or [],
         reason_missing=reason_missing,
         audiences=AUDIENCES,
@@ -326,7 +321,7 @@ def recipient_groups() -> Page:
         values=values,
         errors=errors,
         languages=list(languages().values()),
-        language_name=language_name,
+        language_name=name_of,
     ), (422 if errors else 200)
 
 
