@@ -158,14 +158,15 @@ LABELS = {
 PARTS = ("subject.txt", "body.txt", "body.html")
 
 
-def languages_of(letter_key: str) -> list[Language]:
+@cache
+def languages_of(letter_key: str) -> tuple[Language, ...]:
     """The languages this letter exists in: Dutch first, then every language whose folder has
-    all three of its templates."""
-    return [
+    all three of its templates. Read from disk once per process, as the templates are."""
+    return tuple(
         language
         for language in languages().values()
         if all((language.folder / letter_key / name).is_file() for name in PARTS)
-    ]
+    )
 
 
 def _check_language(letter_key: str, language: str) -> None:

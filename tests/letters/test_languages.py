@@ -134,7 +134,7 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     )
     for module in (languages, letters):
         monkeypatch.setattr(module, "TEMPLATES", root)
-    caches = (languages.languages, letters._environment, letters.template_source)
+    caches = (languages.languages, letters.languages_of, letters._environment, letters.template_source)
     for cached in caches:
         cached.cache_clear()
     yield root
