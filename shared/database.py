@@ -83,3 +83,29 @@ class Database:
     def sql(self, statement: str) -> str:
         """The statement with the placeholders of this database (? for SQLite, %s for psycopg)."""
         return statement.replace("?", "%s") if self.postgres else statement
+
+    def insert_many(
+        self, db: Any, into: str, types: tuple[str, ...], rows: list[tuple[Any, ...]], then: str = ""
+    ) -> None:
+        """INSERT INTO `into` ("table (columns)") of many rows at once, `then` being what follows
+        (ON CONFLICT ...). PostgreSQL gets one statement with an array per column: executemany
+        costs it a round trip per row. SQLite, inside the process, takes executemany."""
+        if not rows:
+            return
+        if self.postgres:
+            arrays = ", ".join(f"%b::{kind}[]" for kind in types)  # binary: JSON is sent unquoted
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            db.execute(f"INSERT INTO {into} SELECT * FROM unnest({arrays}) {then}", columns)  # noqa: S608 - fixed names
+        else:
+            marks = ", ".join("?" * len(types))
+            db.executemany(f"INSERT INTO {into} VALUES ({marks}) {then}", rows)  # noqa: S608 - fixed names
+
+    def delete_many(self, db: Any, table: str, column: str, values: list[Any]) -> None:
+        """DELETE FROM `table` every row whose `column` is one of `values`, in one statement on
+        PostgreSQL."""
+        if not values:
+            return
+        if self.postgres:
+            db.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", (values,))  # noqa: S608 - fixed names
+        else:
+            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(v,) for v in values])  # noqa: S608

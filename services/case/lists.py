@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from services.case.application import CaseManagement
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
+from services.case.event_log import LoggedEvent, events_after
 from shared.config import Settings
 from shared.database import Database
 from shared.identity import Actor, Role, may_see
@@ -32,6 +32,7 @@ from shared.identity import Actor, Role, may_see
 log = logging.getLogger("meldingenlijst")
 
 BATCH = 1000
+CATCH_UP_BATCH = 10_000  # following in the background or rebuilding: fewer, larger transactions
 PAGE_SIZE = 50
 INCIDENT_TOPICS = "services.case.domain.incident:Incident."
 _NAME = "meldingenlijst"
@@ -180,15 +181,17 @@ class IncidentLists:
     def run_once(self, limit: int = BATCH) -> int:
         """Folds the next batch into the rows; returns how many notifications it read."""
         start, _ = self.position()
-        notifications = self.cases.recorder.select_notifications(start=start + 1, limit=limit)
+        notifications = events_after(self.cases.recorder, start, limit)
         if not notifications:
             return 0
-        ids = sorted({str(n.originator_id) for n in notifications if n.topic.startswith(INCIDENT_TOPICS)})
-        rows = self._current(ids)
+        incident_events = [n for n in notifications if n.topic.startswith(INCIDENT_TOPICS)]
+        # An incident opened in this batch has no row yet: only the others are looked up.
+        opened = {n.originator_id for n in incident_events if n.originator_version == 1}
+        rows = self._current(sorted({n.originator_id for n in incident_events} - opened))
         changed: set[str] = set()
-        for notification in notifications:
-            key = str(notification.originator_id)
-            if notification.topic.startswith(INCIDENT_TOPICS) and self._fold(rows, key, notification):
+        for notification in incident_events:
+            key = notification.originator_id
+            if self._fold(rows, key, notification):
                 changed.add(key)
         try:
             self._commit(start, notifications[-1].id, {k: rows[k] for k in changed})
@@ -198,20 +201,24 @@ class IncidentLists:
 
     def catch_up(self) -> int:
         total = 0
-        while read := self.run_once():
+        while read := self.run_once(CATCH_UP_BATCH):
             total += read
         return total
 
     def rebuild(self) -> int:
+        tables = ("incident_list", "incident_list_staff", "incident_list_position")
         with self.db.connect() as db:
-            for table in ("incident_list", "incident_list_staff", "incident_list_position"):
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            if self.db.postgres:
+                db.execute(f"TRUNCATE {', '.join(tables)}")  # fixed names; no dead rows left behind
+            else:
+                for table in tables:
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         return self.catch_up()
 
     def lag(self) -> int:
         return max(0, (self.cases.recorder.max_notification_id() or 0) - self.position()[0])
 
-    def _fold(self, rows: dict[str, dict[str, Any]], key: str, notification: Notification) -> bool:
+    def _fold(self, rows: dict[str, dict[str, Any]], key: str, notification: LoggedEvent) -> bool:
         """Applies one incident event to its row; False when the event is not about a listed one."""
         name = _DECODED.get(notification.topic)
         row = rows.get(key)
@@ -219,7 +226,7 @@ class IncidentLists:
             return False
         if name is not None:
             try:
-                event = self.cases.sealed_event(notification)  # no key needed
+                event = self.cases.sealed_event(notification.stored())  # no key needed
             except Exception as error:  # a damaged event: the list still counts it
                 log.warning("Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__)
                 event = None
@@ -291,13 +298,10 @@ def _write_rows(db: Any, database: Database, rows: dict[str, dict[str, Any]]) ->
     """Bulk upserts of the changed rows and their staff access, inside the batch's transaction."""
     if not rows:
         return
-    cursor = db.cursor()
-    cursor.executemany(
-        database.sql(
-            "INSERT INTO incident_list (incident_id, board_id, school_id, opened_at, situation, status,"
-            " version, access) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET"
-            " status = excluded.status, version = excluded.version, access = excluded.access"
-        ),
+    database.insert_many(
+        db,
+        "incident_list (incident_id, board_id, school_id, opened_at, situation, status, version, access)",
+        ("text", "text", "text", "text", "text", "text", "bigint", "text"),
         [
             (
                 key,
@@ -311,18 +315,17 @@ def _write_rows(db: Any, database: Database, rows: dict[str, dict[str, Any]]) ->
             )
             for key, row in rows.items()
         ],
+        "ON CONFLICT (incident_id) DO UPDATE SET"
+        " status = excluded.status, version = excluded.version, access = excluded.access",
     )
     with_access = [key for key, row in rows.items() if row["access"]]
-    if not with_access:
-        return
-    cursor.executemany(
-        database.sql("DELETE FROM incident_list_staff WHERE incident_id = ?"), [(k,) for k in with_access]
+    database.delete_many(db, "incident_list_staff", "incident_id", with_access)
+    database.insert_many(
+        db,
+        "incident_list_staff (staff_id, incident_id)",
+        ("text", "text"),
+        [(staff, key) for key in with_access for staff in staff_with_access(rows[key]["access"])],
     )
-    granted = [(staff, key) for key in with_access for staff in staff_with_access(rows[key]["access"])]
-    if granted:
-        cursor.executemany(
-            database.sql("INSERT INTO incident_list_staff (staff_id, incident_id) VALUES (?, ?)"), granted
-        )
 
 
 def _fold_access(access: list[dict[str, Any]], name: str, event: Any) -> None:

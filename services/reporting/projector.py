@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import Notification
 
 from services.case.application import CaseManagement
+from services.case.event_log import LoggedEvent, events_after
 from services.reporting import overview
 from services.reporting.projections import fold, recorded_actions
 from services.reporting.reading import Change, EventReader, is_incident_event
@@ -39,19 +39,35 @@ class Projector:
     def run_once(self, limit: int | None = None) -> int:
         """Processes the next batch; returns how many notifications it read."""
         position, _ = self.store.position()
-        return self._process(self._select(position, limit), position)
-
-    def _select(self, position: int, limit: int | None = None) -> list[Notification]:
-        return list(self.cases.recorder.select_notifications(start=position + 1, limit=limit or self.batch))
-
-    def _process(self, notifications: list[Notification], position: int) -> int:
-        """Folds one batch read after `position` and commits it; 0 when there was nothing to
-        do or another process was first."""
-        if not notifications:
+        events = self._select(position, limit)
+        if not events:
             return 0
+        try:
+            self.store.commit(self._fold(events, position))
+        except PositionMoved:
+            return 0  # another reporting process was first; the next batch starts from its position
+        return len(events)
+
+    def _select(self, position: int, limit: int | None = None) -> list[LoggedEvent]:
+        return events_after(self.cases.recorder, position, limit or self.batch)
+
+    def _fold(self, events: list[LoggedEvent], position: int, previous: Batch | None = None) -> Batch:
+        """The batch of `events`, read after `position`, folded into the facts of the incidents
+        they touch. `previous` is the batch before it when that one may not be committed yet:
+        its facts and contributions are then the current ones."""
         skipped: list[tuple[int, str, str]] = []
-        changes = [c for n in notifications if (c := self._read(n, skipped)) is not None]
-        facts = self.store.facts(sorted({c.incident_id for c in changes}))
+        changes = [c for e in events if (c := self._read(e, skipped)) is not None]
+        touched = {c.incident_id for c in changes}
+        facts: dict[str, dict[str, Any]] = {}
+        contributions: dict[str, str] = {}
+        if previous is not None:
+            for key in touched & previous.changed.keys():  # copies: the previous batch is being written
+                facts[key] = orjson.loads(orjson.dumps(previous.changed[key]))
+                contributions[key] = previous.contributions[key]
+        # An incident opened in this batch has nothing stored yet: only the others are looked up.
+        opened = {c.incident_id for c in changes if c.name == "Opened"}
+        facts.update(self.store.facts(sorted(touched - opened - facts.keys())))
+        contributions.update(self.store.contributions(sorted(facts.keys() - contributions.keys())))
         changed: dict[str, dict[str, Any]] = {}
         for change in changes:
             key = change.incident_id
@@ -60,16 +76,11 @@ class Projector:
                 continue  # the access log and other streams are not part of these reports
             changed[key] = fold(current, change)
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        try:
-            self.store.commit(self._with_totals(Batch(changed, skipped, notifications[-1].id, at, position)))
-        except PositionMoved:
-            return 0  # another reporting process was first; the next batch starts from its position
-        return len(notifications)
+        return self._with_totals(Batch(changed, skipped, events[-1].id, at, position), contributions)
 
-    def _with_totals(self, batch: Batch) -> Batch:
+    def _with_totals(self, batch: Batch, before: dict[str, str]) -> Batch:
         """Adds what the changed incidents now contribute to their board's totals, minus what
-        they contributed before, and their protocol improvements."""
-        before = self.store.contributions(sorted(batch.changed))
+        they contributed `before`, and their protocol improvements."""
         for incident_id, facts in batch.changed.items():
             actions = recorded_actions(facts)
             now = overview.contribution_of(facts, actions, self.cases.protocol(facts["protocol_id"]))
@@ -84,7 +95,7 @@ class Projector:
             batch.improvements[incident_id] = [(a.version, a.at.isoformat(), "") for a in evaluations]
         return batch
 
-    def _read(self, notification: Notification, skipped: list[tuple[int, str, str]]) -> Change | None:
+    def _read(self, notification: LoggedEvent, skipped: list[tuple[int, str, str]]) -> Change | None:
         if not is_incident_event(notification.topic):
             return None
         try:
@@ -95,21 +106,38 @@ class Projector:
             return None
 
     def catch_up(self) -> int:
-        """Processes every batch there is. The next batch is read while this one is folded
-        and committed: reading is mostly waiting for the database, so the two overlap. Each
-        batch still commits on its own, with the position it began at, in order."""
+        """Processes every batch there is, in three overlapping parts: the next batch is read
+        while this one is folded, and the previous one is written meanwhile (reading and
+        writing are mostly waiting for the database). Each batch still commits on its own,
+        in order, from the position it began at: when one fails, every later one fails too."""
         total = 0
         position, _ = self.store.position()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-lezen") as reading:
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-lezen") as reading,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-schrijven") as writing,
+        ):
             upcoming = reading.submit(self._select, position)
-            while notifications := upcoming.result():
-                upcoming = reading.submit(self._select, notifications[-1].id)
-                read = self._process(notifications, position)
-                if not read:
+            writes: list[tuple[Future[bool], int]] = []
+            previous: Batch | None = None
+            while events := upcoming.result():
+                upcoming = reading.submit(self._select, events[-1].id)
+                batch = self._fold(events, position, previous)
+                if writes and not writes[-1][0].result():
                     break  # another reporting process was first: the next call starts from its position
+                writes.append((writing.submit(self._commit, batch), len(events)))
+                previous, position = batch, events[-1].id
+            for written, read in writes:
+                if not written.result():
+                    break
                 total += read
-                position = notifications[-1].id
         return total
+
+    def _commit(self, batch: Batch) -> bool:
+        try:
+            self.store.commit(batch)
+        except PositionMoved:
+            return False
+        return True
 
     def rebuild(self) -> int:
         self.store.reset()

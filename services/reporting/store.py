@@ -149,52 +149,46 @@ class ReportStore:
 
     def commit(self, batch: Batch) -> None:
         """Writes the changed incidents, the board totals, the skipped events and the new
-        position at once, with bulk statements."""
+        position at once, one statement per table."""
         with self.db.connect() as db:
-            cursor = db.cursor()
-            cursor.executemany(
-                self.db.sql(
-                    "INSERT INTO report_incidents (incident_id, board_id, school_id, facts)"
-                    " VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts"
-                ),
+            self.db.insert_many(
+                db,
+                "report_incidents (incident_id, board_id, school_id, facts)",
+                ("text", "text", "text", "text"),
                 [
                     (incident_id, facts["board_id"], facts["school_id"], orjson.dumps(facts).decode())
                     for incident_id, facts in batch.changed.items()
                 ],
+                "ON CONFLICT (incident_id) DO UPDATE SET facts = excluded.facts",
             )
-            cursor.executemany(
-                self.db.sql(
-                    "INSERT INTO report_board_totals (board_id, kind, item, count) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (board_id, kind, item) DO UPDATE"
-                    " SET count = report_board_totals.count + excluded.count"
-                ),
+            self.db.insert_many(
+                db,
+                "report_board_totals (board_id, kind, item, count)",
+                ("text", "text", "text", "bigint"),
                 [(board, kind, item, change) for (board, kind, item), change in sorted(batch.totals.items())],
+                "ON CONFLICT (board_id, kind, item) DO UPDATE"
+                " SET count = report_board_totals.count + excluded.count",
             )
-            cursor.executemany(
-                self.db.sql(
-                    "INSERT INTO report_contributions (incident_id, counts) VALUES (?, ?)"
-                    " ON CONFLICT (incident_id) DO UPDATE SET counts = excluded.counts"
-                ),
+            self.db.insert_many(
+                db,
+                "report_contributions (incident_id, counts)",
+                ("text", "text"),
                 sorted(batch.contributions.items()),
+                "ON CONFLICT (incident_id) DO UPDATE SET counts = excluded.counts",
             )
-            cursor.executemany(
-                self.db.sql("DELETE FROM report_improvements WHERE incident_id = ?"),
-                [(incident_id,) for incident_id in sorted(batch.improvements)],
-            )
-            cursor.executemany(
-                self.db.sql(
-                    "INSERT INTO report_improvements (incident_id, version, board_id, school_id, at, text)"
-                    " VALUES (?, ?, ?, ?, ?, ?)"
-                ),
+            self.db.delete_many(db, "report_improvements", "incident_id", sorted(batch.improvements))
+            self.db.insert_many(
+                db,
+                "report_improvements (incident_id, version, board_id, school_id, at, text)",
+                ("text", "bigint", "text", "text", "text", "text"),
                 _improvement_rows(batch),
             )
-            cursor.executemany(
-                self.db.sql(
-                    "INSERT INTO report_skipped (notification_id, topic, reason) VALUES (?, ?, ?) "
-                    "ON CONFLICT (notification_id) DO NOTHING"
-                ),
+            self.db.insert_many(
+                db,
+                "report_skipped (notification_id, topic, reason)",
+                ("bigint", "text", "text"),
                 batch.skipped,
+                "ON CONFLICT (notification_id) DO NOTHING",
             )
             # The position only moves on from where the batch began: a second reporting process
             # that read the same events fails here and rolls back, so no total is added twice.

@@ -3,14 +3,16 @@ large batches with read-ahead give what one event at a time gives, also after a 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from services.case.application import CaseManagement
+from services.case.event_log import events_after
 from services.reporting.projector import Projector
 from services.reporting.reading import Change, EventReader
-from services.reporting.store import ReportStore
+from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.config import load_settings
 from tests.examples import ACTIONS, HANDLER, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
 from tests.reporting.test_reports import CrashingStore, scripted_incident
@@ -36,12 +38,12 @@ def every_kind_of_event(cases: CaseManagement) -> None:
 def test_an_event_read_for_the_reports_equals_the_one_the_mapper_reads(cases) -> None:
     every_kind_of_event(cases)
     reader = EventReader(cases)
-    notifications = cases.recorder.select_notifications(start=1, limit=10_000)
-    incident_events = [n for n in notifications if n.topic.startswith("services.case.domain.incident:")]
+    logged = events_after(cases.recorder, 0, 10_000)
+    incident_events = [e for e in logged if e.topic.startswith("services.case.domain.incident:")]
     names = set()
-    for notification in incident_events:
-        change = reader.read(notification)
-        assert change == Change.of(cases.sealed_event(notification)), notification.topic
+    for event in incident_events:
+        change = reader.read(event)
+        assert change == Change.of(cases.sealed_event(event.stored())), event.topic
         names.add(change.name)
         assert not any(name in repr(change) for name in PLANTED_NAMES)
     assert set(ACTIONS) | {"Opened", "Corrected", "Closed", "Reopened"} <= names
@@ -91,4 +93,49 @@ def test_killed_in_the_middle_of_read_ahead_batches_then_resumed_gives_the_same(
     assert crashing.store.position()[0] > 0
     resumed = report(tmp_path, "b", cases, batch=9)
     resumed.catch_up()
+    same_reports(one_by_one, resumed, cases)
+
+
+class SlowStore(ReportStore):
+    """A store whose every write takes a while: the next batch is folded before it lands."""
+
+    def commit(self, batch: Batch) -> None:
+        time.sleep(0.05)
+        super().commit(batch)
+
+
+class RaceLostStore(ReportStore):
+    """A store where another reporting process commits first, at the second batch."""
+
+    commits = 0
+
+    def commit(self, batch: Batch) -> None:
+        RaceLostStore.commits += 1
+        if RaceLostStore.commits == 2:
+            raise PositionMoved()
+        super().commit(batch)
+
+
+def test_a_batch_folded_while_the_one_before_is_still_written_builds_on_that_one(tmp_path, cases) -> None:
+    for handler in (HANDLER, OTHER_SCHOOL_HANDLER, HANDLER):
+        scripted_incident(cases, handler, list(ACTIONS))  # each incident spans several batches
+    one_by_one = report(tmp_path, "een", cases)
+    while one_by_one.run_once(limit=1):
+        pass
+    slow = report(tmp_path, "traag", cases, SlowStore, batch=7)
+    slow.rebuild()
+    same_reports(one_by_one, slow, cases)
+
+
+def test_when_a_batch_loses_the_race_no_later_batch_is_written(tmp_path, cases, monkeypatch) -> None:
+    scripted_incident(cases, actions=list(ACTIONS))
+    monkeypatch.setattr(RaceLostStore, "commits", 0)
+    lost = report(tmp_path, "verloren", cases, RaceLostStore, batch=5)
+    assert lost.catch_up() == 5  # only the first batch counts
+    assert lost.store.position()[0] == events_after(cases.recorder, 0, 5)[-1].id
+    resumed = report(tmp_path, "verloren", cases, batch=5)
+    resumed.catch_up()
+    one_by_one = report(tmp_path, "een", cases)
+    while one_by_one.run_once(limit=1):
+        pass
     same_reports(one_by_one, resumed, cases)
