@@ -4,9 +4,10 @@ The reports hold no personal data, so a sealed field is dropped unread: it is ne
 decrypted nor turned into a placeholder, and no key is asked for. Most events are read
 straight from their stored JSON with a decoder typed for their class (msgspec), which skips
 the sealed fields and the chain link without decoding them; the timestamp is the one
-transcoded value such an event carries. An event that needs more (an upcast, a transcoded value, a correction whose changes may hold
-sealed values, a cipher on the whole store) goes the long way through the case
-application's mapper, with the same result.
+transcoded value such an event carries. An event that needs more (an upcast, another
+transcoded value, a key its class does not have, a correction whose changes may hold sealed
+values, a cipher on the whole store) goes the long way through the case application's
+mapper, with the same result.
 """
 
 from __future__ import annotations
