@@ -4,9 +4,12 @@ SIGTERM and Ctrl-C into a stop event, so that it finishes its current work and e
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from shared.config import ConfigurationError, Settings, load_settings
 from shared.logging import configure as configure_logging
@@ -24,3 +27,18 @@ def start(process: str) -> tuple[Settings, threading.Event]:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     return settings, stop
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """For a bulk loop (a rebuild, a long catch-up) that makes millions of short-lived
+    containers and no reference cycles. Python's cycle collector would scan every live object
+    again each time enough of them were made: a quarter of a rebuild's time. Reference counting
+    still frees everything at once; a cycle made meanwhile waits for the next collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

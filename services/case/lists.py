@@ -28,6 +28,7 @@ from services.case.event_log import LoggedEvent, events_after
 from shared.config import Settings
 from shared.database import Database
 from shared.identity import Actor, Role, may_see
+from shared.process import without_cycle_collection
 
 log = logging.getLogger("meldingenlijst")
 
@@ -201,8 +202,9 @@ class IncidentLists:
 
     def catch_up(self) -> int:
         total = 0
-        while read := self.run_once(CATCH_UP_BATCH):
-            total += read
+        with without_cycle_collection():
+            while read := self.run_once(CATCH_UP_BATCH):
+                total += read
         return total
 
     def rebuild(self) -> int:

@@ -23,6 +23,7 @@ from services.reporting import overview
 from services.reporting.projections import fold, recorded_actions
 from services.reporting.reading import Change, EventReader, is_incident_event
 from services.reporting.store import Batch, PositionMoved, ReportStore
+from shared.process import without_cycle_collection
 
 log = logging.getLogger("rapportage")
 
@@ -113,6 +114,7 @@ class Projector:
         total = 0
         position, _ = self.store.position()
         with (
+            without_cycle_collection(),
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-lezen") as reading,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapportage-schrijven") as writing,
         ):

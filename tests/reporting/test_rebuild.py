@@ -3,8 +3,10 @@ large batches with read-ahead give what one event at a time gives, also after a 
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import orjson
 import pytest
@@ -169,3 +171,28 @@ def test_when_a_batch_loses_the_race_no_later_batch_is_written(tmp_path, cases, 
     while one_by_one.run_once(limit=1):
         pass
     same_reports(one_by_one, resumed, cases)
+
+
+class CollectorWatchingStore(ReportStore):
+    """Notes whether Python's cycle collector runs while a batch is written."""
+
+    seen: ClassVar[list[bool]] = []
+
+    def commit(self, batch: Batch) -> None:
+        CollectorWatchingStore.seen.append(gc.isenabled())
+        super().commit(batch)
+
+
+def test_a_rebuild_runs_without_the_cycle_collector_and_gives_it_back(tmp_path, cases, monkeypatch) -> None:
+    """The collector would scan every live object again and again (a quarter of a rebuild)."""
+    scripted_incident(cases, actions=list(ACTIONS))
+    monkeypatch.setattr(CollectorWatchingStore, "seen", [])
+    report(tmp_path, "gc", cases, CollectorWatchingStore, batch=5).rebuild()
+    assert CollectorWatchingStore.seen and not any(CollectorWatchingStore.seen)
+    assert gc.isenabled()
+    gc.disable()  # and a process that had turned it off keeps it off
+    try:
+        report(tmp_path, "gc", cases, CollectorWatchingStore, batch=5).rebuild()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
