@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlparse, urlunparse
 
-from bench import heading, line, percentile, timed, verdict
+from bench import heading, line, percentile, settle, timed, verdict
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from services.case.lists import IncidentLists
@@ -76,16 +76,6 @@ def fill(cases: CaseManagement, events: int) -> int:
             stored += len(SCRIPT) + 1
         cases.save(*batch)
     return stored
-
-
-def settle(url: str) -> None:
-    """VACUUM ANALYZE after filling, as a store that grew over years has been: otherwise the
-    first reader of the fresh rows writes their hint bits and autovacuum runs alongside, and
-    whichever measurement comes first pays for it."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute("VACUUM (ANALYZE)")
 
 
 def bare_read(cases: CaseManagement) -> int:
