@@ -35,6 +35,7 @@ log = logging.getLogger("meldingenlijst")
 BATCH = 1000
 CATCH_UP_BATCH = 10_000  # following in the background or rebuilding: fewer, larger transactions
 PAGE_SIZE = 50
+SEARCH_PAGE = 500
 INCIDENT_TOPICS = "services.case.domain.incident:Incident."
 _NAME = "meldingenlijst"
 _DECODED = {
@@ -46,6 +47,7 @@ _DECODED = {
         Incident.Corrected,
     )
 }
+_OPENED = get_topic(Incident.Opened)
 _STATUS_OF = {get_topic(Incident.Closed): "gesloten", get_topic(Incident.Reopened): "open"}
 
 _SCHEMA = (
@@ -151,6 +153,35 @@ class IncidentLists:
         return ListPage(
             shown[:PAGE_SIZE], page, len(rows) > PAGE_SIZE, position, updated_at, max(0, newest - position)
         )
+
+    def every_incident_id(self, actor: Actor) -> list[UUID]:
+        """Every incident the actor may see, newest first, none missed: for a search (the AVG
+        desk), not a page. The list catches up first; an incident opened after the position it
+        reached (another follower was busy, or events keep coming) is read from the log itself.
+        ListUnavailable when neither can be read."""
+        try:
+            self.catch_up()
+            position, _ = self.position()
+            found = self._opened_after(actor, position)
+            offset = 0
+            while rows := self._rows(actor, limit=SEARCH_PAGE, offset=offset):
+                found += [row.id for row in rows if may_see_row(actor, row)]
+                offset += SEARCH_PAGE
+        except Exception as error:
+            log.warning("De meldingenlijst is niet leesbaar (%s).", type(error).__name__)
+            raise ListUnavailable() from error
+        return found
+
+    def _opened_after(self, actor: Actor, position: int) -> list[UUID]:
+        opened = []
+        while events := events_after(self.cases.recorder, position, CATCH_UP_BATCH):
+            for event in events:
+                if event.topic == _OPENED:
+                    incident = self.cases.sealed_event(event.stored())
+                    if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
+                        opened.append(incident.originator_id)
+            position = events[-1].id
+        return opened[::-1]
 
     def _rows(self, actor: Actor, *, limit: int, offset: int) -> list[ListedIncident]:
         params: tuple[str, ...]

@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 from services.case.application import CaseManagement, NotAllowed, TrailEntry
 from services.case.domain.errors import CaseError
 from services.case.domain.rights import RequestKind, RightsRequest, check_name
+from services.case.lists import IncidentLists
 from services.case.screening import personal_fields
 from shared.identity import Actor, Role
 from shared.privacy.guard import FindsPersons
@@ -93,10 +94,14 @@ class IncidentCopy:
 class RightsDesk:
     """The school's handling of AVG requests, on the case service's event store."""
 
-    def __init__(self, cases: CaseManagement, finder: FindsPersons | None = None) -> None:
-        """`finder` is the letters' name finder: the web process passes it, so a copy is never
+    def __init__(
+        self, cases: CaseManagement, lists: IncidentLists, finder: FindsPersons | None = None
+    ) -> None:
+        """`lists` tells which incidents the school has, without reading the whole store;
+        `finder` is the letters' name finder: the web process passes it, so a copy is never
         made without it (GuardNotReady until it has loaded)."""
         self.cases = cases
+        self.lists = lists
         self.finder = finder
 
     # ---------------------------------------------------------------- commands
@@ -149,9 +154,9 @@ class RightsDesk:
         self._require(actor, Role.CASE_HANDLER)
         pattern = name_pattern(check_name(name))
         return [
-            incident.id
-            for incident in self.cases.incidents(actor)
-            if any(_mentions(entry, pattern) for entry in self.cases.audit_trail(actor, incident.id))
+            incident_id
+            for incident_id in self.lists.every_incident_id(actor)
+            if any(_mentions(entry, pattern) for entry in self.cases.audit_trail(actor, incident_id))
         ]
 
     def access_copy(self, actor: Actor, request: RightsRequest) -> list[IncidentCopy]:

@@ -224,16 +224,21 @@ def test_handover_download_events_round_trip(env: dict[str, str], apps: list[Cas
     }
 
 
-def test_rights_request_events_round_trip(env: dict[str, str], apps: list[CaseManagement]) -> None:
+def test_rights_request_events_round_trip(
+    env: dict[str, str], apps: list[CaseManagement], tmp_path: Path
+) -> None:
     from datetime import date
 
     from services.case.domain.rights import RequestKind, RightsRequest
+    from services.case.lists import IncidentLists
     from services.case.rights import RightsDesk
+    from shared.config import load_settings
     from tests.examples import BOARD_MEMBER
 
     writer = new_app(apps, env)
     incident_id, _ = writer.open_incident(HANDLER, **OPENING)
-    desk = RightsDesk(writer)
+    lists = IncidentLists(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / "lijsten")}), writer)
+    desk = RightsDesk(writer, lists)
     request = desk.receive(
         HANDLER,
         person="Noor Wijnaldum",
@@ -269,7 +274,7 @@ def test_rights_request_events_round_trip(env: dict[str, str], apps: list[CaseMa
         "answered_on": "2026-11-20",
         "note": "per brief beantwoord",
     }
-    reread = RightsDesk(new_app(apps, env)).request(HANDLER, request.id)
+    reread = RightsDesk(new_app(apps, env), lists).request(HANDLER, request.id)
     assert reread.erased == [incident_id] and reread.answered_on == date(2026, 11, 20)
 
 

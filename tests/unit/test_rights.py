@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,10 @@ from services.case.domain.rights import (
     RequestState,
     one_month_after,
 )
+from services.case.lists import IncidentLists
 from services.case.personal_data import ERASED
 from services.case.rights import Redactor, RequestNotFound, RightsDesk
+from shared.config import load_settings
 from tests.examples import (
     ACTIONS,
     BOARD_MEMBER,
@@ -36,8 +39,13 @@ def cases() -> CaseManagement:
 
 
 @pytest.fixture
-def desk(cases: CaseManagement) -> RightsDesk:
-    return RightsDesk(cases)
+def lists(cases: CaseManagement, tmp_path: Path) -> IncidentLists:
+    return IncidentLists(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}), cases)
+
+
+@pytest.fixture
+def desk(cases: CaseManagement, lists: IncidentLists) -> RightsDesk:
+    return RightsDesk(cases, lists)
 
 
 def incident_with_noor_and_kevin(cases: CaseManagement):  # type: ignore[no-untyped-def]
@@ -64,6 +72,26 @@ def test_a_name_is_found_in_the_schools_incidents_only(cases: CaseManagement, de
     assert desk.find(OTHER_SCHOOL_HANDLER, NOOR) == [theirs]
     assert desk.find(OTHER_BOARD_HANDLER, NOOR) == []
     assert desk.find(HANDLER, "Wijnaldumstraat") == []
+
+
+def test_the_search_reads_the_schools_list_not_the_whole_store(
+    cases: CaseManagement, desk: RightsDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a search costs follows the school's incidents, not every board's: it never scans
+    the store's opening events, and finds what was opened after the list's last batch too."""
+    older = incident_with_noor_and_kevin(cases)
+    desk.lists.catch_up()
+    monkeypatch.setattr(desk.lists, "catch_up", lambda: 0)  # the list stays where it is
+    newer = incident_with_noor_and_kevin(cases)
+    cases.open_incident(OTHER_SCHOOL_HANDLER, **OPENING)
+
+    def scan(*_args: object) -> None:
+        raise AssertionError("de zoekopdracht las de hele opslag")
+
+    monkeypatch.setattr(cases, "incidents", scan)
+    monkeypatch.setattr(cases, "_opened_events", scan)
+    assert desk.find(HANDLER, NOOR) == [newer, older]
+    assert desk.find(OTHER_BOARD_HANDLER, NOOR) == []
 
 
 def test_fewer_than_three_letters_are_refused(cases: CaseManagement, desk: RightsDesk) -> None:
@@ -179,7 +207,7 @@ def test_the_persons_name_is_sealed_in_the_store(cases: CaseManagement, desk: Ri
 
 
 def test_the_copy_leaves_out_every_other_pupil_in_every_form_a_person_writes(
-    cases: CaseManagement, guard
+    cases: CaseManagement, lists: IncidentLists, guard
 ) -> None:  # type: ignore[no-untyped-def]
     """A parent's access copy names their own child only: recorded pupils by their role, by any
     part of their name, nickname or account; persons nobody recorded, a first name alone too."""
@@ -192,7 +220,7 @@ def test_the_copy_leaves_out_every_other_pupil_in_every_form_a_person_writes(
         "text": "Noor Wijnaldum vertelde dat Daan en DJ het deelden via @daan.dv; ook Sanne en Bram "
                 "zagen het. De Vries ontkende. Noors moeder belde Veilig Thuis.",
     })  # fmt: skip
-    desk = RightsDesk(cases, guard.finder)
+    desk = RightsDesk(cases, lists, guard.finder)
     [copy] = desk.access_copy(HANDLER, receive(desk, NOOR))
     [note] = [dict(e.fields)["text"] for e in copy.entries if e.event_type == "NoteAdded"]
     for other in ("Daan", "DJ", "daan.dv", "Vries", "Sanne", "Bram"):
@@ -204,10 +232,10 @@ def test_the_copy_leaves_out_every_other_pupil_in_every_form_a_person_writes(
     assert "[andere persoon" in note
 
 
-def test_without_its_name_finder_loaded_no_copy_is_made(cases: CaseManagement) -> None:
+def test_without_its_name_finder_loaded_no_copy_is_made(cases: CaseManagement, lists: IncidentLists) -> None:
     from shared.privacy import GuardNotReady, NameFinder
 
     incident_with_noor_and_kevin(cases)
-    desk = RightsDesk(cases, NameFinder())  # never loaded
+    desk = RightsDesk(cases, lists, NameFinder())  # never loaded
     with pytest.raises(GuardNotReady):
         desk.access_copy(HANDLER, receive(desk, NOOR))

@@ -156,7 +156,7 @@ def rights_request(app: Flask, incident: str) -> str:
     from services.case.rights import RightsDesk
 
     handler = app.extensions["zorgvuldig.accounts"].get("behandelaar.dewilg").actor
-    request = RightsDesk(app.extensions["zorgvuldig.cases"]).receive(
+    request = RightsDesk(app.extensions["zorgvuldig.cases"], app.extensions["zorgvuldig.lists"]).receive(
         handler, person="mentor", requester="ouder", kind=RequestKind.ERASURE, received_on=date.today()
     )
     assert request.incidents, "het verzoek moet de melding vinden"

@@ -89,7 +89,7 @@ def desk() -> RightsDesk:
     a letter (GuardNotReady, a 503, until it has loaded)."""
     cases: CaseManagement = current_app.extensions["zorgvuldig.cases"]
     guard: PrivacyGuard = current_app.extensions["zorgvuldig.guard"]
-    return RightsDesk(cases, guard.finder)
+    return RightsDesk(cases, current_app.extensions["zorgvuldig.lists"], guard.finder)
 
 
 def actor() -> Actor:
