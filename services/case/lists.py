@@ -60,6 +60,10 @@ _SCHEMA = (
     " PRIMARY KEY (staff_id, incident_id))",
     "CREATE TABLE IF NOT EXISTS incident_list_position (name TEXT PRIMARY KEY, position BIGINT NOT NULL,"
     " updated_at TEXT NOT NULL)",
+    # the AVG requests, followed with a position of their own (services/case/request_list.py)
+    "CREATE TABLE IF NOT EXISTS request_list (request_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
+    " school_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS request_list_school ON request_list (board_id, school_id)",
 )
 
 
@@ -170,7 +174,7 @@ class IncidentLists:
         except Exception as error:
             log.warning("De meldingenlijst is niet leesbaar (%s).", type(error).__name__)
             raise ListUnavailable() from error
-        return found
+        return list(dict.fromkeys(found))  # in both when another follower moved the list on meanwhile
 
     def _opened_after(self, actor: Actor, position: int) -> list[UUID]:
         opened = []
@@ -201,12 +205,7 @@ class IncidentLists:
         ]
 
     def position(self) -> tuple[int, str]:
-        with self.db.connect() as db:
-            row = db.execute(
-                self.db.sql("SELECT position, updated_at FROM incident_list_position WHERE name = ?"),
-                (_NAME,),
-            ).fetchone()
-        return (int(row[0]), str(row[1])) if row else (0, "")
+        return position_of(self.db, _NAME)
 
     # ------------------------------------------------------------------ following
 
@@ -239,7 +238,7 @@ class IncidentLists:
         return total
 
     def rebuild(self) -> int:
-        tables = ("incident_list", "incident_list_staff", "incident_list_position")
+        tables = ("incident_list", "incident_list_staff", "incident_list_position", "request_list")
         with self.db.connect() as db:
             if self.db.postgres:
                 db.execute(f"TRUNCATE {', '.join(tables)}")  # fixed names; no dead rows left behind
@@ -303,28 +302,43 @@ class IncidentLists:
         }
 
     def _commit(self, start: int, position: int, rows: dict[str, dict[str, Any]]) -> None:
-        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.connect() as db:
-            moved = db.execute(
-                self.db.sql(
-                    "UPDATE incident_list_position SET position = ?, updated_at = ?"
-                    " WHERE name = ? AND position = ?"
-                ),
-                (position, at, _NAME, start),
-            )
-            if not moved.rowcount:
-                if start:
-                    raise PositionMoved()
-                inserted = db.execute(
-                    self.db.sql(
-                        "INSERT INTO incident_list_position (name, position, updated_at) VALUES (?, ?, ?)"
-                        " ON CONFLICT (name) DO NOTHING"
-                    ),
-                    (_NAME, position, at),
-                )
-                if not inserted.rowcount:
-                    raise PositionMoved()
+            move_position(db, self.db, _NAME, start, position)
             _write_rows(db, self.db, rows)
+
+
+def move_position(db: Any, database: Database, name: str, start: int, position: int) -> None:
+    """Moves a follower's position in this store from `start` to `position`, inside the batch's
+    transaction; PositionMoved when another follower moved it first (the batch rolls back)."""
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    moved = db.execute(
+        database.sql(
+            "UPDATE incident_list_position SET position = ?, updated_at = ? WHERE name = ? AND position = ?"
+        ),
+        (position, at, name, start),
+    )
+    if moved.rowcount:
+        return
+    if start:
+        raise PositionMoved()
+    inserted = db.execute(
+        database.sql(
+            "INSERT INTO incident_list_position (name, position, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO NOTHING"
+        ),
+        (name, position, at),
+    )
+    if not inserted.rowcount:
+        raise PositionMoved()
+
+
+def position_of(database: Database, name: str) -> tuple[int, str]:
+    """A follower's position in this store and when it last moved."""
+    with database.connect() as db:
+        row = db.execute(
+            database.sql("SELECT position, updated_at FROM incident_list_position WHERE name = ?"), (name,)
+        ).fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
 def _write_rows(db: Any, database: Database, rows: dict[str, dict[str, Any]]) -> None:

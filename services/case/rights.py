@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.utils import get_topic
 
 from services.case.application import CaseManagement, NotAllowed, TrailEntry
 from services.case.domain.errors import CaseError
 from services.case.domain.rights import RequestKind, RightsRequest, check_name
 from services.case.lists import IncidentLists
+from services.case.request_list import RequestList
 from services.case.screening import personal_fields
 from shared.identity import Actor, Role
 from shared.privacy.guard import FindsPersons
 
-RECEIVED_TOPIC = get_topic(RightsRequest.Received)
 ERASURE_REASON = "verzoek tot wissen (AVG), goedgekeurd door het bestuur"
 
 # Fields that list people, and the role a copy shows instead of another person's name.
@@ -102,6 +101,7 @@ class RightsDesk:
         made without it (GuardNotReady until it has loaded)."""
         self.cases = cases
         self.lists = lists
+        self.request_list = RequestList(lists)
         self.finder = finder
 
     # ---------------------------------------------------------------- commands
@@ -187,12 +187,9 @@ class RightsDesk:
         """The school's requests for its handlers; the board's for the board; newest first."""
         if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
             raise NotAllowed()
-        found = [
-            self._load(received.originator_id)
-            for received in self._received()
-            if _may_see(actor, received.board_id, received.school_id)
-        ]
-        return sorted(found, key=lambda r: (r.received_on, r.created_on), reverse=True)
+        found = [self._load(request_id) for request_id in self.request_list.request_ids(actor)]
+        visible = [r for r in found if _may_see(actor, r.board_id, r.school_id)]  # the list's filter, again
+        return sorted(visible, key=lambda r: (r.received_on, r.created_on), reverse=True)
 
     def request(self, actor: Actor, request_id: UUID) -> RightsRequest:
         if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
@@ -212,18 +209,6 @@ class RightsDesk:
         if not isinstance(request, RightsRequest):
             raise RequestNotFound()
         return request
-
-    def _received(self) -> Iterator[RightsRequest.Received]:
-        start = 1
-        while True:
-            page = self.cases.recorder.select_notifications(start=start, limit=500, topics=[RECEIVED_TOPIC])
-            for notification in page:
-                event = self.cases.mapper.to_domain_event(notification)
-                assert isinstance(event, RightsRequest.Received)
-                yield event
-            if len(page) < 500:
-                return
-            start = page[-1].id + 1
 
     @staticmethod
     def _require(actor: Actor, role: Role) -> None:
