@@ -105,7 +105,11 @@ class RequestList:
         """Request id -> (board, school), from each request's first event (no key needed)."""
         found = {}
         for event in events:
-            received = self.cases.sealed_event(event.stored())
+            try:
+                received = self.cases.sealed_event(event.stored())
+            except Exception as error:  # a damaged event: the chain check reports it; the list goes on
+                log.warning("Gebeurtenis %d niet gelezen (%s).", event.id, type(error).__name__)
+                continue
             found[event.originator_id] = (received.board_id, received.school_id)
         return found
 

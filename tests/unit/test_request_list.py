@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
 from services.case.domain.rights import RequestKind
 from services.case.lists import IncidentLists
+from services.case.request_list import RECEIVED
 from services.case.rights import RightsDesk
 from shared.config import Settings, load_settings
 from shared.identity import Actor
@@ -79,4 +82,11 @@ def test_requests_from_before_the_list_existed_are_taken_in(desk: RightsDesk) ->
         db.execute("DELETE FROM incident_list_position WHERE name = 'verzoekenlijst'")
     assert listed(desk, HANDLER) == {ours}
     desk.lists.rebuild()  # and a rebuild of the lists empties it and takes it in again
+    assert listed(desk, HANDLER) == {ours}
+
+
+def test_a_damaged_request_event_does_not_take_the_page_down(desk: RightsDesk, cases: CaseManagement) -> None:
+    ours = received(desk, HANDLER)
+    cases.recorder.insert_events([StoredEvent(originator_id=uuid4(), originator_version=1, topic=RECEIVED,
+                                              state=b"{niet te lezen")])  # fmt: skip
     assert listed(desk, HANDLER) == {ours}
