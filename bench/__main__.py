@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +17,9 @@ def benchmark_modules() -> list[str]:
 
 
 def main() -> int:
+    # Before deduce is imported: it calls logging.basicConfig(level=DEBUG) on stdout, which then
+    # printed every SMTP exchange of the letters bench (hundreds of thousands of lines).
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     failed = []
     for name in benchmark_modules():
         module = importlib.import_module(f"bench.{name}")
