@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger("privacy")
@@ -24,6 +26,20 @@ NOT_NAMES = frozenset(
     | {"redactor"}
 )
 SEPARATOR = "\n\n.\n\n"
+
+
+@contextmanager
+def _logging_left_alone() -> Iterator[None]:
+    """deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG) when it is imported. In
+    a process that had not configured logging yet, every library would then log at DEBUG to
+    stdout, the SMTP client's conversation (addresses, letters) included. What it sets is undone."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 class GuardNotReady(Exception):
@@ -67,7 +83,8 @@ class NameFinder:
         try:
             gc.disable()  # deduce's lookup structures are millions of small objects
             try:
-                from deduce import Deduce
+                with _logging_left_alone():
+                    from deduce import Deduce
 
                 self._deduce = Deduce()
             finally:

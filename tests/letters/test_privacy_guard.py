@@ -4,6 +4,7 @@ disguise, words for the material — and what a letter must be able to say still
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -166,3 +167,20 @@ def test_threads_sharing_the_name_finder_each_get_their_own_texts_persons(guard:
     for thread in threads:
         thread.join()
     assert wrong == [] and any(expected)
+
+
+def test_loading_the_name_finder_leaves_the_processs_logging_as_it_was() -> None:
+    """deduce sets up DEBUG logging to stdout when it is imported; in a process that has not
+    configured logging yet, the SMTP client would then print addresses and letters."""
+    import subprocess
+    import sys
+
+    script = (
+        "import logging\n"
+        "from shared.privacy import NameFinder\n"
+        "assert NameFinder.shared(wait=True).ready\n"
+        "print(logging.getLogger().level, len(logging.getLogger().handlers))\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip().splitlines()[-1] == f"{logging.WARNING} 0", done.stdout[-500:]
