@@ -69,8 +69,9 @@ def test_withdrawn_action_no_longer_counts() -> None:
 
 @pytest.mark.parametrize("corrects", [1, 7])
 def test_correction_must_name_an_action(corrects: int) -> None:
-    with pytest.raises(NothingToCorrect):
+    with pytest.raises(NothingToCorrect) as refused:
         opened().correct(actor=HANDLER.id, corrects=corrects, reason="x", changes={"a": 1})
+    assert str(refused.value) == NothingToCorrect.message
 
 
 def test_correction_cannot_invent_fields() -> None:

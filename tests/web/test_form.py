@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from services.case.domain.errors import NothingToCorrect
 from services.case.domain.incident import Incident
 from services.case.web.forms import FIELDS, NOT_BY_FORM, action_forms
 from tests.web.conftest import Browser
@@ -129,6 +130,15 @@ def test_a_correction_keeps_the_original_visible(handler: Browser) -> None:
     assert "Corrigeert <a href=\"#actie-2\">#2</a>. Reden: was een video" in timeline
     assert "<dt>Soort materiaal</dt><dd>Video</dd>" in timeline  # labels, not codes
     assert f'href="{page}/correctie/2"' in timeline
+
+
+def test_a_correction_that_changes_nothing_is_told_so_in_dutch(handler: Browser) -> None:
+    page = handler.open_incident()
+    handler.post(f"{page}/acties/NoteAdded", {"text": "eerste notitie"})
+    response = handler.post(f"{page}/correctie/2", {"text": "eerste notitie", "reason": "per ongeluk"})
+    assert response.status_code == 422
+    assert NothingToCorrect.message in response.text  # it said "2", the version's number
+    assert "eerste notitie</textarea>" in response.text
 
 
 def test_a_withdrawn_action_stays_visible_and_cannot_be_corrected_again(handler: Browser) -> None:

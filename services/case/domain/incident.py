@@ -625,12 +625,12 @@ class Incident(Aggregate):
         """Corrects an earlier action; raises NothingToCorrect for an unknown version."""
         target = self.action_at(corrects)
         if target is None or target.action == "Corrected":
-            raise NothingToCorrect(corrects)
+            raise NothingToCorrect()
         changes = changes or {}
         unknown = set(changes) - set(target.data)
         unknown |= set(changes) & set(getattr(getattr(Incident, target.action, None), "not_correctable", ()))
         if unknown or not (changes or withdraws):
-            raise NothingToCorrect(corrects)
+            raise NothingToCorrect()
         refuse_material({"reason": reason, **changes})
         self.trigger_event(
             self.Corrected,
