@@ -43,8 +43,9 @@ def test_every_event_has_a_dutch_sentence_for_the_audit_trail(event_class: type)
 
 
 def test_unknown_action_is_refused() -> None:
-    with pytest.raises(UnknownAction):
+    with pytest.raises(UnknownAction) as refused:
         opened().record("PhotoUploaded", actor=HANDLER.id)
+    assert str(refused.value) == UnknownAction.message
 
 
 def test_correction_is_a_new_event_and_the_original_stays() -> None:
@@ -84,10 +85,11 @@ def test_correction_cannot_invent_fields() -> None:
 def test_closed_incident_takes_only_follow_up() -> None:
     incident = opened()
     incident.close(actor=HANDLER.id, reason="afgerond")
-    with pytest.raises(IncidentClosed):
+    with pytest.raises(IncidentClosed) as refused:
         incident.record("PoliceContacted", actor=HANDLER.id, **ACTIONS["PoliceContacted"])
+    assert str(refused.value) == IncidentClosed.message  # a sentence, not the action's name
     incident.record("EvaluationHeld", actor=HANDLER.id, **ACTIONS["EvaluationHeld"])
-    with pytest.raises(IncidentClosed):
+    with pytest.raises(IncidentClosed, match=r"^De melding is al afgesloten\.$"):
         incident.close(actor=HANDLER.id, reason="nogmaals")
     incident.reopen(actor=HANDLER.id, reason="nieuwe informatie")
     with pytest.raises(IncidentAlreadyOpen):

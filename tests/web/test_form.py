@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from services.case.domain.errors import NothingToCorrect
+from services.case.domain.errors import IncidentClosed, NothingToCorrect
 from services.case.domain.incident import Incident
 from services.case.web.forms import FIELDS, NOT_BY_FORM, action_forms
 from tests.web.conftest import Browser
@@ -139,6 +139,14 @@ def test_a_correction_that_changes_nothing_is_told_so_in_dutch(handler: Browser)
     assert response.status_code == 422
     assert NothingToCorrect.message in response.text  # it said "2", the version's number
     assert "eerste notitie</textarea>" in response.text
+
+
+def test_an_action_on_an_incident_closed_meanwhile_is_refused_in_dutch(handler: Browser) -> None:
+    page = handler.open_incident()
+    assert handler.post(f"{page}/afsluiten", {"reason": "afgerond"}).status_code == 302
+    response = handler.post(f"{page}/acties/ScopeAssessed", SCOPE)  # a form opened before closing
+    assert response.status_code == 422
+    assert IncidentClosed.message in response.text  # it said "ScopeAssessed"
 
 
 def test_a_withdrawn_action_stays_visible_and_cannot_be_corrected_again(handler: Browser) -> None:

@@ -156,7 +156,7 @@ class Incident(Aggregate):
     def _recordable(self, action: str, values: dict[str, Any]) -> type[Incident.ActionRecorded]:
         event_class = self.action_class(action)
         if self.status is Status.CLOSED and not event_class.allowed_when_closed:
-            raise IncidentClosed(action)
+            raise IncidentClosed()
         refuse_material(values)
         return event_class
 
@@ -203,7 +203,7 @@ class Incident(Aggregate):
         """Returns the event class of a recordable action, or raises UnknownAction."""
         event_class = cls.action_classes().get(action)
         if event_class is None:
-            raise UnknownAction(action)
+            raise UnknownAction()
         return event_class
 
     @classmethod
@@ -654,7 +654,7 @@ class Incident(Aggregate):
     def close(self, *, actor: str, reason: str) -> None:
         """Closes the incident; raises IncidentClosed when it already is."""
         if self.status is Status.CLOSED:
-            raise IncidentClosed("Closed")
+            raise IncidentClosed("De melding is al afgesloten.")
         refuse_material({"reason": reason})
         self.trigger_event(self.Closed, actor=actor, reason=reason)
 
