@@ -180,10 +180,15 @@ class IncidentLists:
         opened = []
         while events := events_after(self.cases.recorder, position, CATCH_UP_BATCH):
             for event in events:
-                if event.topic == _OPENED:
+                if event.topic != _OPENED:
+                    continue
+                try:
                     incident = self.cases.sealed_event(event.stored())
-                    if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
-                        opened.append(incident.originator_id)
+                except Exception as error:  # a damaged event: the list skips it too
+                    log.warning("Gebeurtenis %d niet gelezen (%s).", event.id, type(error).__name__)
+                    continue
+                if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
+                    opened.append(incident.originator_id)
             position = events[-1].id
         return opened[::-1]
 

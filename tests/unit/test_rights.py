@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
-from services.case.application import CaseManagement, NotAllowed
+from services.case.application import OPENED_TOPIC, CaseManagement, NotAllowed
 from services.case.domain.rights import (
     AnswerBeforeDecision,
     NameTooShort,
@@ -92,6 +94,17 @@ def test_the_search_reads_the_schools_list_not_the_whole_store(
     monkeypatch.setattr(cases, "_opened_events", scan)
     assert desk.find(HANDLER, NOOR) == [newer, older]
     assert desk.find(OTHER_BOARD_HANDLER, NOOR) == []
+
+
+def test_a_damaged_opening_event_does_not_stop_the_search(
+    cases: CaseManagement, desk: RightsDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = incident_with_noor_and_kevin(cases)
+    desk.lists.catch_up()
+    monkeypatch.setattr(desk.lists, "catch_up", lambda: 0)  # the damaged event lies after the list
+    cases.recorder.insert_events([StoredEvent(originator_id=uuid4(), originator_version=1, topic=OPENED_TOPIC,
+                                              state=b"{niet te lezen")])  # fmt: skip
+    assert desk.find(HANDLER, NOOR) == [ours]
 
 
 def test_fewer_than_three_letters_are_refused(cases: CaseManagement, desk: RightsDesk) -> None:
