@@ -32,8 +32,8 @@ def start(process: str) -> tuple[Settings, threading.Event]:
 @contextmanager
 def without_cycle_collection() -> Iterator[None]:
     """For a bulk loop (a rebuild, a long catch-up) that makes millions of short-lived
-    containers and no reference cycles. Python's cycle collector would scan every live object
-    again each time enough of them were made: a quarter of a rebuild's time. Reference counting
+    containers and no reference cycles. Python's cycle collector would run thousands of times,
+    dozens of them over every live object: a quarter of a rebuild's time. Reference counting
     still frees everything at once; a cycle made meanwhile waits for the next collection."""
     was_enabled = gc.isenabled()
     gc.disable()
