@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -177,19 +178,11 @@ class IncidentLists:
         return list(dict.fromkeys(found))  # in both when another follower moved the list on meanwhile
 
     def _opened_after(self, actor: Actor, position: int) -> list[UUID]:
-        opened = []
-        while events := events_after(self.cases.recorder, position, CATCH_UP_BATCH):
-            for event in events:
-                if event.topic != _OPENED:
-                    continue
-                try:
-                    incident = self.cases.sealed_event(event.stored())
-                except Exception as error:  # a damaged event: the list skips it too
-                    log.warning("Gebeurtenis %d niet gelezen (%s).", event.id, type(error).__name__)
-                    continue
-                if may_see(actor, board_id=incident.board_id, school_id=incident.school_id):
-                    opened.append(incident.originator_id)
-            position = events[-1].id
+        opened = [
+            incident.originator_id
+            for incident in sealed_after(self.cases, position, _OPENED)
+            if may_see(actor, board_id=incident.board_id, school_id=incident.school_id)
+        ]
         return opened[::-1]
 
     def _rows(self, actor: Actor, *, limit: int, offset: int) -> list[ListedIncident]:
@@ -335,6 +328,25 @@ def move_position(db: Any, database: Database, name: str, start: int, position: 
     )
     if not inserted.rowcount:
         raise PositionMoved()
+
+
+def sealed(cases: CaseManagement, events: Iterable[LoggedEvent], topic: str) -> Iterator[Any]:
+    """The events of one topic, read without a key; a damaged one is skipped with a warning (the
+    chain check reports it), so one bad event does not take a list down."""
+    for event in events:
+        if event.topic != topic:
+            continue
+        try:
+            yield cases.sealed_event(event.stored())
+        except Exception as error:
+            log.warning("Gebeurtenis %d niet gelezen (%s).", event.id, type(error).__name__)
+
+
+def sealed_after(cases: CaseManagement, position: int, topic: str) -> Iterator[Any]:
+    """`sealed` over the whole log after `position`: the tail a list has not taken in yet."""
+    while events := events_after(cases.recorder, position, CATCH_UP_BATCH):
+        yield from sealed(cases, events, topic)
+        position = events[-1].id
 
 
 def position_of(database: Database, name: str) -> tuple[int, str]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from services.case.domain.rights import RightsRequest
-from services.case.event_log import LoggedEvent, events_after
+from services.case.event_log import events_after
 from services.case.lists import (
     CATCH_UP_BATCH,
     IncidentLists,
@@ -25,6 +26,8 @@ from services.case.lists import (
     PositionMoved,
     move_position,
     position_of,
+    sealed,
+    sealed_after,
 )
 from shared.identity import Actor, Role
 from shared.process import without_cycle_collection
@@ -57,7 +60,8 @@ class RequestList:
         try:
             self.catch_up()
             position, _ = position_of(self.db, _NAME)
-            later = [r for r in self._received_after(position).items() if _of(actor, *r[1])]
+            later = [key for key, (board, school) in self._received_after(position).items()
+                     if may_see_request(actor, board, school)]  # fmt: skip
             with self.db.connect() as db:
                 sql = f"SELECT request_id FROM request_list WHERE {where}"  # noqa: S608 - fixed clauses
                 rows = db.execute(self.db.sql(sql), params).fetchall()
@@ -65,7 +69,7 @@ class RequestList:
             log.warning("De lijst met AVG-verzoeken is niet leesbaar (%s).", type(error).__name__)
             raise ListUnavailable() from error
         # A request can be in both when another follower moved the list on meanwhile: once.
-        return [UUID(key) for key in dict.fromkeys([key for key, _ in later] + [row[0] for row in rows])]
+        return [UUID(key) for key in dict.fromkeys(later + [row[0] for row in rows])]
 
     def catch_up(self) -> int:
         total = 0
@@ -79,7 +83,7 @@ class RequestList:
         events = events_after(self.cases.recorder, start, limit)
         if not events:
             return 0
-        received = self._read(e for e in events if e.topic == RECEIVED)
+        received = _places(sealed(self.cases, events, RECEIVED))
         try:
             with self.db.connect() as db:
                 move_position(db, self.db, _NAME, start, events[-1].id)
@@ -95,26 +99,16 @@ class RequestList:
         return len(events)
 
     def _received_after(self, position: int) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
-        while events := events_after(self.cases.recorder, position, CATCH_UP_BATCH):
-            found |= self._read(e for e in events if e.topic == RECEIVED)
-            position = events[-1].id
-        return found
-
-    def _read(self, events: Iterable[LoggedEvent]) -> dict[str, tuple[str, str]]:
-        """Request id -> (board, school), from each request's first event (no key needed)."""
-        found = {}
-        for event in events:
-            try:
-                received = self.cases.sealed_event(event.stored())
-            except Exception as error:  # a damaged event: the chain check reports it; the list goes on
-                log.warning("Gebeurtenis %d niet gelezen (%s).", event.id, type(error).__name__)
-                continue
-            found[event.originator_id] = (received.board_id, received.school_id)
-        return found
+        return _places(sealed_after(self.cases, position, RECEIVED))
 
 
-def _of(actor: Actor, board_id: str, school_id: str) -> bool:
+def _places(received: Iterable[Any]) -> dict[str, tuple[str, str]]:
+    """Request id -> (board, school), from each request's first event."""
+    return {str(event.originator_id): (event.board_id, event.school_id) for event in received}
+
+
+def may_see_request(actor: Actor, board_id: str, school_id: str) -> bool:
+    """A school's handlers see its requests; the board those of its schools."""
     if actor.board_id != board_id:
         return False
     return actor.role is Role.BOARD or (actor.role is Role.CASE_HANDLER and actor.school_id == school_id)

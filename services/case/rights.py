@@ -25,7 +25,7 @@ from services.case.application import CaseManagement, NotAllowed, TrailEntry
 from services.case.domain.errors import CaseError
 from services.case.domain.rights import RequestKind, RightsRequest, check_name
 from services.case.lists import IncidentLists
-from services.case.request_list import RequestList
+from services.case.request_list import RequestList, may_see_request
 from services.case.screening import personal_fields
 from shared.identity import Actor, Role
 from shared.privacy.guard import FindsPersons
@@ -188,14 +188,15 @@ class RightsDesk:
         if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
             raise NotAllowed()
         found = [self._load(request_id) for request_id in self.request_list.request_ids(actor)]
-        visible = [r for r in found if _may_see(actor, r.board_id, r.school_id)]  # the list's filter, again
+        # The list's filter, checked again on the requests themselves.
+        visible = [r for r in found if may_see_request(actor, r.board_id, r.school_id)]
         return sorted(visible, key=lambda r: (r.received_on, r.created_on), reverse=True)
 
     def request(self, actor: Actor, request_id: UUID) -> RightsRequest:
         if actor.role not in (Role.CASE_HANDLER, Role.BOARD):
             raise NotAllowed()
         request = self._load(request_id)
-        if not _may_see(actor, request.board_id, request.school_id):
+        if not may_see_request(actor, request.board_id, request.school_id):
             raise RequestNotFound()
         return request
 
@@ -214,13 +215,6 @@ class RightsDesk:
     def _require(actor: Actor, role: Role) -> None:
         if actor.role is not role:
             raise NotAllowed()
-
-
-def _may_see(actor: Actor, board_id: str, school_id: str) -> bool:
-    """A school's handlers see its requests; the board those of its schools."""
-    if actor.board_id != board_id:
-        return False
-    return actor.role is Role.BOARD or (actor.role is Role.CASE_HANDLER and actor.school_id == school_id)
 
 
 # --------------------------------------------------------------------- matching

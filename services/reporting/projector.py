@@ -41,12 +41,8 @@ class Projector:
         """Processes the next batch; returns how many notifications it read."""
         position, _ = self.store.position()
         events = self._select(position, limit)
-        if not events:
-            return 0
-        try:
-            self.store.commit(self._fold(events, position))
-        except PositionMoved:
-            return 0  # another reporting process was first; the next batch starts from its position
+        if not events or not self._commit(self._fold(events, position)):
+            return 0  # nothing new, or another reporting process was first (its position holds)
         return len(events)
 
     def _select(self, position: int, limit: int | None = None) -> list[LoggedEvent]:
@@ -135,6 +131,7 @@ class Projector:
         return total
 
     def _commit(self, batch: Batch) -> bool:
+        """False when another reporting process committed first (this batch is rolled back)."""
         try:
             self.store.commit(batch)
         except PositionMoved:
