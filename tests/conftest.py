@@ -14,9 +14,12 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from shared.config import Settings, load_settings
 
 REQUIRE_INTEGRATION = os.environ.get("ZORGVULDIG_REQUIRE_INTEGRATION") == "1"
 
@@ -83,6 +86,16 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     yield urlunparse(parsed._replace(path=f"/{name}"))
     with psycopg.connect(postgres_server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
+def settings_on_each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for a data folder of the test's own, once on SQLite and once (an integration
+    test) on a fresh PostgreSQL database: a test that takes them runs on both."""
+    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path)}
+    if request.param == "postgres":
+        env["ZORGVULDIG_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    return load_settings(env)
 
 
 @pytest.fixture(scope="session")

@@ -3,23 +3,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from eventsourcing.application import Application
 
 from services.case.application import CaseManagement
 from services.case.event_log import events_after
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from tests.examples import HANDLER, OPENING
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path)}
-    if request.param == "postgres":
-        env["ZORGVULDIG_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    return load_settings(env)
+@pytest.fixture
+def settings(settings_on_each_store: Settings) -> Settings:
+    return settings_on_each_store
 
 
 def as_the_library_reads(recorder, start: int, limit: int) -> list[tuple]:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
 from services.case.lists import PAGE_SIZE, IncidentLists, PositionMoved, _write_rows
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from tests.examples import (
     ACTIONS,
     ADMINISTRATOR,
@@ -24,12 +23,9 @@ from tests.examples import (
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path)}
-    if request.param == "postgres":
-        env["ZORGVULDIG_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    return load_settings(env)
+@pytest.fixture
+def settings(settings_on_each_store: Settings) -> Settings:
+    return settings_on_each_store
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ opening event in the store, misses none, and takes in requests from before it ex
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -15,17 +14,14 @@ from services.case.domain.rights import RequestKind
 from services.case.lists import IncidentLists
 from services.case.request_list import RECEIVED
 from services.case.rights import RightsDesk
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from shared.identity import Actor
 from tests.examples import BOARD_MEMBER, HANDLER, OPENING, OTHER_BOARD_HANDLER, OTHER_SCHOOL_HANDLER
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path)}
-    if request.param == "postgres":
-        env["ZORGVULDIG_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    return load_settings(env)
+@pytest.fixture
+def settings(settings_on_each_store: Settings) -> Settings:
+    return settings_on_each_store
 
 
 @pytest.fixture
