@@ -26,7 +26,7 @@ from flask import (
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from services.case.web.security import SESSION_TIMEOUT
+from services.case.web.security import SESSION_TIMEOUT, safe_target
 from shared.accounts import MIN_PASSWORD_LENGTH, Account, Accounts, LoginRefused, needs_second_factor
 from shared.identity import Actor
 
@@ -136,9 +136,7 @@ def sign_in_as(account: Account, target: str) -> Response:
     if accounts().must_change_password(account.username):
         session["wachtwoord_wijzigen"] = True
         return redirect(url_for("auth.change_password"))
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("case.incidents")
-    return redirect(target)
+    return redirect(safe_target(target, url_for("case.incidents")))
 
 
 @blueprint.route("/inloggen/code", methods=["GET", "POST"])
@@ -165,7 +163,10 @@ def second_factor() -> Response | str | tuple[str, int]:
             flash("Te vaak een verkeerde code. Log opnieuw in.")
             return redirect(url_for("auth.login"))
         return render_template(
-            "auth/code.html", enrolling=enrolling, secret=secret, uri=uri,
+            "auth/code.html",
+            enrolling=enrolling,
+            secret=secret,
+            uri=uri,
             error="Deze code klopt niet. Gebruik de code die uw authenticator-app nu toont.",
         ), 401
     if enrolling:

@@ -3,7 +3,9 @@ form that takes a small text file, the student administration's export, checks i
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, request
 
@@ -31,6 +33,34 @@ class UploadRefused(Exception):
 TEXT_FILE_ENDPOINTS = {"recipients_import.preview"}
 
 
+def safe_target(target: str, home: str = "/") -> str:
+    """Where to go after signing in: only a path on this site, else the home page.
+
+    The target is judged as a browser would read it after every layer of percent-decoding:
+    a scheme, a host (`//`), a backslash (read as `/` by browsers) or a control or format
+    character (browsers drop tabs and newlines, so `/%09/evil.example` becomes `//evil.example`)
+    sends the person home instead."""
+    decoded = target
+    for _ in range(5):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    else:
+        return home  # still encoded after five layers: no honest link looks like that
+    parts = urlsplit(decoded)
+    if (
+        not decoded.startswith("/")
+        or decoded.startswith("//")
+        or "\\" in decoded
+        or parts.scheme
+        or parts.netloc
+        or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in decoded)
+    ):
+        return home
+    return target
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_files() -> None:
@@ -47,4 +77,3 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
-
