@@ -18,6 +18,8 @@ from shared.database import Database
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS report_incidents (incident_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
     " school_id TEXT NOT NULL, facts TEXT NOT NULL)",
+    # the school's report reads its own incidents only, whatever the size of the store
+    "CREATE INDEX IF NOT EXISTS report_incidents_school ON report_incidents (board_id, school_id)",
     "CREATE TABLE IF NOT EXISTS report_position (name TEXT PRIMARY KEY, position BIGINT NOT NULL,"
     " updated_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS report_skipped (notification_id BIGINT PRIMARY KEY, topic TEXT NOT NULL,"
