@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
+from shared import formatting
 from shared.boards import Board, School
 from shared.languages import DUTCH, TEMPLATES, Language, by_code, languages
 from shared.privacy import Allowed, Finding, PrivacyGuard, Recorded
@@ -268,7 +269,7 @@ def render_reminder(
     """The reminder to a case handler: a date, a step and a link, never anything of the case;
     guarded like every letter."""
     environment = _environment()
-    context = {"school_name": school.name, "due_on": due_on, "link": link, "step": step}
+    context = {"school_name": school.name, "due_on": formatting.day(due_on), "link": link, "step": step}
     folder = "herinnering_stap" if kind == "stap" else "herinnering_nazorg"
     parts = [
         environment.get_template(f"{folder}/{name}").render(**context)

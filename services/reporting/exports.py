@@ -14,12 +14,15 @@ from fpdf.enums import WrapMode, XPos, YPos
 def trail_csv(rows: Iterable[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["#", "Wanneer", "Wie", "Wat", "Gegevens", "Corrigeert", "Gecorrigeerd in"])
+    writer.writerow(
+        ["#", "Wanneer", "Tijdstip (UTC)", "Wie", "Wat", "Gegevens", "Corrigeert", "Gecorrigeerd in"]
+    )
     for row in rows:
         writer.writerow(
             [
                 row["version"],
                 row["at"],
+                row.get("at_utc", ""),
                 row["who"],
                 row["what"],
                 row["data"],

@@ -8,7 +8,7 @@ through the case application; looking at an incident's report or trail is logged
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from services.reporting.projections import (
     recorded_actions,
 )
 from services.reporting.store import ReportStore
+from shared import formatting
 from shared.identity import Actor, Role
 
 Page = str | tuple[str, int] | Response
@@ -163,7 +164,8 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             rows.append(
                 {
                     "version": entry.version,
-                    "at": entry.at.strftime("%d-%m-%Y %H:%M:%S"),
+                    "at": formatting.moment(entry.at, seconds=True),
+                    "at_utc": entry.at.astimezone(UTC).isoformat(timespec="seconds"),
                     "who": entry.actor,
                     "what": entry.sentence,
                     "type": entry.event_type,

@@ -30,6 +30,7 @@ from services.case.web import (
 )
 from services.reporting import web as reporting_web
 from services.reporting.store import ReportStore
+from shared import formatting
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
 from shared.privacy import NameFinder, PrivacyGuard
@@ -92,6 +93,7 @@ def create_app(
     app.register_blueprint(rights.blueprint)
     app.register_blueprint(rights.api_blueprint)
     app.jinja_env.globals.update(views.template_helpers())
+    app.jinja_env.filters.update(formatting.filters())
     app.jinja_env.globals["has_part"] = lambda name: name in app.blueprints
 
     # --- parts of other services ---

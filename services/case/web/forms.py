@@ -21,6 +21,7 @@ from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
 from services.case.domain.safeguards import AUDIENCES
 from services.case.web import conversation
+from shared import formatting
 from shared.languages import DUTCH, languages, name_of
 
 Choices = tuple[tuple[str, str], ...]
@@ -592,6 +593,12 @@ def display(action: str, name: str, value: Any) -> str:
     text = str(value)
     if name == "language" and not labels:
         return name_of(text)
+    spec = _field(action, name)
+    if spec is not None and spec.kind == "date" and text:
+        try:
+            return formatting.day(text)
+        except ValueError:
+            return text
     return labels.get(text, text) or "—"
 
 

@@ -20,7 +20,7 @@ from shared.identity import Actor, Role
 blueprint = Blueprint("handover", __name__)
 api_blueprint = Blueprint("handover_api", __name__, url_prefix="/api")
 
-MEDIA = {"pdf": "application/pdf", "tekst": "text/plain; charset=utf-8"}
+MEDIA = {"pdf": "application/pdf", "tekst": "text/plain"}
 SUFFIX = {"pdf": "pdf", "tekst": "txt"}
 
 

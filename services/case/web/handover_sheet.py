@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
@@ -21,8 +20,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident, RecordedAction
 from services.case.web import forms
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+from shared import formatting
 
 # Questions 7 to 14 of the checklist, by the fields the conversation's event stores them in.
 POLICE_QUESTIONS = (
@@ -63,8 +61,7 @@ class HandoverSheet:
 
 
 def watermark(name: str, username: str, at: datetime) -> str:
-    local = at.astimezone(LOCAL_TIME)
-    return f"Gedownload door {name} ({username}) op {local.strftime('%d-%m-%Y om %H:%M')} - vertrouwelijk"
+    return f"Gedownload door {name} ({username}) op {formatting.moment(at)} - vertrouwelijk"
 
 
 def build(incident: Incident, contact: Contact, mark: str) -> HandoverSheet:
@@ -141,7 +138,7 @@ def _line(action: RecordedAction, name: str) -> Line:
 
 
 def _date(at: datetime) -> str:
-    return at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+    return formatting.moment(at)
 
 
 # ------------------------------------------------------------------------- renderings

@@ -28,6 +28,7 @@ from services.case.rights import IncidentCopy, RightsDesk
 from services.case.screening import SCREENED
 from services.case.web import forms
 from services.case.web.errors import answer, status_of
+from shared import formatting
 from shared.accounts import school_name
 from shared.identity import Actor, Role
 from shared.privacy import PrivacyGuard
@@ -312,10 +313,10 @@ def _shown(copy: IncidentCopy) -> dict[str, Any]:
     return {
         "incident_id": copy.incident_id,
         "school": school_name(copy.school_id),
-        "opened_on": copy.opened_on.strftime("%d-%m-%Y"),
+        "opened_on": formatting.day(copy.opened_on),
         "entries": [
             {
-                "at": entry.at.strftime("%d-%m-%Y %H:%M"),
+                "at": formatting.moment(entry.at),
                 "what": entry.sentence,
                 "fields": [
                     (_label(entry.event_type, name), _display(entry.event_type, name, value))
@@ -341,7 +342,7 @@ def _label(event_type: str, name: str) -> str:
 def copy_as_text(found: RightsRequest, copies: list[dict[str, Any]]) -> str:
     lines = [
         f"Inzage in persoonsgegevens (AVG) van {found.person}",
-        f"Verzoek ontvangen op {found.received_on.strftime('%d-%m-%Y')}; andere personen zijn vervangen "
+        f"Verzoek ontvangen op {formatting.day(found.received_on)}; andere personen zijn vervangen "
         "door hun rol of een nummer.",
         "",
     ]

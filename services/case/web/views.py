@@ -31,6 +31,7 @@ from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
 from services.case.web import forms
 from services.case.web.errors import status_of
+from shared import formatting
 from shared.accounts import Accounts, school_name
 from shared.identity import Actor, Role
 
@@ -115,7 +116,7 @@ def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
         entries.append(TimelineEntry(
             version=action.version,
             title=titles.get(action.action, action.action),
-            at=action.at.strftime("%d-%m-%Y %H:%M"),
+            at=formatting.moment(action.at),
             who=person(action.actor),
             withdrawn=bool(action.withdrawn),
             corrected_by=tuple(action.corrected_by or ()),
@@ -146,7 +147,7 @@ def trail_lines(entries: list[Any]) -> list[TrailLine]:
     return [
         TrailLine(
             version=entry.version,
-            at=entry.at.strftime("%d-%m-%Y %H:%M:%S"),
+            at=formatting.moment(entry.at, seconds=True),
             who=person(entry.actor),
             sentence=entry.sentence,
             details=tuple(
