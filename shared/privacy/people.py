@@ -2,7 +2,8 @@
 lists of first names and surnames and rules for how Dutch text names people ("juf Priya",
 "mevrouw De Jong", "Sanne en Bram").
 
-Loading deduce takes seconds and about a gigabyte, so a process loads it once, at start-up
+deduce runs on its name lists alone (`lexicon`: megabytes, not the gigabyte of all its lists),
+loaded once per process, at start-up
 (`NameFinder.shared()`), in the background where it serves requests meanwhile; until it is
 loaded `GuardNotReady` is raised and no letter goes out.
 """
@@ -84,9 +85,9 @@ class NameFinder:
             gc.disable()  # deduce's lookup structures are millions of small objects
             try:
                 with _logging_left_alone():
-                    from deduce import Deduce
+                    from shared.privacy.lexicon import name_deduce
 
-                self._deduce = Deduce()
+                    self._deduce = name_deduce()
             finally:
                 gc.enable()
             gc.freeze()  # and they live as long as the process: keep them out of collections
