@@ -1,9 +1,9 @@
 """The message bus between the relay and the notifier, through kombu.
 
 Configured: RabbitMQ with durable queues, persistent messages, publisher confirms and a
-dead-letter queue. Embedded default: kombu's filesystem transport in the data folder, which
-needs no server. Dead letters are published explicitly with their reason, so both behave
-the same.
+dead-letter queue. Embedded default: a folder in the data folder, which needs no server,
+through kombu's filesystem transport made safe for several processes (`shared.folder_broker`).
+Dead letters are published explicitly with their reason, so both behave the same.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
-from kombu.transport import filesystem
-from kombu.transport.virtual import BrokerState
 
+from shared import folder_broker
 from shared.config import Settings
 
 EXCHANGE = Exchange("zorgvuldig", type="direct", durable=True)
@@ -30,15 +29,6 @@ DEAD_LETTERS = Queue("zorgvuldig.brieven.dood", exchange=DEAD_EXCHANGE, routing_
 RETRY_POLICY = {"interval_start": 0.5, "interval_step": 1, "interval_max": 5, "max_retries": 3}
 
 
-class FolderTransport(filesystem.Transport):  # type: ignore[misc]
-    """kombu's folder transport, with its exchange table per connection instead of per
-    process: two installations in one process (as in tests) must not share declarations."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.state = BrokerState()
-
-
 def connect(settings: Settings) -> Connection:
     """A connection to the configured broker, or to the folder transport."""
     if settings.broker_url:
@@ -49,15 +39,16 @@ def connect(settings: Settings) -> Connection:
             transport_options={"confirm_publish": True},
         )
     folder = settings.broker_folder
-    for sub in ("berichten", "controle"):
+    for sub in ("berichten", "controle", "bezig"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return Connection(
         "filesystem://",
-        transport=FolderTransport,
+        transport=folder_broker.Transport,
         transport_options={
             "data_folder_in": str(folder / "berichten"),
             "data_folder_out": str(folder / "berichten"),
             "control_folder": str(folder / "controle"),
+            "claimed_folder": str(folder / "bezig"),
             "store_processed": False,
         },
     )

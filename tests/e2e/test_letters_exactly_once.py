@@ -210,6 +210,7 @@ def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: 
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.resends_allowed("processes are killed mid-letter; the relay's resend is part of the recovery")
 @pytest.mark.parametrize("store", ["ingebouwd", "postgresql+rabbitmq"])
 def test_a_thousand_letters_arrive_once_while_processes_are_killed(
     store: str, tmp_path: Path, mailbox: tuple[Mailbox, int], request: pytest.FixtureRequest
