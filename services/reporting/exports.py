@@ -10,26 +10,30 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
+TRAIL_COLUMNS = (
+    ("version", "#"),
+    ("at", "Wanneer"),
+    ("at_utc", "Tijdstip (UTC)"),
+    ("who_name", "Wie"),
+    ("who", "Gebruikersnaam"),
+    ("what", "Wat"),
+    ("type", "Soort gebeurtenis"),
+    ("step", "Stap"),
+    ("data", "Gegevens"),
+    ("data_machine", "Gegevens (machineleesbaar)"),
+    ("corrects", "Corrigeert"),
+    ("corrected_by", "Gecorrigeerd in"),
+)
 
-def trail_csv(rows: Iterable[dict[str, str]]) -> str:
+
+def trail_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """The trail as a spreadsheet: what a person reads, and beside it the machine columns (the
+    event type, the UTC time, the recorded data as JSON), every header in Dutch."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        ["#", "Wanneer", "Tijdstip (UTC)", "Wie", "Wat", "Gegevens", "Corrigeert", "Gecorrigeerd in"]
-    )
+    writer.writerow([header for _, header in TRAIL_COLUMNS])
     for row in rows:
-        writer.writerow(
-            [
-                row["version"],
-                row["at"],
-                row.get("at_utc", ""),
-                row["who"],
-                row["what"],
-                row["data"],
-                row.get("corrects", ""),
-                row.get("corrected_by", ""),
-            ]
-        )
+        writer.writerow(["" if row.get(key) is None else row.get(key, "") for key, _ in TRAIL_COLUMNS])
     return out.getvalue()
 
 
@@ -45,6 +49,7 @@ def pdf(title: str, sections: list[tuple[str, list[str]]], footer: str) -> bytes
     document.set_auto_page_break(auto=True, margin=15)
     document.set_title(_latin(title))
     document.add_page()
+
     def write(height: float, text: Any) -> None:
         document.multi_cell(
             0, height, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR

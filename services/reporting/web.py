@@ -7,6 +7,7 @@ through the case application; looking at an incident's report or trail is logged
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, date
 from typing import Any
@@ -17,6 +18,8 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import StepState, checklist
+from services.case.web import labels
+from services.case.web.views import person
 from services.reporting import charts, exports
 from services.reporting.overview import milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
@@ -157,10 +160,12 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             if entry.event_type == "Corrected":
                 corrected_by.setdefault(int(entry.data["corrects"]), []).append(entry.version)
         protocol = cases().protocol(incident.protocol_id)
+        types = {entry.version: entry.event_type for entry in trail}
         rows = []
         for entry in trail:
             step = protocol.step_of(entry.event_type)
             data = {k: v for k, v in entry.data.items() if k not in TRAIL_FIELDS_HIDDEN}
+            shown = labels.details(entry.event_type, data, person, types.get(data.get("corrects"), ""))
             rows.append(
                 {
                     "version": entry.version,
@@ -170,7 +175,10 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
                     "what": entry.sentence,
                     "type": entry.event_type,
                     "step": step.number if step else None,
-                    "data": "; ".join(f"{k}: {v}" for k, v in data.items()),
+                    "who_name": person(entry.actor),
+                    "details": shown,
+                    "data": "; ".join(f"{name}: {value.plain()}" for name, value in shown),
+                    "data_machine": json.dumps(data, ensure_ascii=False, default=str),
                     "corrects": entry.data.get("corrects", "") if entry.event_type == "Corrected" else "",
                     "corrected_by": ", ".join(str(v) for v in corrected_by.get(entry.version, [])),
                 }
@@ -221,7 +229,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         if incident_facts(incident_id, "export logboek (pdf)") is None:
             return ask_reason()
         rows, _ = trail_rows(incident_id)
-        lines = [f"#{r['version']}  {r['at']}  {r['who']}: {r['what']}  {r['data']}" for r in rows]
+        lines = [f"#{r['version']}  {r['at']}  {r['who_name']}: {r['what']}  {r['data']}" for r in rows]
         body = exports.pdf(
             "Logboek van een melding",
             [("Gebeurtenissen", lines)],

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from services.case.web import forms, handover_sheet
+from services.case.web import handover_sheet, labels
 from shared.accounts import DEMO_PASSWORD
 from tests.e2e.test_browser_incident import page, site  # noqa: F401 - the fixtures
 
@@ -55,8 +55,8 @@ def test_the_handover_sheet_downloads_and_reads_as_recorded(page) -> None:  # ty
     flat = " ".join(text.split())
     recorded = {"naked": "bijna_naakt", "recognisable": "ja", "made_self": "nee", "where_seen": ["snapchat"]}
     for name, value in {**recorded, **ANSWERS}.items():
-        label = forms.label("VictimConversationHeld", name)
-        answer = forms.display("VictimConversationHeld", name, value)
+        label = labels.label("VictimConversationHeld", name)
+        answer = labels.show("VictimConversationHeld", name, value).plain()
         assert " ".join(handover_sheet.latin(f"{label}: {answer}").split()) in flat
     assert "Gedownload door Anna de Vries (behandelaar.dewilg)" in flat
     assert "geschrokken" not in flat  # question 1 is not for the police

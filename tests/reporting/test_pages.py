@@ -72,7 +72,7 @@ def test_exports_of_the_trail_and_the_evaluation(app, browser) -> None:
     incident_id = worked_incident(handler)
     catch_up(app)
     csv = handler.get(f"/rapportage/meldingen/{incident_id}/logboek.csv")
-    assert csv.status_code == 200 and csv.text.startswith("#;Wanneer;Tijdstip (UTC);Wie;Wat")
+    assert csv.status_code == 200 and csv.text.startswith("#;Wanneer;Tijdstip (UTC);Wie;Gebruikersnaam;Wat")
     assert "De omvang en de impact zijn bepaald." in csv.text
     for path in ("logboek.pdf", "evaluatie.pdf"):
         pdf = handler.get(f"/rapportage/meldingen/{incident_id}/{path}")

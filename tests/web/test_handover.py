@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
-from services.case.web import forms, handover_sheet
+from services.case.web import forms, handover_sheet, labels
 from shared.accounts import Accounts
 from tests.examples import ACTIONS
 from tests.web.conftest import Browser
@@ -58,8 +58,8 @@ def pdf_text(body: bytes) -> str:
 
 def police_answers() -> list[tuple[str, str]]:
     return [
-        (forms.label("VictimConversationHeld", name),
-         forms.display("VictimConversationHeld", name, CONVERSATION[name]))
+        (labels.label("VictimConversationHeld", name),
+         labels.show("VictimConversationHeld", name, CONVERSATION[name]).plain())
         for name in handover_sheet.POLICE_QUESTIONS
     ]  # fmt: skip
 
@@ -84,9 +84,9 @@ def test_the_text_sheet_holds_questions_7_to_14_as_recorded_and_the_steps(handle
     for label, answer in police_answers():
         assert f"{label}: {answer}" in sheet
     assert (
-        forms.label("VictimConversationHeld", "how_are_you") not in sheet
+        labels.label("VictimConversationHeld", "how_are_you") not in sheet
     )  # question 1 is not for the police
-    assert forms.label("VictimConversationHeld", "anything_else") not in sheet  # nor question 15
+    assert labels.label("VictimConversationHeld", "anything_else") not in sheet  # nor question 15
     assert "https://voorbeeld.invalid/pagina" in sheet
     assert "WhatsApp, Snapchat" in sheet
     assert "PL-2026-001" in sheet and "20 november 2026" in sheet

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -21,8 +21,7 @@ from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
 from services.case.domain.safeguards import AUDIENCES
 from services.case.web import conversation
-from shared import formatting
-from shared.languages import DUTCH, languages, name_of
+from shared.languages import DUTCH, languages
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -579,44 +578,3 @@ def _first(value: Any) -> str:
             return "Deze waarde klopt niet."
         value = next(iter(value.values())) if isinstance(value, dict) else value[0]
     return str(value)
-
-
-def display(action: str, name: str, value: Any) -> str:
-    """A recorded value as a person reads it: labels instead of codes, ja/nee."""
-    labels = _choice_labels(action, name)
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, list):
-        return ", ".join(labels.get(str(v), str(v)) for v in value) or "—"
-    if isinstance(value, dict):
-        return "; ".join(f"{label(action, k)}: {display(action, k, v)}" for k, v in value.items()) or "—"
-    text = str(value)
-    if name == "language" and not labels:
-        return name_of(text)
-    spec = _field(action, name)
-    if spec is not None and spec.kind == "date" and text:
-        try:
-            return formatting.day(text)
-        except ValueError:
-            return text
-    return labels.get(text, text) or "—"
-
-
-# Fields of events recorded without a form of their own (the letters), as a person reads them.
-OTHER_LABELS = {"language": "taal", "letter": "brief", "group": "groep ontvangers"}
-
-
-def label(action: str, name: str) -> str:
-    spec = _field(action, name)
-    return spec.label if spec else OTHER_LABELS.get(name, name.replace("_", " "))
-
-
-@lru_cache(maxsize=1024)
-def _field(action: str, name: str) -> Field | None:
-    return next((f for f in FIELDS.get(action, ()) if f.name == name), None)
-
-
-@lru_cache(maxsize=1024)
-def _choice_labels(action: str, name: str) -> dict[str, str]:
-    spec = _field(action, name)
-    return dict(spec.choices) if spec else {}

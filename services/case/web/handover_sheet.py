@@ -4,7 +4,7 @@ Built from the incident's effective actions (corrections applied): the answers t
 7 to 14 of the conversation with the victim as recorded, the scope, the channels, the
 source URL, the reporting and deletion steps with their dates, and the school's contact
 person. Never the material: only recorded metadata, no image, no data URI. The question
-labels come from the forms (`forms.label`), so the sheet asks what the form asked.
+labels come from `labels`, which takes them from the forms: the sheet asks what the form asked.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from services.case.domain.errors import CaseError
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident, RecordedAction
-from services.case.web import forms
+from services.case.web import forms, labels
 from shared import formatting
 
 # Questions 7 to 14 of the checklist, by the fields the conversation's event stores them in.
@@ -129,12 +129,12 @@ def _steps(actions: list[RecordedAction], kinds: tuple[str, ...]) -> tuple[Line,
 
 
 def _line(action: RecordedAction, name: str) -> Line:
-    value = forms.display(action.action, name, action.data.get(name, ""))
+    value = labels.show(action.action, name, action.data.get(name, "")).plain()
     if looks_like_material(value):  # the domain refuses it at the door; this is the second lock
         value = NOT_INCLUDED
     if len(value) > MAX_ANSWER:
         value = value[:MAX_ANSWER] + " ... (ingekort; zie de tekstversie)"
-    return forms.label(action.action, name), value or "-"
+    return labels.label(action.action, name), value or "-"
 
 
 def _date(at: datetime) -> str:

@@ -26,7 +26,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.rights import RequestKind, RightsRequest
 from services.case.rights import IncidentCopy, RightsDesk
 from services.case.screening import SCREENED
-from services.case.web import forms
+from services.case.web import forms, labels
 from services.case.web.errors import answer, status_of
 from shared import formatting
 from shared.accounts import school_name
@@ -43,7 +43,6 @@ KINDS: forms.Choices = (
     ("inzage", "Inzage: een kopie van de gegevens"),
     ("wissen", "Wissen vóór de bewaartermijn"),
 )
-OPENED_LABELS = {"situation": "Situatie", "learned_how": "Hoe de school het hoorde"}
 HIDDEN_FIELDS = {"school_id", "board_id", "protocol_id"}
 
 _required: dict[str, Any] = {
@@ -330,13 +329,11 @@ def _shown(copy: IncidentCopy) -> dict[str, Any]:
 
 
 def _display(event_type: str, name: str, value: Any) -> str:
-    if event_type == "Opened" and name == "situation":
-        return dict(forms.SITUATIONS).get(value, str(value))
-    return forms.display(event_type, name, value)
+    return labels.show(event_type, name, value).plain()
 
 
 def _label(event_type: str, name: str) -> str:
-    return OPENED_LABELS.get(name, name) if event_type == "Opened" else forms.label(event_type, name)
+    return labels.label(event_type, name)
 
 
 def copy_as_text(found: RightsRequest, copies: list[dict[str, Any]]) -> str:

@@ -29,7 +29,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
-from services.case.web import forms
+from services.case.web import forms, labels
 from services.case.web.errors import status_of
 from shared import formatting
 from shared.accounts import Accounts, school_name
@@ -69,8 +69,8 @@ def template_helpers() -> dict[str, Any]:
     return {
         "person": person,
         "school_name": school_name,
-        "display": forms.display,
-        "label": forms.label,
+        "display": lambda event_type, name, value: labels.show(event_type, name, value, person).plain(),
+        "label": labels.label,
         "StepState": StepState,
         "Role": Role,
         "situations": dict(forms.SITUATIONS),
@@ -101,7 +101,7 @@ class TimelineEntry:
     corrected_by: tuple[int, ...]
     corrects: int | None
     reason: str
-    details: tuple[tuple[str, str], ...]
+    details: tuple[tuple[str, labels.Shown], ...]
     correct_url: str
 
 
@@ -122,10 +122,7 @@ def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
             corrected_by=tuple(action.corrected_by or ()),
             corrects=action.data.get("corrects") if corrected else None,
             reason=str(action.data.get("reason", "")) if corrected else "",
-            details=() if corrected else tuple(
-                (forms.label(action.action, name), forms.display(action.action, name, value))
-                for name, value in (action.data or {}).items()
-            ),
+            details=() if corrected else labels.details(action.action, action.data or {}, person),
             correct_url=f"{correct_base}{action.version}"
             if may_act and action.action in by_form and not action.withdrawn else "",
         ))
@@ -140,19 +137,19 @@ class TrailLine:
     at: str
     who: str
     sentence: str
-    details: tuple[tuple[str, str], ...]
+    details: tuple[tuple[str, labels.Shown], ...]
 
 
 def trail_lines(entries: list[Any]) -> list[TrailLine]:
+    types = {entry.version: entry.event_type for entry in entries}
     return [
         TrailLine(
             version=entry.version,
             at=formatting.moment(entry.at, seconds=True),
             who=person(entry.actor),
             sentence=entry.sentence,
-            details=tuple(
-                (forms.label(entry.event_type, name), forms.display(entry.event_type, name, value))
-                for name, value in (entry.data or {}).items()
+            details=labels.details(
+                entry.event_type, entry.data or {}, person, types.get(entry.data.get("corrects"), "")
             ),
         )
         for entry in entries
