@@ -19,7 +19,12 @@ COPY shared ./shared
 COPY services ./services
 COPY templates ./templates
 # Editable: the code stays in /app beside templates/, exactly as in a clone of the repository.
-RUN pip install -e .
+# Then, still as root, the privacy guard's names lexicon is built beside the interpreter
+# (/usr/local/share/zorgvuldig) and the guard is loaded once: the build fails here when it
+# cannot load, instead of a container that sends no letters. At run time nothing is written
+# into the installed packages (no bytecode, no deduce cache).
+RUN pip install -e . \
+    && python -m shared.privacy.lexicon
 
 USER zorgvuldig
 VOLUME ["/data"]

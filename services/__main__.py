@@ -218,6 +218,8 @@ def check(settings: Settings, process: str) -> list[str]:
                 connection.ensure_connection(max_retries=1)
         except Exception as error:
             problems.append(f"broker niet bereikbaar: {type(error).__name__}")
+    if process in ("web", "notifier"):
+        problems += privacy_guard_problems()
     if process == "web":
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{settings.web_port}/gereed", timeout=3).close()
@@ -227,6 +229,18 @@ def check(settings: Settings, process: str) -> list[str]:
         except OSError as error:
             problems.append(f"webapplicatie antwoordt niet: {type(error).__name__}")
     return problems
+
+
+def privacy_guard_problems() -> list[str]:
+    """No letter leaves without the privacy guard: its names lexicon must be there to load."""
+    try:
+        from shared.privacy import lexicon
+
+        if lexicon.find(lexicon.fingerprint()) is None:
+            return ["namenlijst van de privacycontrole ontbreekt: python -m shared.privacy.lexicon"]
+    except Exception as error:
+        return [f"privacycontrole niet te laden: {type(error).__name__}"]
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,17 +1,23 @@
-"""The deployment files: docker-compose.yml is complete, and .env.example documents every setting.
+"""The deployment files: docker-compose.yml is complete and valid, the Dockerfile builds an image
+whose privacy guard loads, and .env.example documents every setting.
 
-No Docker engine runs on our machines, so the structure is checked here; `docker compose
-config` runs as well wherever the compose client is installed (it needs no engine).
+No Docker engine or compose client runs on our machines, so the compose file is checked against
+the JSON schemas kept in tests/unit/compose/: the Compose Specification's (compose-spec/
+compose-spec, schema/compose-spec.json) and the one docker-compose 1.29.2 ships (as Debian
+packages it; it refuses what it does not know, such as a top-level `name`). `docker compose
+config` runs as well wherever the compose client is installed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import yaml
 
@@ -23,6 +29,7 @@ PROCESSES = {
     "reporting": "services.reporting",
 }
 INFRASTRUCTURE = ("postgres", "rabbitmq", "mailpit")
+SCHEMAS = sorted((Path(__file__).parent / "compose").glob("*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +106,59 @@ def test_env_example_documents_the_stack_secrets_and_every_setting() -> None:
     assert settings, "shared/config.py leest geen ZORGVULDIG_-variabelen meer?"
     assert settings - documented == set()
     assert {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "ZORGVULDIG_SECRET_KEY"} <= documented
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=[p.stem for p in SCHEMAS])
+def test_the_compose_file_is_valid_against_the_compose_schemas(compose: dict[str, Any], schema: Path) -> None:
+    validator = jsonschema_rs.validator_for(json.loads(schema.read_text(encoding="utf-8")))
+    errors = [
+        f"{'/'.join(map(str, e.instance_path)) or '(top)'}: {e.message}"
+        for e in validator.iter_errors(compose)
+    ]
+    assert errors == []
+
+
+def test_both_schemas_are_kept_and_the_old_client_refuses_a_top_level_name(compose: dict[str, Any]) -> None:
+    """The check is only worth something if it catches what broke docker-compose 1.29."""
+    assert {p.stem for p in SCHEMAS} == {"compose-spec", "docker-compose-1.29.2"}
+    old = jsonschema_rs.validator_for(json.loads((SCHEMAS[1]).read_text(encoding="utf-8")))
+    assert not old.is_valid({**compose, "name": "zorgvuldig"})
+
+
+def _dockerfile_steps() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_the_image_builds_the_privacy_guard_as_root_and_fails_when_it_cannot_load() -> None:
+    """`python -m shared.privacy.lexicon` exits non-zero when the guard cannot load (tested in
+    tests/letters/test_name_lexicon.py), so a RUN step with it fails the build."""
+    steps = _dockerfile_steps()
+    install = next(i for i, s in enumerate(steps) if s.startswith("RUN pip install"))
+    build = next(i for i, s in enumerate(steps) if "python -m shared.privacy.lexicon" in s)
+    user = steps.index("USER zorgvuldig")
+    assert install <= build < user
+    assert "&&" in steps[build] or steps[build].startswith("RUN python -m shared.privacy.lexicon")
+
+
+def test_the_non_root_container_writes_only_into_data() -> None:
+    steps = _dockerfile_steps()
+    assert any("PYTHONDONTWRITEBYTECODE=1" in s for s in steps)  # no bytecode into site-packages
+    assert re.findall(r"chown\s+(\S+)\s+(\S+)", " ".join(steps)) == [("zorgvuldig", "/data")]
+
+
+def test_the_health_check_of_web_and_notifier_needs_the_privacy_guard(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from services import __main__ as launcher
+    from shared.config import load_settings
+    from shared.privacy import lexicon
+
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    lexicon.ensure()  # what the image's build step does
+    assert launcher.privacy_guard_problems() == []
+    monkeypatch.setattr(lexicon, "folders", lambda: [tmp_path / "leeg"])
+    for process in ("web", "notifier"):
+        assert any("privacycontrole" in p for p in launcher.check(settings, process))
+    assert not any("privacycontrole" in p for p in launcher.check(settings, "relay"))
 
 
 def test_dockerfile_builds_the_one_image_for_every_process() -> None:
