@@ -1,6 +1,7 @@
 """Boards and their schools as the letters know them: a school's name, contact address,
-telephone number and website, the help sites and numbers a letter may point to, and from how
-many recipients a letter needs a second person's approval.
+telephone number and website, the help sites and numbers a letter may point to, from how
+many recipients a letter needs a second person's approval, and the names of channels that the
+reports do not know yet.
 
 One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
 board's own file there wins). A board without a file gets the defaults below.
@@ -39,6 +40,7 @@ class Board:
     help_sites: tuple[str, ...] = DEFAULT_HELP_SITES
     help_numbers: tuple[str, ...] = DEFAULT_HELP_NUMBERS
     schools: dict[str, School] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)  # channel code -> the name reports show
 
     def school(self, school_id: str) -> School:
         return self.schools.get(school_id) or School(school_id, school_id.replace("-", " ").title())
@@ -79,6 +81,7 @@ def _read(path: Path, board_id: str) -> Board:
             tuple(data.get("hulpsites", DEFAULT_HELP_SITES)),
             tuple(str(n) for n in data.get("hulpnummers", DEFAULT_HELP_NUMBERS)),
             schools,
+            {str(key): str(name) for key, name in data.get("kanalen", {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BoardFileError(f"Het bestuursbestand {path.name} klopt niet: {error}") from None

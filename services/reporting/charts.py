@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from services.case.domain.protocol import Protocol, StepState
 from services.reporting.projections import MILESTONES, SUPPRESS_BELOW, progress
+from services.reporting.wording import duration
 
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11), told apart by pattern too:
 # each series also carries its own label in the legend and its value above the bar.
@@ -94,21 +95,48 @@ def _bar(x: float, y_of: Any, width: float, value: str, colour: str) -> list[str
     return [shape, _text(x + width / 2, top - 4, value, size=11, anchor="middle")]
 
 
+def text_width(content: str, size: float) -> float:
+    """How wide a label is drawn, a little generously (measured on DejaVu Sans, the sans-serif
+    of a Debian browser): the charts place their labels so that no two overlap."""
+    width = 0.0
+    for char in content:
+        if char in "iljtf.,:;' |!-()[]":
+            width += 0.36
+        elif char in "mwMW":
+            width += 1.0
+        elif char.isupper() or char in "<>=+%#&":
+            width += 0.85
+        else:
+            width += 0.66
+    return width * size
+
+
 def incidents_per_month(
     per_month_and_school: dict[str, dict[str, str]], schools: list[str], chart_id: str
 ) -> Chart | None:
     """Bars per month, one per school, from the (already suppressed) table; the last twelve
     months, so the picture stays readable (the table beside it has them all)."""
     months = list(per_month_and_school)[-LAST_MONTHS:]
-    if not months:
+    rows = {_month_label(month): per_month_and_school[month] for month in months}
+    title = "Meldingen per maand" + (" en school" if len(schools) > 1 else "")
+    return incidents_per_period(rows, schools, chart_id, title)
+
+
+def incidents_per_period(
+    rows: dict[str, dict[str, str]], series: list[str], chart_id: str, title: str
+) -> Chart | None:
+    """Grouped bars: per period (its label) one bar per series, with its value above it. Each
+    bar is as wide as its widest value and each group as wide as its label, so nothing
+    written overlaps; the legend has a line per series."""
+    if not rows:
         return None
-    per_month_and_school = {month: per_month_and_school[month] for month in months}
-    values = [v for counts in per_month_and_school.values() for v in counts.values()]
+    values = [v for counts in rows.values() for v in counts.values()]
     highest = max([2 * SUPPRESS_BELOW] + [c for v in values if (c := _count(v)) is not None])
     top_value = _nice_ceiling(highest)
-    left, right, top, bottom = 40, 10, 20, 60 + 18 * math.ceil(len(schools) / 2)
-    group_width = max(40, 14 * len(schools) + 16)
-    width = max(MIN_WIDTH, left + right + group_width * len(months))
+    slot = max(14.0, max(text_width(v, 11) for v in values) + 4)
+    group_width = max(40.0, slot * len(series) + 16, max(text_width(label, 12) for label in rows) + 12)
+    left, right, top, bottom = 40, 10, 20, 48 + 18 * len(series) + 10
+    width = max(MIN_WIDTH, math.ceil(left + right + group_width * len(rows)))
     height = 220 + bottom
     plot_bottom = height - bottom
 
@@ -116,24 +144,22 @@ def incidents_per_month(
         return plot_bottom - (plot_bottom - top) * v / top_value
 
     body = _y_axis(left, width - right, y_of, top_value)
-    bar_width = (group_width - 16) / max(1, len(schools))
-    for m, month in enumerate(months):
-        x0 = left + m * group_width + 8
-        for s, school in enumerate(schools):
-            value = per_month_and_school[month].get(school, "0")
-            body += _bar(x0 + s * bar_width, y_of, bar_width - 2, value, PALETTE[s % len(PALETTE)])
-        body.append(
-            _text(x0 + (group_width - 16) / 2, plot_bottom + 16, _month_label(month), anchor="middle")
-        )
-    body += _legend(schools, left, plot_bottom + 36)
+    for g, (label, counts) in enumerate(rows.items()):
+        x0 = left + g * group_width + 8
+        bars_width = slot * len(series)
+        start = x0 + (group_width - 16 - bars_width) / 2
+        for s, name in enumerate(series):
+            value = counts.get(name, "0")
+            body += _bar(start + s * slot, y_of, slot - 2, value, PALETTE[s % len(PALETTE)])
+        body.append(_text(x0 + (group_width - 16) / 2, plot_bottom + 16, label, anchor="middle"))
+    body += _legend(series, left, plot_bottom + 40)
     body.append(
         _text(left, height - 4, "Gestippeld: minder dan 5 (niet precies getoond).", size=11, fill=MUTED)
     )
     summary = "; ".join(
-        f"{_month_label(month)}: " + ", ".join(f"{school} {counts.get(school, '0')}" for school in schools)
-        for month, counts in per_month_and_school.items()
+        f"{label}: " + ", ".join(f"{name} {counts.get(name, '0')}" for name in series)
+        for label, counts in rows.items()
     )
-    title = "Meldingen per maand" + (" en school" if len(schools) > 1 else "")
     return Chart(_svg(chart_id, width, height, title, summary + ".", body), summary)
 
 
@@ -250,7 +276,7 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
     if not any(s.hours for s in spreads):
         return None
     left, right, row, top = 190, 40, 44, 10
-    width = 640
+    width = 720
     height = top + row * len(spreads) + 40
     low, high = math.log10(0.5), math.log10(2160)
 
@@ -260,12 +286,16 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
 
     body = []
     axis_y = top + row * len(spreads) + 4
+    written_until = -math.inf
     for tick, label in _HOUR_TICKS:
         x = x_of(tick)
         body.append(
             f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" stroke="{LINE}" stroke-width="1"/>'
         )
-        body.append(_text(x, axis_y + 16, label, size=11, anchor="middle", fill=MUTED))
+        half = text_width(label, 11) / 2
+        if x - half > written_until + 4:  # a label that would touch the one before is left out
+            body.append(_text(x, axis_y + 16, label, size=11, anchor="middle", fill=MUTED))
+            written_until = x + half
     sentences = []
     for i, spread in enumerate(spreads):
         y = top + i * row + row / 2
@@ -285,8 +315,8 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
                 )
             if spread.hours:
                 sentences.append(
-                    f"{spread.label}: {len(spread.hours)} melding(en), van {_duration(spread.hours[0])}"
-                    f" tot {_duration(spread.hours[-1])}"
+                    f"{spread.label}: {len(spread.hours)} melding(en), van {duration(spread.hours[0])}"
+                    f" tot {duration(spread.hours[-1])}"
                 )
             else:
                 sentences.append(f"{spread.label}: nog bij geen melding")
@@ -298,8 +328,8 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
             mid = x_of(median)
             body.append(_tag("line", x1=mid, y1=y - 12, x2=mid, y2=y + 12, stroke=INK, stroke_width=3.0))
             sentences.append(
-                f"{spread.label}: de helft van de meldingen tussen {_duration(q1)} en {_duration(q3)},"
-                f" mediaan {_duration(median)}"
+                f"{spread.label}: de helft van de meldingen tussen {duration(q1)} en {duration(q3)},"
+                f" mediaan {duration(median)}"
             )
         else:
             body.append(_text(left + 4, y + 4, "te weinig meldingen om te tonen", size=11, fill=MUTED))
@@ -309,12 +339,6 @@ def milestone_chart(spreads: list[Spread], chart_id: str, *, dots: bool) -> Char
     )
     summary = "; ".join(sentences)
     return Chart(_svg(chart_id, width, height, title, summary + ".", body), summary)
-
-
-def _duration(hours: float) -> str:
-    if hours < 48:
-        return f"{hours:.0f} uur".replace(".", ",") if hours >= 1 else "minder dan een uur"
-    return f"{hours / 24:.0f} dagen"
 
 
 def _nice_ceiling(value: int) -> int:
@@ -335,13 +359,12 @@ def _y_axis(left: float, right: float, y_of: Any, top_value: int) -> list[str]:
     return parts
 
 
-def _legend(schools: list[str], x: float, y: float) -> list[str]:
+def _legend(series: list[str], x: float, y: float) -> list[str]:
     parts = []
-    for i, school in enumerate(schools):
-        column, line = i % 2, i // 2
-        lx, ly = x + column * 260, y + line * 18
-        parts.append(_tag("rect", x=lx, y=ly - 10, width=12.0, height=12.0, fill=PALETTE[i % len(PALETTE)]))
-        parts.append(_text(lx + 18, ly, school))
+    for i, name in enumerate(series):
+        ly = y + i * 18
+        parts.append(_tag("rect", x=x, y=ly - 10, width=12.0, height=12.0, fill=PALETTE[i % len(PALETTE)]))
+        parts.append(_text(x + 18, ly, name))
     return parts
 
 
@@ -354,17 +377,19 @@ def _month_label(month: str) -> str:
     return f"{_MONTHS[int(number) - 1]} {year}" if number.isdigit() and 1 <= int(number) <= 12 else month
 
 
-def board_charts(overview: Any, hours: dict[str, list[tuple[float, int]]]) -> dict[str, Any]:
-    """The board overview's pictures; its tables are the fallback. The time to each step is
-    read from the board's running totals (per step, how many incidents took how long), so
-    the page costs the same at one school and at a thousand."""
+def board_charts(
+    overview: Any, view: Any, hours: dict[str, list[tuple[float, int]]], channel_name: Any
+) -> dict[str, Any]:
+    """The board overview's pictures, each of at most a few dozen marks whatever the number of
+    schools; the tables below them have every figure. The time to each step is read from the
+    board's running totals (per step, how many incidents took how long)."""
     spreads = [Spread.counted(label, hours.get(key, [])) for key, (label, _) in MILESTONES.items()]
+    title = "Meldingen per kwartaal" + (" en school" if len(view.series) > 1 else "")
     return {
-        "per_month": incidents_per_month(
-            overview.per_month_and_school, overview.schools, "grafiek-per-maand"
-        ),
+        "per_quarter": incidents_per_period(view.chart_rows, view.series, "grafiek-per-kwartaal", title),
         "milestones": milestone_chart(spreads, "grafiek-tijden", dots=False),
         "left_open": steps_left_open(overview.skipped_steps, "grafiek-open-stappen"),
+        "channels": {channel_name(code): count for code, count in overview.channels.items()},
     }
 
 
@@ -377,12 +402,12 @@ def school_charts(all_facts: list[dict[str, Any]], protocol_of: Any, today: date
         month: {"Uw school": f"<{SUPPRESS_BELOW}" if 0 < n < SUPPRESS_BELOW else str(n)}
         for month, n in sorted(counts.items())
     }
+    spreads = time_to_milestones(all_facts, protocol_of, today)
     return {
-        "per_month_table": per_month,
+        "per_month_table": {_month_label(month): counts for month, counts in per_month.items()},
         "per_month": incidents_per_month(per_month, ["Uw school"], "grafiek-per-maand"),
-        "milestones": milestone_chart(
-            time_to_milestones(all_facts, protocol_of, today), "grafiek-tijden", dots=True
-        ),
+        "spreads": spreads,
+        "milestones": milestone_chart(spreads, "grafiek-tijden", dots=True),
         "left_open": steps_left_open(
             steps_open_at_closing(all_facts, protocol_of, today), "grafiek-open-stappen"
         ),

@@ -20,7 +20,9 @@ from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import StepState, checklist
 from services.case.web import labels
 from services.case.web.views import person
-from services.reporting import charts, exports
+from services.reporting import charts, exports, wording
+from services.reporting.board_view import board_view, per_quarter_and_school
+from services.reporting.names import Names
 from services.reporting.overview import milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
     MILESTONES,
@@ -101,21 +103,15 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
     def ask_reason() -> Page:
         return render_template("case/reason.html", target=request.path, incident_id=None)
 
+    def names(board_id: str) -> Names:
+        return Names(board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
+
     @blueprint.get("/")
     def index() -> Page:
         who = actor()
         freshness = fresh()
         if who.role in (Role.OTV, Role.BOARD):
-            totals = store.board_totals(who.board_id)
-            overview = overview_from_totals(totals)
-            return render_template(
-                "reporting/board.html",
-                overview=overview,
-                charts=charts.board_charts(overview, milestone_hours_from_totals(totals)),
-                milestones=MILESTONES,
-                improvements=store.board_improvements(who.board_id),
-                freshness=freshness,
-            )
+            return board_page(who, freshness)
         facts = visible_facts()
         today = date.today()
         rows = []
@@ -131,6 +127,32 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             freshness=freshness,
             milestones=MILESTONES,
             charts=charts.school_charts(facts, cases().protocol, today),
+            school=names(who.board_id).school(who.school_id),
+            words=wording,
+        )
+
+    def board_page(who: Actor, freshness: dict[str, Any]) -> Page:
+        """The anonymous overview of every school of the board, a page of schools at a time."""
+        totals = store.board_totals(who.board_id)
+        overview = overview_from_totals(totals)
+        named = names(who.board_id)
+        view = board_view(
+            per_quarter_and_school(totals),
+            named,
+            page=request.args.get("pagina", 1, type=int) or 1,
+            until=request.args.get("kwartaal", ""),
+            search=request.args.get("school", ""),
+        )
+        return render_template(
+            "reporting/board.html",
+            overview=overview,
+            view=view,
+            charts=charts.board_charts(overview, view, milestone_hours_from_totals(totals), named.channel),
+            milestones=MILESTONES,
+            improvements=store.board_improvements(who.board_id),
+            school_name=named.school,
+            freshness=freshness,
+            words=wording,
         )
 
     @blueprint.get("/meldingen/<uuid:incident_id>")
@@ -148,6 +170,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             moments=aftercare(facts, date.today()),
             milestones=MILESTONES,
             freshness=freshness,
+            words=wording,
             reason=request.args.get("reden", ""),
         )
 

@@ -60,7 +60,7 @@ def test_the_school_sees_its_incidents_with_freshness(app, browser) -> None:
     incident_id = worked_incident(handler)
     catch_up(app)
     page = handler.get("/rapportage/").text
-    assert "Bijgewerkt tot en met gebeurtenis" in page
+    assert "Bijgewerkt met alle vastgelegde gebeurtenissen" in page
     assert "Stap 2. Sta het slachtoffer bij" in page
     assert "statement-sjabloon klaar hebben" in page  # its own evaluation, read from the incident
     report = handler.get(f"/rapportage/meldingen/{incident_id}")
