@@ -36,7 +36,12 @@ FACT_FIELDS = (
     "reported_to_hotline",
     "police_at_meeting",
     "otv_advice_requested",
+    "no_pupil_visible",
 )
+# Every letter has a second version for abuse material on which no pupil of the school is
+# visible (Kindante step 1's other branch): it speaks of the material and the law, never of a
+# pupil's wish. It lives in this sub-folder of the letter's folder, in every language.
+WITHOUT_PUPIL = "zonder_leerling"
 
 
 @dataclass(frozen=True)
@@ -159,14 +164,25 @@ LABELS = {
 PARTS = ("subject.txt", "body.txt", "body.html")
 
 
+def version_of(letter_key: str, context: dict[str, Any]) -> str:
+    """The folder of the letter's version that fits the incident: the one without a pupil
+    when the record says no pupil of the school is visible."""
+    return f"{letter_key}/{WITHOUT_PUPIL}" if context.get("no_pupil_visible") is True else letter_key
+
+
 @cache
 def languages_of(letter_key: str) -> tuple[Language, ...]:
     """The languages this letter exists in: Dutch first, then every language whose folder has
-    all three of its templates. Read from disk once per process, as the templates are."""
+    all three templates of both its versions. Read from disk once per process, as the
+    templates are."""
     return tuple(
         language
         for language in languages().values()
-        if all((language.folder / letter_key / name).is_file() for name in PARTS)
+        if all(
+            (language.folder / folder / name).is_file()
+            for folder in (letter_key, f"{letter_key}/{WITHOUT_PUPIL}")
+            for name in PARTS
+        )
     )
 
 
@@ -187,8 +203,9 @@ def render(letter_key: str, context: dict[str, Any], language: str = DUTCH) -> R
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
     _check_language(letter_key, language)
     environment = _environment(language)
+    folder = version_of(letter_key, context)
     try:
-        parts = [environment.get_template(f"{letter_key}/{name}").render(**context) for name in PARTS]
+        parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
     except TemplateError as error:
         raise LetterBlocked(
             [f"De brief kon niet worden opgemaakt ({type(error).__name__}: {error})."]
@@ -241,7 +258,7 @@ def compose(
         forbidden_forms,
         allowed_for(board, school, staff_names),
         allows_url=letter.allows_url,
-        template=template_source(letter_key, language),
+        template=template_source(version_of(letter_key, context), language),
     )
     if findings:
         raise LetterBlocked(findings)

@@ -101,11 +101,11 @@ def test_a_letter_the_language_lacks_is_refused_beside_the_language_field(browse
     refused = handler.post(
         f"{page}/brieven",
         {"letter": "otv_advies", "group": "OTV", "recipients": "otv@voorbeeld.nl", **ENGLISH,
-         "language": "en", "statement_language": "en"},
+         "language": "xx", "statement_language": "xx"},
     )  # fmt: skip
     assert refused.status_code == 422
     assert 'id="fout-language"' in refused.text
-    assert "Deze brief bestaat niet in het Engels; kies Nederlands." in refused.text
+    assert "Deze brief bestaat niet in de taal &#39;xx&#39;; kies Nederlands of Engels." in refused.text
 
 
 def test_a_statement_without_a_language_is_dutch(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]

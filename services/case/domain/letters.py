@@ -18,12 +18,32 @@ FACTS: dict[str, str] = {
     "reported_to_hotline": "het materiaal is gemeld bij het Meldpunt Kinderporno",
     "police_at_meeting": "met de politie is afgesproken dat de wijkagent bij een bijeenkomst komt",
     "otv_advice_requested": "de adviesvraag aan het OTV is vastgelegd",
+    "no_pupil_visible": "er is geen leerling van de school op het materiaal te zien",
 }
 
+# The situation chosen at opening for abuse material shared among pupils (Kindante step 1:
+# "is er geen leerling van de school te zien").
+MATERIAL_WITHOUT_PUPIL = "kinderporno_gedeeld"
 
-def recorded_facts(actions: Iterable[Any]) -> dict[str, bool]:
-    """The facts a letter may state, from an incident's effective actions."""
+
+def no_pupil_visible(situation: str, actions: Iterable[Any]) -> bool:
+    """The situation chosen at opening decides, until the scope assessment answers the
+    question itself: "nee" (no pupil of the school visible) or "ja"; "weet_niet" leaves the
+    situation's answer standing."""
+    answer = ""
+    for action in actions:
+        if action.action == "ScopeAssessed" and action.data.get("pupil_visible") in ("ja", "nee"):
+            answer = action.data["pupil_visible"]
+    if answer:
+        return answer == "nee"
+    return situation == MATERIAL_WITHOUT_PUPIL
+
+
+def recorded_facts(actions: Iterable[Any], situation: str = "") -> dict[str, bool]:
+    """The facts a letter may state, from an incident's situation and effective actions."""
+    actions = list(actions)
     facts = dict.fromkeys(FACTS, False)
+    facts["no_pupil_visible"] = no_pupil_visible(situation, actions)
     for action in actions:
         if action.action == "PoliceContacted":
             facts["police_contacted"] = True

@@ -493,7 +493,11 @@ class OpeningSchema(Schema):
 
 SITUATIONS: Choices = (
     ("beeld_leerling", "Een naaktfoto of seksvideo van een leerling gaat rond"),
-    ("kinderporno_gedeeld", "Leerlingen hebben kinderporno in bezit of delen het"),
+    (
+        "kinderporno_gedeeld",
+        "Leerlingen hebben kinderpornografisch materiaal in bezit of delen het; er is geen leerling "
+        "van de school op te zien",
+    ),
     ("anders", "Iets anders"),
 )
 

@@ -116,7 +116,8 @@ def compose_letter(incident_id: UUID) -> Page:
     }
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
     # What the letter may state comes from the record, never from the form.
-    values.update({k: "ja" if v else "nee" for k, v in recorded_facts(incident.effective_actions()).items()})
+    facts = recorded_facts(incident.effective_actions(), incident.situation)
+    values.update({k: "ja" if v else "nee" for k, v in facts.items()})
     if request.method == "GET":
         return _page(incident, values)
     saved = (
