@@ -74,7 +74,7 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     assert page.get_by_text("De melding is geopend.").is_visible()
 
     # Step 1, first with a forgotten field: a Dutch message, and what was typed stays.
-    page.get_by_role("link", name="De omvang en de impact zijn bepaald.").first.click()
+    page.get_by_role("link", name="Omvang en impact bepalen").first.click()
     page.get_by_label("Foto", exact=True).check()
     page.get_by_label("WhatsApp").check()
     page.get_by_role("button", name="Vastleggen").click()
@@ -89,7 +89,7 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     assert "Gedaan" in page.locator("#stap-1").inner_text()
 
     # Step 3: the police, with the keyboard only.
-    page.get_by_role("link", name="Contact met de wijkagent of politie; samen een plan afgesproken.").click()
+    page.get_by_role("link", name="Contact met de wijkagent of politie vastleggen").click()
     page.get_by_label("Wijkagent").focus()
     page.keyboard.press("Space")
     page.get_by_label("Afgesproken plan: wie doet wat?").fill("De wijkagent spreekt de verspreiders.")
@@ -101,7 +101,7 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     assert "Niet van toepassing" in page.locator("#stap-4").inner_text()
 
     # A note that carries an image is refused.
-    page.get_by_role("link", name="Een notitie is toegevoegd.").click()
+    page.get_by_role("link", name="Notitie toevoegen").click()
     page.get_by_label("Notitie").fill("data:image/png;base64," + "A" * 200)
     page.get_by_role("button", name="Vastleggen").click()
     assert page.get_by_text("Het beeldmateriaal zelf mag nooit in Zorgvuldig komen").is_visible()
@@ -126,7 +126,7 @@ def sign_in_and_open(page) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # type: ignore[no-untyped-def]
     sign_in_and_open(page)
-    page.get_by_role("link", name="Het gesprek met het slachtoffer is gevoerd.").click()
+    page.get_by_role("link", name="Gesprek met het slachtoffer vastleggen").click()
 
     # The checklist's guidance is open the first time, and the rule stands above the questions.
     guidance = page.locator("details.conversation-guidance")
@@ -171,7 +171,7 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
     sign_in_and_open(page)
 
     # What was agreed with the pupil, at the top of the incident.
-    page.get_by_role("link", name="De afspraken met het slachtoffer zijn vastgelegd").click()
+    page.get_by_role("link", name="Afspraken met het slachtoffer vastleggen").click()
     page.get_by_label("ouders van andere klassen of alle ouders").check()
     page.get_by_label("Het tempo: wat gebeurt wanneer?").fill("Eerst een week rust.")
     page.get_by_role("button", name="Vastleggen").click()
@@ -180,7 +180,7 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
 
     # Informing all parents goes against it: the form shows the agreement and asks a reason.
     page.get_by_role(
-        "link", name="Een groep ouders, leerlingen of medewerkers is algemeen geïnformeerd."
+        "link", name="Informeren van een groep vastleggen"
     ).first.click()
     assert page.locator("#afspraken").is_visible()
     page.get_by_label("Alle ouders").check()
@@ -193,16 +193,14 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
     assert "Afgeweken van een afspraak met het slachtoffer" in page.locator("#tijdlijn + ol").inner_text()
 
     # A risk at home: the parents of the class are held back, and the checklist points to Veilig Thuis.
-    page.get_by_role(
-        "link", name="Een risico op eerwraak of huiselijk geweld is vastgelegd, met de bron."
-    ).click()
+    page.get_by_role("link", name="Signaal van eerwraak of huiselijk geweld vastleggen").click()
     page.get_by_label("De leerling zelf").check()
     page.get_by_label("Wat is er bekend?").fill("De leerling is bang voor de reactie thuis.")
     page.get_by_role("button", name="Vastleggen").click()
     assert page.locator("#risico-thuis").is_visible()
     assert page.locator("li", has_text="Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode").is_visible()
     page.get_by_role(
-        "link", name="Een groep ouders, leerlingen of medewerkers is algemeen geïnformeerd."
+        "link", name="Informeren van een groep vastleggen"
     ).first.click()
     page.get_by_label("Ouders van de klas").check()
     page.get_by_label("Hoe?").fill("brief")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.web.conftest import Browser
+from tests.web.test_handover import CONVERSATION, fill
 
 SCOPE = {
     "material_kind": "foto",
@@ -70,3 +71,30 @@ def test_the_stappenplan_view_shows_per_phase_which_actions_are_done(handler: Br
     assert "acties/BuddiesChosen" in html and "acties/MediaStatementWritten" in html
     assert "acties/PerpetratorParentsHelped" in html and "acties/PerpetratorSchoolFeedbackAsked" in html
     assert "acties/PupilMessageDecided" in html
+
+
+ACTION_LINK = re.compile(r'<a href="[^"]*/acties/[^"]*"[^>]*>([^<]+)</a>')
+
+
+def test_an_open_step_says_what_is_missing_and_suggests_its_next_action_first(handler: Browser) -> None:
+    page = handler.open_incident()
+    step_1 = step_html(handler.get(page).text, 1)
+    assert "Nog nodig: de omvang en de impact." in step_1
+    assert ACTION_LINK.findall(step_1)[0] == "Omvang en impact bepalen"
+
+    fill(handler, page, "VictimConversationHeld", CONVERSATION)
+    step_2 = step_html(handler.get(page).text, 2)
+    assert "Nog nodig: het gesprek met de ouders van het slachtoffer en passende hulp." in step_2
+    assert ACTION_LINK.findall(step_2)[0] == "Gesprek met de ouders van het slachtoffer vastleggen"
+    assert "Nog nodig" not in step_html(handler.get(page).text, 4)  # not applicable: no URL known
+
+
+def test_every_action_link_reads_as_something_to_do(handler: Browser) -> None:
+    page = handler.open_incident()
+    links = ACTION_LINK.findall(handler.get(page).text) + ACTION_LINK.findall(
+        handler.get(f"{page}?weergave=fasen").text
+    )
+    assert len(links) > 40
+    for text in links:
+        assert not text.endswith(".") and not re.search(r"\b(is|zijn|heeft)\b", text), text
+        assert text.split()[-1].endswith("en"), text  # ends in the verb: "… vastleggen"

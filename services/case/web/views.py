@@ -29,7 +29,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
-from services.case.web import forms, labels
+from services.case.web import forms, labels, next_steps
 from services.case.web.errors import status_of
 from shared import formatting
 from shared.accounts import Accounts, school_name
@@ -77,6 +77,9 @@ def template_helpers() -> dict[str, Any]:
         "audiences": AUDIENCES,
         "safety_explanation": SAFETY_EXPLANATION,
         "action_title": lambda action: _titles().get(action, action),
+        "action_link": next_steps.link,
+        "next_step": next_steps.next_step,
+        "next_first": next_steps.ordered,
     }
 
 
