@@ -1,8 +1,10 @@
 """Accounts: who may sign in, with which role, at which board and school.
 
 Passwords are hashed with scrypt (hashlib), never stored. Ten wrong passwords in a row lock
-an account for a quarter of an hour. API tokens are stored as their SHA-256 only. The store
-is a SQLite file in the data folder, or a table in PostgreSQL when that is configured.
+an account for a quarter of an hour. Sessions and API tokens live beside the accounts
+(shared/sessions.py): a new password, a lock, a reset or a role change ends all of them.
+The store is a SQLite file in the data folder, or a table in PostgreSQL when that is
+configured.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from shared.config import Settings
 from shared.database import Database
 from shared.identity import Actor, Role
+from shared.sessions import SCHEMA as SESSIONS_SCHEMA
+from shared.sessions import TOKEN_COLUMNS, TOKEN_LIFETIME, ApiTokens, Sessions
 
 MAX_FAILED_LOGINS = 10
 LOCK_DURATION = timedelta(minutes=15)
@@ -90,10 +94,6 @@ def password_matches(stored: str, password: str) -> bool:
     return hmac.compare_digest(computed.hex(), digest)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
     username TEXT PRIMARY KEY,
@@ -136,6 +136,14 @@ class Accounts:
             for column, definition in _ADDED_COLUMNS.items():
                 if column not in present:  # a data folder from before the column existed
                     db.execute(f"ALTER TABLE accounts ADD COLUMN {column} {definition}")
+            present = {column[0] for column in db.execute("SELECT * FROM api_tokens LIMIT 0").description}
+            for column, definition in TOKEN_COLUMNS.items():
+                if column not in present:
+                    db.execute(f"ALTER TABLE api_tokens ADD COLUMN {column} {definition}")
+            for statement in SESSIONS_SCHEMA:
+                db.execute(statement)
+        self.sessions = Sessions(self.db)
+        self.tokens = ApiTokens(self.db)
 
     def create(
         self,
@@ -260,10 +268,13 @@ class Accounts:
                 (0 if lock else failed, lock, username),
             )
         if lock:
+            self.sessions.end_all(username)  # tokens are refused while the lock lasts
             return LoginRefused("Te veel mislukte pogingen: dit account is een kwartier vergrendeld.")
         return LoginRefused()
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, keep_session: str = "") -> None:
+        """The new password ends every session (but `keep_session`, the one that chose it) and
+        every API token: whoever knew the old one is out."""
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
@@ -272,23 +283,57 @@ class Accounts:
                 ),
                 (hash_password(password), username),
             )
+        self.end_everything(username, except_session=keep_session)
 
-    def issue_token(self, username: str) -> str:
-        """A new API token for the account; only its hash is kept, so show it once."""
-        token = secrets.token_urlsafe(32)
+    def change_password(self, username: str, current: str, new: str, *, keep_session: str = "") -> None:
+        """Raises LoginRefused when the current password is wrong (counted like a sign-in)."""
+        self.authenticate(username, current)
+        self.set_password(username, new, keep_session=keep_session)
+
+    def reset_password(self, username: str) -> str:
+        """An administrator's reset: a one-time password, the lock lifted, and every session
+        and token of the account ended. Raises KeyError for an unknown account."""
+        if self.get(username) is None:
+            raise KeyError(username)
+        password = one_time_password()
+        self.set_password(username, password)
+        with self.db.connect() as db:
+            db.execute(self.db.sql("UPDATE accounts SET must_change = 1 WHERE username = ?"), (username,))
+        return password
+
+    def change_role(self, username: str, role: Role, school_id: str = "") -> None:
+        """A new role (and school) ends every session and token: they were given for the old one."""
+        if self.get(username) is None:
+            raise KeyError(username)
         with self.db.connect() as db:
             db.execute(
-                self.db.sql("INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?, ?, ?)"),
-                (_token_hash(token), username, datetime.now(UTC).isoformat()),
+                self.db.sql("UPDATE accounts SET role = ?, school_id = ? WHERE username = ?"),
+                (role.value, school_id, username),
             )
-        return token
+        self.end_everything(username)
 
-    def by_token(self, token: str) -> Account | None:
+    def end_everything(self, username: str, *, except_session: str = "") -> None:
+        self.sessions.end_all(username, except_secret=except_session)
+        self.tokens.revoke_all(username)
+
+    def locked(self, username: str, *, now: datetime | None = None) -> bool:
         with self.db.connect() as db:
             row = db.execute(
-                self.db.sql("SELECT username FROM api_tokens WHERE token_hash = ?"), (_token_hash(token),)
+                self.db.sql("SELECT locked_until FROM accounts WHERE username = ?"), (username,)
             ).fetchone()
-        return self.get(row[0]) if row else None
+        return bool(row and row[0] and datetime.fromisoformat(row[0]) > (now or datetime.now(UTC)))
+
+    def issue_token(self, username: str, name: str = "", lifetime: timedelta = TOKEN_LIFETIME) -> str:
+        """A new API token for the account; only its hash is kept, so show it once."""
+        return self.tokens.issue(username, name, lifetime)
+
+    def by_token(self, token: str, *, now: datetime | None = None) -> Account | None:
+        """The account of a usable token; None when it expired, was revoked, or its account is
+        locked or gone."""
+        username = self.tokens.username(token, now=now)
+        if username is None or self.locked(username, now=now):
+            return None
+        return self.get(username)
 
 
 def one_time_password() -> str:

@@ -4,12 +4,16 @@
     python -m services.case.beheer gebruiker <gebruikersnaam> --naam "…" --rol behandelaar \\
         --bestuur <bestuur> --school <school>
     python -m services.case.beheer lijst
+    python -m services.case.beheer herstel <gebruikersnaam>
+    python -m services.case.beheer rol <gebruikersnaam> --rol medewerker [--school <school>]
     python -m services.case.beheer identiteiten
     python -m services.case.beheer koppel <aanbieder> <sub> --rol behandelaar --school <school> \\
         [--gebruikersnaam <bestaand account>] [--naam "…"]
 
 Each new account gets a one-time password, printed once; at the first sign-in its owner
 chooses their own. OTV, board and administrators set up a TOTP code at that sign-in.
+`herstel` gives a new one-time password (and lifts a lock); it and `rol` end every session
+and every API token of the account.
 Someone who signed in with the school's own account (OpenID Connect) and has no access yet
 is listed by `identiteiten`; `koppel` gives that identity a role and a school.
 """
@@ -38,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR])
     user.add_argument("--school", default="")
     commands.add_parser("lijst", help="toon alle accounts")
+    reset = commands.add_parser("herstel", help="nieuw eenmalig wachtwoord; beëindigt alle sessies en tokens")
+    reset.add_argument("gebruikersnaam")
+    new_role = commands.add_parser("rol", help="geef een account een andere rol; beëindigt sessies en tokens")
+    new_role.add_argument("gebruikersnaam")
+    new_role.add_argument(
+        "--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR]
+    )
+    new_role.add_argument("--school", default="")
     commands.add_parser("identiteiten", help="toon wie via de school inlogde en nog geen toegang heeft")
     link = commands.add_parser("koppel", help="geef een identiteit van een aanbieder een rol en school")
     link.add_argument("aanbieder")
@@ -59,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.opdracht in ("identiteiten", "koppel"):
         return identities_command(args, settings, accounts)
+    if args.opdracht in ("herstel", "rol"):
+        return change_command(args, accounts)
     role = Role.ADMINISTRATOR if args.opdracht == "beheerder" else Role(args.rol)
     if role in (Role.CASE_HANDLER, Role.STAFF) and not args.school:
         print("Een behandelaar of medewerker hoort bij een school: geef --school op.", file=sys.stderr)
@@ -81,6 +95,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Account '{args.gebruikersnaam}' ({role.label}) is aangemaakt.")
     print(f"Eenmalig wachtwoord: {password}")
     print("Geef dit persoonlijk door; bij de eerste keer inloggen kiest de gebruiker een eigen wachtwoord.")
+    return 0
+
+
+def change_command(args: argparse.Namespace, accounts: Accounts) -> int:
+    account = accounts.get(args.gebruikersnaam)
+    if account is None:
+        print(f"Er is geen account '{args.gebruikersnaam}'.", file=sys.stderr)
+        return 1
+    if args.opdracht == "herstel":
+        password = accounts.reset_password(account.username)
+        print(f"Eenmalig wachtwoord: {password}")
+        print("Alle sessies en API-tokens van dit account zijn beëindigd.")
+        return 0
+    role = Role(args.rol)
+    if role in (Role.CASE_HANDLER, Role.STAFF) and not args.school:
+        print("Een behandelaar of medewerker hoort bij een school: geef --school op.", file=sys.stderr)
+        return 2
+    accounts.change_role(
+        account.username, role, args.school if role in (Role.CASE_HANDLER, Role.STAFF) else ""
+    )
+    print(f"'{account.username}' is nu {role.label}. Alle sessies en API-tokens zijn beëindigd.")
     return 0
 
 

@@ -10,6 +10,7 @@ import pytest
 from shared.accounts import Accounts, hash_password
 from shared.config import load_settings
 from shared.identity import Role
+from shared.sessions import SessionEnded
 
 FIRST_RELEASE_SCHEMA = """
 CREATE TABLE accounts (
@@ -26,8 +27,14 @@ def test_an_older_account_store_is_upgraded_and_its_people_can_still_sign_in(tmp
         db.execute(
             "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            ("anna", "Anna de Vries", Role.CASE_HANDLER.value, "kindante", "de-wilg",
-             hash_password("een lang wachtwoord")),
+            (
+                "anna",
+                "Anna de Vries",
+                Role.CASE_HANDLER.value,
+                "kindante",
+                "de-wilg",
+                hash_password("een lang wachtwoord"),
+            ),
         )
     accounts = Accounts(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))
     signed_in = accounts.authenticate("anna", "een lang wachtwoord")
@@ -46,11 +53,34 @@ def test_an_older_account_store_on_postgresql_is_upgraded(postgres_url: str, tmp
         db.execute(
             "INSERT INTO accounts (username, name, role, board_id, school_id, password_hash) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
-            ("anna", "Anna de Vries", Role.CASE_HANDLER.value, "kindante", "de-wilg",
-             hash_password("een lang wachtwoord")),
+            (
+                "anna",
+                "Anna de Vries",
+                Role.CASE_HANDLER.value,
+                "kindante",
+                "de-wilg",
+                hash_password("een lang wachtwoord"),
+            ),
         )
     settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_DATABASE_URL": postgres_url})
     accounts = Accounts(settings)
     Accounts(settings)
     assert accounts.authenticate("anna", "een lang wachtwoord").actor.school_id == "de-wilg"
     assert not accounts.must_change_password("anna")
+
+
+def test_sessions_and_tokens_end_on_each_store(settings_on_each_store) -> None:  # type: ignore[no-untyped-def]
+    accounts = Accounts(settings_on_each_store)
+    accounts.create(
+        "anna", name="Anna", role=Role.CASE_HANDLER, board_id="k", school_id="s", password="x" * 12
+    )
+    first, second = accounts.sessions.start("anna", "browser"), accounts.sessions.start("anna")
+    token = accounts.issue_token("anna", "koppeling")
+    assert accounts.sessions.username(first) == "anna" and accounts.by_token(token) is not None
+    assert accounts.sessions.end("anna", accounts.sessions.id_of(first))
+    assert [s.device for s in accounts.sessions.of("anna")] == [""]
+    assert accounts.tokens.revoke("anna", accounts.tokens.of("anna")[0].id)
+    assert accounts.by_token(token) is None
+    accounts.set_password("anna", "y" * 12)
+    with pytest.raises(SessionEnded):
+        accounts.sessions.username(second)

@@ -69,7 +69,10 @@ def test_the_first_administrator_gets_a_one_time_password_and_must_choose_their_
     )
     assert short.status_code == 422 and "minstens 12 tekens" in short.text
     new = "een-eigen-lang-wachtwoord"
-    done = client.post("/wachtwoord", data={"csrf_token": token(form.text), "nieuw": new, "herhaling": new})
+    done = client.post(
+        "/wachtwoord",
+        data={"csrf_token": token(form.text), "huidig": password, "nieuw": new, "herhaling": new},
+    )
     assert done.status_code == 302 and client.get("/").status_code == 200
     assert Accounts(settings).authenticate("bert", new).role is Role.ADMINISTRATOR
 
@@ -121,3 +124,31 @@ def test_the_otv_sets_up_and_then_needs_a_totp_code(production) -> None:
     for _ in range(5):
         other.post("/inloggen/code", data={"csrf_token": token(ask.text), "code": "123456"})
     assert other.get("/inloggen/code").headers["Location"] == "/inloggen"
+
+
+def test_an_administrator_resets_a_password_from_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    accounts = Accounts(settings)
+    accounts.create(
+        "anna", name="Anna", role=Role.CASE_HANDLER, board_id="k", school_id="s", password="x" * 12
+    )
+    session = accounts.sessions.start("anna")
+    env = {"ZORGVULDIG_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "services.case.beheer", "herstel", "anna"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    password = re.search(r"Eenmalig wachtwoord: (\S+)", done.stdout).group(1)  # type: ignore[union-attr]
+    assert accounts.authenticate("anna", password) and accounts.must_change_password("anna")
+    assert accounts.sessions.of("anna") == [] and session
+    command = [
+        sys.executable,
+        "-m",
+        "services.case.beheer",
+        "rol",
+        "anna",
+        "--rol",
+        "medewerker",
+        "--school",
+        "s",
+    ]
+    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert accounts.get("anna").role is Role.STAFF  # type: ignore[union-attr]

@@ -50,6 +50,9 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "auth.logout": ("POST", allowed(EVERYONE)),
     "auth.account": ("GET", allowed(EVERYONE)),
     "auth.change_password": ("GET", allowed(EVERYONE)),
+    "auth.end_session": ("POST", allowed(EVERYONE)),  # only the person's own: an unknown id ends nothing
+    "auth.end_other_sessions": ("POST", allowed(EVERYONE)),
+    "auth.revoke_token": ("POST", allowed(EVERYONE)),
     "auth.second_factor": ("GET", allowed(EVERYONE)),  # without a pending sign-in: back to the login page
     "oidc.start": ("GET", allowed(set())),  # no provider configured here: 404 for anyone
     "oidc.callback": ("GET", allowed(set())),
@@ -167,6 +170,7 @@ def url_for_rule(app: Flask, endpoint: str, incident_id: str, request_id: str = 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2, "request_id": request_id}
     values["name"] = "onbekend"  # a school provider that is not configured here
+    values["session_id"] = values["token_id"] = "onbekend"
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), path)

@@ -1,14 +1,17 @@
 """Signing in and out, and who acts in each request (`g.actor`).
 
-The form uses a session cookie (Flask-Login), expiring after half an hour without activity.
+The form uses a session kept on the server (shared/sessions.py); the cookie carries only its
+secret. It ends after half an hour without activity, after twelve hours in any case, and when
+the person logs out, changes their password, or is locked, reset or given another role.
 The JSON API takes only a bearer token, so a cookie can never make it act (no CSRF there).
 Every route needs a signed-in person except those in PUBLIC_ENDPOINTS.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 from flask import (
@@ -23,12 +26,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from services.case.web.security import SESSION_TIMEOUT, safe_target
+from services.case.web.security import safe_target
 from shared.accounts import MIN_PASSWORD_LENGTH, Account, Accounts, LoginRefused, needs_second_factor
 from shared.identity import Actor
+from shared.sessions import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME, SessionEnded
 
 blueprint = Blueprint("auth", __name__)
 
@@ -38,16 +41,8 @@ PUBLIC_ENDPOINTS = {
 }  # fmt: skip
 WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 MAX_CODE_ATTEMPTS = 5
-
-
-class SignedIn(UserMixin):
-    """Flask-Login's view of an account."""
-
-    def __init__(self, account: Account) -> None:
-        self.account = account
-
-    def get_id(self) -> str:
-        return self.account.username
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
 
 
 def accounts() -> Accounts:
@@ -61,14 +56,6 @@ def current_actor() -> Actor | None:
 
 
 def init_app(app: Flask) -> None:
-    manager = LoginManager(app)
-    manager.session_protection = "strong"
-
-    @manager.user_loader
-    def load_user(username: str) -> SignedIn | None:
-        account = accounts().get(username)
-        return SignedIn(account) if account else None
-
     @app.before_request
     def identify() -> Response | tuple[Any, int] | None:
         g.actor = None
@@ -96,20 +83,22 @@ def init_app(app: Flask) -> None:
 
 
 def _session_actor() -> Actor | None:
-    from flask_login import current_user
-
-    if not current_user.is_authenticated:
+    """The person of this browser's session, looked up on the server on every request: a
+    cookie whose session was ended (logout, new password, lock, reset) opens nothing."""
+    secret = session.get(SESSION_KEY)
+    if not isinstance(secret, str):
         return None
-    now = datetime.now(UTC).timestamp()
-    last_seen = session.get("laatst_actief", now)
-    if now - last_seen > SESSION_TIMEOUT.total_seconds():
-        logout_user()
+    try:
+        username = accounts().sessions.username(secret)
+    except SessionEnded as ended:
         session.clear()
-        flash("U was een half uur niet actief en bent uitgelogd. Log opnieuw in.")
+        flash(ended.message)
         return None
-    session["laatst_actief"] = now
-    actor: Actor = current_user.account.actor
-    return actor
+    account = accounts().get(username)
+    if account is None:
+        session.clear()
+        return None
+    return account.actor
 
 
 @blueprint.route("/inloggen", methods=["GET", "POST"])
@@ -130,9 +119,8 @@ def login() -> Response | str | tuple[str, int]:
 
 
 def sign_in_as(account: Account, target: str) -> Response:
-    session.clear()
-    login_user(SignedIn(account))
-    session["laatst_actief"] = datetime.now(UTC).timestamp()
+    session.clear()  # a new session: never one an attacker could have set beforehand
+    session[SESSION_KEY] = accounts().sessions.start(account.username, _device())
     if accounts().must_change_password(account.username):
         session["wachtwoord_wijzigen"] = True
         return redirect(url_for("auth.change_password"))
@@ -178,6 +166,7 @@ def second_factor() -> Response | str | tuple[str, int]:
 
 @blueprint.route("/wachtwoord", methods=["GET", "POST"])
 def change_password() -> Response | str | tuple[str, int]:
+    """Asks for the current password; the new one ends every other session and every token."""
     actor = current_actor()
     assert actor is not None
     if request.method == "GET":
@@ -188,24 +177,93 @@ def change_password() -> Response | str | tuple[str, int]:
     elif new != request.form.get("herhaling", ""):
         error = "De twee wachtwoorden zijn niet gelijk."
     else:
-        accounts().set_password(actor.id, new)
-        session.pop("wachtwoord_wijzigen", None)
-        flash("Uw wachtwoord is gewijzigd.")
-        return redirect(url_for("case.incidents"))
+        try:
+            accounts().change_password(
+                actor.id, request.form.get("huidig", ""), new, keep_session=session[SESSION_KEY]
+            )
+        except LoginRefused as refused:
+            if accounts().locked(actor.id):  # the lock ended this session too
+                session.clear()
+                flash(refused.message)
+                return redirect(url_for("auth.login"))
+            error = "Uw huidige wachtwoord klopt niet."
+        else:
+            session.pop("wachtwoord_wijzigen", None)
+            flash("Uw wachtwoord is gewijzigd. Uw andere sessies en uw API-tokens zijn beëindigd.")
+            return redirect(url_for("case.incidents"))
     return render_template("auth/password.html", error=error), 422
 
 
 @blueprint.route("/uitloggen", methods=["POST"])
 def logout() -> Response:
-    logout_user()
+    secret = session.get(SESSION_KEY)
+    if isinstance(secret, str):
+        accounts().sessions.end_secret(secret)
     session.clear()
     flash("U bent uitgelogd.")
     return redirect(url_for("auth.login"))
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
-def account() -> str:
+def account() -> str | tuple[str, int]:
+    """The person's account: their sessions and API tokens, each of which they can end."""
     actor = current_actor()
     assert actor is not None
-    token = accounts().issue_token(actor.id) if request.method == "POST" else None
-    return render_template("auth/account.html", token=token)
+    token, error = None, ""
+    if request.method == "POST":
+        name = request.form.get("naam", "").strip()
+        days = request.form.get("dagen", "").strip() or str(TOKEN_LIFETIME.days)
+        if not name or len(name) > 80:
+            error = "Geef het token een naam van hoogstens 80 tekens, zodat u het later herkent."
+        elif not days.isdigit() or not 1 <= int(days) <= MAX_TOKEN_LIFETIME.days:
+            error = f"Kies een geldigheid van 1 tot {MAX_TOKEN_LIFETIME.days} dagen."
+        else:
+            token = accounts().issue_token(actor.id, name, timedelta(days=int(days)))
+    page = render_template(
+        "auth/account.html",
+        token=token,
+        error=error,
+        sessions=accounts().sessions.of(actor.id),
+        this_session=accounts().sessions.id_of(session[SESSION_KEY]),
+        tokens=accounts().tokens.of(actor.id),
+        now=datetime.now(UTC),
+        default_days=TOKEN_LIFETIME.days,
+        local=_local,
+    )
+    return (page, 422) if error else page
+
+
+@blueprint.post("/account/sessies/<session_id>/beeindigen")
+def end_session(session_id: str) -> Response:
+    actor = current_actor()
+    assert actor is not None
+    if accounts().sessions.end(actor.id, session_id):
+        flash("De sessie is beëindigd.")
+    return redirect(url_for("auth.account"))
+
+
+@blueprint.post("/account/sessies/andere-beeindigen")
+def end_other_sessions() -> Response:
+    actor = current_actor()
+    assert actor is not None
+    accounts().sessions.end_all(actor.id, except_secret=session[SESSION_KEY])
+    flash("Uw andere sessies zijn beëindigd.")
+    return redirect(url_for("auth.account"))
+
+
+@blueprint.post("/account/tokens/<token_id>/intrekken")
+def revoke_token(token_id: str) -> Response:
+    actor = current_actor()
+    assert actor is not None
+    if accounts().tokens.revoke(actor.id, token_id):
+        flash("Het API-token is ingetrokken; het werkt niet meer.")
+    return redirect(url_for("auth.account"))
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+
+
+def _device() -> str:
+    """What the person recognises a session by on their account page."""
+    return request.user_agent.string[:120]

@@ -4,12 +4,11 @@ form that takes a small text file, the student administration's export, checks i
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, request
 
-SESSION_TIMEOUT = timedelta(minutes=30)
+from shared.sessions import IDLE_TIMEOUT as SESSION_TIMEOUT  # noqa: F401 - the cookie's lifetime
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
