@@ -74,9 +74,7 @@ def _read_only_installation(command: list[str]) -> list[str]:
     prefix = sys.prefix
     if os.geteuid() != 0:
         if os.access(SITE_PACKAGES, os.W_OK):
-            pytest.skip(
-                "site-packages is schrijfbaar voor deze gebruiker; draai als root of alleen-lezen"
-            )
+            pytest.skip("site-packages is schrijfbaar voor deze gebruiker; draai als root of alleen-lezen")
         return command
     if shutil.which("unshare") is None:
         pytest.skip("unshare ontbreekt: geen alleen-lezen installatie te maken")
@@ -143,3 +141,15 @@ def test_the_guard_loads_from_a_read_only_installation_without_writing_into_it(
     assert _files_under(SITE_PACKAGES / "deduce") == before
     written_at_home = list(home.rglob("lookup_structs.pickle"))
     assert bool(written_at_home) is not prebuilt
+
+
+def test_without_a_lexicon_to_read_or_write_the_guard_stays_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.privacy import GuardNotReady, NameFinder
+
+    monkeypatch.setattr(lexicon, "folders", lambda: [Path("/proc/geen-plek-voor-een-namenlijst")])
+    finder = NameFinder()
+    finder.load()
+    assert not finder.ready
+    assert "namenlijst" in finder.error
+    with pytest.raises(GuardNotReady):
+        finder.persons("Gisteren sprak juf Priya met Sanne.")
