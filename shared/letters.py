@@ -59,7 +59,19 @@ CATALOGUE: dict[str, Letter] = {
         Letter("ouders_klas", "Informatie voor ouders van klasgenoten", "ouders"),
         Letter("ouders_alle", "Informatie voor ouders van andere klassen of alle ouders", "ouders"),
         Letter("oproep_verwijderen", "Oproep om het materiaal te verwijderen", "ouders en leerlingen"),
-        Letter("medewerkers", "Briefing voor medewerkers", "medewerkers"),
+        Letter("medewerkers", "Briefing voor medewerkers (het hele communicatiestatement)", "medewerkers"),
+        Letter(
+            "leerlingen",
+            "Brief voor leerlingen (eenvoudige taal, met de Kindertelefoon en Helpwanted)",
+            "leerlingen",
+            needs=("contact_person",),
+        ),
+        Letter(
+            "ouders_update",
+            "Update voor ouders: wat er sindsdien is gebeurd en wat de school nu doet",
+            "ouders",
+            needs=("what_is_happening", "what_we_do", "why", "contact_person"),
+        ),
         Letter(
             "uitnodiging_ouderavond",
             "Uitnodiging voor een ouderbijeenkomst",

@@ -25,10 +25,14 @@ REQUIRED_LANGUAGES = ("nl", "en")
 EVERY_VERSION = [(key, lang) for key in CATALOGUE for lang in REQUIRED_LANGUAGES]
 # What a letter without a pupil may not say: a pupil of the school in the picture, or a wish.
 ABOUT_A_PUPIL = {
-    "nl": r"leerling (op de beelden|die erop staat)|die leerling|zonder dat [^.]{0,40}wil|\bwil\b",
+    "nl": r"leerling (op de beelden|die erop staat)|die leerling|zonder dat [^.]{0,40}wil|(dat|niet) wil",
     "en": r"pupil (shown|in the images|in them)|that pupil|consent|\bwish",
 }
-ABOUT_THE_MATERIAL = {"nl": "kinderpornografisch", "en": "child sexual abuse material"}
+# The law's word, or in the letter to children the plain words for it.
+ABOUT_THE_MATERIAL = {
+    "nl": r"kinderpornografisch|kind seksueel wordt misbruikt",
+    "en": r"child sexual abuse material|child is sexually abused",
+}
 # The handler's own words for this situation: the test reads the letter's fixed wording.
 NEUTRAL = {
     "nl": {"what_is_happening": "Onder leerlingen wordt verboden materiaal gedeeld."},
@@ -55,7 +59,7 @@ def test_the_version_without_a_pupil_speaks_of_the_material_not_of_a_pupils_wish
     letter = write(key, RECORDED, language=language, no_pupil_visible="ja", **NEUTRAL[language])
     found = re.search(ABOUT_A_PUPIL[language], text(letter), flags=re.I)
     assert found is None, f"{key} ({language}): '{found.group(0)}'"
-    assert ABOUT_THE_MATERIAL[language] in text(letter)
+    assert re.search(ABOUT_THE_MATERIAL[language], text(letter))
     for name in PLANTED_NAMES:
         assert name.lower() not in text(letter).lower()
 

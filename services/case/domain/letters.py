@@ -77,4 +77,5 @@ LETTER_STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ouders_klas": ("GroupInformed", {"group": "ouders_klas", "how": "brief"}),
     "ouders_alle": ("GroupInformed", {"group": "ouders_alle", "how": "brief"}),
+    "leerlingen": ("GroupInformed", {"group": "leerlingen", "how": "brief"}),
 }

@@ -22,6 +22,9 @@ LETTER_AUDIENCES: dict[str, tuple[str, ...]] = {
     "uitnodiging_ouderavond": ("ouders_klas",),
     "oproep_verwijderen": ("leerlingen", "ouders_klas"),
     "medewerkers": ("medewerkers",),
+    "leerlingen": ("leerlingen",),
+    # An update may go to the class's parents or to all: it is held back for either.
+    "ouders_update": ("ouders_klas", "ouders_alle"),
 }
 
 # Informing these reaches the victim's parents: held back while a risk at home is recorded.
