@@ -16,13 +16,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pyotp
+
+from shared import sign_in_log
 from shared.config import Settings
 from shared.database import Database
 from shared.identity import Actor, Role
 from shared.sessions import SCHEMA as SESSIONS_SCHEMA
 from shared.sessions import TOKEN_COLUMNS, TOKEN_LIFETIME, ApiTokens, Sessions
+from shared.sign_in_log import SCHEMA as SIGN_IN_LOG_SCHEMA
+from shared.sign_in_log import SignInLog
 
 MAX_FAILED_LOGINS = 10
+MAX_FAILED_CODES = 5
+TOTP_STEP = 30  # seconds
 LOCK_DURATION = timedelta(minutes=15)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -43,6 +50,10 @@ class LoginRefused(Exception):
     def __init__(self, message: str = "Gebruikersnaam of wachtwoord klopt niet.") -> None:
         super().__init__(message)
         self.message = message
+
+
+class CodeRefused(LoginRefused):
+    """Raised when a TOTP code is wrong, used before, or locks the account."""
 
 
 class AccountExists(Exception):
@@ -120,6 +131,8 @@ _ADDED_COLUMNS = {
     "must_change": "INTEGER NOT NULL DEFAULT 0",
     "totp_secret": "TEXT NOT NULL DEFAULT ''",
     "email": "TEXT NOT NULL DEFAULT ''",
+    "totp_last_step": "BIGINT NOT NULL DEFAULT 0",
+    "failed_codes": "INTEGER NOT NULL DEFAULT 0",
 }
 
 
@@ -140,10 +153,11 @@ class Accounts:
             for column, definition in TOKEN_COLUMNS.items():
                 if column not in present:
                     db.execute(f"ALTER TABLE api_tokens ADD COLUMN {column} {definition}")
-            for statement in SESSIONS_SCHEMA:
+            for statement in (*SESSIONS_SCHEMA, *SIGN_IN_LOG_SCHEMA):
                 db.execute(statement)
         self.sessions = Sessions(self.db)
         self.tokens = ApiTokens(self.db)
+        self.log = SignInLog(self.db)
 
     def create(
         self,
@@ -267,10 +281,64 @@ class Accounts:
                 self.db.sql("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?"),
                 (0 if lock else failed, lock, username),
             )
+        self.log.record(username, sign_in_log.WRONG_PASSWORD, now=now)
         if lock:
-            self.sessions.end_all(username)  # tokens are refused while the lock lasts
+            self._locked(username, now)
             return LoginRefused("Te veel mislukte pogingen: dit account is een kwartier vergrendeld.")
         return LoginRefused()
+
+    def _locked(self, username: str, now: datetime) -> None:
+        self.log.record(username, sign_in_log.LOCKED, now=now)
+        self.sessions.end_all(username)  # tokens are refused while the lock lasts
+
+    def check_code(self, username: str, secret: str, code: str, *, now: datetime | None = None) -> None:
+        """Accepts a TOTP code of this step or a neighbouring one, once: a code whose step was
+        used before is refused, so an overheard code cannot sign in a second time. Five wrong
+        or reused codes in a row lock the account like ten wrong passwords. Raises CodeRefused."""
+        now = now or datetime.now(UTC)
+        if self.locked(username, now=now):
+            raise CodeRefused(
+                "Dit account is tijdelijk vergrendeld na te veel mislukte pogingen. "
+                "Probeer het over een kwartier opnieuw of neem contact op met de beheerder."
+            )
+        totp = pyotp.TOTP(secret, interval=TOTP_STEP)
+        current = int(now.timestamp()) // TOTP_STEP
+        code = code.strip()
+        matched = next(
+            (
+                step
+                for step in (current - 1, current, current + 1)
+                if code.isdigit() and hmac.compare_digest(totp.generate_otp(step), code)
+            ),
+            None,
+        )
+        with self.db.connect() as db:
+            last_step, failed = db.execute(
+                self.db.sql("SELECT totp_last_step, failed_codes FROM accounts WHERE username = ?"),
+                (username,),
+            ).fetchone()
+            if matched is not None and matched > last_step:
+                db.execute(
+                    self.db.sql(
+                        "UPDATE accounts SET totp_last_step = ?, failed_codes = 0 WHERE username = ?"
+                    ),
+                    (matched, username),
+                )
+                return
+            failed += 1
+            lock = (now + LOCK_DURATION).isoformat() if failed >= MAX_FAILED_CODES else ""
+            db.execute(
+                self.db.sql("UPDATE accounts SET failed_codes = ?, locked_until = ? WHERE username = ?"),
+                (0 if lock else failed, lock, username),
+            )
+        reused = matched is not None
+        self.log.record(username, sign_in_log.REUSED_CODE if reused else sign_in_log.WRONG_CODE, now=now)
+        if lock:
+            self._locked(username, now)
+            raise CodeRefused("Te vaak een verkeerde code: dit account is een kwartier vergrendeld.")
+        if reused:
+            raise CodeRefused("Deze code is al gebruikt. Wacht tot uw authenticator-app een nieuwe toont.")
+        raise CodeRefused("Deze code klopt niet. Gebruik de code die uw authenticator-app nu toont.")
 
     def set_password(self, username: str, password: str, *, keep_session: str = "") -> None:
         """The new password ends every session (but `keep_session`, the one that chose it) and
@@ -289,6 +357,7 @@ class Accounts:
         """Raises LoginRefused when the current password is wrong (counted like a sign-in)."""
         self.authenticate(username, current)
         self.set_password(username, new, keep_session=keep_session)
+        self.log.record(username, sign_in_log.PASSWORD_CHANGED)
 
     def reset_password(self, username: str) -> str:
         """An administrator's reset: a one-time password, the lock lifted, and every session
@@ -299,6 +368,7 @@ class Accounts:
         self.set_password(username, password)
         with self.db.connect() as db:
             db.execute(self.db.sql("UPDATE accounts SET must_change = 1 WHERE username = ?"), (username,))
+        self.log.record(username, sign_in_log.RESET)
         return password
 
     def change_role(self, username: str, role: Role, school_id: str = "") -> None:
@@ -311,6 +381,7 @@ class Accounts:
                 (role.value, school_id, username),
             )
         self.end_everything(username)
+        self.log.record(username, sign_in_log.ROLE_CHANGED)
 
     def end_everything(self, username: str, *, except_session: str = "") -> None:
         self.sessions.end_all(username, except_secret=except_session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyotp
@@ -152,3 +153,53 @@ def test_an_administrator_resets_a_password_from_the_command_line(tmp_path) -> N
     ]
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert accounts.get("anna").role is Role.STAFF  # type: ignore[union-attr]
+
+
+def sign_in_with_password(app, username: str, password: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    page = client.get("/inloggen")
+    client.post(
+        "/inloggen", data={"csrf_token": token(page.text), "gebruikersnaam": username, "wachtwoord": password}
+    )
+    return client, token(client.get("/inloggen/code").text)
+
+
+def wrong_code(secret: str) -> str:
+    """A code that is none of the three a sign-in accepts now."""
+    totp = pyotp.TOTP(secret)
+    valid = {totp.at(time.time() + offset) for offset in (-30, 0, 30)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+def test_a_totp_code_is_used_once(production) -> None:  # type: ignore[no-untyped-def]
+    app, accounts = production
+    secret = pyotp.random_base32()
+    accounts.set_totp_secret("omar", secret)
+    code = pyotp.TOTP(secret).now()
+    first, csrf = sign_in_with_password(app, "omar", "wachtwoord-van-omar")
+    assert first.post("/inloggen/code", data={"csrf_token": csrf, "code": code}).status_code == 302
+    overheard, csrf = sign_in_with_password(app, "omar", "wachtwoord-van-omar")
+    again = overheard.post("/inloggen/code", data={"csrf_token": csrf, "code": code})
+    assert again.status_code == 401 and "al gebruikt" in again.text
+    assert overheard.get("/").status_code == 302
+    assert [e.what for e in accounts.log.of(["omar"])][:2] == ["inlogcode al gebruikt", "ingelogd"]
+
+
+def test_five_wrong_codes_lock_the_account_like_wrong_passwords(production) -> None:  # type: ignore[no-untyped-def]
+    app, accounts = production
+    secret = pyotp.random_base32()
+    accounts.set_totp_secret("omar", secret)
+    for _ in range(5):
+        # a new sign-in each time: the count is kept with the account, not in the cookie
+        client, csrf = sign_in_with_password(app, "omar", "wachtwoord-van-omar")
+        client.post("/inloggen/code", data={"csrf_token": csrf, "code": wrong_code(secret)})
+    assert accounts.locked("omar")
+    client = app.test_client()
+    page = client.get("/inloggen")
+    refused = client.post(
+        "/inloggen",
+        data={"csrf_token": token(page.text), "gebruikersnaam": "omar", "wachtwoord": "wachtwoord-van-omar"},
+    )
+    assert refused.status_code == 401 and "vergrendeld" in refused.text
+    log = [e.what for e in accounts.log.of(["omar"])]
+    assert log.count("inlogcode onjuist") == 5 and "account vergrendeld na te veel mislukte pogingen" in log

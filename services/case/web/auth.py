@@ -29,7 +29,15 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from services.case.web.security import safe_target
-from shared.accounts import MIN_PASSWORD_LENGTH, Account, Accounts, LoginRefused, needs_second_factor
+from shared import sign_in_log
+from shared.accounts import (
+    MIN_PASSWORD_LENGTH,
+    Account,
+    Accounts,
+    CodeRefused,
+    LoginRefused,
+    needs_second_factor,
+)
 from shared.identity import Actor
 from shared.sessions import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME, SessionEnded
 
@@ -40,7 +48,6 @@ PUBLIC_ENDPOINTS = {
     "oidc.start", "oidc.callback",
 }  # fmt: skip
 WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
-MAX_CODE_ATTEMPTS = 5
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
 
@@ -113,7 +120,7 @@ def login() -> Response | str | tuple[str, int]:
     session.clear()
     target = request.args.get("volgende", "")
     if needs_second_factor(account, current_app.extensions["zorgvuldig.settings"]):
-        session["tweede_stap"] = {"gebruiker": account.username, "volgende": target, "pogingen": 0}
+        session["tweede_stap"] = {"gebruiker": account.username, "volgende": target}
         return redirect(url_for("auth.second_factor"))
     return sign_in_as(account, target)
 
@@ -121,6 +128,7 @@ def login() -> Response | str | tuple[str, int]:
 def sign_in_as(account: Account, target: str) -> Response:
     session.clear()  # a new session: never one an attacker could have set beforehand
     session[SESSION_KEY] = accounts().sessions.start(account.username, _device())
+    accounts().log.record(account.username, sign_in_log.SIGNED_IN)
     if accounts().must_change_password(account.username):
         session["wachtwoord_wijzigen"] = True
         return redirect(url_for("auth.change_password"))
@@ -142,20 +150,15 @@ def second_factor() -> Response | str | tuple[str, int]:
     uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Zorgvuldig") if enrolling else ""
     if request.method == "GET":
         return render_template("auth/code.html", enrolling=enrolling, secret=secret, uri=uri)
-    code = request.form.get("code", "").replace(" ", "")
-    if not pyotp.TOTP(secret).verify(code, valid_window=1):
-        pending["pogingen"] += 1
-        session.modified = True
-        if pending["pogingen"] >= MAX_CODE_ATTEMPTS:
+    try:
+        accounts().check_code(username, secret, request.form.get("code", "").replace(" ", ""))
+    except CodeRefused as refused:
+        if accounts().locked(username):
             session.clear()
-            flash("Te vaak een verkeerde code. Log opnieuw in.")
+            flash(refused.message)
             return redirect(url_for("auth.login"))
         return render_template(
-            "auth/code.html",
-            enrolling=enrolling,
-            secret=secret,
-            uri=uri,
-            error="Deze code klopt niet. Gebruik de code die uw authenticator-app nu toont.",
+            "auth/code.html", enrolling=enrolling, secret=secret, uri=uri, error=refused.message
         ), 401
     if enrolling:
         accounts().set_totp_secret(username, secret)
@@ -199,6 +202,8 @@ def logout() -> Response:
     secret = session.get(SESSION_KEY)
     if isinstance(secret, str):
         accounts().sessions.end_secret(secret)
+    if g.actor is not None:
+        accounts().log.record(g.actor.id, sign_in_log.SIGNED_OUT)
     session.clear()
     flash("U bent uitgelogd.")
     return redirect(url_for("auth.login"))
@@ -226,6 +231,7 @@ def account() -> str | tuple[str, int]:
         sessions=accounts().sessions.of(actor.id),
         this_session=accounts().sessions.id_of(session[SESSION_KEY]),
         tokens=accounts().tokens.of(actor.id),
+        sign_ins=accounts().log.of([actor.id], limit=10),
         now=datetime.now(UTC),
         default_days=TOKEN_LIFETIME.days,
         local=_local,

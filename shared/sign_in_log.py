@@ -1,0 +1,60 @@
+"""The sign-in log: every sign-in, every wrong password or code, every reused code, every
+lock and every logout, with the account and the time. The person reads their own on the
+account page; an administrator reads that of their board's accounts. It never holds what
+was typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from shared.database import Database
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS sign_in_log (at TEXT NOT NULL, username TEXT NOT NULL, what TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS sign_in_log_username ON sign_in_log (username, at)",
+)
+
+SIGNED_IN = "ingelogd"
+SIGNED_OUT = "uitgelogd"
+WRONG_PASSWORD = "wachtwoord onjuist"  # noqa: S105 - a sentence in the log, not a password
+WRONG_CODE = "inlogcode onjuist"
+REUSED_CODE = "inlogcode al gebruikt"
+LOCKED = "account vergrendeld na te veel mislukte pogingen"
+PASSWORD_CHANGED = "wachtwoord gewijzigd; andere sessies en tokens beëindigd"  # noqa: S105
+RESET = "wachtwoord hersteld door de beheerder; sessies en tokens beëindigd"
+ROLE_CHANGED = "rol gewijzigd; sessies en tokens beëindigd"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    username: str
+    what: str
+
+
+class SignInLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(self, username: str, what: str, *, now: datetime | None = None) -> None:
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("INSERT INTO sign_in_log (at, username, what) VALUES (?, ?, ?)"),
+                ((now or datetime.now(UTC)).isoformat(), username, what),
+            )
+
+    def of(self, usernames: list[str], limit: int = 20) -> list[Entry]:
+        """The newest entries of these accounts, newest first."""
+        if not usernames:
+            return []
+        marks = ", ".join("?" * len(usernames))
+        with self.db.connect() as db:
+            rows = db.execute(
+                self.db.sql(
+                    f"SELECT at, username, what FROM sign_in_log WHERE username IN ({marks})"  # noqa: S608
+                    " ORDER BY at DESC LIMIT ?"
+                ),
+                (*usernames, limit),
+            ).fetchall()
+        return [Entry(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
