@@ -98,3 +98,62 @@ def test_every_action_link_reads_as_something_to_do(handler: Browser) -> None:
     for text in links:
         assert not text.endswith(".") and not re.search(r"\b(is|zijn|heeft)\b", text), text
         assert text.split()[-1].endswith("en"), text  # ends in the verb: "… vastleggen"
+
+
+MELDPUNT = "Kinderporno behandelt alleen materiaal op een openbare URL"
+
+
+def warnings_before_saving(html: str) -> str:
+    match = re.search(r'<section class="warnings" id="vooraf".*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_the_meldpunt_check_shows_in_the_form_before_saving(handler: Browser) -> None:
+    page = handler.open_incident()
+    form = handler.get(f"{page}/acties/MaterialReported").text  # no public URL known
+    assert MELDPUNT in warnings_before_saving(form)
+
+    answers = {
+        "reported_to": "politie",
+        "public_url": "nee",
+        "reported_on": "2026-12-01",
+        "controleren": "ja",
+    }
+    checked = handler.post(f"{page}/acties/MaterialReported", answers)
+    assert checked.status_code == 200 and warnings_before_saving(checked.text) == ""
+    checked = handler.post(f"{page}/acties/MaterialReported", {**answers, "reported_to": "meldpunt"})
+    assert MELDPUNT in warnings_before_saving(checked.text)
+    assert "Het materiaal is gemeld" not in handler.get(page).text  # checking saves nothing
+
+    url = {"url": "https://voorbeeld.invalid/pagina", "public": "ja"}
+    assert handler.post(f"{page}/acties/SourceUrlRecorded", url).status_code == 302
+    assert warnings_before_saving(handler.get(f"{page}/acties/MaterialReported").text) == ""
+
+
+def test_an_order_warning_shows_in_the_form_before_saving(handler: Browser) -> None:
+    page = handler.open_incident()
+    form = handler.get(f"{page}/acties/DeletionCalled").text
+    assert "Waarschuwing:" in warnings_before_saving(form)
+
+
+def test_the_risk_at_home_marks_the_groups_it_holds_back_in_the_form(handler: Browser) -> None:
+    page = handler.open_incident()
+    flag = {"source": "leerling", "explanation": "bang voor de reactie thuis"}
+    assert handler.post(f"{page}/acties/SafetyRiskFlagged", flag).status_code == 302
+    form = handler.get(f"{page}/acties/GroupInformed").text
+    parents = re.search(r'value="ouders_klas"[^<]*<span class="option-note">([^<]+)</span>', form)
+    assert parents and "Veilig Thuis" in parents.group(1)
+    assert not re.search(r'value="medewerkers"[^<]*<span class="option-note">', form)
+
+
+def test_warnings_drop_off_a_closed_incident(handler: Browser) -> None:
+    page = handler.open_incident()
+    reported = {"reported_to": "meldpunt", "public_url": "nee", "reported_on": "2026-12-01"}
+    assert handler.post(f"{page}/acties/MaterialReported", reported).status_code == 302
+    assert MELDPUNT in handler.get(page).text
+    version = re.search(r'name="expected_version" value="(\d+)"', handler.get(page).text)
+    assert version
+    closing = {"reason": "afgerond", "expected_version": version.group(1), "bevestigd": "ja"}
+    assert handler.post(f"{page}/afsluiten", closing).status_code == 302
+    closed = handler.get(page).text
+    assert MELDPUNT not in closed and "Nog nodig" not in closed

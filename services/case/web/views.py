@@ -26,10 +26,11 @@ from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain.errors import CaseError
+from services.case.domain.incident import Status
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
-from services.case.web import forms, labels, next_steps
+from services.case.web import foresight, forms, labels, next_steps
 from services.case.web.errors import status_of
 from shared import formatting
 from shared.accounts import Accounts, school_name
@@ -220,6 +221,8 @@ def incident(incident_id: UUID) -> Page:
     cases().record_view(actor(), incident_id, what="melding", reason=reason)
     shown = cases().incident(actor(), incident_id)
     steps, warnings = cases().progress(shown)
+    if shown.status is Status.CLOSED:
+        warnings = []  # what is left to do no longer applies once the incident is closed
     may_act = actor().role is Role.CASE_HANDLER
     by_phase = request.args.get("weergave") == "fasen"
     return render_template(
@@ -251,6 +254,9 @@ def record(incident_id: UUID, action: str) -> Page:
     expected = _int(request.form.get("expected_version"))
     data, errors = forms.load(forms.schema_for(action), values)
     values = {**values, "reden_afwijking": request.form.get("reden_afwijking", "").strip()}
+    if request.form.get("controleren"):  # the handler checks the answers first: nothing is saved
+        status = 422 if errors else 200
+        return _action_page(shown, form, values, errors, expected or shown.version, status=status)
     if not errors:
         try:
             cases().record_action(
@@ -273,11 +279,14 @@ def _action_page(
     shown: Any, form: forms.ActionForm, values: dict[str, Any], errors: dict[str, str],
     version: int, status: int = 200,
 ) -> Page:
+    answers = {k: v for k, v in values.items() if k != "reden_afwijking" and v not in ("", [], None)}
     return render_template(
         "case/action.html", incident=shown, form=form, values=values, errors=errors, version=version,
         conflicts=shown.agreement_conflicts(form.action, values) if values else [],
         held_back=bool(values) and shown.held_back(form.action, values),
         audiences=AUDIENCES,
+        foreseen=foresight.foreseen(shown, cases().protocol(shown.protocol_id), form.action, answers),
+        option_notes=foresight.option_notes(shown, form),
     ), status
 
 
