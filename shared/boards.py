@@ -15,11 +15,14 @@ from functools import cache
 from pathlib import Path
 
 BUILT_IN = Path(__file__).resolve().parent / "boards"
+# The national help lines the protocol names (Centrum Seksueel Geweld, Slachtofferhulp, Veilig
+# Thuis, Helpwanted, de Kindertelefoon, 113), with their sites and numbers.
 DEFAULT_HELP_SITES = (
     "stappenplansexting.nl", "helpwanted.nl", "meldknop.nl", "veiligthuis.nl", "113.nl",
     "kindertelefoon.nl", "bureaujeugdenmedia.nl", "offlimits.nl", "slachtofferhulp.nl",
+    "centrumseksueelgeweld.nl", "meldpunt-kinderporno.nl",
 )  # fmt: skip
-DEFAULT_HELP_NUMBERS = ("113", "0800-0113", "0800-0432", "0800-2000")
+DEFAULT_HELP_NUMBERS = ("113", "0800-0113", "0800-0432", "0800-2000", "0800-0188", "0900-0101", "020-2615275")
 DEFAULT_FOUR_EYES_FROM = 30
 
 
@@ -30,6 +33,7 @@ class School:
     contact_email: str = ""
     phone: str = ""
     website: str = ""
+    address: str = ""  # the school's own street and postcode, which a letter may name
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ def _read(path: Path, board_id: str) -> Board:
                 str(value.get("contactadres", "")),
                 str(value.get("telefoon", "")),
                 str(value.get("website", "")),
+                str(value.get("adres", "")),
             )
             for key, value in data.get("scholen", {}).items()
         }

@@ -11,7 +11,7 @@ a person nobody recorded, a personal identifier or a word describing the materia
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -236,6 +236,7 @@ def allowed_for(board: Board, school: School, staff_names: tuple[str, ...] | lis
         phones=[school.phone, *board.help_numbers],
         sites=[school.website, *board.help_sites],
         names=[school.name, *staff_names],
+        address=school.address,
     )
 
 
@@ -306,7 +307,7 @@ def render_reminder(
     ]
     rendered = RenderedLetter(parts[0].strip(), parts[1], parts[2])
     allowed = allowed_for(board, school)
-    allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(link)}, allowed.names)
+    allowed = replace(allowed, sites=allowed.sites | {host(link)})
     # The step's title is the protocol's own wording, as fixed as the template's.
     findings = guard.check(
         {}, parts, guard.forbidden([]), allowed, template=f"{template_source(folder)}\n{step}"

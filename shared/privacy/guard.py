@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-from shared.privacy import classes, identifiers, material
+from shared.privacy import classes, dictionary, identifiers, material, personal
+from shared.privacy.first_names import is_first_name
 from shared.privacy.identifiers import Allowed
 from shared.privacy.recorded import TITLES, Forbidden, Recorded, forbidden, hits
-from shared.privacy.text import normalise
+from shared.privacy.text import normalise, words
 
 __all__ = ["Allowed", "Finding", "PrivacyGuard", "Recorded"]
 
 WHOLE_LETTER = ""
 CONTACT_FIELD = "contact_person"
 _TAG = re.compile(r"<[^>]+>")
+# "de vader van Bilal", "the mother of Sem": a pupil named through their family
+_FAMILY = re.compile(
+    r"\b(?:vader|moeder|ouder|ouders|papa|mama|pa|ma|broer|broertje|zus|zusje|zoon|dochter|oom|tante|opa|"
+    r"oma|neef|nicht|stiefvader|stiefmoeder|pleegvader|pleegmoeder|vriend|vriendin|buurjongen|buurmeisje|"
+    r"father|mother|dad|mum|mom|brother|sister|son|daughter|uncle|aunt|parents?)\s+(?:van|of)\s+"
+    r"(?!De\b|Het\b|Een\b|The\b)([A-Z\u00c0-\u024f][\w'-]+)"
+)
+_OTHER_SCRIPT = re.compile(r"[^\W\d_]+")
 
 
 class FindsPersons(Protocol):
@@ -62,15 +73,13 @@ class PrivacyGuard:
         `template` is the letter's own fixed wording: a word of it that the person finder takes
         for a name ("Verwijs" at the start of a line) is the template's, not a person."""
         found: list[Finding] = []
-        contact = fields.get(CONTACT_FIELD, "")
-        if contact:  # the contact person may be named, in the contact field and where it is shown
-            allowed = replace(allowed, names=allowed.names | {normalise(contact)})
+        # The contact field holds a contact: a name there must be one of the school's staff,
+        # and is not allowed elsewhere in the letter because it was typed there.
         typed = {name: value for name, value in fields.items() if value and value.strip()}
         for name, value in typed.items():
             found += self._check_text(name, value, forbidden_forms, allowed, allows_url, typed=True)
         for name, persons in zip(typed, self.finder.persons_in_each(list(typed.values())), strict=True):
-            if name != CONTACT_FIELD:
-                found += _persons(name, persons, allowed, frozenset())
+            found += _persons(name, persons, allowed, frozenset())
         seen = {f.key for f in found}
         own_words = frozenset(normalise(template).split())
         texts = [html.unescape(_TAG.sub(" ", part)) if "<" in part else part for part in parts]
@@ -132,7 +141,7 @@ class PrivacyGuard:
             )
         for number in identifiers.citizen_numbers(text):
             add(f"nummer:{number}", "De brief bevat een persoonsnummer (zoals een BSN).")
-        for account in identifiers.accounts(text):
+        for account in identifiers.accounts(text, dictionary.known):
             add(
                 f"account:{account}",
                 "De brief noemt een account op sociale media; dat wijst een persoon aan.",
@@ -149,7 +158,37 @@ class PrivacyGuard:
                     f"materiaal:{word}",
                     f"De brief beschrijft het materiaal ('{word}'). Houd het bij procesinformatie.",
                 )
+            self._typed_only(text, allowed, add)
         return found
+
+    def _typed_only(self, text: str, allowed: Allowed, add: Callable[[str, str], None]) -> None:
+        """What only a person types: first names nobody recorded, words in another script, a
+        pupil named through family, and identifiers that point to one pupil."""
+        for word in unrecorded_first_names(text, allowed):
+            add(
+                f"persoon:{word}",
+                f"'{word}' is een voornaam. Noem geen namen; verwijs naar een functie "
+                "(bijvoorbeeld 'de intern begeleider').",
+            )
+        for word in sorted({w for w in _OTHER_SCRIPT.findall(text) if _other_script(w)}):
+            add(f"schrift:{word}", f"'{word}' is in een ander schrift geschreven; dat kan een naam zijn.")
+        for match in _FAMILY.finditer(text):
+            if not _allowed_person(match.group(1), allowed):
+                add(
+                    f"familie:{normalise(match.group(0))}",
+                    f"'{match.group(0)}' wijst een leerling aan via familie of vrienden.",
+                )
+        for address in personal.addresses(text, allowed.streets):
+            add(f"adres:{address}", "De brief noemt een (woon)adres of postcode; dat wijst een persoon aan.")
+        for date in personal.birth_dates(text):
+            add(
+                f"geboren:{date}",
+                "De brief noemt een geboortedatum of verjaardag; dat wijst een persoon aan.",
+            )
+        for number in personal.pupil_numbers(text):
+            add(f"nummer:{number}", "De brief bevat een nummer dat een leerling kan aanwijzen.")
+        for number in personal.disguised_phone_numbers(text, allowed.phones):
+            add(f"telefoon:{number}", "De brief bevat een (vermomd) telefoonnummer.")
 
 
 def _persons(field: str, persons: list[str], allowed: Allowed, own_words: frozenset[str]) -> list[Finding]:
@@ -166,6 +205,20 @@ def _persons(field: str, persons: list[str], allowed: Allowed, own_words: frozen
             key,
         )
     return list(found.values())
+
+
+def unrecorded_first_names(text: str, allowed: Allowed) -> list[str]:
+    """Words of the text that are first names (in any case, any script), less the school's
+    own people and the school's name."""
+    own = {part for name in allowed.names for part in name.split()} | allowed.streets
+    return sorted(w for w in words(text) if is_first_name(w) and w not in own and w not in TITLES)
+
+
+def _other_script(word: str) -> bool:
+    """A word in letters that are not Latin (Cyrillic, Arabic, Greek, Chinese …)."""
+    return len(word) >= 2 and any(
+        ch.isalpha() and not unicodedata.name(ch, "LATIN").startswith("LATIN") for ch in word
+    )
 
 
 def _allowed_person(person: str, allowed: Allowed) -> bool:

@@ -8,6 +8,7 @@ and telephone number and the help sites and numbers of the board's list.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
@@ -35,6 +36,25 @@ _PLATFORM_HANDLE = re.compile(
     r"\b(?:snapchat|snap|insta|instagram|tiktok|twitter|telegram|discord|facebook|fb|threads|bereal)"
     r"\s*(?:account|naam|name|id)?\s*[:=]\s*[a-z0-9_.]{2,30}"
 )
+PLATFORMS = (
+    "snapchat|snap|insta|instagram|ig|tiktok|tik tok|twitter|x|telegram|discord|facebook|fb|threads|"
+    "bereal|whatsapp|roblox|fortnite|minecraft|youtube|twitch|steam|xbox|psn|playstation|reddit|pinterest|"
+    "kik|signal|onlyfans|vsco|likee|yubo|wink|omegle"
+)
+_AFTER_PLATFORM = re.compile(
+    rf"\b(?:{PLATFORMS})\b[^.!?\n]{{0,40}}?\b(?:heet|heten|noemt\s+zich|als|onder|naam|account|"
+    r"accountnaam|gebruikersnaam|username|user|handle|tag|gamertag|id|is|called|named|as)\b\s*:?\s*"
+    r"(?:(?:hij|ze|zij|het|he|she|they|nu|now)\s+)?"
+    r"[\"'“‘]?([a-z0-9][a-z0-9._-]{2,29})"
+)
+_NAME_WORD = re.compile(
+    r"\b(?:gebruikersnaam|accountnaam|gamertag|username|handle|schermnaam|nickname|bijnaam|alias)\b"
+    r"\s*(?:is|was|:|=)?\s*[\"'“‘]?([a-z0-9][a-z0-9._-]{2,29})"
+)
+_HASHTAG = re.compile(r"(?<![\w&])#[a-z0-9_]{3,40}")
+_HANDLE_SHAPED = re.compile(
+    r"(?<![\w@./-])(?=[a-z0-9._]*[a-z]{2})[a-z0-9]+(?:[._][a-z0-9]+)*(?![\w@/-]|\.\w)"
+)
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]{6,}\d")
 _BSN = re.compile(r"(?<![\d-])\d{9}(?![\d-])")
 
@@ -48,6 +68,7 @@ class Allowed:
     phones: frozenset[str] = frozenset()
     sites: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
+    streets: frozenset[str] = frozenset()  # words of the school's own address
 
     @classmethod
     def of(
@@ -57,12 +78,14 @@ class Allowed:
         phones: tuple[str, ...] | list[str] = (),
         sites: tuple[str, ...] | list[str] = (),
         names: tuple[str, ...] | list[str] = (),
+        address: str = "",
     ) -> Allowed:
         return cls(
             frozenset(normalise(e) for e in emails if e),
             frozenset(digits(p) for p in phones if p),
             frozenset(host(s) for s in sites if s),
             frozenset(normalise(n) for n in names if n),
+            frozenset(re.findall(r"[a-z]+", normalise(address))),
         )
 
     def site_allowed(self, address: str) -> bool:
@@ -143,9 +166,35 @@ def citizen_numbers(text: str) -> list[str]:
     return _BSN.findall(_URL.sub(" ", normalise(text)))
 
 
-def accounts(text: str) -> list[str]:
-    """Accounts on social media: @naam, or "snap: naam"."""
+def accounts(text: str, ordinary: Callable[[str], bool] = lambda word: False) -> list[str]:
+    """Accounts and tags on any platform, with or without @: @naam, "snap: naam", "op insta
+    heet ze fatima.e", "gamertag xXsemXx", #hashtags, and words shaped like a handle
+    (daan_2013, sem.b.13, xxsemxx12). `ordinary` says which words after a platform's name are
+    ordinary words rather than a handle."""
     plain = _EMAIL.sub(" ", undisguised(text))
-    return [m.group(0) for m in _HANDLE.finditer(plain)] + [
-        m.group(0) for m in _PLATFORM_HANDLE.finditer(plain)
-    ]
+    found = [m.group(0) for m in _HANDLE.finditer(plain)]
+    found += [m.group(0) for m in _PLATFORM_HANDLE.finditer(plain)]
+    found += [m.group(0) for m in _HASHTAG.finditer(plain)]
+    without_links = _URL.sub(" ", plain)
+    for pattern in (_AFTER_PLATFORM, _NAME_WORD):
+        for match in pattern.finditer(without_links):
+            if _handle(match.group(1).strip("._-"), ordinary):
+                found.append(match.group(1).strip("._-"))
+    for match in _HANDLE_SHAPED.finditer(_DOMAIN.sub(" ", without_links)):
+        token = match.group(0)
+        if "_" in token or (_MIXED.search(token) and not _INNOCENT_MIX.fullmatch(token)):
+            found.append(token)
+    return sorted(set(found))
+
+
+_MIXED = re.compile(r"[a-z]{2,}\d|\d[a-z]{2,}|[a-z]\d+[a-z]")
+# 2de, 3e, 19.30u, 10uur, 2x, mp4, 4g, covid19, a4, h2o, 8ste
+_INNOCENT_MIX = re.compile(
+    r"\d+(?:e|de|ste|ste|ds|der|x|u|uur|h|ste|jarig|jarige|jarigen|uurs|minuten|min|km|m|kg|jr|jaar|ke)"
+    r"|\d+[.:]\d+(?:u|uur|h)?|mp[34]|[345]g|covid\d+|a\d|h2o|\d+(?:nd|rd|st|th)"
+)
+
+
+def _handle(word: str, ordinary: Callable[[str], bool]) -> bool:
+    """A word after a platform's name that is no ordinary word: a handle."""
+    return not ordinary(word) and word not in ("de", "het", "een", "the", "a", "an")

@@ -10,11 +10,14 @@ blocks as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from shared.privacy import dictionary
 from shared.privacy.classes import ClassLabel, class_labels
-from shared.privacy.text import readings, squeezed, words
+from shared.privacy.dictionary import common
+from shared.privacy.text import masked, normalise, readings, sound_key, squeezed, unstretched, words
 
 PARTICLES = frozenset(
     "de den der des het t van vd von vande vanden vander ten ter te in op aan bij uit "
@@ -34,6 +37,17 @@ NOT_A_NAME = frozenset(
     "medewerkers team iemand sommige deze die dat het de wie weet niet wel ja nee".split()
 )
 MIN_PART = 2
+# A part this long is also searched inside longer words (daanvries, xxroosxx, roos2013) and by
+# how it sounds in another spelling; a shorter one would be found in every letter.
+MIN_INSIDE = 4
+# How letters of pupils' own alphabets are written by a Dutch school or a pupil without them:
+# Göksu as Goeksu, Łukasz as Woekasj, Şükrü as Sjukru.
+TRANSLITERATIONS = {
+    "ö": ("oe", "o"), "ü": ("ue", "u", "oe"), "ä": ("ae", "a"), "ł": ("w", "l"), "ş": ("sj", "s", "sh"),
+    "ç": ("tsj", "c", "ch"), "ğ": ("", "g"), "ı": ("i",), "ś": ("sj", "s"), "ć": ("tsj", "c"),
+    "ż": ("zj", "z"), "ź": ("zj", "z"), "ń": ("n",), "ó": ("oe", "o"), "ę": ("e", "en"), "ą": ("a", "on"),
+    "é": ("e",), "ë": ("e",), "ï": ("i",),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,11 +70,20 @@ class Forbidden:
     words: dict[str, str] = field(default_factory=dict)
     joined: dict[str, str] = field(default_factory=dict)
     classes: dict[ClassLabel, str] = field(default_factory=dict)
+    # each part of a name as it was recorded, for masks and for searching inside words
+    parts: dict[str, str] = field(default_factory=dict)
+    # the sound key of each part of four letters or more, in every spelling of it
+    sounds: dict[str, str] = field(default_factory=dict)
 
     def add_name(self, name: str, label: str, *, strict: bool) -> None:
-        """Every part of a name, in both readings of the text."""
+        """Every part of a name, in both readings of the text and in the spellings of its
+        letters without their accents (Göksu as Goeksu)."""
         for reading in readings(name):
             self._add_reading(reading, label, strict=strict)
+        for spelling in spellings(name):
+            for part in normalise(spelling).replace("-", " ").split():
+                if len(part) >= MIN_INSIDE and part.isalpha() and (strict or part in self.parts):
+                    self.sounds.setdefault(sound_key(part), label)
         for label_found in class_labels(name):
             self.classes.setdefault(label_found, label)
 
@@ -71,9 +94,14 @@ class Forbidden:
         tokens = [t.strip('.,;:()[]"') for t in normalised.replace("'", "").split()]
         tokens = [t for t in tokens if t]
         parts = []
+        whole_pieces = [p for t in tokens for p in t.replace("-", " ").split()]
         for index, token in enumerate(tokens):
-            for piece in token.replace("-", " ").split():
-                particle = piece in PARTICLES and 0 < index < len(tokens) - 1
+            pieces = token.replace("-", " ").split()
+            for piece in pieces:
+                # al-Amrani, El Amrani, van Dijk: a particle never blocks on its own ("al", "als")
+                particle = piece in PARTICLES and (
+                    0 < index < len(tokens) - 1 or (len(pieces) > 1 and len(whole_pieces) > 1)
+                )
                 if (
                     len(piece) < MIN_PART
                     or not piece.isalnum()
@@ -85,6 +113,7 @@ class Forbidden:
                     continue
                 parts.append(piece)
         for part in parts:
+            self.parts.setdefault(part, label)
             for form in forms_of(part):
                 self.words.setdefault(form, label)
         meaningful = [t for t in tokens if t not in TITLES]
@@ -105,6 +134,15 @@ class Forbidden:
             self.add_name(person, label, strict=False)
         for found in class_labels(text):
             self.classes.setdefault(found, label)
+
+
+def spellings(name: str) -> set[str]:
+    """The name as recorded and with each letter of TRANSLITERATIONS written the other ways."""
+    found = {name.casefold()}
+    for letter, ways in TRANSLITERATIONS.items():
+        if any(letter in f for f in found) and len(found) < 64:
+            found |= {f.replace(letter, way) for f in found for way in ways}
+    return found
 
 
 def forms_of(part: str) -> set[str]:
@@ -134,14 +172,44 @@ def forbidden(
 
 
 def hits(forbidden_forms: Forbidden, text: str) -> list[tuple[str, str]]:
-    """(form found, where it was recorded) for each forbidden form in the text."""
+    """(form found, where it was recorded) for each forbidden form in the text: as written, with
+    letters stretched or masked, inside a longer word, or spelled another way."""
     found = []
     present = words(text)
     for form in sorted(present & forbidden_forms.words.keys()):
         found.append((form, forbidden_forms.words[form]))
+    names = forbidden_forms.words
+    for word in sorted(present - names.keys()):
+        stretched = sorted(unstretched(word) & names.keys()) if not dictionary.common(word) else []
+        if stretched:
+            found.append((stretched[0], names[stretched[0]]))
+            continue
+        inside = _inside(word, forbidden_forms.parts)
+        if inside:
+            found.append((inside, forbidden_forms.parts[inside]))
+            continue
+        if forbidden_forms.sounds and len(word) >= MIN_INSIDE and word.isalpha() and not common(word):
+            label = forbidden_forms.sounds.get(sound_key(word))
+            if label:
+                found.append((word, label))
+    for pattern in masked(text):
+        for part in forbidden_forms.parts:
+            if len(part) == len(pattern) and re.fullmatch(pattern, part):
+                found.append((pattern, forbidden_forms.parts[part]))
     if forbidden_forms.joined:
         letters = squeezed(text)
         for whole, label in forbidden_forms.joined.items():
             if any(whole in reading for reading in letters):
                 found.append((whole, label))
     return found
+
+
+def _inside(word: str, parts: dict[str, str]) -> str:
+    """A recorded part of four letters or more inside the word, unless an ordinary word holds
+    it (roos in rooster, emma in dilemma)."""
+    for part in parts:
+        if len(part) >= MIN_INSIDE and len(word) > len(part) and part in word:
+            at = word.find(part)
+            if not dictionary.inside_a_word(word, at, at + len(part), forms_of(part)):
+                return part
+    return ""

@@ -62,11 +62,73 @@ def words(text: str) -> set[str]:
 
     Apostrophes are dropped (Daan's → daans); letters and digits split (daan2012 → daan);
     digits used as letters folded (n00r → noor); letters written one by one joined
-    (D a a n, D.a.a.n → daan)."""
+    (D a a n, D.a.a.n → daan); letters with something inside joined (Da-an, Da.an, Da|an →
+    daan), also across a hyphen at the end of a line (Da-⏎an → daan)."""
     found: set[str] = set()
-    for reading in readings(text):
-        found |= _words(reading)
+    for whole in {text, unbroken(text)}:
+        for reading in readings(whole):
+            found |= _words(reading)
     return found
+
+
+_LINE_END_HYPHEN = re.compile(r"(\w)[-\u2010\u2011\u00ad\u2012\u2013]\s*\n\s*(\w)")
+
+
+def unbroken(text: str) -> str:
+    """The text with words hyphenated at the end of a line joined again."""
+    return _LINE_END_HYPHEN.sub(r"\1\2", text) if "\n" in text else text
+
+
+_INNER = re.compile(r"[a-z0-9]+(?:[^\sa-z0-9]+[a-z0-9]+)+")
+_MASK = re.compile(r"[*#?\u2022\u00b7%]")
+
+
+def masked(text: str) -> set[str]:
+    """Words with letters masked (F*tima, D**n), as patterns with a dot for each masked letter."""
+    found = set()
+    for token in _INNER.findall(normalise(text)):
+        if _MASK.search(token):
+            found.add(_MASK.sub(".", re.sub(r"[^a-z0-9*#?\u2022\u00b7%]", "", token)))
+    return found
+
+
+_RUN = re.compile(r"([a-z])\1+")
+
+
+def unstretched(word: str) -> set[str]:
+    """A word written with stretched letters (Daaaan, Fatimaaa, Fattima) read back: each run of
+    one letter as one or two of it. Empty when the word has no run."""
+    runs = list(_RUN.finditer(word))
+    if not runs or len(runs) > 4:
+        return set()
+    found = {""}
+    last = 0
+    for run in runs:
+        head = word[last : run.start()]
+        letter = run.group(1)
+        found = {f + head + letter for f in found} | {f + head + letter * 2 for f in found}
+        last = run.end()
+    return {f + word[last:] for f in found} - {word}
+
+
+# Spellings of one sound across the languages pupils' names come from, folded to one key:
+# Polish cz/sz/w, Ukrainian kh/zh/y, Dutch oe/tsj/sj/j, Turkish and German oe for ö.
+_SOUNDS = (
+    ("sch", "s"), ("tsj", "c"), ("tch", "c"), ("cz", "c"), ("ts", "c"), ("sz", "s"), ("sj", "s"),
+    ("sh", "s"), ("zh", "z"), ("zj", "z"), ("kh", "h"), ("ch", "h"), ("ph", "f"), ("ck", "k"),
+    ("qu", "kw"), ("q", "k"), ("x", "ks"), ("oe", "u"), ("ou", "u"), ("ij", "i"), ("ie", "i"),
+    ("y", "i"), ("j", "i"), ("w", "v"), ("c", "k"), ("dt", "t"),
+)  # fmt: skip
+_SOFT_CI = re.compile(r"ci(?=[aeou])")
+
+
+def sound_key(word: str) -> str:
+    """One key for the spellings of a name in the languages of Dutch schools: Wojciech and
+    Wojtsjech, Jakub and Jakoeb, Yulia and Joelija, Youssef and Joesef share theirs."""
+    key = _SOFT_CI.sub("c", word)
+    for spelled, sound in _SOUNDS:
+        key = key.replace(spelled, sound)
+    return _RUN.sub(r"\1", key).rstrip("h")
 
 
 def _words(normalised: str) -> set[str]:
@@ -92,6 +154,10 @@ def _words(normalised: str) -> set[str]:
         singles = []
     if len(singles) > 1:
         found.add("".join(singles))
+    for token in _INNER.findall(plain):  # Da-an, Fa.ti.ma, Da|an
+        joined = "".join(_TOKEN.findall(token))
+        found.add(joined)
+        found.update(_ALPHA.findall(joined))
     return found
 
 
