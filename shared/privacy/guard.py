@@ -223,8 +223,9 @@ def _other_script(word: str) -> bool:
 
 def _allowed_person(person: str, allowed: Allowed) -> bool:
     """A name of the school's own staff, contact person or the school itself."""
-    parts = [p for p in normalise(person).split() if p not in TITLES]
-    if not parts:
-        return True
+    parts = [p.strip(".,") for p in normalise(person).split() if p.strip(".,") not in TITLES]
     known = {part for name in allowed.names for part in name.split()}
-    return all(part in known for part in parts)
+    initials = {part[0] for name in allowed.names for part in name.split()}
+    # an initial of a staff member's name ("M. Jansen") beside a known part is theirs
+    named = [p for p in parts if len(p) > 1]
+    return all(p in known for p in named) and all(p in initials for p in parts if len(p) == 1)

@@ -21,7 +21,7 @@ INSIDE = (
     "rukken", "gerukt", "klaarkom", "orgasme", "zoenend", "tongzoen", "undress", "underwear",
     "handjob", "blowjob", "wank", "jerking", "horny", "geil", "hitsig", "snikkel", "memmen",
     "kontje", "badkamer", "slaapkamer", "kleedkamer", "douche", "shower", "bathroom", "bedroom",
-    "lockerroom", "zonnebank", "onlyfans",
+    "lockerroom", "zonnebank", "onlyfans", "sexvideo", "sexfilm", "sexfoto", "sexpic", "sexcam",
 )  # fmt: skip
 # Whole words only: short or with innocent compounds (lul → lullig; bh; sex in sexting).
 WHOLE = (
@@ -40,12 +40,14 @@ ALLOWED = frozenset(
     (
         "sexting", "stappenplansexting", "seksueel", "seksuele", "seksualiteit", "seksuologe",
         "seksuoloog", "kinderporno", "kinderpornografie", "kinderpornografisch",
-        "kinderpornografische", "meldpuntkinderporno", "seksuologen", "seksisme", "blootgesteld",
+        "kinderpornografische", "meldpuntkinderporno", "seksuologen", "seksisme",
+        "sexchatten", "sexchatting", "seksueelgeweld", "blootgesteld",
         "blootstelling", "blootstaan", "blootgeven", "vingerafdruk", "vingerafdrukken", "strip",
         "strips", "stripverhaal", "stripboek", "stripboeken", "pijplijn", "pijpleiding",
         "aftrekken", "aftrekpost", "aftrekbaar", "sexualiteit", "seksuologie",
     )
 )  # fmt: skip
+_ALLOWED_INSIDE = ("seksueel", "seksuele", "sexting", "sexchat", "kinderporno")
 # Phrases: what is worn or not, undressing as a separable verb, where a picture was taken.
 PHRASES = re.compile(
     r"\b(?:zonder|geen|without|no)\s+(?:kleren|kleding|kleertjes|shirt|t-shirt|broek|bh|beha|onderbroek|"
@@ -67,6 +69,9 @@ def material_words(text: str) -> list[str]:
     for word in words(text):
         if word in ALLOWED:
             continue
+        if "se" in word:  # centrumseksueelgeweld, stappenplansexting: the allowed term inside
+            for term in _ALLOWED_INSIDE:
+                word = word.replace(term, "")
         if word in WHOLE or any(stem in word for stem in INSIDE):
             found.add(word)
     found.update(m.group(0) for m in PHRASES.finditer(normalise(text)))

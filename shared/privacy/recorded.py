@@ -10,6 +10,7 @@ blocks as well.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -136,9 +137,23 @@ class Forbidden:
             self.classes.setdefault(found, label)
 
 
+# A name in Cyrillic letters as a Dutch and as a German school writes it (Шевченко as
+# Sjevtsjenko, Schewtschenko); anyascii gives the English way (Shevchenko).
+_CYRILLIC_DUTCH = str.maketrans({
+    "ч": "tsj", "ш": "sj", "щ": "sjtsj", "ж": "zj", "х": "ch", "й": "j", "ю": "joe", "я": "ja",
+    "є": "je", "ї": "ji", "у": "oe", "и": "y", "г": "h", "ц": "ts", "е": "e", "ь": "", "ъ": "",
+})  # fmt: skip
+_CYRILLIC_GERMAN = str.maketrans({
+    "ч": "tsch", "ш": "sch", "щ": "schtsch", "ж": "sch", "х": "ch", "й": "j", "ю": "ju", "я": "ja",
+    "є": "je", "ї": "ji", "у": "u", "и": "y", "г": "h", "ц": "z", "в": "w", "ь": "", "ъ": "",
+})  # fmt: skip
+
+
 def spellings(name: str) -> set[str]:
     """The name as recorded and with each letter of TRANSLITERATIONS written the other ways."""
     found = {name.casefold()}
+    if any("\u0400" <= ch <= "\u04ff" for ch in name):
+        found |= {name.casefold().translate(_CYRILLIC_DUTCH), name.casefold().translate(_CYRILLIC_GERMAN)}
     for letter, ways in TRANSLITERATIONS.items():
         if any(letter in f for f in found) and len(found) < 64:
             found |= {f.replace(letter, way) for f in found for way in ways}
@@ -192,6 +207,10 @@ def hits(forbidden_forms: Forbidden, text: str) -> list[tuple[str, str]]:
             label = forbidden_forms.sounds.get(sound_key(word))
             if label:
                 found.append((word, label))
+    tokens = _ALPHA_RUN.findall(normalise(text))
+    for a, b in itertools.pairwise(tokens):  # "Da an", "Yous sef"
+        if a + b in forbidden_forms.parts and len(a + b) >= MIN_INSIDE:
+            found.append((a + b, forbidden_forms.parts[a + b]))
     for pattern in masked(text):
         for part in forbidden_forms.parts:
             if len(part) == len(pattern) and re.fullmatch(pattern, part):
@@ -202,6 +221,9 @@ def hits(forbidden_forms: Forbidden, text: str) -> list[tuple[str, str]]:
             if any(whole in reading for reading in letters):
                 found.append((whole, label))
     return found
+
+
+_ALPHA_RUN = re.compile(r"[a-z]+")
 
 
 def _inside(word: str, parts: dict[str, str]) -> str:
