@@ -85,6 +85,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "anything_else": "",
         "agreements": "dagelijks kort contact met mentor",
         "wording": "checklist",
+        "worry_at_home": [],
     },
     "VictimParentsConversationHeld": {
         "summary": "ouders van Noor Wijnaldum geschrokken",
@@ -203,4 +204,5 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "SafetyRiskFlagged": {"source": "leerling", "explanation": "de leerling is bang voor haar broer"},
     "SafetyRiskLifted": {"reason": "na overleg met Veilig Thuis is het veilig"},
+    "NoRiskAtHomeFound": {"reason": "de leerling is bang voor straf, niet voor geweld; moeder steunt haar"},
 }

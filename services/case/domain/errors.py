@@ -101,3 +101,9 @@ class HeldBackForSafety(CaseError):
 
 class DeletionCallTooEarly(CaseError):
     """Raised when the call to delete the material is sent before police contact or a report."""
+
+
+class ReasonRequired(CaseError):
+    """Raised when an action that sets something aside is recorded without its reason."""
+
+    message = "Geef de reden; zonder reden kan dit niet worden vastgelegd."

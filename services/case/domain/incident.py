@@ -23,6 +23,7 @@ from services.case.domain.errors import (
     IncidentClosed,
     NoLetterToDecide,
     NothingToCorrect,
+    ReasonRequired,
     SecondPersonRequired,
     UnknownAction,
 )
@@ -126,6 +127,9 @@ class Incident(Aggregate):
         # Fields that state how the action was recorded, not what was found: never corrected.
         not_correctable: ClassVar[tuple[str, ...]] = ()
         allowed_when_closed: ClassVar[bool] = False
+        # Fields that must hold text: the action sets something aside and says why.
+        needs_reason: ClassVar[tuple[str, ...]] = ()
+        without_reason: ClassVar[str] = ReasonRequired.message
 
         def apply(self, incident: Incident) -> None:
             data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -157,6 +161,8 @@ class Incident(Aggregate):
         event_class = self.action_class(action)
         if self.status is Status.CLOSED and not event_class.allowed_when_closed:
             raise IncidentClosed()
+        if any(not str(values.get(name, "")).strip() for name in event_class.needs_reason):
+            raise ReasonRequired(event_class.without_reason)
         refuse_material(values)
         return event_class
 
@@ -303,21 +309,32 @@ class Incident(Aggregate):
         anything_else: str
         agreements: str
         wording: str
+        # The answers to question 4 or 6 the handler marked as a worry about home ("vraag_4",
+        # "vraag_6"): each asks for a decision on the risk at home before step 2 is done.
+        worry_at_home: list[str]
         # Every answer is personal: the facts questions (naked, recognisable, made it self)
         # most of all. Only `wording`, which questions were asked, is not.
         personal: ClassVar[tuple[str, ...]] = (
             "how_are_you", "friends_reaction", "others_remarks", "told_adult", "how_that_went",
             "why_not_told", "naked", "recognisable", "knows_who_saw", "where_seen", "made_self",
             "knows_how_spread", "how_found_out", "help_wanted", "anything_else", "agreements",
+            "worry_at_home",
         )  # fmt: skip
-        coded: ClassVar[tuple[str, ...]] = ("told_adult", "naked", "recognisable", "where_seen", "made_self")
+        coded: ClassVar[tuple[str, ...]] = (
+            "told_adult", "naked", "recognisable", "where_seen", "made_self", "worry_at_home",
+        )  # fmt: skip
         not_correctable: ClassVar[tuple[str, ...]] = ("wording",)
-        class_version: ClassVar[int] = 2
+        class_version: ClassVar[int] = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 was recorded with reworded questions, not the checklist's own."""
             state["wording"] = "herschreven"
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 had no way to mark an answer as a worry about home."""
+            state["worry_at_home"] = []
 
     class VictimParentsConversationHeld(ActionRecorded):
         """Het gesprek met de ouders van het slachtoffer is gevoerd."""
@@ -360,6 +377,17 @@ class Incident(Aggregate):
         source: str
         explanation: str
         personal: ClassVar[tuple[str, ...]] = ("explanation",)
+
+    class NoRiskAtHomeFound(ActionRecorded):
+        """Na een zorg over thuis: geen aanwijzing voor eerwraak of huiselijk geweld, met de reden."""
+
+        reason: str
+        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        needs_reason: ClassVar[tuple[str, ...]] = ("reason",)
+        without_reason: ClassVar[str] = (
+            "Een zorg over thuis wordt niet zonder reden terzijde gelegd: schrijf op waarom er geen "
+            "aanwijzing is voor eerwraak of huiselijk geweld, of leg het risico vast."
+        )
 
     class SafetyRiskLifted(ActionRecorded):
         """Het risico op eerwraak of huiselijk geweld is opgeheven."""

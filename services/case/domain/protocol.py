@@ -16,7 +16,7 @@ from typing import Any
 
 from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
-from services.case.domain.safeguards import safety_risk
+from services.case.domain.safeguards import WORRY_UNDECIDED, safety_risk, undecided_worry
 
 PROTOCOL_FOLDER = Path(__file__).resolve().parent.parent / "protocols"
 DEFAULT_PROTOCOL_ID = "kindante-2024-05-29"
@@ -45,6 +45,7 @@ class Step:
     reminder: str = ""
     remind_after_days: int = 0  # 0: no reminder when the step stays open
     may_be_not_needed: bool = False  # "indien nodig": may be closed as not needed, with a reason
+    open_while: tuple[str, ...] = ()  # the step is not done while any of these conditions holds
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,13 @@ def _police_ask_report(actions: list[RecordedAction]) -> bool:
     return any(a.action == "PoliceContacted" and "melden" in a.data.get("outcomes", []) for a in actions)
 
 
+def _worry_undecided(actions: list[RecordedAction]) -> bool:
+    return undecided_worry(actions) is not None
+
+
 CONDITIONS = {
     "altijd": lambda actions: True,
+    "zorg_thuis_zonder_besluit": _worry_undecided,
     "leerling_zichtbaar": _pupil_visible,
     "openbare_url": _public_url,
     "url_bekend": _url_known,
@@ -289,6 +295,7 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
             reminder=s.get("reminder", ""),
             remind_after_days=int(s.get("herinner_na_dagen", 0)),
             may_be_not_needed=bool(s.get("kan_niet_nodig", False)),
+            open_while=_any_of(s.get("open_zolang", [])),
         )
         for s in raw["steps"]
     )
@@ -306,7 +313,7 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
     unknown = sorted(set(named) - known)
     if unknown:
         raise InvalidProtocol(f"Onbekende acties in protocol: {', '.join(unknown)}")
-    bad_conditions = sorted({c for s in steps for c in s.applies_when} - set(CONDITIONS))
+    bad_conditions = sorted({c for s in steps for c in (*s.applies_when, *s.open_while)} - set(CONDITIONS))
     if bad_conditions:
         raise InvalidProtocol(f"Onbekende voorwaarden: {', '.join(bad_conditions)}")
     unknown_checks = sorted(set(raw.get("checks", [])) - set(CHECKS))
@@ -361,7 +368,7 @@ def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepSta
                 completing = []
                 break
             completing.append(first)
-        if completing:
+        if completing and not any(CONDITIONS[c](actions) for c in step.open_while):
             last = max(completing, key=lambda a: a.version)
             statuses.append(StepStatus(step, StepState.DONE, last.at, last.actor, recorded))
         else:
@@ -414,7 +421,17 @@ def warnings(protocol: Protocol, actions: list[RecordedAction], situation: str =
     for check in protocol.checks:
         found.extend(CHECKS[check](actions, situation))
     found.extend(_veilig_thuis_first(actions))
+    found.extend(_worry_at_home_decided(actions))
     return found
+
+
+def _worry_at_home_decided(actions: list[RecordedAction]) -> list[ProtocolWarning]:
+    """A worry about home in the answers to questions 4 or 6 asks for a recorded decision on
+    the risk at home, under every board's protocol."""
+    worried = undecided_worry(actions)
+    if worried is None:
+        return []
+    return [ProtocolWarning("zorg_thuis_besluiten", WORRY_UNDECIDED, worried.version, step="slachtoffer")]
 
 
 def _veilig_thuis_first(actions: list[RecordedAction]) -> list[ProtocolWarning]:

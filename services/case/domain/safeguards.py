@@ -79,3 +79,28 @@ def safety_risk(actions: Iterable[Any]) -> Any | None:
 def held_back_for_safety(actions: Iterable[Any], audiences: Iterable[str]) -> bool:
     """True when informing these audiences could reach the victim's parents while the risk is set."""
     return safety_risk(actions) is not None and bool(REACHES_VICTIM_PARENTS & set(audiences))
+
+
+# Answers of the conversation with the victim where a risk at home shows first (questions 4
+# and 6: how the parents will react, whether the pupil feels safe).
+WORRY_QUESTIONS = ("vraag_4", "vraag_6")
+
+WORRY_UNDECIDED = (
+    "Bij vraag 4 of 6 van het gesprek met het slachtoffer is een zorg over thuis aangegeven. Leg "
+    "vast of er een risico op eerwraak of huiselijk geweld is, of dat er geen aanwijzing voor is "
+    "(met de reden). Tot dan is stap 2 niet gedaan."
+)
+
+
+def undecided_worry(actions: Iterable[Any]) -> Any | None:
+    """The latest conversation with a worry about home marked, while no decision on the risk
+    at home was recorded after it: the risk flagged (and still set), or no sign found."""
+    actions = list(actions)
+    worried = [a for a in actions if a.action == "VictimConversationHeld" and a.data.get("worry_at_home")]
+    if not worried:
+        return None
+    last = worried[-1]
+    decided = any(
+        a.action in ("SafetyRiskFlagged", "NoRiskAtHomeFound") and a.version > last.version for a in actions
+    )
+    return None if decided or safety_risk(actions) is not None else last

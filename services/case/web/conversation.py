@@ -19,6 +19,24 @@ POLICE_QUESTIONS_REMINDER = (
     "niet verder door: dat kan een vervolgtraject schaden. Dat is aan de politie."
 )
 
+# Kindante step 2: say at once that it is not the victim's fault, and never blame indirectly.
+NOT_YOUR_FAULT = (
+    "Zeg het meteen, en zeg het nog eens als het nodig is: \u201cHet is niet jouw schuld.\u201d Geef ook "
+    "niet indirect de schuld, bijvoorbeeld door bij een foto die is gedeeld te zeggen: \u2018Het was "
+    "ook niet zo handig van je om een naaktfoto van jezelf te delen\u2019."
+)
+
+WORRY_HINT = (
+    "Vink aan als het antwoord op vraag 4 of 6 zorgen geeft over thuis: de leerling is bang voor de "
+    "reactie van de ouders, of voelt zich thuis niet veilig. Daar toont een risico op eerwraak of "
+    "huiselijk geweld zich het eerst. Stap 2 is pas gedaan als u daarna vastlegt of er een risico is "
+    "of dat er geen aanwijzing is, met de reden."
+)
+WORRIES = (
+    ("vraag_4", "Het antwoord op vraag 4 geeft zorg over thuis"),
+    ("vraag_6", "Het antwoord op vraag 6 geeft zorg over thuis"),
+)
+
 SHORT_ANSWER_TOO_LONG = (
     f"Gebruik hoogstens {SHORT_ANSWER_LENGTH} tekens: noteer alleen het korte antwoord van de "
     "leerling. Vraag bij een antwoord niet verder door; dat is aan de politie."

@@ -108,6 +108,9 @@ def conversation_fields() -> tuple[Field, ...]:
         )
         for q in conversation.QUESTIONS
     ]
+    after_six = next(i for i, spec in enumerate(specs) if spec.name == "why_not_told") + 1
+    specs.insert(after_six, Field("worry_at_home", "Zorg over thuis?", "choices", conversation.WORRIES,
+                                  required=False, hint=conversation.WORRY_HINT))
     specs.append(Field("agreements", "Afspraken met de leerling", "long", required=False,
                        hint="Wat is afgesproken: wie mag het weten, wat (nog) niet, in welk tempo.",
                        heading="Afronding"))
@@ -195,6 +198,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                ("politie", "Politie"), ("anders", "Anders"))),
         Field("explanation", "Wat is er bekend?", "long",
               hint="Alleen wat de school weet of is verteld; de school onderzoekt niet zelf."),
+    ),
+    "NoRiskAtHomeFound": (
+        Field("reason", "Waarom is er geen aanwijzing voor eerwraak of huiselijk geweld?", "long",
+              hint="Alleen wat de school weet of is verteld. Twijfelt u, leg dan het risico vast en "
+                   "raadpleeg Veilig Thuis (dat kan anoniem)."),
     ),
     "SafetyRiskLifted": (
         Field("reason", "Waarom is het risico opgeheven?", "long",
@@ -375,7 +383,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 REMINDERS = {"VictimConversationHeld": conversation.POLICE_QUESTIONS_REMINDER}
-EXTRAS: dict[str, dict[str, Any]] = {"VictimConversationHeld": {"guidance": conversation.GUIDANCE}}
+EXTRAS: dict[str, dict[str, Any]] = {
+    "VictimConversationHeld": {"guidance": conversation.GUIDANCE, "first": conversation.NOT_YOUR_FAULT}
+}
 
 # Recorded by the letters pages and the notifier, not through a form of their own.
 NOT_BY_FORM = ("LetterRequested", "LetterProposed", "LetterSent", "LetterFailed", "AgreementSetAside")

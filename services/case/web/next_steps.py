@@ -34,6 +34,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "HelpArranged": ("Passende hulp inschakelen", "passende hulp"),
     "AgreementsRecorded": ("Afspraken met het slachtoffer vastleggen", "de afspraken met het slachtoffer"),
     "SafetyRiskFlagged": ("Signaal van eerwraak of huiselijk geweld vastleggen", "het risico thuis"),
+    "NoRiskAtHomeFound": (
+        "Geen aanwijzing voor een risico thuis vastleggen",
+        "een besluit over het risico thuis",
+    ),
     "SafetyRiskLifted": ("Opheffen van het risico thuis vastleggen", "het opheffen van het risico"),
     "VictimRestArranged": (
         "Rust en steun voor het slachtoffer regelen",
@@ -82,6 +86,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Why a step whose required actions are all recorded is still open: what it needs, what to do.
+HELD_OPEN: dict[str, tuple[str, str]] = {
+    "zorg_thuis_zonder_besluit": (
+        "een besluit over het risico thuis, na de zorg bij vraag 4 of 6 (het risico vastleggen, of "
+        "geen aanwijzing met de reden)",
+        "SafetyRiskFlagged",
+    ),
+}
+
+
 def link(action: str) -> str:
     """The words of a link that starts an action."""
     return ACTIONS[action][0] if action in ACTIONS else action
@@ -102,7 +116,8 @@ def next_step(status: StepStatus) -> NextStep | None:
     recorded = {a.action for a in status.recorded}
     groups = [group for group in status.step.requires if not recorded.intersection(group)]
     if not groups:
-        return None
+        held = next((HELD_OPEN[c] for c in status.step.open_while if c in HELD_OPEN), None)
+        return NextStep(f"Nog nodig: {held[0]}.", held[1]) if held else None
     phrases = [" of ".join(ACTIONS.get(a, (a, a))[1] for a in group) for group in groups]
     return NextStep(f"Nog nodig: {_and(phrases)}.", groups[0][0])
 
