@@ -47,6 +47,16 @@ class MaterialRefused(CaseError):
     )
 
 
+class UnreadableText(CaseError):
+    """Raised when text holds invisible control characters or a right-to-left override, which
+    make what a person reads differ from what is stored."""
+
+    message = (
+        "De tekst bevat onzichtbare stuurtekens (bijvoorbeeld een teken dat de leesrichting "
+        "omdraait). Typ de tekst opnieuw of plak hem als platte tekst."
+    )
+
+
 class FieldTooLong(CaseError):
     """Raised when a free-text field is longer than the system accepts."""
 

@@ -25,6 +25,7 @@ from services.case.domain.errors import (
     NothingToCorrect,
     SecondPersonRequired,
     UnknownAction,
+    UnreadableText,
 )
 from services.case.domain.rights import (
     AlreadyAnswered,
@@ -50,6 +51,7 @@ STATUS: dict[type[CaseError], int] = {
     StoreUnavailable: 503,
     ListUnavailable: 503,
     MaterialRefused: 422,
+    UnreadableText: 422,
     AgreementConflict: 409,
     DeletionCallTooEarly: 409,
     HeldBackForSafety: 409,
