@@ -6,11 +6,16 @@ Layers, each in its own module: `text` normalises what people type (case, accent
 letters, hidden characters, spacing); `recorded` turns what the incident holds into the forms
 a letter must not contain; `identifiers`, `classes` and `material` find phone numbers, addresses,
 class labels and words for the material; `people` asks the Dutch de-identification library
-deduce for persons nobody recorded. `guard` puts them together.
+deduce for persons nobody recorded, `first_names` knows first names of pupils' languages in
+any case. `guard` puts them together; `review` points a second reader to what deserves a look.
 """
 
 from shared.privacy.guard import Allowed, Finding, PrivacyGuard
 from shared.privacy.people import GuardNotReady, NameFinder
 from shared.privacy.recorded import Recorded
+from shared.privacy.review import Span, spans_to_review
 
-__all__ = ["Allowed", "Finding", "GuardNotReady", "NameFinder", "PrivacyGuard", "Recorded"]
+__all__ = [
+    "Allowed", "Finding", "GuardNotReady", "NameFinder", "PrivacyGuard", "Recorded", "Span",
+    "spans_to_review",
+]  # fmt: skip

@@ -47,10 +47,12 @@ def first_names() -> frozenset[str]:
 
 
 @cache
-def all_first_names() -> frozenset[str]:
-    """Also the names that are words: for the review's highlights, not for blocking."""
-    names = _read(DEDUCE_FIRST_NAMES / "items.txt") | _read(DATA / "first_names.txt")
-    return frozenset(n for n in names if len(n) >= 2 and n.isalpha())
+def names_to_review() -> frozenset[str]:
+    """Also the names that are ordinary words (hoop, roos): for the review's highlights, not
+    for blocking."""
+    stop_words = _read(DEDUCE_FIRST_NAMES.parent.parent / "whitelist" / "lst_stop_word" / "items.txt")
+    words = {w for w in _read(DATA / "name_words.txt") if len(w) >= MIN_LENGTH} - stop_words - CALENDAR
+    return first_names() | words
 
 
 def is_first_name(word: str) -> bool:
