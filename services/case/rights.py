@@ -28,7 +28,9 @@ from services.case.lists import IncidentLists
 from services.case.request_list import RequestList, may_see_request
 from services.case.screening import personal_fields
 from shared.identity import Actor, Role
+from shared.privacy.first_names import is_first_name
 from shared.privacy.guard import FindsPersons
+from shared.privacy.text import in_other_script, normalise
 
 ERASURE_REASON = "verzoek tot wissen (AVG), goedgekeurd door het bestuur"
 
@@ -283,6 +285,7 @@ class Redactor:
     def __init__(self, person: str, known: dict[str, str], finder: FindsPersons | None = None) -> None:
         self.person = name_pattern(person)
         self.person_words = set(fold(person).split())
+        self.person_folded = set(normalise(person).split())
         self.finder = finder
         self.numbers: dict[str, int] = {}
         self.known: list[tuple[re.Pattern[str], str]] = []
@@ -319,6 +322,20 @@ class Redactor:
                 continue
             out += [text[last:start], self._label("andere persoon", run)]
             last = end
+        return self._single_names("".join([*out, text[last:]]))
+
+    def _single_names(self, text: str) -> str:
+        """A first name alone that the name finder missed ("oksana", "Wojciech's") and any word
+        in another script: the letters' list of first names knows the languages pupils speak."""
+        out, last = [], 0
+        for match in _ANY_WORD.finditer(text):
+            word = match.group(0)
+            plain = normalise(word).replace("'", "")
+            if {plain, plain.removesuffix("s"), fold(word)} & (self.person_folded | self.person_words):
+                continue
+            if in_other_script(word) or is_first_name(plain) or is_first_name(plain.removesuffix("s")):
+                out += [text[last : match.start()], self._label("andere persoon", word)]
+                last = match.end()
         return "".join([*out, text[last:]])
 
     def _is_the_person(self, found: str) -> bool:
@@ -338,6 +355,7 @@ def _words_pattern(name: str) -> re.Pattern[str]:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
+_ANY_WORD = re.compile(r"[^\W\d_][^\W\d_'’]*(?:['’]s)?")
 
 
 def name_runs(text: str) -> list[tuple[int, int]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -18,7 +17,7 @@ from shared.privacy import classes, dictionary, identifiers, material, personal
 from shared.privacy.first_names import is_first_name
 from shared.privacy.identifiers import Allowed
 from shared.privacy.recorded import TITLES, Forbidden, Recorded, forbidden, hits
-from shared.privacy.text import normalise, words
+from shared.privacy.text import in_other_script, normalise, words
 
 __all__ = ["Allowed", "Finding", "PrivacyGuard", "Recorded"]
 
@@ -170,7 +169,7 @@ class PrivacyGuard:
                 f"'{word}' is een voornaam. Noem geen namen; verwijs naar een functie "
                 "(bijvoorbeeld 'de intern begeleider').",
             )
-        for word in sorted({w for w in _OTHER_SCRIPT.findall(text) if _other_script(w)}):
+        for word in sorted({w for w in _OTHER_SCRIPT.findall(text) if in_other_script(w)}):
             add(f"schrift:{word}", f"'{word}' is in een ander schrift geschreven; dat kan een naam zijn.")
         for match in _FAMILY.finditer(text):
             if not _allowed_person(match.group(1), allowed):
@@ -212,13 +211,6 @@ def unrecorded_first_names(text: str, allowed: Allowed) -> list[str]:
     own people and the school's name."""
     own = {part for name in allowed.names for part in name.split()} | allowed.streets
     return sorted(w for w in words(text) if is_first_name(w) and w not in own and w not in TITLES)
-
-
-def _other_script(word: str) -> bool:
-    """A word in letters that are not Latin (Cyrillic, Arabic, Greek, Chinese …)."""
-    return len(word) >= 2 and any(
-        ch.isalpha() and not unicodedata.name(ch, "LATIN").startswith("LATIN") for ch in word
-    )
 
 
 def _allowed_person(person: str, allowed: Allowed) -> bool:

@@ -51,6 +51,14 @@ def _latin_look_alike(ch: str) -> str:
     return ch
 
 
+def in_other_script(word: str) -> bool:
+    """A word of two letters or more written in letters that are not Latin (Cyrillic,
+    Arabic, Greek, Chinese …)."""
+    return len(word) >= 2 and any(
+        ch.isalpha() and not unicodedata.name(ch, "LATIN").startswith("LATIN") for ch in word
+    )
+
+
 def readings(text: str) -> tuple[str, ...]:
     """The normalised text as read (transliterated) and as seen (look-alikes folded)."""
     read, seen = normalise(text), normalise(text, visual=True)

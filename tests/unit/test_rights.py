@@ -252,3 +252,11 @@ def test_without_its_name_finder_loaded_no_copy_is_made(cases: CaseManagement, l
     desk = RightsDesk(cases, lists, NameFinder())  # never loaded
     with pytest.raises(GuardNotReady):
         desk.access_copy(HANDLER, receive(desk, NOOR))
+
+
+def test_a_first_name_alone_and_a_name_in_another_script_are_replaced_in_the_copy() -> None:
+    """Issue 28: the letters' finder of first names works in the access copy too."""
+    redact = Redactor(NOOR, {KEVIN: "leerling die het deelde"})
+    copied = redact.text("oksana en Wojciech's zus zagen het; Олена belde, Noor ook.")
+    assert "oksana" not in copied and "Wojciech" not in copied and "Олена" not in copied
+    assert "Noor" in copied and "zagen het" in copied
