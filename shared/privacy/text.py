@@ -65,7 +65,8 @@ def readings(text: str) -> tuple[str, ...]:
     return (read,) if read == seen else (read, seen)
 
 
-def words(text: str) -> set[str]:
+@lru_cache(maxsize=256)
+def words(text: str) -> frozenset[str]:
     """Every word form in the text a name could hide in, in both readings.
 
     Apostrophes are dropped (Daan's → daans); letters and digits split (daan2012 → daan);
@@ -76,7 +77,7 @@ def words(text: str) -> set[str]:
     for whole in {text, unbroken(text)}:
         for reading in readings(whole):
             found |= _words(reading)
-    return found
+    return frozenset(found)
 
 
 _LINE_END_HYPHEN = re.compile(r"(\w)[-\u2010\u2011\u00ad\u2012\u2013]\s*\n\s*(\w)")
