@@ -5,7 +5,8 @@ cannot judge for certain (a capital in mid-sentence, a number, something close t
 name, an address-like pattern, a name the finder knows), so that reading a letter is fast and
 pointed. Each look is a span of the text with the reason, in Dutch, shown beside it.
 
-This is the case service's own small finder until the privacy guard offers one of its own.
+The word lists are the privacy guard's own (shared/privacy): its first names and its Dutch and
+English dictionary, so what the guard knows and what the review points at stay the same lists.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shared.privacy import dictionary
+from shared.privacy.first_names import all_first_names, first_names
 from shared.privacy.text import normalise
 
 MONTHS = frozenset(
@@ -76,12 +79,14 @@ def worth_a_second_look(
             found.append(Look(match.start(), match.end(), "lijkt op een vastgelegde naam"))
         elif plain in MONTHS:
             found.append(Look(match.start(), match.end(), "een datum"))
-        elif (
-            word[0].isupper()
-            and not _SENTENCE_END.search(text[: match.start()])
-            and not set(normalise(word).split()) <= allowed_words
-        ):
+        elif plain in allowed_words:
+            continue
+        elif plain in first_names() or (word[0].isupper() and plain in all_first_names()):
+            found.append(Look(match.start(), match.end(), "een voornaam"))
+        elif word[0].isupper() and not _SENTENCE_END.search(text[: match.start()]):
             found.append(Look(match.start(), match.end(), "hoofdletter midden in een zin: een naam?"))
+        elif plain.isalpha() and len(plain) >= 3 and not dictionary.known(plain):
+            found.append(Look(match.start(), match.end(), "staat in geen Nederlands of Engels woordenboek"))
     return _without_overlaps(found)
 
 
