@@ -45,9 +45,24 @@ class Board:
     help_numbers: tuple[str, ...] = DEFAULT_HELP_NUMBERS
     schools: dict[str, School] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)  # channel code -> the name reports show
+    # The board's own vetted sentences per statement field (shared/vetted_sentences.py), and
+    # whether a letter of only vetted sentences skips the review; whether letters to staff do.
+    vetted_sentences: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vetted_skip_review: bool = False
+    staff_letters_skip_review: bool = False
 
     def school(self, school_id: str) -> School:
         return self.schools.get(school_id) or School(school_id, school_id.replace("-", " ").title())
+
+
+# The board file's Dutch names for the statement fields it may add vetted sentences to.
+VETTED_FIELDS = {
+    "wat_er_speelt": "what_is_happening",
+    "wat_wij_ervan_vinden": "what_we_think",
+    "wat_wij_doen": "what_we_do",
+    "waarom": "why",
+    "contactpersoon": "contact_person",
+}
 
 
 class BoardFileError(ValueError):
@@ -87,6 +102,12 @@ def _read(path: Path, board_id: str) -> Board:
             tuple(str(n) for n in data.get("hulpnummers", DEFAULT_HELP_NUMBERS)),
             schools,
             {str(key): str(name) for key, name in data.get("kanalen", {}).items()},
+            {
+                VETTED_FIELDS[key]: tuple(str(s) for s in sentences)
+                for key, sentences in data.get("vaste_zinnen", {}).items()
+            },
+            bool(data.get("zonder_controle_bij_vaste_zinnen", False)),
+            bool(data.get("brieven_aan_medewerkers_zonder_controle", False)),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BoardFileError(f"Het bestuursbestand {path.name} klopt niet: {error}") from None

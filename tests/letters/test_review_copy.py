@@ -93,4 +93,7 @@ def test_the_copy_comes_in_the_language_the_letter_goes_out_in():
 def test_a_first_name_and_a_word_no_dictionary_knows_deserve_a_look():
     text = "wij spraken met oksana over het gebeuren met de blorptastische foto."
     found = {text[look.start : look.end]: look.reason for look in looks(text)}
-    assert found == {"oksana": "een voornaam", "blorptastische": "staat in geen Nederlands of Engels woordenboek"}
+    assert found == {
+        "oksana": "een voornaam",
+        "blorptastische": "staat in geen Nederlands of Engels woordenboek",
+    }

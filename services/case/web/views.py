@@ -30,7 +30,7 @@ from services.case.domain.incident import Status
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
-from services.case.web import foresight, forms, labels, next_steps
+from services.case.web import foresight, forms, labels, next_steps, vetted
 from services.case.web.errors import status_of
 from shared import formatting
 from shared.accounts import Accounts, school_name
@@ -252,6 +252,9 @@ def record(incident_id: UUID, action: str) -> Page:
         return _action_page(shown, form, chosen, {}, shown.version)
     values = forms.form_data(action, request.form)
     expected = _int(request.form.get("expected_version"))
+    if vetted.chosen(request.form):  # a vetted sentence added: the form comes back, nothing recorded
+        values = vetted.with_chosen_sentence(shown, form, values, request.form)
+        return _action_page(shown, form, values, {}, expected or shown.version)
     data, errors = forms.load(forms.schema_for(action), values)
     values = {**values, "reden_afwijking": request.form.get("reden_afwijking", "").strip()}
     if request.form.get("controleren"):  # the handler checks the answers first: nothing is saved
@@ -287,6 +290,7 @@ def _action_page(
         audiences=AUDIENCES,
         foreseen=foresight.foreseen(shown, cases().protocol(shown.protocol_id), form.action, answers),
         option_notes=foresight.option_notes(shown, form),
+        vetted=vetted.offered(shown, form, values),
     ), status
 
 
