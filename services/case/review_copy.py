@@ -17,17 +17,19 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from services.case.second_look import Look
 from shared.languages import name_of
 from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, letter_context, render
+from shared.privacy.review import Span
+from shared.privacy.text import normalise
 
 # What a person typed: every context field but the school's name, which the board's file holds.
 TYPED_FIELDS = tuple(name for name in CONTEXT_FIELDS if name != "school_name")
 _OPEN, _NAMED, _CLOSE = "\x02", "\x03", "\x04"
 _TYPED = re.compile(f"{_OPEN}(\\w+){_NAMED}(.*?){_CLOSE}", re.DOTALL)
+_MARK = '<mark class="tweede-blik"'
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
-FindLooks = Callable[[str], list[Look]]
+FindLooks = Callable[[str], list[Span]]  # e.g. shared.privacy.review.spans_to_review
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,7 @@ def review_copy(
             context[name] = f"{_OPEN}{name}{_NAMED}{context[name]}{_CLOSE}"
     rendered = render(letter_key, context, language)
     body = _BODY.search(rendered.html)
-    counted: list[Look] = []  # the HTML and the text show the same spans: count the HTML's
-
-    def counting(text: str) -> list[Look]:
-        found = looks(text)
-        counted.extend(found)
-        return found
-
-    letter_html = _highlighted(body.group(1) if body else rendered.html, counting, fixed_is_html=True)
+    letter_html = _highlighted(body.group(1) if body else rendered.html, looks, fixed_is_html=True)
     return ReviewCopy(
         language=language,
         language_name=name_of(language),
@@ -84,7 +79,7 @@ def review_copy(
         typed_fields=tuple(
             dict.fromkeys(m.group(1) for m in _TYPED.finditer(rendered.subject + rendered.text))
         ),
-        looks=len(counted),
+        looks=str(letter_html).count(_MARK),  # the text version shows the same: count the HTML's
     )
 
 
@@ -109,14 +104,28 @@ def _highlighted(rendered: str, looks: FindLooks, *, fixed_is_html: bool) -> Mar
     return Markup("".join(pieces))  # noqa: S704 -- every typed piece was escaped above
 
 
-def _marked(text: str, looks: list[Look]) -> str:
+def without_allowed(looks: FindLooks, allowed: list[str]) -> FindLooks:
+    """The looks, less those at words the letter may carry anyway (the school's name, its staff,
+    the help organisations the board lists): a capital there is no news to the reviewer."""
+    words = {w for name in allowed for w in normalise(name).split()}
+
+    def found(text: str) -> list[Span]:
+        return [s for s in looks(text) if not set(normalise(s.text).split()) <= words or not words]
+
+    return found
+
+
+def _marked(text: str, looks: list[Span]) -> str:
     pieces: list[str] = []
     position = 0
-    for look in looks:
+    for look in sorted(looks, key=lambda s: (s.start, -(s.end - s.start))):
+        if look.start < position:  # inside a span already marked: its reasons join that one's title
+            continue
+        reason = "; ".join(dict.fromkeys(w for s in looks if look.start <= s.start < look.end for w in s.why))
         pieces.append(str(escape(text[position : look.start])))
         pieces.append(
-            f'<mark class="tweede-blik" title="{escape(look.reason)}">{escape(text[look.start : look.end])}'
-            f'<span class="visually-hidden"> ({escape(look.reason)})</span></mark>'
+            f'{_MARK} title="{escape(reason)}">{escape(text[look.start : look.end])}'
+            f'<span class="visually-hidden"> ({escape(reason)})</span></mark>'
         )
         position = look.end
     pieces.append(str(escape(text[position:])))
