@@ -1,0 +1,73 @@
+"""Who may approve a letter, and the short mail that tells them one waits."""
+
+from __future__ import annotations
+
+from services.case.approvers import approvers_of
+from shared.accounts import Account
+from shared.boards import board
+from shared.identity import Role
+from shared.letters import render_reminder
+
+AUTHOR = Account("anna", "Anna de Vries", Role.CASE_HANDLER, "kindante", "de-wilg")
+DIRECTOR = Account("jet", "Jet Bos", Role.CASE_HANDLER, "kindante", "de-wilg")
+OTHER_SCHOOL = Account("bram", "Bram Peters", Role.CASE_HANDLER, "kindante", "het-anker")
+STAFF = Account("mees", "Mees Jansen", Role.STAFF, "kindante", "de-wilg")
+OTV = Account("omar", "Omar Tahiri", Role.OTV, "kindante", "")
+OTHER_OTV = Account("sanne", "Sanne Kuipers", Role.OTV, "meander", "")
+EVERYONE = [AUTHOR, DIRECTOR, OTHER_SCHOOL, STAFF, OTV, OTHER_OTV]
+
+
+def approvers(accounts=EVERYONE, locked=(), notified=()):  # type: ignore[no-untyped-def]
+    return approvers_of(
+        author="anna",
+        school_id="de-wilg",
+        board_id="kindante",
+        accounts=accounts,
+        unavailable=lambda username: username in locked,
+        notified=notified,
+    )
+
+
+def test_a_second_handler_of_the_school_approves_never_the_author() -> None:
+    found = approvers()
+    assert [a.username for a in found.people] == ["jet"]
+    assert not found.includes("anna") and not found.from_board
+
+
+def test_without_a_second_handler_the_boards_otv_approves() -> None:
+    found = approvers([AUTHOR, STAFF, OTV, OTHER_OTV, OTHER_SCHOOL])
+    assert [a.username for a in found.people] == ["omar"] and found.from_board
+    assert "OTV" in found.waiting_note
+
+
+def test_a_locked_approver_leaves_the_letter_waiting_for_another_and_says_so() -> None:
+    found = approvers(locked={"jet"}, notified=["jet"])
+    assert [a.username for a in found.people] == ["omar"]
+    assert any("geblokkeerd" in note and "wacht op een ander" in note for note in found.notes)
+
+
+def test_a_removed_approver_leaves_the_letter_waiting_for_another_and_says_so() -> None:
+    found = approvers([AUTHOR, OTV], notified=["jet"])
+    assert [a.username for a in found.people] == ["omar"]
+    assert any("geen account meer" in note for note in found.notes)
+
+
+def test_with_no_one_to_approve_the_letter_says_so() -> None:
+    found = approvers([AUTHOR], locked=set())
+    assert not found.people and "niemand" in found.waiting_note
+
+
+def test_the_approval_mail_names_no_one(guard) -> None:  # type: ignore[no-untyped-def]
+    kindante = board("kindante")
+    mail = render_reminder(
+        kind="goedkeuring",
+        school=kindante.school("de-wilg"),
+        board=kindante,
+        due_on="2026-12-06",
+        link="https://zorgvuldig.voorbeeld.nl/meldingen/1/brieven/2/beoordelen",
+        guard=guard,
+    )
+    assert mail.subject == "Er wacht een brief op uw goedkeuring"
+    assert "/brieven/2/beoordelen" in mail.text and "/brieven/2/beoordelen" in mail.html
+    for name in ("Anna", "Jet", "Omar", "Vries", "Bos"):
+        assert name not in mail.subject + mail.text + mail.html
