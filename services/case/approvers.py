@@ -36,7 +36,10 @@ class Approvers:
                 "te herstellen of toe te voegen; de brief wacht."
             )
         if self.from_board:
-            return "De brief wacht op goedkeuring door het OTV van het bestuur (de school heeft geen tweede behandelaar)."
+            return (
+                "De brief wacht op goedkeuring door het OTV van het bestuur "
+                "(de school heeft geen tweede behandelaar)."
+            )
         return "De brief wacht op goedkeuring door een tweede behandelaar of de directeur van de school."
 
 
