@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
+from services.case.access_logs import AccessLogCopies
 from services.case.domain.access import AccessLog
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident, sentence
@@ -307,15 +309,31 @@ class CaseManagement(Application[UUID]):
                 continue
         else:
             raise ConcurrentEdit()
+        self._access_copies.keep(incident_id, log)
         assert notification_id is not None
         return notification_id
 
     def access_log(self, actor: Actor, incident_id: UUID) -> list[dict[str, object]]:
         """Who looked at the incident: for its school's handlers, the OTV and the board."""
         self._visible(actor, incident_id)
-        return list(self._access_log(incident_id).entries)
+        log = self._access_log(incident_id)
+        self._access_copies.keep(incident_id, log)
+        return list(log.entries)
+
+    @cached_property
+    def _access_copies(self) -> AccessLogCopies:
+        return AccessLogCopies()
 
     def _access_log(self, incident_id: UUID) -> AccessLog:
+        """The incident's access log: the copy this process last saved with the looks stored
+        since, or, the first time, read whole."""
+        copy = self._access_copies.take(incident_id)
+        if copy is not None:
+            with self._store_errors():
+                newer = self.recorder.select_events(copy.id, gt=copy.version)
+            for stored in newer:
+                copy = self.mapper.to_domain_event(stored).mutate(copy)
+            return copy
         with self._store_errors():
             try:
                 log = self.repository.get(AccessLog.create_id(incident_id))

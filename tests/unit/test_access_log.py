@@ -59,3 +59,26 @@ def test_a_refused_change_or_read_by_another_school_is_logged(cases: CaseManagem
         cases.audit_trail(OTHER_BOARD_HANDLER, incident_id)
     refused = [e for e in cases.access_log(HANDLER, incident_id) if not e["allowed"]]
     assert [e["actor"] for e in refused] == [OTHER_SCHOOL_HANDLER.id, OTHER_BOARD_HANDLER.id]
+
+
+def test_a_look_reads_only_the_looks_stored_since_this_process_last_saved(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "events.sqlite")}
+    here, elsewhere = CaseManagement(env=env), CaseManagement(env=env)
+    incident_id, _ = here.open_incident(HANDLER, **OPENING)
+    for _ in range(30):
+        here.record_view(HANDLER, incident_id, what="melding")
+    elsewhere.record_view(OTV_MEMBER, incident_id, what="tijdlijn", reason="advies")
+
+    read: list[int] = []
+    select_events = here.recorder.select_events
+
+    def counted(originator_id, **kwargs):  # type: ignore[no-untyped-def]
+        found = select_events(originator_id, **kwargs)
+        read.append(len(found))
+        return found
+
+    here.recorder.select_events = counted  # type: ignore[method-assign]
+    here.record_view(HANDLER, incident_id, what="logboek")
+    assert max(read) <= 2  # the opening event, and the one look another process added
+    log = here.access_log(BOARD_MEMBER, incident_id)
+    assert [e["what"] for e in log[-3:]] == ["melding", "tijdlijn", "logboek"] and len(log) == 32
