@@ -64,6 +64,12 @@ class ConcurrentEdit(CaseError):
     )
 
 
+class VersionUnknown(CaseError):
+    """Raised when a command names an expected version the incident never reached."""
+
+    message = "Deze versie van de melding bestaat niet. Laad de melding opnieuw en leg uw actie dan vast."
+
+
 class StoreUnavailable(CaseError):
     """Raised when the event store cannot be reached; nothing was written."""
 
@@ -459,6 +465,8 @@ class CaseManagement(Application[UUID]):
         self._require_handler(actor)
         for _ in range(BACKGROUND_RETRIES):
             incident = self._visible(actor, incident_id, for_change=True)
+            if expected_version is not None and expected_version > incident.version:
+                raise VersionUnknown()
             if expected_version is not None and not _only_background_since(incident, expected_version):
                 raise ConcurrentEdit()
             loaded = incident.version

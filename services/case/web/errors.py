@@ -10,7 +10,13 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from services.case.application import ConcurrentEdit, IncidentNotFound, NotAllowed, StoreUnavailable
+from services.case.application import (
+    ConcurrentEdit,
+    IncidentNotFound,
+    NotAllowed,
+    StoreUnavailable,
+    VersionUnknown,
+)
 from services.case.domain.access import ReasonRequired
 from services.case.domain.errors import (
     AgreementConflict,
@@ -36,7 +42,7 @@ from services.case.domain.rights import (
 from services.case.lists import ListUnavailable
 from services.case.rights import RequestNotFound
 from services.case.web.handover_sheet import HandoverSheetUnavailable
-from services.case.web.security import UploadRefused
+from services.case.web.security import BadParameter, UnreadableJson, UploadRefused
 from shared.privacy import GuardNotReady
 
 log = logging.getLogger(__name__)
@@ -46,6 +52,7 @@ STATUS: dict[type[CaseError], int] = {
     UnknownAction: 404,
     NotAllowed: 403,
     ConcurrentEdit: 409,
+    VersionUnknown: 422,
     IncidentClosed: 409,
     IncidentAlreadyOpen: 409,
     StoreUnavailable: 503,
@@ -118,6 +125,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UploadRefused)
     def upload_refused(_: UploadRefused) -> tuple[Response | str, int]:
         return answer(UPLOAD_MESSAGE, 415)
+
+    @app.errorhandler(BadParameter)
+    @app.errorhandler(UnreadableJson)
+    def bad_request(error: BadParameter | UnreadableJson) -> tuple[Response | str, int]:
+        return answer(str(error), 400)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_: CSRFError) -> tuple[Response | str, int]:
