@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.case.domain.aftercare import AFTERCARE_ROLES, role_label
 from services.case.domain.incident import RecordedAction
 from services.case.domain.protocol import Protocol, StepState, checklist, warnings
 from services.case.screening import personal_fields
@@ -161,6 +162,42 @@ class AftercareMoment:
     held: bool
     overdue: bool
     planned_by: str
+
+    @property
+    def role(self) -> str:
+        """Who the moment is for, as a person reads it: a role, never a name."""
+        return role_label(self.for_whom)
+
+
+@dataclass(frozen=True)
+class AftercareByRole:
+    """(c) Aftercare moments of one role: how many planned, held, and overdue."""
+
+    role: str
+    planned: int
+    held: int
+    overdue: int
+
+
+def aftercare_by_role(moments: list[AftercareMoment]) -> list[AftercareByRole]:
+    """The moments counted per role, every role in the protocol's order (also those with none),
+    then any earlier role that still has moments."""
+    codes = [*AFTERCARE_ROLES, *sorted({m.for_whom for m in moments} - set(AFTERCARE_ROLES))]
+    return [
+        AftercareByRole(
+            role_label(code),
+            sum(1 for m in moments if m.for_whom == code),
+            sum(1 for m in moments if m.for_whom == code and m.held),
+            sum(1 for m in moments if m.for_whom == code and m.overdue),
+        )
+        for code in codes
+    ]
+
+
+def aftercare_summary(moments: list[AftercareMoment]) -> str:
+    """The overdue moments of one incident per role, in one line of fixed words and counts:
+    "het slachtoffer (1), de medewerkers (2)"."""
+    return ", ".join(f"{row.role} ({row.overdue})" for row in aftercare_by_role(moments) if row.overdue)
 
 
 def aftercare(facts: dict[str, Any], today: date) -> list[AftercareMoment]:

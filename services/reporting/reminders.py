@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from kombu import Connection
 
 from services.case.domain.protocol import Protocol, StepState
-from services.reporting.projections import aftercare, progress
+from services.reporting.projections import aftercare, aftercare_summary, progress
 from services.reporting.store import ReportStore
 from shared import messaging
 from shared.contracts import Reminder, encode
@@ -35,7 +35,8 @@ def overdue(
     for facts in every_fact:
         if protocol_for is not None and facts["status"] == "open":
             yield from overdue_steps(facts, protocol_for(facts["protocol_id"]), today)
-        for moment in aftercare(facts, today):
+        moments = aftercare(facts, today)
+        for moment in moments:
             if moment.overdue:
                 key = f"{moment.incident_id}:{moment.for_whom}:{moment.due_on.isoformat()}"
                 yield (
@@ -46,6 +47,9 @@ def overdue(
                         school_id=moment.school_id,
                         handler_id=moment.planned_by,
                         due_on=moment.due_on.isoformat(),
+                        # Roles and counts only: which moment, and what else is overdue.
+                        step=f"Nazorg voor {moment.role}. Te laat bij deze melding: "
+                        f"{aftercare_summary(moments)}.",
                     ),
                 )
 

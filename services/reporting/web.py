@@ -27,6 +27,7 @@ from services.reporting.overview import milestone_hours_from_totals, overview_fr
 from services.reporting.projections import (
     MILESTONES,
     aftercare,
+    aftercare_by_role,
     evaluation,
     improvements,
     progress,
@@ -118,11 +119,13 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         for item in sorted(facts, key=lambda f: f["opened_at"], reverse=True):
             result = progress(item, cases().protocol(item["protocol_id"]), today)
             rows.append({"facts": item, "progress": result})
-        moments = [m for item in facts for m in aftercare(item, today) if not m.held]
+        every_moment = [m for item in facts for m in aftercare(item, today)]
+        moments = [m for m in every_moment if not m.held]
         return render_template(
             "reporting/school.html",
             rows=rows,
             moments=sorted(moments, key=lambda m: m.due_on),
+            by_role=aftercare_by_role(every_moment),
             improvements=with_texts(improvements(facts)),
             freshness=freshness,
             milestones=MILESTONES,

@@ -49,7 +49,8 @@ def test_each_report_gives_the_expected_figures(settings, cases) -> None:
     result = progress(facts, protocol, later)
     assert all(hours is not None and hours >= 0 for hours in result.hours_to.values())
     assert result.current_step == "Stap 2. Sta het slachtoffer bij"
-    assert [w.key for w in result.warnings] == ["volgorde_GroupInformed"]
+    # Aftercare is planned for the victim only: the other roles it touched are named.
+    assert [w.key for w in result.warnings] == ["volgorde_GroupInformed", "nazorg_voor_iedereen"]
     (moment,) = aftercare(facts, later)
     assert moment.overdue and not moment.held and moment.for_whom == "slachtoffer"
     assert evaluation(facts)["with_whom"] == ACTIONS["EvaluationHeld"]["with_whom"]

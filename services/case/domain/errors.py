@@ -117,3 +117,9 @@ class ReasonRequired(CaseError):
     """Raised when an action that sets something aside is recorded without its reason."""
 
     message = "Geef de reden; zonder reden kan dit niet worden vastgelegd."
+
+
+class NotARole(CaseError):
+    """Raised when an aftercare moment names someone other than by one of the roles."""
+
+    message = "Kies een van de rollen; een naam hoort hier niet."

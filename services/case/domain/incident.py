@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.case.domain.aftercare import NOT_A_ROLE, is_role
 from services.case.domain.errors import (
     AgreementConflict,
     DeletionCallTooEarly,
@@ -22,6 +23,7 @@ from services.case.domain.errors import (
     IncidentAlreadyOpen,
     IncidentClosed,
     NoLetterToDecide,
+    NotARole,
     NothingToCorrect,
     ReasonRequired,
     SecondPersonRequired,
@@ -130,6 +132,8 @@ class Incident(Aggregate):
         # Fields that must hold text: the action sets something aside and says why.
         needs_reason: ClassVar[tuple[str, ...]] = ()
         without_reason: ClassVar[str] = ReasonRequired.message
+        # Fields that name people by role only (an aftercare moment's "for whom"), never by name.
+        by_role: ClassVar[tuple[str, ...]] = ()
 
         def apply(self, incident: Incident) -> None:
             data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -163,6 +167,8 @@ class Incident(Aggregate):
             raise IncidentClosed()
         if any(not str(values.get(name, "")).strip() for name in event_class.needs_reason):
             raise ReasonRequired(event_class.without_reason)
+        if any(not is_role(values.get(name)) for name in event_class.by_role):
+            raise NotARole(NOT_A_ROLE)
         refuse_material(values)
         return event_class
 
@@ -570,6 +576,7 @@ class Incident(Aggregate):
 
         for_whom: str
         due_on: str
+        by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
         allowed_when_closed: ClassVar[bool] = True
 
     class AftercareHeld(ActionRecorded):
@@ -578,6 +585,7 @@ class Incident(Aggregate):
         for_whom: str
         notes: str
         personal: ClassVar[tuple[str, ...]] = ("notes",)
+        by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
         allowed_when_closed: ClassVar[bool] = True
 
     class EvaluationHeld(ActionRecorded):

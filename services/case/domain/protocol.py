@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from services.case.domain.aftercare import role_label, roles_without_aftercare
 from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
 from services.case.domain.safeguards import WORRY_UNDECIDED, safety_risk, undecided_worry
@@ -250,6 +251,24 @@ def _other_schools_not_informed(actions: list[RecordedAction]) -> list[ProtocolW
     return []
 
 
+def _aftercare_for_everyone(actions: list[RecordedAction]) -> list[ProtocolWarning]:
+    """Once aftercare is being planned or the case evaluated: the roles it touched that have no
+    moment yet (step 9: stay connected with everyone it touched)."""
+    started = [a for a in actions if a.action in ("AftercarePlanned", "EvaluationHeld")]
+    missing = roles_without_aftercare(actions, _pupil_visible(actions)) if started else []
+    if not missing:
+        return []
+    return [
+        ProtocolWarning(
+            "nazorg_voor_iedereen",
+            "Nog geen nazorg gepland voor: " + ", ".join(role_label(r) for r in missing) + ". Plan per rol "
+            "een moment (hoe gaat het nu, hebben ze nog wat nodig?), of leg in een notitie vast waarom niet.",
+            started[0].version,
+            step="opvolgen",
+        )
+    ]
+
+
 def _ignoring_situation(check: Any) -> Any:
     return lambda actions, situation: check(actions)
 
@@ -260,6 +279,7 @@ CHECKS = {
     "openbare_url_melden": _ignoring_situation(_public_url_not_reported),
     "dwang_naar_zeden": _coercion_to_vice_squad,
     "andere_scholen_informeren": _ignoring_situation(_other_schools_not_informed),
+    "nazorg_voor_iedereen": _ignoring_situation(_aftercare_for_everyone),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from services.case.domain.aftercare import AFTERCARE_ROLES
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.protocol import load_protocol
@@ -40,6 +41,10 @@ PEOPLE_GROUPS: Choices = (
     ("ouders", "Ouders"),
     ("leerkrachten", "Leerkrachten"),
     ("anderen", "Anderen"),
+)
+# Aftercare by role: the roles as choices, capitalised as the form shows them.
+AFTERCARE_FOR: Choices = tuple(
+    (code, label[:1].upper() + label[1:]) for code, label in AFTERCARE_ROLES.items()
 )
 FOR_WHOM: Choices = (
     ("slachtoffer", "Het slachtoffer"),
@@ -339,11 +344,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("rationale", "Afweging", "long"),
     ),
     "AftercarePlanned": (
-        Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
+        Field("for_whom", "Voor wie?", "choice", AFTERCARE_FOR,
+              hint="Plan nazorg voor iedereen die het raakte, per rol; nooit een naam."),
         Field("due_on", "Datum", "date"),
     ),
     "AftercareHeld": (
-        Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
+        Field("for_whom", "Voor wie?", "choice", AFTERCARE_FOR),
         Field("notes", "Aantekeningen", "long", required=False),
     ),
     "EvaluationHeld": (
