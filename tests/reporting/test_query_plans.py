@@ -112,7 +112,7 @@ def pages(incident_id: str) -> dict[str, list[str]]:
         "medewerker.dewilg": ["/", f"/meldingen/{incident_id}"],
         "otv": ["/", "/rapportage/", f"{report}?reden=advies", f"/meldingen/{incident_id}?reden=advies"],
         "bestuur": ["/", "/rapportage/", "/avg"],
-        "beheerder": ["/", "/beheer/"],
+        "beheerder": ["/beheer/accounts", "/beheer/"],  # "/" only sends the administrator here
     }
 
 

@@ -40,7 +40,7 @@ class Browser:
             data={"csrf_token": self._token(page.text), "gebruikersnaam": username, "wachtwoord": password},
         )
         assert response.status_code == 302, response.text
-        self.token = self._token(self.client.get("/").text)
+        self.token = self._token(self.client.get("/", follow_redirects=True).text)
         return self
 
     def get(self, path: str, **kwargs):  # type: ignore[no-untyped-def]

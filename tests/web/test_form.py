@@ -143,7 +143,7 @@ def test_a_correction_that_changes_nothing_is_told_so_in_dutch(handler: Browser)
 
 def test_an_action_on_an_incident_closed_meanwhile_is_refused_in_dutch(handler: Browser) -> None:
     page = handler.open_incident()
-    assert handler.post(f"{page}/afsluiten", {"reason": "afgerond"}).status_code == 302
+    assert handler.post(f"{page}/afsluiten", {"reason": "afgerond", "bevestigd": "ja"}).status_code == 302
     response = handler.post(f"{page}/acties/ScopeAssessed", SCOPE)  # a form opened before closing
     assert response.status_code == 422
     assert IncidentClosed.message in response.text  # it said "ScopeAssessed"
@@ -195,7 +195,7 @@ def test_closing_and_reopening_need_a_reason(handler: Browser) -> None:
     page = handler.open_incident()
     handler.post(f"{page}/afsluiten", {"reason": ""})
     assert "open" in handler.get(page).text
-    handler.post(f"{page}/afsluiten", {"reason": "afgerond"})
+    handler.post(f"{page}/afsluiten", {"reason": "afgerond", "bevestigd": "ja"})
     assert '<dd id="status">gesloten</dd>' in handler.get(page).text
     handler.post(f"{page}/heropenen", {"reason": "nieuwe informatie"})
     assert '<dd id="status">open</dd>' in handler.get(page).text

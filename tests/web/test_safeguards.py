@@ -39,7 +39,7 @@ def test_agreements_are_shown_at_the_top_of_the_incident_until_it_is_closed(hand
     assert "Afspraken met de leerling" in shown
     assert "ouders van andere klassen of alle ouders" in shown and "eerst een week rust" in shown
     assert shown.index("Afspraken met de leerling") < shown.index("Stappen")
-    handler.post(f"{page}/afsluiten", {"reason": "afgerond"})
+    handler.post(f"{page}/afsluiten", {"reason": "afgerond", "bevestigd": "ja"})
     assert "Afspraken met de leerling" not in handler.get(page).text
 
 

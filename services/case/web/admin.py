@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from shared import messaging
-from shared.accounts import Accounts
+from shared.accounts import Account, Accounts, school_name
 from shared.identity import Role
 
 blueprint = Blueprint("beheer", __name__, url_prefix="/beheer")
@@ -63,7 +63,6 @@ def status() -> str:
     reports = current_app.extensions["zorgvuldig.reports"]
     newest = cases.recorder.max_notification_id() or 0
     position, updated = reports.position()
-    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
     return render_template(
         "admin/status.html",
         newest=newest,
@@ -72,8 +71,23 @@ def status() -> str:
         skipped=len(reports.skipped()),
         queues=queue_depths(),
         outcomes=last_outcomes(cases),
-        accounts=accounts.all(),
+        accounts=own_accounts(),
     )
+
+
+def own_accounts() -> list[Account]:
+    """The accounts of the administrator's own board: they manage theirs, no other board's."""
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    return [a for a in accounts.all() if a.board_id == g.actor.board_id]
+
+
+@blueprint.get("/accounts")
+def accounts() -> str:
+    """The administrator's home: the accounts of their board, per school."""
+    by_school: dict[str, list[Account]] = {}
+    for account in own_accounts():
+        by_school.setdefault(school_name(account.school_id) if account.school_id else "", []).append(account)
+    return render_template("admin/accounts.html", by_school=sorted(by_school.items()))
 
 
 @blueprint.post("/dode-brieven/opnieuw")

@@ -186,6 +186,8 @@ def lists() -> IncidentLists:
 
 @blueprint.get("/")
 def incidents() -> Page:
+    if actor().role is Role.ADMINISTRATOR:  # sees no incident; their work is their board's accounts
+        return redirect(url_for("beheer.accounts"))
     shown = lists().page(actor(), request.args.get("pagina", 1, type=int) or 1)
     return render_template("case/incidents.html", listing=shown, incidents=shown.incidents)
 
@@ -353,12 +355,17 @@ def reopen(incident_id: UUID) -> Page:
 def _status_change(incident_id: UUID, change: str) -> Page:
     if actor().role is not Role.CASE_HANDLER:
         abort(403)
-    cases().incident(actor(), incident_id)
+    shown = cases().incident(actor(), incident_id)
     reason = request.form.get("reason", "").strip()
     if not reason:
         flash("Geef een reden op.")
         return redirect(url_for("case.incident", incident_id=incident_id))
     expected = _int(request.form.get("expected_version"))
+    open_steps = [s for s in cases().progress(shown)[0] if s.state is StepState.OPEN]
+    if change == "close" and open_steps and request.form.get("bevestigd") != "ja":
+        return render_template(
+            "case/close.html", incident=shown, open_steps=open_steps, reason=reason, version=expected
+        )
     if change == "close":
         cases().close_incident(actor(), incident_id, reason=reason, expected_version=expected)
         flash("De melding is afgesloten. Nazorg en evaluatie kunnen nog worden vastgelegd.")
