@@ -133,6 +133,7 @@ _ADDED_COLUMNS = {
     "email": "TEXT NOT NULL DEFAULT ''",
     "totp_last_step": "BIGINT NOT NULL DEFAULT 0",
     "failed_codes": "INTEGER NOT NULL DEFAULT 0",
+    "care_team": "INTEGER NOT NULL DEFAULT 0",
 }
 
 
@@ -209,6 +210,37 @@ class Accounts:
             db.execute(
                 self.db.sql("UPDATE accounts SET totp_secret = ? WHERE username = ?"), (secret, username)
             )
+
+    def set_care_team(self, username: str, member: bool) -> None:
+        """Marks an account as one of its school's care team (told of every new melding), or not."""
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("UPDATE accounts SET care_team = ? WHERE username = ?"), (int(member), username)
+            )
+
+    def care_team(self, board_id: str, school_id: str) -> list[str]:
+        """The accounts of a school marked as its care team on the administrator's page."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                self.db.sql(
+                    "SELECT username FROM accounts WHERE care_team = 1 AND board_id = ? AND school_id = ?"
+                ),
+                (board_id, school_id),
+            ).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def marked_care_team(self) -> set[str]:
+        """Every account marked as care team on the administrator's page."""
+        with self.db.connect() as db:
+            return {
+                row[0] for row in db.execute("SELECT username FROM accounts WHERE care_team = 1").fetchall()
+            }
+
+    def remove(self, username: str) -> None:
+        """Removes an account (someone left the school); what they did stays in the trails."""
+        with self.db.connect() as db:
+            db.execute(self.db.sql("DELETE FROM api_tokens WHERE username = ?"), (username,))
+            db.execute(self.db.sql("DELETE FROM accounts WHERE username = ?"), (username,))
 
     def _value(self, username: str, column: str) -> Any:
         assert column in ("must_change", "totp_secret", "email")

@@ -1,7 +1,7 @@
 """Boards and their schools as the letters know them: a school's name, contact address,
-telephone number and website, the help sites and numbers a letter may point to, from how
-many recipients a letter needs a second person's approval, and the names of channels that the
-reports do not know yet.
+telephone number, website and care team (the accounts told of every new melding), the
+help sites and numbers a letter may point to, from how many recipients a letter needs a
+second person's approval, and the names of channels that the reports do not know yet.
 
 One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
 board's own file there wins). A board without a file gets the defaults below.
@@ -34,6 +34,7 @@ class School:
     phone: str = ""
     website: str = ""
     address: str = ""  # the school's own street and postcode, which a letter may name
+    care_team: tuple[str, ...] = ()  # account names told of every new melding ("zorgteam")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _read(path: Path, board_id: str) -> Board:
                 str(value.get("telefoon", "")),
                 str(value.get("website", "")),
                 str(value.get("adres", "")),
+                tuple(str(name) for name in value.get("zorgteam", ())),
             )
             for key, value in data.get("scholen", {}).items()
         }

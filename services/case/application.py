@@ -23,6 +23,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, 
 from eventsourcing.utils import get_topic
 
 from services.case.access_logs import AccessLogCopies
+from services.case.coordination import Coordinating
 from services.case.domain.access import AccessLog
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident, sentence
@@ -96,7 +97,7 @@ DEVELOPMENT_CHAIN_KEY = "alleen-voor-ontwikkeling-keten"
 _COMMON_FIELDS = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 
-class CaseManagement(Application[UUID]):
+class CaseManagement(Coordinating, Application[UUID]):
     """Opening incidents and recording the protocol's actions on them."""
 
     name = "zorgvuldig"
@@ -137,6 +138,7 @@ class CaseManagement(Application[UUID]):
             learned_how=learned_how,
             protocol_id=protocol_id,
         )
+        incident.alert_care_team(actor=actor.id, members=self.members_to_alert(actor))
         return incident.id, self._save(incident)
 
     def record_action(

@@ -22,6 +22,7 @@ from services.case.domain.incident import Incident, Status
 from services.case.personal_data import ERASED
 from tests.examples import ACTIONS, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, OTV_MEMBER, SECOND_HANDLER
 from tests.integration.stores import STORES, store_env
+from tests.integration.test_task_events_roundtrip import COVERED as TASK_EVENTS
 
 COMMON = ("originator_id", "originator_version", "timestamp")
 PROPOSAL_VERSION = list(ACTIONS).index("LetterProposed") + 2
@@ -119,7 +120,7 @@ def event_classes(aggregate: type) -> set[str]:
 
 
 def test_every_event_type_is_covered_by_these_tests() -> None:
-    covered = {name for name, _ in expected_events()} | {"PersonalDataErased"}
+    covered = {name for name, _ in expected_events()} | {"PersonalDataErased"} | TASK_EVENTS
     assert event_classes(Incident) == covered
     assert event_classes(AccessLog) == {"Started", "Viewed", "HandoverSheetDownloaded"}
 

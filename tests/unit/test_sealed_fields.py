@@ -54,6 +54,16 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("LetterProposed", "statement"): "as LetterRequested.statement",
     ("LetterRequested", "language"): "the code of a language the letters exist in (nl, en)",
     ("LetterProposed", "language"): "as LetterRequested.language",
+    # coordination (services/case/domain/tasks.py): account ids, step keys, dates, fixed choices
+    ("CareTeamAlerted", "members"): "account ids of the school's care team, no pupil data",
+    ("ColleagueAdded", "colleague_id"): "an account id the access rule reads, no pupil data",
+    ("ColleagueAdded", "access"): "a fixed choice: lezen or behandelen",
+    ("TaskCreated", "step"): "the key of a step of the protocol",
+    ("TaskCreated", "suggestion"): "the event class name of a step's action, or empty",
+    ("TaskCreated", "owner_id"): "an account id of the school, no pupil data",
+    ("TaskCreated", "due_on"): "a date",
+    ("TaskReassigned", "owner_id"): "as TaskCreated.owner_id",
+    ("TaskReassigned", "due_on"): "a date",
 }
 
 

@@ -114,6 +114,13 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "beheer.retry_dead_letters": ("POST", allowed({"beheerder"})),
     "health.live": ("GET", allowed(EVERYONE)),
     "health.ready": ("GET", allowed(EVERYONE)),
+    # tasks and colleagues (services/case/web/tasks.py); the owner's own task: tests/web/test_tasks.py
+    "beheer.care_team": ("POST", allowed({"beheerder"})),
+    "tasks.create": ("POST", allowed(OWN)),
+    "tasks.reassign": ("POST", allowed(OWN)),
+    "tasks.finish": ("POST", allowed(OWN)),
+    "tasks.reopen": ("POST", allowed(OWN)),
+    "tasks.add_colleague": ("POST", allowed(OWN)),
 }
 PUBLIC_ASSETS = {"static"}
 
@@ -170,6 +177,7 @@ def rights_request(app: Flask, incident: str) -> str:
 def url_for_rule(app: Flask, endpoint: str, incident_id: str, request_id: str = "") -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2, "request_id": request_id}
+    values["number"] = 2  # a task (services/case/web/tasks.py)
     values["name"] = "onbekend"  # a school provider that is not configured here
     values["session_id"] = values["token_id"] = "onbekend"
     path = rule.rule

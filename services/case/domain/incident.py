@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.case.domain import tasks
 from services.case.domain.aftercare import NOT_A_ROLE, is_role
 from services.case.domain.errors import (
     AgreementConflict,
@@ -60,8 +61,11 @@ class RecordedAction:
     withdrawn: bool = False
 
 
-class Incident(Aggregate):
+class Incident(tasks.Coordination, Aggregate):
     """A melding: what happened, and every action the school took since."""
+
+    # Tasks, colleagues and the care team's alert: rules and events in domain/tasks.py.
+    CareTeamAlerted, ColleagueAdded, TaskCreated, TaskReassigned, TaskDone, TaskReopened = tasks.EVENTS
 
     class Opened(Aggregate.Created):
         """De melding is geopend."""

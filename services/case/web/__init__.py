@@ -26,6 +26,7 @@ from services.case.web import (
     recipients_import,
     rights,
     security,
+    tasks,
     views,
 )
 from services.reporting import web as reporting_web
@@ -87,6 +88,7 @@ def create_app(
     app.register_blueprint(auth.blueprint)
     oidc.init_app(app, settings, parts.pop("identities", None))
     app.register_blueprint(views.blueprint)
+    tasks.init_app(app, parts.pop("worklists", None))
     app.register_blueprint(api.blueprint)
     app.register_blueprint(handover.blueprint)
     app.register_blueprint(handover.api_blueprint)

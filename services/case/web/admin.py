@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement
@@ -87,7 +87,10 @@ def accounts() -> str:
     by_school: dict[str, list[Account]] = {}
     for account in own_accounts():
         by_school.setdefault(school_name(account.school_id) if account.school_id else "", []).append(account)
-    return render_template("admin/accounts.html", by_school=sorted(by_school.items()))
+    store: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    return render_template(
+        "admin/accounts.html", by_school=sorted(by_school.items()), care_team=store.marked_care_team()
+    )
 
 
 @blueprint.post("/dode-brieven/opnieuw")
@@ -106,3 +109,19 @@ def retry_dead_letters() -> Response:
             moved += 1
     flash(f"{moved} bericht(en) opnieuw in de wachtrij gezet." if moved else "Er waren geen dode brieven.")
     return redirect(url_for("beheer.status"))
+
+
+@blueprint.post("/zorgteam")
+def care_team() -> Response:
+    """Marks an account of a school as one of its care team (told of every new melding), or not."""
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    account = accounts.get(request.form.get("gebruikersnaam", ""))
+    if account is not None and account.board_id != g.actor.board_id:
+        abort(404)  # another board's accounts are not this administrator's to manage
+    if account is None or not account.school_id:
+        flash("Alleen een account van een school kan in het zorgteam.")
+        return redirect(url_for("beheer.accounts"))
+    member = request.form.get("zorgteam") == "ja"
+    accounts.set_care_team(account.username, member)
+    flash(f"{account.name} is {'nu' if member else 'niet meer'} lid van het zorgteam van de school.")
+    return redirect(url_for("beheer.accounts"))

@@ -1,0 +1,92 @@
+"""The coordination events (tasks, colleagues, the care team's alert) round-trip through each
+real store, field by field, sealed text included; a new application replays the tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.case.application import CaseManagement
+from services.case.domain.tasks import TaskStatus
+from tests.examples import HANDLER, OPENING, SECOND_HANDLER, STAFF_MEMBER
+from tests.integration.stores import STORES, store_env
+
+COVERED = {"CareTeamAlerted", "ColleagueAdded", "TaskCreated", "TaskReassigned", "TaskDone", "TaskReopened"}
+COMMON = ("originator_id", "originator_version", "timestamp")
+
+
+@pytest.fixture(params=STORES)
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    return store_env(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def apps(env: dict[str, str]) -> Iterator[list[CaseManagement]]:
+    made: list[CaseManagement] = []
+    yield made
+    for app in made:
+        app.close()
+
+
+def expected() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("CareTeamAlerted", {"actor": HANDLER.id, "members": [SECOND_HANDLER.id]}),
+        ("TaskCreated", {
+            "actor": HANDLER.id, "number": 3, "step": "medewerkers", "suggestion": "StaffSupported",
+            "what": "met de mentor van Noor", "owner_id": STAFF_MEMBER.id, "due_on": "2026-12-10",
+        }),
+        ("TaskReassigned", {
+            "actor": HANDLER.id, "number": 3, "owner_id": SECOND_HANDLER.id, "due_on": "2026-12-11",
+        }),
+        ("TaskDone", {"actor": SECOND_HANDLER.id, "number": 3}),
+        ("TaskReopened", {"actor": HANDLER.id, "number": 3}),
+        ("ColleagueAdded", {"actor": HANDLER.id, "colleague_id": SECOND_HANDLER.id, "access": "behandelen"}),
+    ]  # fmt: skip
+
+
+def test_every_coordination_event_round_trips(env: dict[str, str], apps: list[CaseManagement]) -> None:
+    writer = CaseManagement(env=dict(env))
+    apps.append(writer)
+    writer.care_team = lambda board, school: [HANDLER.id, SECOND_HANDLER.id]
+    incident_id, _ = writer.open_incident(HANDLER, **OPENING)
+    writer.create_task(
+        HANDLER, incident_id, step="medewerkers", suggestion="StaffSupported", what="met de mentor van Noor",
+        owner=STAFF_MEMBER, due_on=date(2026, 12, 10),
+    )  # fmt: skip
+    writer.reassign_task(HANDLER, incident_id, number=3, owner=SECOND_HANDLER, due_on=date(2026, 12, 11))
+    writer.finish_task(SECOND_HANDLER, incident_id, number=3)
+    writer.reopen_task(HANDLER, incident_id, number=3)
+    writer.add_colleague(HANDLER, incident_id, added=SECOND_HANDLER, access="behandelen")
+
+    reader = CaseManagement(env=dict(env))
+    apps.append(reader)
+    events = list(reader.events.get(incident_id))[1:]
+    assert [type(e).__name__ for e in events] == [name for name, _ in expected()]
+    for event, (name, fields) in zip(events, expected(), strict=True):
+        assert {k: v for k, v in vars(event).items() if k not in COMMON} == fields, name
+    incident = reader.incident(HANDLER, incident_id)
+    task = incident.task(3)
+    assert (task.owner_id, task.due_on, task.status) == (
+        SECOND_HANDLER.id,
+        date(2026, 12, 11),
+        TaskStatus.OPEN,
+    )
+    assert incident.colleagues == {SECOND_HANDLER.id: "behandelen"}
+
+
+def test_the_typed_text_of_a_task_is_sealed_in_the_store(
+    env: dict[str, str], apps: list[CaseManagement]
+) -> None:
+    cases = CaseManagement(env=dict(env))
+    apps.append(cases)
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.create_task(
+        HANDLER, incident_id, step="medewerkers", suggestion="", what="Bel de ouders van Noor Wijnaldum",
+        owner=STAFF_MEMBER, due_on=date(2026, 12, 10),
+    )  # fmt: skip
+    stored = cases.recorder.select_events(incident_id)
+    assert all(b"Wijnaldum" not in event.state for event in stored)
