@@ -83,7 +83,9 @@ def test_the_administrator_adds_someone_to_the_care_team(
     assert response.status_code == 302
     assert "medewerker.dewilg" in app.extensions["zorgvuldig.accounts"].marked_care_team()
     assert "Uit het zorgteam" in admin.get("/beheer/accounts").text
-    other_board = admin.post("/beheer/zorgteam", {"gebruikersnaam": "behandelaar.devlinder", "zorgteam": "ja"})
+    other_board = admin.post(
+        "/beheer/zorgteam", {"gebruikersnaam": "behandelaar.devlinder", "zorgteam": "ja"}
+    )
     assert other_board.status_code == 404
     assert "behandelaar.devlinder" not in app.extensions["zorgvuldig.accounts"].marked_care_team()
     handler.open_incident()
