@@ -62,16 +62,64 @@ class Reminder:
         return cls(message_id=str(uuid.uuid5(NAMESPACE, f"herinnering:{key}")), **fields)
 
 
-Message = LetterRequest | Reminder
+# --- the week coordinated (issue 24): notices to the school's own people, never a name ---
+
+
+@dataclass(frozen=True)
+class CareTeamNotice:
+    """Tell one member of a school's care team that a melding was opened (reporting → notifier).
+
+    Carries nothing of the incident: the member follows the link and signs in."""
+
+    message_id: str
+    incident_id: str
+    board_id: str
+    school_id: str
+    member_id: str
+    type: str = "zorgteam.melding"
+    version: int = 1
+
+    @classmethod
+    def for_member(cls, **fields: Any) -> CareTeamNotice:
+        key = f"zorgteam:{fields['incident_id']}:{fields['member_id']}"
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
+
+
+@dataclass(frozen=True)
+class TaskOverdue:
+    """Remind the owner of a task that is past its date, once per owner and date (reporting →
+    notifier). What the task is stays in the incident: the notifier reads it there and puts it
+    in the mail only when the privacy guard finds no name in it."""
+
+    message_id: str
+    incident_id: str
+    board_id: str
+    school_id: str
+    owner_id: str
+    task_number: int
+    due_on: str
+    type: str = "taak.over_tijd"
+    version: int = 1
+
+    @classmethod
+    def for_task(cls, **fields: Any) -> TaskOverdue:
+        key = f"taak:{fields['incident_id']}:{fields['task_number']}:{fields['owner_id']}:{fields['due_on']}"
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
+
+
+Notice = CareTeamNotice | TaskOverdue
+Message = LetterRequest | Reminder | Notice
 
 
 def message_id(kind: str, notification_id: int) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{notification_id}"))
 
 
-MESSAGE_TYPES: dict[tuple[str, int], type[LetterRequest] | type[Reminder]] = {
+MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
     ("brief.verzoek", 1): LetterRequest,
     ("herinnering", 1): Reminder,
+    ("zorgteam.melding", 1): CareTeamNotice,
+    ("taak.over_tijd", 1): TaskOverdue,
 }
 
 

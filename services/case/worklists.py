@@ -214,6 +214,15 @@ class Worklists:
                 total += read
         return total
 
+    def rebuild(self) -> int:
+        """From the first event again. What was mailed is forgotten: the notices go out again
+        with their own message_id, which the notifier sends once."""
+        with self.db.connect() as db:
+            for table in ("task_list", "care_alerts", "task_incidents"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            db.execute(self.db.sql("DELETE FROM incident_list_position WHERE name = ?"), (_NAME,))
+        return self.catch_up()
+
     def _catch_up_quietly(self) -> None:
         """A home page catches up the last events itself; when it cannot, it shows what it has."""
         try:

@@ -26,11 +26,12 @@ from services.notifier.ledger import (
     Progress,
     Summary,
 )
+from services.notifier.notices import send_notice
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import Settings
-from shared.contracts import LetterRequest, Reminder
+from shared.contracts import CareTeamNotice, LetterRequest, Message, Reminder, TaskOverdue
 from shared.letters import LetterBlocked, compose, render_reminder
 from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard
 from shared.recipients import valid_address
@@ -72,7 +73,7 @@ class LetterHandler:
         self.ledger = ledger
         self.sender = sender
 
-    def handle(self, message: LetterRequest | Reminder) -> Outcome | None:
+    def handle(self, message: Message) -> Outcome | None:
         """Sends and reports; None when this message was already fully handled.
 
         Raises TransientFailure when the mail server should be tried again later, and
@@ -83,6 +84,8 @@ class LetterHandler:
         try:
             if isinstance(message, Reminder):
                 summary = self.remind(message, progress.delivered)
+            elif isinstance(message, (CareTeamNotice, TaskOverdue)):
+                summary = send_notice(self, message, progress.delivered)
             elif progress.state == SENT:  # sent before a crash; only the report is missing
                 summary = self.ledger.summary(message.message_id)
             else:
@@ -217,9 +220,9 @@ class LetterHandler:
         account = self.accounts.get(message.handler_id)
         return account.board_id if account else ""
 
-    def give_up(self, message: LetterRequest | Reminder, reason: str) -> None:
+    def give_up(self, message: Message, reason: str) -> None:
         """After a permanent failure or too many attempts: the trail says so."""
-        if self.ledger.state(message.message_id) == REPORTED or isinstance(message, Reminder):
+        if self.ledger.state(message.message_id) == REPORTED or not isinstance(message, LetterRequest):
             return
         self.cases.record_system_outcome(
             UUID(message.incident_id),

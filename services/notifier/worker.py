@@ -29,7 +29,7 @@ from services.notifier.ledger import LEASE_SECONDS, ClaimedElsewhere
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import TransientFailure
 from shared import messaging
-from shared.contracts import LetterRequest, MalformedMessage, Reminder, decode
+from shared.contracts import LetterRequest, MalformedMessage, Notice, Reminder, decode
 from shared.logging import EveryMinute
 
 log = logging.getLogger("notifier")
@@ -48,7 +48,7 @@ class Taken:
     """A letter handed to a sending thread, from the connection of `generation`."""
 
     generation: int
-    request: LetterRequest | Reminder
+    request: LetterRequest | Reminder | Notice
     message: Message
 
 
@@ -206,7 +206,7 @@ class Worker:
                 verdict, reason = REQUEUE, ""
             self._done.put(Done(taken, verdict, reason))
 
-    def decide(self, handler: LetterHandler, request: LetterRequest | Reminder) -> tuple[str, str]:
+    def decide(self, handler: LetterHandler, request: LetterRequest | Reminder | Notice) -> tuple[str, str]:
         """Does the work of one letter and says what becomes of its message."""
         try:
             outcome = handler.handle(request)

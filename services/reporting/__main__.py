@@ -13,6 +13,8 @@ import sys
 from services.case.application import CaseManagement
 from services.case.lists import IncidentLists
 from services.case.request_list import RequestList
+from services.case.worklists import Worklists
+from services.reporting.notices import Notices
 from services.reporting.projector import Projector
 from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
@@ -28,18 +30,22 @@ def main(argv: list[str] | None = None) -> int:
     projector = Projector(CaseManagement(env=settings.event_store_env()), ReportStore(settings))
     lists = IncidentLists(settings, projector.cases)
     requests = RequestList(lists)
+    worklists = Worklists(settings, projector.cases)
     if args.opdracht == "herbouw":
         print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
         print(f"Meldingenlijst herbouwd: {lists.rebuild()} gebeurtenissen verwerkt.")
         print(f"Lijst met AVG-verzoeken herbouwd: {requests.catch_up()} gebeurtenissen verwerkt.")
+        print(f"Takenlijst herbouwd: {worklists.rebuild()} gebeurtenissen verwerkt.")
         return 0
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
     reminders = Reminders(projector.store, lambda: messaging.connect(settings), projector.cases.protocol)
+    notices = Notices(worklists, lambda: messaging.connect(settings))  # care team and tasks (issue 24)
 
     def after_batch() -> None:
         lists.catch_up()  # the incident lists follow the same log; pages catch up only the last events
         requests.catch_up()
         reminders.maybe_send()
+        notices.maybe_send()
 
     projector.run(stop, on_batch=after_batch)
     logging.getLogger("rapportage").info("Rapportage gestopt.")

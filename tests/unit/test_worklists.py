@@ -110,3 +110,14 @@ def test_the_list_rebuilt_from_zero_is_the_same(settings, cases) -> None:
     assert again.open_tasks_of(STAFF_MEMBER.id, "kindante", "de-wilg") == first.open_tasks_of(
         STAFF_MEMBER.id, "kindante", "de-wilg"
     )
+
+
+def test_a_rebuild_forgets_what_was_mailed_so_the_notices_go_out_again_with_their_own_ids(
+    settings, cases
+) -> None:
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    lists = Worklists(settings, cases)
+    lists.catch_up()
+    lists.alert_mailed(SECOND_HANDLER.id, incident_id)
+    assert lists.rebuild() > 0
+    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg")]

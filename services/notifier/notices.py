@@ -1,0 +1,121 @@
+"""The notifier's handling of the notices to a school's own people (issue 24): a care-team
+member told of a new melding, a task owner reminded of an overdue task. One mail each, to the
+account's own address, with a link and no name; guarded like every letter.
+
+An overdue task's own words go along only when the privacy guard finds nothing in them
+(a pupil's name, a class, an identifier); otherwise the mail says only that a task is overdue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from services.case.domain.incident import Incident, sentence
+from services.case.screening import recorded_for_letters
+from services.notifier.ledger import Summary
+from services.notifier.sending import TransientFailure, build
+from shared.boards import Board, School, board
+from shared.contracts import CareTeamNotice, Notice, TaskOverdue
+from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
+from shared.privacy import Allowed, GuardNotReady, PrivacyGuard
+from shared.privacy.identifiers import host
+from shared.recipients import valid_address
+
+if TYPE_CHECKING:
+    from services.notifier.letters import LetterHandler
+
+FOLDERS = {CareTeamNotice: "zorgteam_melding", TaskOverdue: "taak_over_tijd"}
+
+
+def send_notice(handler: LetterHandler, message: Notice, delivered: frozenset[str]) -> Summary:
+    """Renders, guards and sends one notice to the account it names; the ledger says once."""
+    from services.notifier.letters import recipient_key
+
+    person = message.member_id if isinstance(message, CareTeamNotice) else message.owner_id
+    address = handler.accounts.email(person)
+    if not valid_address(address):
+        return handler.ledger.finish(message.message_id, failed=1, note="geen e-mailadres bekend")
+    settings = board(message.board_id, handler.settings.boards_dir)
+    school = settings.school(message.school_id)
+    link = f"{handler.settings.site_url}/meldingen/{message.incident_id}"
+    try:
+        if isinstance(message, CareTeamNotice):
+            letter = render_notice("zorgteam_melding", {"link": link}, school, settings, handler.guard)
+        else:
+            letter = overdue_task(handler, message, school, settings, link)
+    except GuardNotReady as not_ready:
+        raise TransientFailure(str(not_ready)) from None
+    except LetterBlocked as blocked:
+        return handler.ledger.finish(
+            message.message_id, failed=1, note="Tegengehouden: " + " ".join(blocked.reasons)
+        )
+    key = recipient_key(message.message_id, address)
+    if key not in delivered:
+        handler.sender.send(build(handler.settings, letter, address, school=school, key=key))
+        handler.ledger.record_delivery(message.message_id, key)
+    return handler.ledger.finish(message.message_id, failed=0, note="")
+
+
+def overdue_task(
+    handler: LetterHandler, message: TaskOverdue, school: School, settings: Board, link: str
+) -> RenderedLetter:
+    """The reminder with the task's words when the guard lets them through, else without."""
+    incident: Incident = handler.cases.repository.get(UUID(message.incident_id))
+    task = incident.tasks.get(message.task_number)
+    context = {"link": f"{link}#taak-{message.task_number}", "due_on": _dutch_date(message.due_on)}
+    if task is not None:
+        action = getattr(Incident, task.suggestion, None) if task.suggestion else None
+        fixed = sentence(action) if isinstance(action, type) else ""
+        what = " ".join(part for part in (fixed, task.what) if part)
+        try:
+            return render_notice(
+                "taak_over_tijd",
+                {**context, "what": what},
+                school,
+                settings,
+                handler.guard,
+                typed={"wat": task.what},
+                recorded=recorded_for_letters(incident),
+                fixed=fixed,
+            )
+        except LetterBlocked:
+            pass  # the words stay in Zorgvuldig; the owner still learns the task is overdue
+    return render_notice("taak_over_tijd", {**context, "what": ""}, school, settings, handler.guard)
+
+
+def render_notice(
+    folder: str,
+    values: dict[str, Any],
+    school: School,
+    settings: Board,
+    guard: PrivacyGuard,
+    *,
+    typed: dict[str, str] | None = None,
+    recorded: list[Any] | None = None,
+    fixed: str = "",
+) -> RenderedLetter:
+    """Renders a notice in Dutch and guards it; LetterBlocked with every finding."""
+    environment = _environment()
+    context = {"school_name": school.name, "due_on": "", "what": "", **values}
+    parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
+    allowed = allowed_for(settings, school)
+    allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(values["link"])}, allowed.names)
+    findings = guard.check(
+        typed or {},
+        parts,
+        guard.forbidden(recorded or []),
+        allowed,
+        template=f"{template_source(folder)}\n{fixed}",
+    )
+    if findings:
+        raise LetterBlocked(findings)
+    return RenderedLetter(parts[0].strip(), parts[1], parts[2])
+
+
+PARTS = ("subject.txt", "body.txt", "body.html")
+
+
+def _dutch_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}-{month}-{year}"

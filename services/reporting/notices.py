@@ -1,0 +1,73 @@
+"""Notices to a school's own people (issue 24), published by the reporting process beside its
+reminders: a care-team member told of a new melding, a task owner reminded once of an overdue
+task. Both come from the home page's read model (services/case/worklists.py).
+
+It publishes first and notes afterwards: a crash in between publishes the same notice again,
+with the same message_id, which the notifier sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import date
+
+from kombu import Connection
+
+from services.case.worklists import Worklists
+from shared import messaging
+from shared.contracts import CareTeamNotice, TaskOverdue, encode
+
+log = logging.getLogger("rapportage")
+
+EVERY_SECONDS = 60.0
+
+
+class Notices:
+    def __init__(self, worklists: Worklists, connect: Callable[[], Connection]) -> None:
+        self.worklists = worklists
+        self.connect = connect
+        self._last = 0.0
+
+    def send_due(self, today: date) -> int:
+        """Publishes every alert not mailed yet and every overdue task not reminded yet."""
+        self.worklists.catch_up()
+        alerts = self.worklists.unmailed_alerts()
+        overdue = self.worklists.overdue_unreminded(today)
+        if not (alerts or overdue):
+            return 0
+        with self.connect() as connection:
+            for member_id, incident_id, board_id, school_id in alerts:
+                notice = CareTeamNotice.for_member(
+                    incident_id=str(incident_id), board_id=board_id, school_id=school_id, member_id=member_id
+                )
+                messaging.publish(connection, encode(notice), message_id=notice.message_id)
+                self.worklists.alert_mailed(member_id, incident_id)
+            for task in overdue:
+                reminder = TaskOverdue.for_task(
+                    incident_id=str(task.incident_id),
+                    board_id=task.board_id,
+                    school_id=task.school_id,
+                    owner_id=task.owner_id,
+                    task_number=task.number,
+                    due_on=task.due_on.isoformat(),
+                )
+                messaging.publish(connection, encode(reminder), message_id=reminder.message_id)
+                self.worklists.task_reminded(task)
+        log.info(
+            "%d bericht(en) aan het zorgteam en %d herinnering(en) voor taken verstuurd.",
+            len(alerts),
+            len(overdue),
+        )
+        return len(alerts) + len(overdue)
+
+    def maybe_send(self) -> None:
+        """At most once a minute; a broker that is down just means: next minute."""
+        if time.monotonic() - self._last < EVERY_SECONDS:
+            return
+        self._last = time.monotonic()
+        try:
+            self.send_due(date.today())
+        except Exception as error:
+            log.warning("Berichten aan het zorgteam versturen lukt nu niet (%s).", type(error).__name__)

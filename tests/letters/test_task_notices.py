@@ -1,0 +1,138 @@
+"""The care team is mailed of a new melding and a task owner of an overdue task: once each,
+to their own address, with a link and never a name (issue 24)."""
+
+from __future__ import annotations
+
+import email
+import threading
+import time
+from datetime import date, timedelta
+from email.message import Message
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from services.case.application import CaseManagement
+from services.case.care_team import CareTeam
+from services.case.worklists import Worklists
+from services.notifier.ledger import Ledger
+from services.notifier.letters import LetterHandler
+from services.notifier.sending import Sender
+from services.notifier.worker import Worker
+from services.reporting.notices import Notices
+from shared import messaging
+from shared.accounts import Accounts, seed_demo
+from shared.config import Settings, load_settings
+from tests.examples import OPENING, PLANTED_NAMES
+from tests.letters.test_reminders import Inbox, free_port
+
+BOARD_FILE = """
+id = "kindante"
+naam = "Kindante"
+[scholen.de-wilg]
+naam = "Basisschool De Wilg"
+zorgteam = ["directeur.dewilg", "behandelaar.dewilg"]
+"""
+
+
+def settings_for(tmp_path: Path, port: int) -> Settings:
+    boards = tmp_path / "besturen"
+    boards.mkdir()
+    (boards / "kindante.toml").write_text(BOARD_FILE, encoding="utf-8")
+    return load_settings(
+        {
+            "ZORGVULDIG_DATA_DIR": str(tmp_path),
+            "ZORGVULDIG_SMTP_PORT": str(port),
+            "ZORGVULDIG_BOARDS_DIR": str(boards),
+        }
+    )
+
+
+def deliver(
+    settings: Settings, cases: CaseManagement, accounts: Accounts, guard, inbox: Inbox, count: int
+) -> None:  # type: ignore[no-untyped-def]
+    handler = LetterHandler(settings, cases, Ledger(settings), Sender(settings), accounts, guard=guard)
+    worker = Worker(handler, lambda: messaging.connect(settings))
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while len(inbox.mails) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # a mail too many would arrive now
+    stop.set()
+    thread.join(10)
+
+
+def body(content: bytes) -> str:
+    message: Message = email.message_from_bytes(content)
+    parts = [p.get_payload(decode=True) for p in message.walk() if not p.is_multipart()]
+    return str(message["Subject"]) + "\n" + "\n".join(p.decode("utf-8", "replace") for p in parts if p)
+
+
+def test_the_care_team_is_mailed_once_with_a_link_and_no_name(tmp_path: Path, guard) -> None:  # type: ignore[no-untyped-def]
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = settings_for(tmp_path, port)
+        accounts = Accounts(settings)
+        seed_demo(settings, accounts)
+        cases = CaseManagement(env=settings.event_store_env())
+        cases.care_team = CareTeam(accounts, settings.boards_dir)
+        anna = accounts.get("behandelaar.dewilg").actor  # type: ignore[union-attr]
+        incident_id, _ = cases.open_incident(anna, **OPENING)
+
+        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        assert notices.send_due(date.today()) == 1
+        assert notices.send_due(date.today()) == 0
+        deliver(settings, cases, accounts, guard, inbox, 1)
+    finally:
+        controller.stop()
+    ((to, content),) = inbox.mails
+    assert to == ["directeur.dewilg@school.voorbeeld.invalid"]
+    text = body(content)
+    assert "Nieuwe melding bij Basisschool De Wilg" in text
+    assert f"/meldingen/{incident_id}" in text
+    for name in PLANTED_NAMES:
+        assert name not in text
+
+
+def test_an_overdue_task_reminds_its_owner_once_and_a_name_in_it_stays_out(tmp_path: Path, guard) -> None:  # type: ignore[no-untyped-def]
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = settings_for(tmp_path, port)
+        accounts = Accounts(settings)
+        seed_demo(settings, accounts)
+        cases = CaseManagement(env=settings.event_store_env())
+        anna = accounts.get("behandelaar.dewilg").actor  # type: ignore[union-attr]
+        mees = accounts.get("medewerker.dewilg").actor  # type: ignore[union-attr]
+        incident_id, _ = cases.open_incident(anna, **OPENING)
+        yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
+        for what, due in (
+            ("Lesbrief over sexting klaarzetten", yesterday),
+            ("Bel de ouders van Noor Wijnaldum", yesterday),
+            ("Nog niet over tijd", tomorrow),
+        ):
+            cases.create_task(
+                anna, incident_id, step="medewerkers", suggestion="", what=what, owner=mees, due_on=due
+            )
+
+        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        assert notices.send_due(date.today()) == 2
+        assert notices.send_due(date.today()) == 0  # once per task, owner and date
+        deliver(settings, cases, accounts, guard, inbox, 2)
+    finally:
+        controller.stop()
+    assert len(inbox.mails) == 2
+    assert {tuple(to) for to, _ in inbox.mails} == {("medewerker.dewilg@school.voorbeeld.invalid",)}
+    texts = [body(content) for _, content in inbox.mails]
+    assert all("Herinnering: een taak bij een melding is over tijd" in t for t in texts)
+    assert all(f"/meldingen/{incident_id}#taak-" in t for t in texts)
+    assert any("Lesbrief over sexting klaarzetten" in t for t in texts)
+    assert not any("Nog niet over tijd" in t for t in texts)
+    for name in PLANTED_NAMES:
+        assert not any(name in t for t in texts)
+    assert not any("Wijnaldum" in t or "Noor" in t for t in texts)
