@@ -86,7 +86,7 @@ class DemoLogin:
         if self.school:
             where = f" ({DEMO_SCHOOLS.get(self.school, self.school)}, {board})"
         else:
-            where = f" ({board})" if self.role in (Role.OTV, Role.BOARD) else ""
+            where = f" ({board})" if self.role in (Role.OTV, Role.BOARD, Role.ADMINISTRATOR) else ""
         return f"{self.role.label:<30} {self.username} / {self.password}{where}"
 
 
@@ -446,7 +446,7 @@ def one_time_password() -> str:
 
 def needs_second_factor(account: Account, settings: Settings) -> bool:
     """OTV, board and administrators confirm with a TOTP code, except in development."""
-    confirming = (Role.OTV, Role.BOARD, Role.ADMINISTRATOR)
+    confirming = (Role.OTV, Role.BOARD, Role.ADMINISTRATOR, Role.INSTALLATION_ADMINISTRATOR)
     return settings.environment != "development" and account.role in confirming
 
 
@@ -466,6 +466,8 @@ def seed_demo(settings: Settings, accounts: Accounts | None = None) -> list[Demo
         ("otv", "Omar Tahiri", Role.OTV, DEMO_BOARD, ""),
         ("bestuur", "Bea Kramer", Role.BOARD, DEMO_BOARD, ""),
         ("beheerder", "Bert Hof", Role.ADMINISTRATOR, DEMO_BOARD, ""),
+        ("beheerder.meander", "Mira Smit", Role.ADMINISTRATOR, SECOND_DEMO_BOARD, ""),
+        ("installatiebeheerder", "Ivo Stam", Role.INSTALLATION_ADMINISTRATOR, DEMO_BOARD, ""),
         ("behandelaar.devlinder", "Dewi Verhoeven", Role.CASE_HANDLER, SECOND_DEMO_BOARD, "de-vlinder"),
         ("otv.meander", "Sanne Kuipers", Role.OTV, SECOND_DEMO_BOARD, ""),
         ("bestuur.meander", "Ruud Bakker", Role.BOARD, SECOND_DEMO_BOARD, ""),

@@ -15,7 +15,8 @@ class Role(Enum):
     STAFF = "medewerker"
     OTV = "otv"
     BOARD = "bestuur"
-    ADMINISTRATOR = "beheerder"
+    ADMINISTRATOR = "beheerder"  # of one board: its accounts and sign-ins, never a case
+    INSTALLATION_ADMINISTRATOR = "installatiebeheerder"  # the machinery of every board
 
     @property
     def label(self) -> str:
@@ -28,6 +29,7 @@ ROLE_LABELS = {
     Role.OTV: "Ondersteuningsteam Veiligheid",
     Role.BOARD: "Bestuur",
     Role.ADMINISTRATOR: "Beheerder",
+    Role.INSTALLATION_ADMINISTRATOR: "Installatiebeheerder",
 }
 
 
@@ -44,6 +46,17 @@ class Actor:
     @property
     def works_on_cases(self) -> bool:
         return self.role is Role.CASE_HANDLER
+
+    @property
+    def is_administrator(self) -> bool:
+        """A board's administrator or the installation's: they see machinery, never a case."""
+        return self.role in (Role.ADMINISTRATOR, Role.INSTALLATION_ADMINISTRATOR)
+
+    def administers(self, board_id: str) -> bool:
+        """True when this administrator may manage the accounts of that board."""
+        return self.role is Role.INSTALLATION_ADMINISTRATOR or (
+            self.role is Role.ADMINISTRATOR and self.board_id == board_id
+        )
 
 
 def may_see(actor: Actor, *, board_id: str, school_id: str) -> bool:

@@ -39,7 +39,15 @@ from services.case.domain.protocol import (
 )
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
 from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
-from services.case.screening import Pseudonyms, screen_data, screened_incident, screens_people
+from services.case.screening import (
+    Pseudonyms,
+    hides_group_names,
+    screen_data,
+    screened_incident,
+    screens_people,
+    with_group_sizes,
+    without_group_name,
+)
 from shared.database import SCHEMA_LOCK
 from shared.identity import Actor, Role, may_see
 
@@ -356,7 +364,9 @@ class CaseManagement(Coordinating, Application[UUID]):
         """The incident, if the actor may see it; screened for the board and, until the
         school asks it for advice, for the OTV."""
         incident = self._visible(actor, incident_id)
-        return screened_incident(incident) if screens_people(actor, incident) else incident
+        if screens_people(actor, incident):
+            return screened_incident(incident)
+        return with_group_sizes(incident) if hides_group_names(actor) else incident
 
     def incidents(self, actor: Actor) -> list[Incident]:
         """Every incident the actor may see, newest first, replayed from the whole store.
@@ -384,6 +394,8 @@ class CaseManagement(Coordinating, Application[UUID]):
                 replace(entry, data=screen_data(entry.event_type, entry.data, pseudonyms))
                 for entry in entries
             ]
+        elif hides_group_names(actor):
+            entries = [replace(entry, data=without_group_name(entry.data)) for entry in entries]
         return entries
 
     def verify_chain(self, actor: Actor, incident_id: UUID) -> ChainReport:

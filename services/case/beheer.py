@@ -1,6 +1,6 @@
 """Accounts for a board's IT partner, from the command line.
 
-    python -m services.case.beheer beheerder <gebruikersnaam> --naam "…" --bestuur <bestuur>
+    python -m services.case.beheer beheerder <gebruikersnaam> --naam "…" --bestuur <bestuur> [--installatie]
     python -m services.case.beheer gebruiker <gebruikersnaam> --naam "…" --rol behandelaar \\
         --bestuur <bestuur> --school <school>
     python -m services.case.beheer lijst
@@ -33,13 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.case.beheer", description="Accounts beheren.")
     commands = parser.add_subparsers(dest="opdracht", required=True)
     admin = commands.add_parser("beheerder", help="maak een beheerder (de eerste, of een volgende)")
+    admin.add_argument(
+        "--installatie",
+        action="store_true",
+        help="beheerder van de hele installatie (wachtrijen van alle besturen), niet van één bestuur",
+    )
     user = commands.add_parser("gebruiker", help="maak een gebruiker met een rol")
     for command in (admin, user):
         command.add_argument("gebruikersnaam")
         command.add_argument("--naam", required=True)
         command.add_argument("--bestuur", required=True)
         command.add_argument("--email", default="", help="voor herinneringen (behandelaars)")
-    user.add_argument("--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR])
+    user.add_argument(
+        "--rol",
+        required=True,
+        choices=[r.value for r in Role if r not in (Role.ADMINISTRATOR, Role.INSTALLATION_ADMINISTRATOR)],
+    )
     user.add_argument("--school", default="")
     commands.add_parser("lijst", help="toon alle accounts")
     reset = commands.add_parser("herstel", help="nieuw eenmalig wachtwoord; beëindigt alle sessies en tokens")
@@ -47,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     new_role = commands.add_parser("rol", help="geef een account een andere rol; beëindigt sessies en tokens")
     new_role.add_argument("gebruikersnaam")
     new_role.add_argument(
-        "--rol", required=True, choices=[r.value for r in Role if r is not Role.ADMINISTRATOR]
+        "--rol",
+        required=True,
+        choices=[r.value for r in Role if r not in (Role.ADMINISTRATOR, Role.INSTALLATION_ADMINISTRATOR)],
     )
     new_role.add_argument("--school", default="")
     commands.add_parser("identiteiten", help="toon wie via de school inlogde en nog geen toegang heeft")
@@ -73,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return identities_command(args, settings, accounts)
     if args.opdracht in ("herstel", "rol"):
         return change_command(args, accounts)
-    role = Role.ADMINISTRATOR if args.opdracht == "beheerder" else Role(args.rol)
+    if args.opdracht == "beheerder":
+        role = Role.INSTALLATION_ADMINISTRATOR if args.installatie else Role.ADMINISTRATOR
+    else:
+        role = Role(args.rol)
     if role in (Role.CASE_HANDLER, Role.STAFF) and not args.school:
         print("Een behandelaar of medewerker hoort bij een school: geef --school op.", file=sys.stderr)
         return 2

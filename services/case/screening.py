@@ -4,7 +4,8 @@ The OTV sees the pupils of an incident only when the school asked it for advice 
 incident; the board never. For them every personal field is screened: a list of people
 becomes numbered pseudonyms, the same person keeping the same number throughout the
 incident, and free text becomes "[afgeschermd]". Only the view is screened; the stored
-events stay as they are.
+events stay as they are. The name of a letter's recipient group ("Ouders groep 6b") names a
+class: the OTV and the board read "een groep ouders (n)" instead, also after advice was asked.
 """
 
 from __future__ import annotations
@@ -63,10 +64,35 @@ def screen_value(value: Any, pseudonyms: Pseudonyms) -> Any:
 def screen_data(action: str, data: dict[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any]:
     """The action's data with its personal fields screened."""
     personal, coded = personal_fields(action), coded_fields(action)
-    return {
+    return without_group_name({
         key: _screen_code(v) if key in coded else screen_value(v, pseudonyms) if key in personal else v
         for key, v in data.items()
-    }
+    })  # fmt: skip
+
+
+def hides_group_names(actor: Actor) -> bool:
+    """True for the roles that read a recipient group by its size, not its name."""
+    return actor.role in (Role.OTV, Role.BOARD)
+
+
+def group_label(count: int) -> str:
+    return f"een groep ouders ({count})"
+
+
+def without_group_name(data: dict[str, Any]) -> dict[str, Any]:
+    """A letter's data (a group with its recipients) with the group named by its size only."""
+    recipients = data.get("recipients")
+    if "group" not in data or not isinstance(recipients, list):
+        return data
+    return {**data, "group": group_label(len(recipients))}
+
+
+def with_group_sizes(incident: Incident) -> Incident:
+    """A copy of the incident whose letters name their recipient group by its size only."""
+    shown = copy.deepcopy(incident)
+    for action in shown.actions:
+        action.data = without_group_name(action.data)
+    return shown
 
 
 def _screen_code(value: Any) -> Any:

@@ -51,7 +51,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
 
     def actor() -> Actor:
         who: Actor | None = g.get("actor")
-        if who is None or who.role is Role.ADMINISTRATOR:
+        if who is None or who.is_administrator:
             abort(403)
         return who
 

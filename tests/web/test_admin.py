@@ -1,4 +1,5 @@
-"""The administrator's status page: the machinery, never a case."""
+"""The administrator's status page: the machinery, never a case; a board's administrator
+sees their own board, the installation's administrator the queues of all."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from tests.web.conftest import Browser
 def test_the_status_page_shows_lag_queues_and_accounts(app, browser) -> None:  # type: ignore[no-untyped-def]
     handler: Browser = browser("behandelaar.dewilg")
     handler.open_incident()
-    page = browser("beheerder").get("/beheer/").text
+    page = browser("installatiebeheerder").get("/beheer/").text
     assert 'id="achterstand">1 gebeurtenis(sen)' in page
     assert "zorgvuldig.brieven.dood" in page and "behandelaar.dewilg" in page
     assert "De mentor hoorde het" not in page
@@ -19,7 +20,8 @@ def test_dead_letters_are_sent_again_with_their_own_message_id(app, browser) -> 
     settings = app.extensions["zorgvuldig.settings"]
     with messaging.connect(settings) as connection:
         messaging.publish(connection, '{"type": "brief.verzoek"}', message_id="m-1", dead=True, reden="550")
-    admin = browser("beheerder")
+    assert browser("beheerder").post("/beheer/dode-brieven/opnieuw").status_code == 403  # one board's
+    admin = browser("installatiebeheerder")
     response = admin.post("/beheer/dode-brieven/opnieuw")
     assert response.status_code == 302
     with messaging.connect(settings) as connection:
@@ -27,3 +29,11 @@ def test_dead_letters_are_sent_again_with_their_own_message_id(app, browser) -> 
         assert dead(connection.default_channel).get(no_ack=True) is None
         again = letters(connection.default_channel).get(no_ack=True)
     assert again is not None and again.properties["message_id"] == "m-1"
+
+
+def test_a_boards_administrator_sees_neither_the_queues_nor_another_boards_accounts(app, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser("beheerder").get("/beheer/").text
+    assert "zorgvuldig.brieven" not in page and "achterstand" not in page
+    assert "behandelaar.dewilg" in page and "behandelaar.devlinder" not in page
+    other = browser("beheerder.meander").get("/beheer/").text
+    assert "behandelaar.devlinder" in other and "behandelaar.dewilg" not in other

@@ -1,4 +1,6 @@
-"""Every route × every role × own school / other school / other board (issue 5, hard rule 4).
+"""Every route × every role × own school / other school / other board (issue 5, hard rule 4),
+the administrator of each board and the installation's (issue 23), and what the OTV and the
+board read of a letter's recipient group.
 
 The routes come from the app's own URL map: a new route without a rule here fails the test.
 """
@@ -29,7 +31,10 @@ PERSONAS = {
     "bestuur": ("bestuur", Role.BOARD, "kindante", ""),
     "bestuur ander bestuur": ("bestuur.ander", Role.BOARD, "ander-bestuur", ""),
     "beheerder": ("beheerder", Role.ADMINISTRATOR, "kindante", ""),
+    "beheerder ander bestuur": ("beheerder.ander", Role.ADMINISTRATOR, "ander-bestuur", ""),
+    "installatiebeheerder": ("installatiebeheerder", Role.INSTALLATION_ADMINISTRATOR, "kindante", ""),
 }
+ADMINISTRATORS = {"beheerder", "beheerder ander bestuur", "installatiebeheerder"}
 OWN = {"eigen behandelaar"}
 HANDLERS = OWN | {"behandelaar andere school", "behandelaar ander bestuur"}
 BOARD_READERS = {"otv eigen bestuur", "bestuur"}
@@ -82,7 +87,7 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "recipients_import.preview": ("POST", allowed(HANDLERS)),
     "recipients_import.save": ("POST", allowed(HANDLERS)),
     "letters.sent": ("GET", allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"})),
-    "reporting.index": ("GET", allowed(EVERYONE - {"beheerder"})),
+    "reporting.index": ("GET", allowed(EVERYONE - ADMINISTRATORS)),
     "reporting.incident": ("GET", allowed(OWN | BOARD_READERS)),
     "reporting.trail": ("GET", allowed(OWN | BOARD_READERS)),
     "reporting.trail_csv": ("GET", allowed(OWN | BOARD_READERS)),
@@ -109,13 +114,13 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "handover.text": ("GET", allowed(OWN)),
     "handover_api.api_pdf": ("GET", allowed(OWN)),
     "handover_api.api_text": ("GET", allowed(OWN)),
-    "beheer.status": ("GET", allowed({"beheerder"})),
-    "beheer.accounts": ("GET", allowed({"beheerder"})),
-    "beheer.retry_dead_letters": ("POST", allowed({"beheerder"})),
+    "beheer.status": ("GET", allowed(ADMINISTRATORS)),
+    "beheer.accounts": ("GET", allowed(ADMINISTRATORS)),
+    "beheer.retry_dead_letters": ("POST", allowed({"installatiebeheerder"})),  # the queues of every board
     "health.live": ("GET", allowed(EVERYONE)),
     "health.ready": ("GET", allowed(EVERYONE)),
     # tasks and colleagues (services/case/web/tasks.py); the owner's own task: tests/web/test_tasks.py
-    "beheer.care_team": ("POST", allowed({"beheerder"})),
+    "beheer.care_team": ("POST", allowed(ADMINISTRATORS)),
     "tasks.create": ("POST", allowed(OWN)),
     "tasks.reassign": ("POST", allowed(OWN)),
     "tasks.finish": ("POST", allowed(OWN)),
@@ -298,7 +303,7 @@ def test_every_list_shows_exactly_the_incidents_a_role_may_see(
     assert wanted <= expected
     assert not (set().union(*incidents_per_school.values()) - wanted) & expected
     page = browser.get("/")
-    if persona == "beheerder":  # an administrator lands on the accounts page, never a list
+    if persona in ADMINISTRATORS:  # an administrator lands on the accounts page, never a list
         assert page.status_code == 302 and page.headers["Location"].endswith("/beheer/accounts")
         assert expected == set()
     else:
@@ -308,7 +313,7 @@ def test_every_list_shows_exactly_the_incidents_a_role_may_see(
     token = accounts.issue_token(username)
     answer = browser.client.get("/api/meldingen", headers={"Authorization": f"Bearer {token}"})
     assert {row["id"] for row in answer.get_json()} == expected
-    if persona not in ("beheerder", "medewerker zonder leesrecht"):
+    if persona not in ADMINISTRATORS | {"medewerker zonder leesrecht"}:
         report = browser.get("/rapportage/")
         others = set().union(*incidents_per_school.values()) - wanted
         assert not any(incident_id in report.text for incident_id in others)
@@ -330,3 +335,76 @@ def test_an_unreadable_list_is_a_503_in_dutch_never_an_empty_list(tmp_path: Path
     token = accounts.issue_token("behandelaar.dewilg")
     answer = browser.client.get("/api/meldingen", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 503 and "niet worden gelezen" in answer.get_json()["fout"]
+
+
+# ------------------------------------------------ administrators per board (issue 23, item 8)
+
+
+@pytest.mark.parametrize("persona", sorted(ADMINISTRATORS))
+def test_an_administrator_sees_the_accounts_and_sign_ins_of_their_own_board_only(
+    app: Flask, persona: str
+) -> None:
+    username, role, board, _ = PERSONAS[persona]
+    Browser(app.test_client()).sign_in("otv.ander")  # a sign-in of the other board, in the log
+    Browser(app.test_client()).sign_in("otv")
+    page = Browser(app.test_client()).sign_in(username).get("/beheer/").text
+    accounts: Accounts = app.extensions["zorgvuldig.accounts"]
+    listed = set(re.findall(r"<tr><td>([^<]+)</td>", page.split('id="accounts"')[1].split("</table>")[0]))
+    everyone = {a.username for a in accounts.all()}
+    own = {a.username for a in accounts.all() if a.board_id == board}
+    expected = everyone if role is Role.INSTALLATION_ADMINISTRATOR else own
+    assert listed == expected
+    sign_ins = page.split('id="aanmeldingen"')[1].split("</ul>")[0]
+    assert ("otv.ander: ingelogd" in sign_ins) == (
+        board == "ander-bestuur" or role is Role.INSTALLATION_ADMINISTRATOR
+    )
+    assert ("— otv: ingelogd" in sign_ins) == (board == "kindante")
+    assert ("zorgvuldig.brieven" in page) == (role is Role.INSTALLATION_ADMINISTRATOR)  # the queues
+
+
+# --------------------------------------------- recipient groups for the OTV and the board
+
+GROUP = "Ouders groep 6b"
+
+
+@pytest.fixture(scope="module")
+def letter_incident(app: Flask) -> str:
+    """An incident of De Wilg with a letter to a named group of two parents."""
+    handler = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    incident_id = handler.open_incident().rsplit("/", 1)[1]
+    from uuid import UUID
+
+    cases = app.extensions["zorgvuldig.cases"]
+    actor = app.extensions["zorgvuldig.accounts"].get("behandelaar.dewilg").actor
+    cases.request_letter(
+        actor, UUID(incident_id), letter="ouders_alle", group=GROUP,
+        recipients=["ouder.een@voorbeeld.invalid", "ouder.twee@voorbeeld.invalid"],
+        statement={"what_we_do": "We werken samen met de politie."}, four_eyes_from=30,
+    )  # fmt: skip
+    from services.reporting.projector import Projector
+    from services.reporting.store import ReportStore
+
+    Projector(cases, ReportStore(app.extensions["zorgvuldig.settings"])).catch_up()
+    return incident_id
+
+
+@pytest.mark.parametrize("persona", ["otv eigen bestuur", "bestuur", "eigen behandelaar"])
+def test_the_otv_and_the_board_read_a_group_by_its_size_not_its_name(
+    app: Flask, letter_incident: str, persona: str
+) -> None:
+    username = PERSONAS[persona][0]
+    browser = Browser(app.test_client()).sign_in(username)
+    token = app.extensions["zorgvuldig.accounts"].issue_token(username, "matrix")
+    headers = {"Authorization": f"Bearer {token}"}
+    pages = [
+        browser.get(f"/meldingen/{letter_incident}?reden=controle").text,
+        browser.get(f"/meldingen/{letter_incident}/tijdlijn?reden=controle").text,
+        browser.get(f"/rapportage/meldingen/{letter_incident}/logboek?reden=controle").text,
+        browser.client.get(f"/api/meldingen/{letter_incident}?reden=controle", headers=headers).text,
+        browser.client.get(f"/api/meldingen/{letter_incident}/logboek?reden=controle", headers=headers).text,
+    ]
+    if persona == "eigen behandelaar":
+        assert any(GROUP in page for page in pages)  # the school itself reads its own group's name
+        return
+    assert not any(GROUP in page or "6b" in page for page in pages)
+    assert any("een groep ouders (2)" in page for page in pages)

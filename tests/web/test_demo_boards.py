@@ -19,10 +19,10 @@ def catch_up(app: Flask) -> None:
     Projector(cases, ReportStore(app.extensions["zorgvuldig.settings"])).catch_up()
 
 
-def test_the_second_board_has_a_school_handler_otv_and_board_member(app: Flask) -> None:
+def test_the_second_board_has_a_school_handler_otv_board_member_and_administrator(app: Flask) -> None:
     accounts: Accounts = app.extensions["zorgvuldig.accounts"]
     second = {a.username: a for a in accounts.all() if a.board_id == SECOND_DEMO_BOARD}
-    assert {a.role.value for a in second.values()} == {"behandelaar", "otv", "bestuur"}
+    assert {a.role.value for a in second.values()} == {"behandelaar", "otv", "bestuur", "beheerder"}
     assert second["behandelaar.devlinder"].school_id == "de-vlinder"
 
 

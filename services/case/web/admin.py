@@ -1,6 +1,8 @@
-"""The administrator's status page: how far behind the reports are, the letter queues and
-dead letters (with "send again"), the last letter outcomes and the accounts. No incident
-content: an administrator sees the machinery, never a case."""
+"""The administrator's status page. An administrator belongs to a board and sees that board
+only: its accounts, their sign-ins and its last letter outcomes. The installation's
+administrator (a role of its own) sees the machinery of every board besides: how far behind
+the reports are, the letter queues and dead letters (with "send again"). No incident
+content for either: an administrator sees the machinery, never a case."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from shared import messaging
 from shared.accounts import Account, Accounts, school_name
-from shared.identity import Role
+from shared.identity import Actor, Role
 
 blueprint = Blueprint("beheer", __name__, url_prefix="/beheer")
 
@@ -23,8 +25,12 @@ OUTCOMES = [get_topic(Incident.LetterSent), get_topic(Incident.LetterFailed)]
 
 @blueprint.before_request
 def administrators_only() -> None:
-    if g.get("actor") is None or g.actor.role is not Role.ADMINISTRATOR:
+    if g.get("actor") is None or not g.actor.is_administrator:
         abort(403)
+
+
+def installation_wide() -> bool:
+    return bool(g.actor.role is Role.INSTALLATION_ADMINISTRATOR)
 
 
 def queue_depths() -> dict[str, Any]:
@@ -40,12 +46,21 @@ def queue_depths() -> dict[str, Any]:
         return {"fout": f"Broker niet bereikbaar ({type(error).__name__})"}
 
 
-def last_outcomes(cases: CaseManagement, count: int = 10) -> list[dict[str, Any]]:
+def last_outcomes(cases: CaseManagement, actor: Actor, count: int = 10) -> list[dict[str, Any]]:
+    """The newest letter outcomes of the boards this administrator may see."""
     newest = cases.recorder.max_notification_id() or 0
     found = cases.recorder.select_notifications(start=max(1, newest - 2000), limit=2001, topics=OUTCOMES)
-    outcomes = []
-    for notification in found[-count:][::-1]:
+    outcomes: list[dict[str, Any]] = []
+    boards: dict[Any, str] = {}
+    for notification in found[::-1]:
+        if len(outcomes) == count:
+            break
         event = cases.mapper.to_domain_event(notification)
+        incident_id = event.originator_id
+        if incident_id not in boards:
+            boards[incident_id] = cases.opened_event(incident_id).board_id
+        if not actor.administers(boards[incident_id]):
+            continue
         outcomes.append(
             {
                 "at": event.timestamp,
@@ -60,25 +75,32 @@ def last_outcomes(cases: CaseManagement, count: int = 10) -> list[dict[str, Any]
 @blueprint.get("/")
 def status() -> str:
     cases: CaseManagement = current_app.extensions["zorgvuldig.cases"]
-    reports = current_app.extensions["zorgvuldig.reports"]
-    newest = cases.recorder.max_notification_id() or 0
-    position, updated = reports.position()
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    shown = own_accounts()
+    machinery: dict[str, Any] = {}
+    if installation_wide():
+        reports = current_app.extensions["zorgvuldig.reports"]
+        position, updated = reports.position()
+        machinery = {
+            "newest": cases.recorder.max_notification_id() or 0,
+            "position": position,
+            "updated": updated,
+            "skipped": len(reports.skipped()),
+            "queues": queue_depths(),
+        }
     return render_template(
         "admin/status.html",
-        newest=newest,
-        position=position,
-        updated=updated,
-        skipped=len(reports.skipped()),
-        queues=queue_depths(),
-        outcomes=last_outcomes(cases),
-        accounts=own_accounts(),
+        machinery=machinery,
+        outcomes=last_outcomes(cases, g.actor),
+        accounts=shown,
+        sign_ins=accounts.log.of([a.username for a in shown], limit=20),
     )
 
 
 def own_accounts() -> list[Account]:
-    """The accounts of the administrator's own board: they manage theirs, no other board's."""
+    """The accounts of the administrator's own board (of every board for the installation's)."""
     accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
-    return [a for a in accounts.all() if a.board_id == g.actor.board_id]
+    return [a for a in accounts.all() if g.actor.administers(a.board_id)]
 
 
 @blueprint.get("/accounts")
@@ -96,7 +118,10 @@ def accounts() -> str:
 @blueprint.post("/dode-brieven/opnieuw")
 def retry_dead_letters() -> Response:
     """Moves every dead letter back to the letter queue, with its own message_id (so a letter
-    that did go out to some recipients is not sent to them twice)."""
+    that did go out to some recipients is not sent to them twice). The queues hold letters of
+    every board: only the installation's administrator moves them."""
+    if not installation_wide():
+        abort(403)
     settings = current_app.extensions["zorgvuldig.settings"]
     moved = 0
     with messaging.connect(settings) as connection:
@@ -116,7 +141,7 @@ def care_team() -> Response:
     """Marks an account of a school as one of its care team (told of every new melding), or not."""
     accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
     account = accounts.get(request.form.get("gebruikersnaam", ""))
-    if account is not None and account.board_id != g.actor.board_id:
+    if account is not None and not g.actor.administers(account.board_id):
         abort(404)  # another board's accounts are not this administrator's to manage
     if account is None or not account.school_id:
         flash("Alleen een account van een school kan in het zorgteam.")

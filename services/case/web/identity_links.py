@@ -18,13 +18,13 @@ LINKABLE_ROLES = (Role.CASE_HANDLER, Role.STAFF, Role.OTV, Role.BOARD)
 
 @blueprint.before_request
 def administrators_only() -> None:
-    if g.get("actor") is None or g.actor.role is not Role.ADMINISTRATOR:
+    if g.get("actor") is None or not g.actor.is_administrator:
         abort(403)
 
 
 def _own_providers() -> dict[str, OidcProvider]:
     settings: Settings = current_app.extensions["zorgvuldig.settings"]
-    return {p.name: p for p in settings.oidc_providers if p.board_id == g.actor.board_id}
+    return {p.name: p for p in settings.oidc_providers if g.actor.administers(p.board_id)}
 
 
 def _identities() -> Identities:

@@ -186,7 +186,7 @@ def lists() -> IncidentLists:
 
 @blueprint.get("/")
 def incidents() -> Page:
-    if actor().role is Role.ADMINISTRATOR:  # sees no incident; their work is their board's accounts
+    if actor().is_administrator:  # sees no incident; their work is their board's accounts
         return redirect(url_for("beheer.accounts"))
     shown = lists().page(actor(), request.args.get("pagina", 1, type=int) or 1)
     return render_template("case/incidents.html", listing=shown, incidents=shown.incidents)
