@@ -1,6 +1,7 @@
 """Logs of every process: plain text, or JSON lines (ZORGVULDIG_LOG_FORMAT=json) for a log
-collector. Logs never carry personal data: the code logs types and counts, not values, and a
-filter masks anything shaped like an e-mail address or phone number that slips through."""
+collector. Logs never carry personal data: the code logs types and counts, not values, and
+anything shaped like an e-mail address or phone number that slips through is masked in the
+line as written, traceback included (an SMTP error quotes the address it refused)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,28 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(\+31|0031|0)[\s-]?\d([\s-]?\d){8}(?!\d)")
 
 
+def mask(text: str) -> str:
+    return _PHONE.sub("[telefoon]", _EMAIL.sub("[e-mail]", text))
+
+
 class MaskPersonalData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _PHONE.sub("[telefoon]", _EMAIL.sub("[e-mail]", message))
+        masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class Masked(logging.Formatter):
+    """Masks the whole line a formatter wrote: the message, and an exception's text too."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask(self.inner.format(record))
 
 
 class JsonLines(logging.Formatter):
@@ -46,9 +62,9 @@ def configure(settings: Settings, process: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(MaskPersonalData())
     if settings.log_format == "json":
-        handler.setFormatter(JsonLines(process))
+        handler.setFormatter(Masked(JsonLines(process)))
     else:
-        handler.setFormatter(logging.Formatter(f"%(asctime)s {process} %(levelname)s %(message)s"))
+        handler.setFormatter(Masked(logging.Formatter(f"%(asctime)s {process} %(levelname)s %(message)s")))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)

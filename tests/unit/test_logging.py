@@ -23,3 +23,15 @@ def test_json_lines_mask_addresses_and_phone_numbers(capsys) -> None:  # type: i
 def test_an_unknown_log_format_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="LOG_FORMAT"):
         load_settings({"ZORGVULDIG_LOG_FORMAT": "xml"})
+
+
+@pytest.mark.parametrize("log_format", ["json", "tekst"])
+def test_an_address_in_an_exception_never_reaches_the_log(capsys, log_format: str) -> None:  # type: ignore[no-untyped-def]
+    configure(load_settings({"ZORGVULDIG_LOG_FORMAT": log_format}), "notifier")
+    try:
+        raise RuntimeError("550 5.1.1 <ouder.jansen@voorbeeld.nl>: Recipient address rejected")
+    except RuntimeError:
+        logging.getLogger("notifier").exception("Bezorgen mislukt")
+    written = capsys.readouterr().err
+    assert "Recipient address rejected" in written
+    assert "ouder.jansen@voorbeeld.nl" not in written and "jansen" not in written
