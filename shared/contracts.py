@@ -76,6 +76,7 @@ class CareTeamNotice:
     board_id: str
     school_id: str
     member_id: str
+    reason: str = "zorgteam"  # zorgteam: told at opening | toegevoegd: a handler added them since
     type: str = "zorgteam.melding"
     version: int = 1
 

@@ -106,6 +106,9 @@ class Worklists:
         with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+            present = {column[0] for column in db.execute("SELECT * FROM care_alerts LIMIT 0").description}
+            if "reason" not in present:  # a list made before an added colleague was told why
+                db.execute("ALTER TABLE care_alerts ADD COLUMN reason TEXT NOT NULL DEFAULT 'zorgteam'")
 
     # ------------------------------------------------------------------ reading
 
@@ -142,13 +145,14 @@ class Worklists:
             ).fetchall()
         return [Alert(UUID(r[0]), datetime.fromisoformat(r[1])) for r in rows]
 
-    def unmailed_alerts(self) -> list[tuple[str, UUID, str, str]]:
-        """(member, incident, board, school) of every alert not mailed yet."""
+    def unmailed_alerts(self) -> list[tuple[str, UUID, str, str, str]]:
+        """(member, incident, board, school, why) of every alert not mailed yet; why is
+        "zorgteam" for the care team at opening, "toegevoegd" for a colleague added since."""
         with self.db.connect() as db:
             rows = db.execute(
-                "SELECT member_id, incident_id, board_id, school_id FROM care_alerts WHERE mailed = 0"
+                "SELECT member_id, incident_id, board_id, school_id, reason FROM care_alerts WHERE mailed = 0"
             ).fetchall()
-        return [(r[0], UUID(r[1]), r[2], r[3]) for r in rows]
+        return [(r[0], UUID(r[1]), r[2], r[3], r[4]) for r in rows]
 
     def alert_mailed(self, member_id: str, incident_id: UUID) -> None:
         with self.db.connect() as db:
@@ -247,15 +251,16 @@ class Worklists:
             run("UPDATE task_incidents SET status = ? WHERE incident_id = ?", (status, incident_id))
         elif name in ("CareTeamAlerted", "ColleagueAdded"):
             members = event.members if name == "CareTeamAlerted" else [event.colleague_id]
+            reason = "zorgteam" if name == "CareTeamAlerted" else "toegevoegd"
             school = self._school(db, incident_id)
             log_id = str(AccessLog.create_id(UUID(incident_id)))
             at = event.timestamp.astimezone(UTC).isoformat(timespec="seconds")
             for member in members:
                 run(
                     "INSERT INTO care_alerts (member_id, incident_id, board_id, school_id, alerted_at,"
-                    " log_id, seen, mailed) VALUES (?, ?, ?, ?, ?, ?, 0, 0)"
+                    " log_id, seen, mailed, reason) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)"
                     " ON CONFLICT (member_id, incident_id) DO NOTHING",
-                    (member, incident_id, *school, at, log_id),
+                    (member, incident_id, *school, at, log_id, reason),
                 )
         elif name == "Viewed":
             if event.allowed:

@@ -17,6 +17,7 @@ from services.notifier.ledger import Summary
 from services.notifier.sending import TransientFailure, build
 from shared.boards import Board, School, board
 from shared.contracts import CareTeamNotice, Notice, TaskOverdue
+from shared.identity import Role
 from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
 from shared.privacy import Allowed, GuardNotReady, PrivacyGuard
 from shared.privacy.identifiers import host
@@ -39,9 +40,13 @@ def send_notice(handler: LetterHandler, message: Notice, delivered: frozenset[st
     settings = board(message.board_id, handler.settings.boards_dir)
     school = settings.school(message.school_id)
     link = f"{handler.settings.site_url}/meldingen/{message.incident_id}"
+    account = handler.accounts.get(person)
+    if isinstance(message, TaskOverdue) and (account is None or account.role is not Role.CASE_HANDLER):
+        link = f"{handler.settings.site_url}/"  # their tasks are on their home page; the case may not be
     try:
         if isinstance(message, CareTeamNotice):
-            letter = render_notice("zorgteam_melding", {"link": link}, school, settings, handler.guard)
+            values = {"link": link, "added": message.reason == "toegevoegd"}
+            letter = render_notice("zorgteam_melding", values, school, settings, handler.guard)
         else:
             letter = overdue_task(handler, message, school, settings, link)
     except GuardNotReady as not_ready:
@@ -63,7 +68,8 @@ def overdue_task(
     """The reminder with the task's words when the guard lets them through, else without."""
     incident: Incident = handler.cases.repository.get(UUID(message.incident_id))
     task = incident.tasks.get(message.task_number)
-    context = {"link": f"{link}#taak-{message.task_number}", "due_on": _dutch_date(message.due_on)}
+    anchor = f"#taak-{message.task_number}" if "/meldingen/" in link else ""
+    context = {"link": link + anchor, "due_on": _dutch_date(message.due_on)}
     if task is not None:
         action = getattr(Incident, task.suggestion, None) if task.suggestion else None
         fixed = sentence(action) if isinstance(action, type) else ""
@@ -97,7 +103,7 @@ def render_notice(
 ) -> RenderedLetter:
     """Renders a notice in Dutch and guards it; LetterBlocked with every finding."""
     environment = _environment()
-    context = {"school_name": school.name, "due_on": "", "what": "", **values}
+    context = {"school_name": school.name, "due_on": "", "what": "", "added": False, **values}
     parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
     allowed = allowed_for(settings, school)
     allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(values["link"])}, allowed.names)

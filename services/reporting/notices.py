@@ -38,9 +38,13 @@ class Notices:
         if not (alerts or overdue):
             return 0
         with self.connect() as connection:
-            for member_id, incident_id, board_id, school_id in alerts:
+            for member_id, incident_id, board_id, school_id, reason in alerts:
                 notice = CareTeamNotice.for_member(
-                    incident_id=str(incident_id), board_id=board_id, school_id=school_id, member_id=member_id
+                    incident_id=str(incident_id),
+                    board_id=board_id,
+                    school_id=school_id,
+                    member_id=member_id,
+                    reason=reason,
                 )
                 messaging.publish(connection, encode(notice), message_id=notice.message_id)
                 self.worklists.alert_mailed(member_id, incident_id)

@@ -82,20 +82,26 @@ def test_the_care_team_is_mailed_once_with_a_link_and_no_name(tmp_path: Path, gu
         cases.care_team = CareTeam(accounts, settings.boards_dir)
         anna = accounts.get("behandelaar.dewilg").actor  # type: ignore[union-attr]
         incident_id, _ = cases.open_incident(anna, **OPENING)
+        mees = accounts.get("medewerker.dewilg").actor  # type: ignore[union-attr]
+        cases.add_colleague(anna, incident_id, added=mees, access="lezen")
 
         notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
-        assert notices.send_due(date.today()) == 1
+        assert notices.send_due(date.today()) == 2
         assert notices.send_due(date.today()) == 0
-        deliver(settings, cases, accounts, guard, inbox, 1)
+        deliver(settings, cases, accounts, guard, inbox, 2)
     finally:
         controller.stop()
-    ((to, content),) = inbox.mails
-    assert to == ["directeur.dewilg@school.voorbeeld.invalid"]
-    text = body(content)
-    assert "Nieuwe melding bij Basisschool De Wilg" in text
-    assert f"/meldingen/{incident_id}" in text
-    for name in PLANTED_NAMES:
-        assert name not in text
+    mails = {to[0]: body(content) for to, content in inbox.mails}
+    assert set(mails) == {
+        "directeur.dewilg@school.voorbeeld.invalid",
+        "medewerker.dewilg@school.voorbeeld.invalid",
+    }
+    assert "Nieuwe melding bij Basisschool De Wilg" in mails["directeur.dewilg@school.voorbeeld.invalid"]
+    assert "U bent toegevoegd aan een melding bij" in mails["medewerker.dewilg@school.voorbeeld.invalid"]
+    for text in mails.values():
+        assert f"/meldingen/{incident_id}" in text
+        for name in PLANTED_NAMES:
+            assert name not in text
 
 
 def test_an_overdue_task_reminds_its_owner_once_and_a_name_in_it_stays_out(tmp_path: Path, guard) -> None:  # type: ignore[no-untyped-def]
@@ -119,18 +125,33 @@ def test_an_overdue_task_reminds_its_owner_once_and_a_name_in_it_stays_out(tmp_p
             cases.create_task(
                 anna, incident_id, step="medewerkers", suggestion="", what=what, owner=mees, due_on=due
             )
+        jet = accounts.get("directeur.dewilg").actor  # type: ignore[union-attr]
+        cases.create_task(
+            anna,
+            incident_id,
+            step="politie",
+            suggestion="PoliceContacted",
+            what="",
+            owner=jet,
+            due_on=yesterday,
+        )
 
         notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
-        assert notices.send_due(date.today()) == 2
+        assert notices.send_due(date.today()) == 3
         assert notices.send_due(date.today()) == 0  # once per task, owner and date
-        deliver(settings, cases, accounts, guard, inbox, 2)
+        deliver(settings, cases, accounts, guard, inbox, 3)
     finally:
         controller.stop()
-    assert len(inbox.mails) == 2
-    assert {tuple(to) for to, _ in inbox.mails} == {("medewerker.dewilg@school.voorbeeld.invalid",)}
-    texts = [body(content) for _, content in inbox.mails]
+    assert len(inbox.mails) == 3
+    mails = [(to[0].split("@")[0], body(content)) for to, content in inbox.mails]
+    (handlers_mail,) = [text for who, text in mails if who == "directeur.dewilg"]
+    assert f"/meldingen/{incident_id}#taak-" in handlers_mail
+    assert "Contact met de wijkagent of politie" in handlers_mail
+    texts = [text for who, text in mails if who == "medewerker.dewilg"]
+    assert len(texts) == 2
     assert all("Herinnering: een taak bij een melding is over tijd" in t for t in texts)
-    assert all(f"/meldingen/{incident_id}#taak-" in t for t in texts)
+    assert not any(f"/meldingen/{incident_id}" in t for t in texts)  # staff find their tasks at home
+    assert all(f"{settings.site_url}/" in t for t in texts)
     assert any("Lesbrief over sexting klaarzetten" in t for t in texts)
     assert not any("Nog niet over tijd" in t for t in texts)
     for name in PLANTED_NAMES:

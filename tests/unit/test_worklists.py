@@ -87,7 +87,7 @@ def test_each_alert_and_each_overdue_task_is_owed_once(settings, cases) -> None:
     number = task(cases, incident_id, STAFF_MEMBER, date(2026, 12, 1))
     lists = Worklists(settings, cases)
     lists.catch_up()
-    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg")]
+    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg", "zorgteam")]
     lists.alert_mailed(SECOND_HANDLER.id, incident_id)
     assert lists.unmailed_alerts() == []
     [overdue] = lists.overdue_unreminded(TODAY)
@@ -120,4 +120,4 @@ def test_a_rebuild_forgets_what_was_mailed_so_the_notices_go_out_again_with_thei
     lists.catch_up()
     lists.alert_mailed(SECOND_HANDLER.id, incident_id)
     assert lists.rebuild() > 0
-    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg")]
+    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg", "zorgteam")]
