@@ -170,11 +170,14 @@ def _shown(incident_id: UUID, task: Task, owner: str, left: bool, today: date, a
 
 
 def task_form(incident: Incident, protocol: Protocol) -> dict[str, Any]:
-    """What the form for a new task offers: the steps, their suggested actions, the school's people."""
+    """What the form for a new task offers: the steps, their suggested actions, the school's people.
+    Once per page, also when every task offers to hand it over."""
+    if "task_form" in g:
+        return g.task_form  # type: ignore[no-any-return]
     people = [
         a for a in _accounts().all() if (a.board_id, a.school_id) == (incident.board_id, incident.school_id)
     ]
-    return {
+    g.task_form = {
         "steps": [(s.key, f"Stap {s.number}. {s.title}") for s in protocol.steps],
         "suggestions": [
             (s.key, action, sentence(getattr(Incident, action)))
@@ -185,6 +188,7 @@ def task_form(incident: Incident, protocol: Protocol) -> dict[str, Any]:
         "people": [(a.username, a.name) for a in sorted(people, key=lambda a: a.name)],
         "today": date.today().isoformat(),
     }
+    return g.task_form  # type: ignore[no-any-return]
 
 
 # ------------------------------------------------------------------ commands
