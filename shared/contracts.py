@@ -108,7 +108,27 @@ class TaskOverdue:
         return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
 
 
-Notice = CareTeamNotice | TaskOverdue
+@dataclass(frozen=True)
+class ReviewRequested:
+    """Tell one person who may approve it that a letter waits for their review (reporting →
+    notifier). Carries nothing of the letter: the approver follows the link and signs in."""
+
+    message_id: str
+    letter_id: str
+    incident_id: str
+    board_id: str
+    school_id: str
+    approver_id: str
+    type: str = "brief.goedkeuring"
+    version: int = 1
+
+    @classmethod
+    def for_approver(cls, **fields: Any) -> ReviewRequested:
+        key = f"goedkeuring:{fields['letter_id']}:{fields['approver_id']}"
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
+
+
+Notice = CareTeamNotice | TaskOverdue | ReviewRequested
 Message = LetterRequest | Reminder | Notice
 
 
@@ -121,6 +141,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
     ("herinnering", 1): Reminder,
     ("zorgteam.melding", 1): CareTeamNotice,
     ("taak.over_tijd", 1): TaskOverdue,
+    ("brief.goedkeuring", 1): ReviewRequested,
 }
 
 

@@ -286,14 +286,6 @@ def template_source(folder: str, language: str = DUTCH) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, TEMPLATES / language / "_layout.html"])
 
 
-# A reminder's kind → its templates; "goedkeuring" tells an approver that a letter waits.
-REMINDER_FOLDERS = {
-    "nazorg": "herinnering_nazorg",
-    "stap": "herinnering_stap",
-    "goedkeuring": "goedkeuring_brief",
-}
-
-
 def render_reminder(
     *,
     kind: str,
@@ -308,7 +300,7 @@ def render_reminder(
     guarded like every letter."""
     environment = _environment()
     context = {"school_name": school.name, "due_on": formatting.day(due_on), "link": link, "step": step}
-    folder = REMINDER_FOLDERS.get(kind, "herinnering_nazorg")
+    folder = "herinnering_stap" if kind == "stap" else "herinnering_nazorg"
     parts = [
         environment.get_template(f"{folder}/{name}").render(**context)
         for name in ("subject.txt", "body.txt", "body.html")

@@ -31,7 +31,7 @@ from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import Settings
-from shared.contracts import CareTeamNotice, LetterRequest, Message, Reminder, TaskOverdue
+from shared.contracts import CareTeamNotice, LetterRequest, Message, Reminder, ReviewRequested, TaskOverdue
 from shared.letters import LetterBlocked, compose, render_reminder
 from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard
 from shared.recipients import valid_address
@@ -84,7 +84,7 @@ class LetterHandler:
         try:
             if isinstance(message, Reminder):
                 summary = self.remind(message, progress.delivered)
-            elif isinstance(message, (CareTeamNotice, TaskOverdue)):
+            elif isinstance(message, (CareTeamNotice, TaskOverdue, ReviewRequested)):
                 summary = send_notice(self, message, progress.delivered)
             elif progress.state == SENT:  # sent before a crash; only the report is missing
                 summary = self.ledger.summary(message.message_id)

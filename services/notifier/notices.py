@@ -16,7 +16,7 @@ from services.case.screening import recorded_for_letters
 from services.notifier.ledger import Summary
 from services.notifier.sending import TransientFailure, build
 from shared.boards import Board, School, board
-from shared.contracts import CareTeamNotice, Notice, TaskOverdue
+from shared.contracts import CareTeamNotice, Notice, ReviewRequested, TaskOverdue
 from shared.identity import Role
 from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
 from shared.privacy import Allowed, GuardNotReady, PrivacyGuard
@@ -26,14 +26,24 @@ from shared.recipients import valid_address
 if TYPE_CHECKING:
     from services.notifier.letters import LetterHandler
 
-FOLDERS = {CareTeamNotice: "zorgteam_melding", TaskOverdue: "taak_over_tijd"}
+FOLDERS = {
+    CareTeamNotice: "zorgteam_melding",
+    TaskOverdue: "taak_over_tijd",
+    ReviewRequested: "goedkeuring_brief",
+}
 
 
 def send_notice(handler: LetterHandler, message: Notice, delivered: frozenset[str]) -> Summary:
     """Renders, guards and sends one notice to the account it names; the ledger says once."""
     from services.notifier.letters import recipient_key
 
-    person = message.member_id if isinstance(message, CareTeamNotice) else message.owner_id
+    person = (
+        message.member_id
+        if isinstance(message, CareTeamNotice)
+        else message.approver_id
+        if isinstance(message, ReviewRequested)
+        else message.owner_id
+    )
     address = handler.accounts.email(person)
     if not valid_address(address):
         return handler.ledger.finish(message.message_id, failed=1, note="geen e-mailadres bekend")
@@ -47,6 +57,9 @@ def send_notice(handler: LetterHandler, message: Notice, delivered: frozenset[st
         if isinstance(message, CareTeamNotice):
             values = {"link": link, "added": message.reason == "toegevoegd"}
             letter = render_notice("zorgteam_melding", values, school, settings, handler.guard)
+        elif isinstance(message, ReviewRequested):
+            review = f"{link}/brieven/{message.letter_id}/beoordelen"
+            letter = render_notice("goedkeuring_brief", {"link": review}, school, settings, handler.guard)
         else:
             letter = overdue_task(handler, message, school, settings, link)
     except GuardNotReady as not_ready:

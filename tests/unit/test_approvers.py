@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from services.case.approvers import approvers_of
+from services.notifier.notices import render_notice
 from shared.accounts import Account
 from shared.boards import board
 from shared.identity import Role
-from shared.letters import render_reminder
 
 AUTHOR = Account("anna", "Anna de Vries", Role.CASE_HANDLER, "kindante", "de-wilg")
 DIRECTOR = Account("jet", "Jet Bos", Role.CASE_HANDLER, "kindante", "de-wilg")
@@ -59,14 +59,8 @@ def test_with_no_one_to_approve_the_letter_says_so() -> None:
 
 def test_the_approval_mail_names_no_one(guard) -> None:  # type: ignore[no-untyped-def]
     kindante = board("kindante")
-    mail = render_reminder(
-        kind="goedkeuring",
-        school=kindante.school("de-wilg"),
-        board=kindante,
-        due_on="2026-12-06",
-        link="https://zorgvuldig.voorbeeld.nl/meldingen/1/brieven/2/beoordelen",
-        guard=guard,
-    )
+    link = "https://zorgvuldig.voorbeeld.nl/meldingen/1/brieven/2/beoordelen"
+    mail = render_notice("goedkeuring_brief", {"link": link}, kindante.school("de-wilg"), kindante, guard)
     assert mail.subject == "Er wacht een brief op uw goedkeuring"
     assert "/brieven/2/beoordelen" in mail.text and "/brieven/2/beoordelen" in mail.html
     for name in ("Anna", "Jet", "Omar", "Vries", "Bos"):
