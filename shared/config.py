@@ -69,6 +69,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     chain_key_setting: str = field(default="", repr=False)
     recipients_key_setting: str = field(default="", repr=False)
+    backup_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
     retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
@@ -113,6 +114,13 @@ class Settings:
     def recipients_key(self) -> bytes:
         """Wraps each school's key of its saved addresses: its own setting, or from the secret."""
         source = self.recipients_key_setting or f"ontvangers:{self.secret_key}"
+        return hashlib.sha256(source.encode()).digest()
+
+    @property
+    def backup_key(self) -> bytes:
+        """Seals backups (services/case/backup_file.py): its own setting, kept apart from the
+        backups; in development, when not set, derived from the secret key."""
+        source = self.backup_key_setting or f"back-up:{self.secret_key}"
         return hashlib.sha256(source.encode()).digest()
 
     def event_store_env(self, name: str = "events") -> dict[str, str]:
@@ -181,6 +189,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_host=get("WEB_HOST", "127.0.0.1"),
         chain_key_setting=get("CHAIN_KEY"),
         recipients_key_setting=get("RECIPIENTS_KEY"),
+        backup_key_setting=_long_enough(get("BACKUP_KEY"), "BACKUP_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         public_url=get("PUBLIC_URL", ""),
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),
@@ -190,6 +199,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         notifier_parallel=_at_least_one(get("NOTIFIER_PARALLEL", "4"), "NOTIFIER_PARALLEL"),
         oidc_providers=_oidc_providers(get),
     )
+
+
+def _long_enough(value: str, name: str) -> str:
+    if value and len(value) < 32:
+        raise ConfigurationError(
+            f"ZORGVULDIG_{name} moet minstens 32 tekens lang zijn; maak er een met "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'."
+        )
+    return value
 
 
 def _at_least_one(value: str, name: str) -> int:

@@ -6,10 +6,12 @@
 
 A backup is one gzipped JSON-lines file, independent of the database's version: the stored
 events exactly as stored (sealed, chained), in their order; the per-incident keys (an erased
-incident's key stays absent); the accounts; and the schools' saved recipient groups. A restore
-puts them into an empty store in the same order, then verifies every incident's hash chain and
-rebuilds the reports. Keep backups
-encrypted and outside the server: they hold keys until they themselves expire.
+incident's key stays absent); the accounts; and the schools' saved recipient groups. The file
+is sealed with the backup key (ZORGVULDIG_BACKUP_KEY, kept apart from the backups; see
+backup_file.py): it holds the keys of every incident and the parents' addresses. A restore
+opens it with the same key, puts everything into an empty store in the same order, then
+verifies every incident's hash chain and rebuilds the reports. A backup made before backups
+were sealed is still read. Keep backups outside the server and let them expire.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import gzip
+import io
 import json
 import sqlite3
 import sys
@@ -30,6 +33,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.case.backup_file import BackupUnreadable, OpeningReader, SealingWriter, is_sealed
 from services.case.lists import IncidentLists
 from services.case.relay import NAME as RELAY
 from services.reporting.projector import Projector
@@ -98,7 +102,12 @@ def account_rows(settings: Settings) -> list[dict[str, Any]]:
 
 def make(settings: Settings, path: Path) -> Summary:
     counts = {"gebeurtenis": 0, "sleutel": 0, "account": 0, "ontvangers": 0}
-    with gzip.open(path, "wt", encoding="utf-8") as out:
+    with (
+        path.open("wb") as target,
+        SealingWriter(target, settings.backup_key) as sealed,
+        gzip.GzipFile(fileobj=sealed, mode="wb") as zipped,
+        io.TextIOWrapper(zipped, encoding="utf-8") as out,
+    ):
         out.write(
             json.dumps(
                 {
@@ -115,13 +124,19 @@ def make(settings: Settings, path: Path) -> Summary:
     return Summary(counts["gebeurtenis"], counts["sleutel"], counts["account"])
 
 
-def read(path: Path) -> Iterator[dict[str, Any]]:
-    with gzip.open(path, "rt", encoding="utf-8") as source:
-        header = json.loads(source.readline() or "{}")
-        if header.get("formaat") != FORMAT or header.get("versie") != VERSION:
-            raise RestoreRefused(f"{path} is geen back-up van Zorgvuldig (versie {VERSION}).")
-        for line in source:
-            yield json.loads(line)
+def read(path: Path, key: bytes) -> Iterator[dict[str, Any]]:
+    """The records of a backup, sealed with `key` (or from before backups were sealed)."""
+    try:
+        with path.open("rb") as raw:
+            plain: Any = io.BufferedReader(OpeningReader(raw, key)) if is_sealed(path) else raw
+            with gzip.open(plain, "rt", encoding="utf-8") as source:
+                header = json.loads(source.readline() or "{}")
+                if header.get("formaat") != FORMAT or header.get("versie") != VERSION:
+                    raise RestoreRefused(f"{path} is geen back-up van Zorgvuldig (versie {VERSION}).")
+                for line in source:
+                    yield json.loads(line)
+    except (BackupUnreadable, gzip.BadGzipFile, EOFError) as error:
+        raise RestoreRefused(f"{path}: {error}") from error
 
 
 def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
@@ -220,9 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.opdracht == "maak":
+            if settings.environment == "production" and not settings.backup_key_setting:
+                raise ConfigurationError(
+                    "Zet ZORGVULDIG_BACKUP_KEY (minstens 32 tekens) en bewaar hem apart van de "
+                    "back-ups: daarmee wordt de back-up versleuteld."
+                )
             print(f"Back-up gemaakt in {args.bestand}: " + report(make(settings, args.bestand)))
         elif args.opdracht == "herstel":
-            summary = restore(settings, read(args.bestand))
+            summary = restore(settings, read(args.bestand, settings.backup_key))
             print("Hersteld: " + report(summary))
             return 1 if summary.broken else 0
         else:

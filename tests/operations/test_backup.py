@@ -18,7 +18,10 @@ from shared.positions import Positions
 from shared.recipients import RecipientGroups
 from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING
 
-SECRET = {"ZORGVULDIG_SECRET_KEY": "dezelfde-geheime-sleutel-op-beide-plekken"}
+SECRET = {
+    "ZORGVULDIG_SECRET_KEY": "dezelfde-geheime-sleutel-op-beide-plekken",
+    "ZORGVULDIG_BACKUP_KEY": "een-back-upsleutel-apart-bewaard-van-de-back-ups",
+}
 
 
 def installation(tmp_path: Path, name: str, **extra: str) -> Settings:
@@ -62,11 +65,11 @@ def test_a_backup_restores_into_an_empty_installation(tmp_path: Path) -> None:
     assert made.events == source.recorder.max_notification_id()
     assert made.accounts == len(Accounts(source_settings).all())  # both demo boards
     target = installation(tmp_path, "doel")
-    summary = restore(target, read(tmp_path / "backup.jsonl.gz"))
+    summary = restore(target, read(tmp_path / "backup.jsonl.gz", source_settings.backup_key))
     assert summary.broken == () and summary.incidents_verified == 2
     check_restored(source, target, kept, erased)
     with pytest.raises(RestoreRefused):
-        restore(target, read(tmp_path / "backup.jsonl.gz"))
+        restore(target, read(tmp_path / "backup.jsonl.gz", source_settings.backup_key))
 
 
 def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
@@ -75,7 +78,7 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
     with gzip.open(tmp_path / "iets.gz", "wt") as f:
         f.write('{"formaat": "iets anders"}\n')
     with pytest.raises(RestoreRefused):
-        list(read(tmp_path / "iets.gz"))
+        list(read(tmp_path / "iets.gz", b"\0" * 32))
 
 
 @pytest.mark.integration
@@ -103,8 +106,103 @@ def test_a_postgresql_backup_restores_on_postgresql(tmp_path: Path, postgres_url
         db.execute(f'CREATE DATABASE "{name}"')
     try:
         target = installation(tmp_path, "b", ZORGVULDIG_DATABASE_URL=f"{server}/{name}")
-        assert restore(target, read(tmp_path / "pg.jsonl.gz")).broken == ()
+        assert restore(target, read(tmp_path / "pg.jsonl.gz", source_settings.backup_key)).broken == ()
         check_restored(source, target, kept, erased)
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ------------------------------------------------ sealed with a key kept apart (issue 23, item 7)
+
+PARENTS = ("een@voorbeeld.nl", "twee@voorbeeld.nl")
+PUPIL = "Kevin Brouwersma"  # recorded as who shared it, sealed per incident
+
+
+def plain_views(data: bytes) -> list[bytes]:
+    """The bytes as they are, and unzipped where they are a gzip stream."""
+    import gzip
+
+    views = [data]
+    try:
+        views.append(gzip.decompress(data))
+    except (OSError, EOFError):
+        pass
+    return views
+
+
+def test_a_backup_holds_no_address_pupil_name_or_key_in_plain_text(tmp_path: Path) -> None:
+    settings = installation(tmp_path, "bron")
+    trial(settings)
+    path = tmp_path / "backup.jsonl.gz"
+    make(settings, path)
+    data = path.read_bytes()
+    for view in plain_views(data):
+        for secret in (*PARENTS, PUPIL, "behandelaar.dewilg", "de-wilg"):
+            assert secret.encode() not in view
+    restored = [r for r in read(path, settings.backup_key) if "ontvangers" in r]
+    assert restored and restored[0]["ontvangers"][2] == list(PARENTS)
+
+
+def test_a_backup_opens_only_with_its_own_key_and_whole(tmp_path: Path) -> None:
+    settings = installation(tmp_path, "bron")
+    trial(settings)
+    path = tmp_path / "backup.jsonl.gz"
+    make(settings, path)
+    other = installation(
+        tmp_path, "ander", ZORGVULDIG_BACKUP_KEY="een-heel-andere-sleutel-van-32-tekens-of-meer"
+    )
+    with pytest.raises(RestoreRefused, match="andere sleutel"):
+        list(read(path, other.backup_key))
+    cut = tmp_path / "afgekapt.jsonl.gz"
+    cut.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(RestoreRefused):
+        list(read(cut, settings.backup_key))
+    changed = bytearray(path.read_bytes())
+    changed[-40] ^= 1
+    (tmp_path / "gewijzigd.jsonl.gz").write_bytes(bytes(changed))
+    with pytest.raises(RestoreRefused):
+        list(read(tmp_path / "gewijzigd.jsonl.gz", settings.backup_key))
+
+
+def test_a_backup_from_before_sealing_is_still_restored(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    from services.case.backup import FORMAT, VERSION
+
+    source_settings = installation(tmp_path, "bron")
+    source, kept, erased = trial(source_settings)
+    old = tmp_path / "oud.jsonl.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"formaat": FORMAT, "versie": VERSION}) + "\n")
+        for record in records(source_settings):
+            out.write(json.dumps(record) + "\n")
+    target = installation(tmp_path, "doel")
+    assert restore(target, read(old, target.backup_key)).broken == ()
+    check_restored(source, target, kept, erased)
+
+
+def test_making_a_backup_in_production_needs_its_own_key(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from services.case.backup import main
+
+    monkeypatch.setenv("ZORGVULDIG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ZORGVULDIG_ENVIRONMENT", "production")
+    monkeypatch.setenv("ZORGVULDIG_SECRET_KEY", "een-lange-geheime-sleutel-voor-de-test")
+    monkeypatch.delenv("ZORGVULDIG_BACKUP_KEY", raising=False)
+    assert main(["maak", str(tmp_path / "b.jsonl.gz")]) == 2
+    assert not (tmp_path / "b.jsonl.gz").exists()
+
+
+def test_no_file_in_the_data_folder_holds_an_address_or_a_pupils_name(tmp_path: Path) -> None:
+    """Events, keys, accounts, saved groups and a backup made into the data folder. The relay's
+    outbox and the notifier's ledger, after letters went out, belong to the outbox's own test."""
+    settings = installation(tmp_path, "data")
+    trial(settings)
+    make(settings, settings.data_dir / "backup.jsonl.gz")
+    found = []
+    for path in sorted(settings.data_dir.rglob("*")):
+        if path.is_file() and settings.mail_dir not in path.parents:
+            for view in plain_views(path.read_bytes()):
+                found += [f"{path.name}: {s}" for s in (*PARENTS, PUPIL, "Brouwersma") if s.encode() in view]
+    assert found == []
