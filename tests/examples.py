@@ -137,6 +137,27 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "PupilMessageDecided": {
         "message": "Delen is schadelijk en strafbaar; wie iets heeft, verwijdert het.",
         "who_tells": "de mentor van Groep 8b",
+        "approach": "beide",
+    },
+    "CultureSensitivityConsidered": {
+        "sensitive": "eer van de familie van Noor Wijnaldum",
+        "approach": "eerst met moeder, met tolk",
+    },
+    "ParentHelpInventoried": {
+        "for_parents_of": ["slachtoffer", "dader"],
+        "help": ["team_jeugd", "helpwanted"],
+        "notes": "Team Jeugd kan binnen een week",
+    },
+    "AlternativeInterventionsConsidered": {
+        "options": ["herstelgesprek", "klassengesprek"],
+        "chosen": "herstelgesprek met Kevin Brouwersma",
+        "why": "hij toont spijt",
+    },
+    "MeetingPlanned": {
+        "audience": "leerlingen",
+        "planned_on": "2026-12-10",
+        "police_support": True,
+        "why": "op grote schaal gedeeld",
     },
     "ClassInterventionHeld": {"scope": "klas_slachtoffer", "what": "reflectie en afspraken"},
     "GroupInformed": {"group": "ouders_klas", "how": "brief"},

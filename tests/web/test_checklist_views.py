@@ -65,7 +65,7 @@ def test_the_stappenplan_view_shows_per_phase_which_actions_are_done(handler: Br
     for title in ("Analyseer", "Reageer", "Faciliteer", "Activeer", "Communiceer", "Evalueer"):
         assert title in html
     phase_1 = re.search(r'id="fase-1">(.*?)</ul>', html, re.S).group(1)
-    assert "1 van 5 gedaan" in phase_1
+    assert "1 van 6 gedaan" in phase_1
     assert "✓ De omvang en de impact zijn bepaald." in phase_1
     assert "acties/ActionPlanMade" in phase_1
     assert "acties/BuddiesChosen" in html and "acties/MediaStatementWritten" in html
@@ -157,3 +157,17 @@ def test_warnings_drop_off_a_closed_incident(handler: Browser) -> None:
     assert handler.post(f"{page}/afsluiten", closing).status_code == 302
     closed = handler.get(page).text
     assert MELDPUNT not in closed and "Nog nodig" not in closed
+
+
+def test_the_phases_view_offers_the_stappenplans_analyse_and_react_items_with_their_guidance(
+    handler: Browser,
+) -> None:
+    page = handler.open_incident()
+    html = handler.get(f"{page}?weergave=fasen").text
+    assert "Benader de betrokkenen cultuursensitief: wat ligt gevoelig?" in html
+    assert "Inventariseer vooraf welke hulp er voor ouders beschikbaar is" in html
+    assert "Denk na over alternatieve interventies." in html
+    assert "problematiseren of normaliseren?" in html
+    assert "/acties/CultureSensitivityConsidered" in html and "/acties/MeetingPlanned" in html
+    form = handler.get(f"{page}/acties/PupilMessageDecided").text
+    assert "Problematiseren of normaliseren?" in form

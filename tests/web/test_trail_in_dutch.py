@@ -38,6 +38,8 @@ ALSO_DUTCH = {
     "platform", "niet", "gesprekken", "bijeenkomst", "brief", "en", "nl", "zat", "leerkrachten",
     "anderen", "meerdere", "herschreven", "checklist", "contact", "informeren", "internetfilter",
     "meldpunt", "naakt", "omvang", "opvolgen", "plan", "statement", "verwijderen",
+    "klasgenoten", "problematiseren", "normaliseren", "herstelgesprek", "begeleiding", "hulpverlening",
+    "klassengesprek",
 }  # fmt: skip
 
 

@@ -274,6 +274,13 @@ class Incident(tasks.Coordination, Aggregate):
         how: str
         personal: ClassVar[tuple[str, ...]] = ("who", "what", "when", "where", "how")
 
+    class CultureSensitivityConsidered(ActionRecorded):
+        """Besproken wat voor de betrokkenen cultureel gevoelig ligt en hoe de school hen benadert."""
+
+        sensitive: str
+        approach: str
+        personal: ClassVar[tuple[str, ...]] = ("sensitive", "approach")
+
     class InternetFilterRequested(ActionRecorded):
         """De IT-servicedesk is gevraagd de URL in het internetfilter te blokkeren."""
 
@@ -360,6 +367,22 @@ class Incident(tasks.Coordination, Aggregate):
         other: str
         for_whom: str
         personal: ClassVar[tuple[str, ...]] = ("other",)
+
+    class ParentHelpInventoried(ActionRecorded):
+        """Vooraf geïnventariseerd welke hulp er voor ouders beschikbaar is."""
+
+        for_parents_of: list[str]
+        help: list[str]
+        notes: str
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
+
+    class AlternativeInterventionsConsidered(ActionRecorded):
+        """Alternatieve interventies zijn overwogen, naast of in plaats van straf."""
+
+        options: list[str]
+        chosen: str
+        why: str
+        personal: ClassVar[tuple[str, ...]] = ("chosen", "why")
 
     class AgreementsRecorded(ActionRecorded):
         """De afspraken met het slachtoffer zijn vastgelegd (wie het weet, wat nog niet, tempo, buddy's)."""
@@ -468,6 +491,15 @@ class Incident(tasks.Coordination, Aggregate):
         party: str
         channel: str
 
+    class MeetingPlanned(ActionRecorded):
+        """Een ouder- en/of leerlingenbijeenkomst is gepland, met of zonder steun van de politie."""
+
+        audience: str
+        planned_on: str
+        police_support: bool
+        why: str
+        personal: ClassVar[tuple[str, ...]] = ("why",)
+
     class MeetingHeld(ActionRecorded):
         """Een ouder- of leerlingenbijeenkomst is gehouden."""
 
@@ -529,7 +561,16 @@ class Incident(tasks.Coordination, Aggregate):
 
         message: str
         who_tells: str
+        # The Stappenplan's choice: problematise ("problematiseren"), normalise ("normaliseren")
+        # or both ("beide"); "" for a message decided before the choice was asked.
+        approach: str
         personal: ClassVar[tuple[str, ...]] = ("message", "who_tells")
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not ask whether the message problematises or normalises."""
+            state["approach"] = ""
 
     # Step 8 — ouders en leerlingen informeren
     class GroupInformed(ActionRecorded):

@@ -55,6 +55,10 @@ class Phase:
     key: str
     title: str
     actions: tuple[str, ...]
+    guidance: tuple[tuple[str, str], ...] = ()  # (action, the Stappenplan's words for it)
+
+    def guidance_for(self, action: str) -> str:
+        return dict(self.guidance).get(action, "")
 
 
 @dataclass(frozen=True)
@@ -320,7 +324,13 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
         for s in raw["steps"]
     )
     phases = tuple(
-        Phase(number=p["number"], key=p["key"], title=p["title"], actions=tuple(p["actions"]))
+        Phase(
+            number=p["number"],
+            key=p["key"],
+            title=p["title"],
+            actions=tuple(p["actions"]),
+            guidance=tuple((str(a), str(text)) for a, text in p.get("uitleg", {}).items()),
+        )
         for p in raw.get("phases", [])
     )
     rules = tuple(
@@ -329,6 +339,7 @@ def parse_protocol(raw: dict[str, Any]) -> Protocol:
     )
     named = [a for s in steps for group in s.requires for a in group]
     named += [a for s in steps for a in s.actions] + [a for p in phases for a in p.actions]
+    named += [a for p in phases for a, _ in p.guidance]
     named += [a for r in rules for a in (r.action, *r.after)]
     unknown = sorted(set(named) - known)
     if unknown:
@@ -400,6 +411,7 @@ def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepSta
 class PhaseAction:
     action: str
     done: RecordedAction | None  # the first effective recording of the action, if any
+    guidance: str = ""  # what the Stappenplan says about it
 
 
 @dataclass(frozen=True)
@@ -419,7 +431,10 @@ def phases(protocol: Protocol, actions: list[RecordedAction]) -> list[PhaseStatu
     for action in actions:
         first.setdefault(action.action, action)
     return [
-        PhaseStatus(phase, tuple(PhaseAction(name, first.get(name)) for name in phase.actions))
+        PhaseStatus(
+            phase,
+            tuple(PhaseAction(name, first.get(name), phase.guidance_for(name)) for name in phase.actions),
+        )
         for phase in protocol.phases
     ]
 

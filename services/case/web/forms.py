@@ -46,6 +46,11 @@ PEOPLE_GROUPS: Choices = (
 AFTERCARE_FOR: Choices = tuple(
     (code, label[:1].upper() + label[1:]) for code, label in AFTERCARE_ROLES.items()
 )
+MESSAGE_APPROACHES: Choices = (
+    ("problematiseren", "Problematiseren: doorsturen is strafbaar en doet schade"),
+    ("normaliseren", "Normaliseren: seksualiteit en sexting bespreekbaar maken, zonder oordeel"),
+    ("beide", "Beide"),
+)
 FOR_WHOM: Choices = (
     ("slachtoffer", "Het slachtoffer"),
     ("ouders_slachtoffer", "De ouders van het slachtoffer"),
@@ -309,9 +314,48 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("what", "Wat is er gedaan?", "long"),
     ),
     "PupilMessageDecided": (
+        Field("approach", "Problematiseren of normaliseren?", "choice", MESSAGE_APPROACHES,
+              hint="Stappenplan Sexting, fase 3: denk na over een passende boodschap. Problematiseren "
+                   "maakt duidelijk dat doorsturen strafbaar is en schade doet; normaliseren maakt "
+                   "seksualiteit en sexting bespreekbaar, zonder oordeel over wie op de beelden staat."),
         Field("message", "Welke boodschap krijgen de leerlingen?", "long",
               hint="Een krachtige boodschap op procesniveau, zonder namen of details."),
         Field("who_tells", "Wie brengt de boodschap?", hint="Bijvoorbeeld: de mentor, in de klas."),
+    ),
+    "CultureSensitivityConsidered": (
+        Field("sensitive", "Wat ligt gevoelig voor de betrokkenen?", "long",
+              hint="Bijvoorbeeld: schaamte of eer in de familie, geloof, taal. Alleen wat de school weet; "
+                   "zonder namen waar een rol volstaat."),
+        Field("approach", "Hoe benadert de school hen daarom?", "long",
+              hint="Bijvoorbeeld: wie het gesprek voert, met of zonder tolk, eerst met één ouder."),
+    ),
+    "ParentHelpInventoried": (
+        Field("for_parents_of", "Voor de ouders van wie?", "choices",
+              (("slachtoffer", "Het slachtoffer"), ("dader", "De leerling(en) die het deelden"),
+               ("klasgenoten", "De klasgenoten"))),
+        Field("help", "Welke hulp is er beschikbaar?", "choices",
+              (("huisarts", "Huisarts"), ("team_jeugd", "Team Jeugd van de gemeente"),
+               ("slachtofferhulp", "Slachtofferhulp Nederland"), ("veilig_thuis", "Veilig Thuis"),
+               ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"), ("helpwanted", "Helpwanted"),
+               ("opvoed_ondersteuning", "Opvoedondersteuning"), ("anders", "Anders"))),
+        Field("notes", "Aantekeningen", "long", required=False,
+              hint="Wat de school vooraf uitzocht: wie, hoe snel, hoe ouders er terechtkunnen."),
+    ),
+    "AlternativeInterventionsConsidered": (
+        Field("options", "Welke interventies zijn overwogen?", "choices",
+              (("herstelgesprek", "Herstelgesprek"), ("gesprek_ouders", "Gesprek met leerling en ouders"),
+               ("klassengesprek", "Gesprek of les in de klas"), ("begeleiding", "Begeleiding of training"),
+               ("hulpverlening", "Doorverwijzen naar hulpverlening"), ("anders", "Anders"))),
+        Field("chosen", "Wat is gekozen?", "long"),
+        Field("why", "Waarom?", "long", required=False),
+    ),
+    "MeetingPlanned": (
+        Field("audience", "Voor wie?", "choice",
+              (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen"))),
+        Field("planned_on", "Datum", "date"),
+        Field("police_support", "Ondersteunt de wijkagent of politie?", "yesno"),
+        Field("why", "Waarom een bijeenkomst?", "long", required=False,
+              hint="Bijvoorbeeld: het materiaal is op grote schaal gedeeld."),
     ),
     "GroupInformed": (
         Field("group", "Welke groep?", "choice",

@@ -16,6 +16,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ScopeAssessed": ("Omvang en impact bepalen", "de omvang en de impact"),
     "SourceUrlRecorded": ("Bronsite of URL vastleggen", "de bronsite of URL"),
     "ActionPlanMade": ("Acties op een rij zetten", "het actieplan"),
+    "CultureSensitivityConsidered": (
+        "Cultureel gevoelige punten voor de betrokkenen bespreken",
+        "wat voor de betrokkenen gevoelig ligt",
+    ),
+    "ParentHelpInventoried": ("Hulp voor ouders inventariseren", "de beschikbare hulp voor ouders"),
+    "AlternativeInterventionsConsidered": (
+        "Alternatieve interventies overwegen",
+        "de overwogen alternatieve interventies",
+    ),
+    "MeetingPlanned": ("Ouder- of leerlingenbijeenkomst plannen", "de geplande bijeenkomst"),
     "InternetFilterRequested": (
         "URL in het internetfilter laten blokkeren",
         "de blokkade in het internetfilter",
