@@ -3,8 +3,10 @@ thousand: per quarter instead of per month, a chart of the last eight quarters w
 that had the most incidents in them and the rest together as "overige scholen" (at most forty
 bars), and every school's figures in a table below it, a page of schools at a time.
 
-Read from the board's running totals (services/reporting/overview.py); counts below five are
-shown as "<5" after adding up, so a group of small schools is counted, not hidden.
+Read from the board's running totals (services/reporting/overview.py): per quarter and school
+for the eight quarters shown, and per school in all, so the page reads the schools of two
+years at most, whatever the store holds. Counts below five are shown as "<5" after adding up,
+so a group of small schools is counted, not hidden.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.reporting.names import Names
-from services.reporting.overview import MONTH_AND_SCHOOL
+from services.reporting.overview import MONTH_AND_SCHOOL, QUARTER_AND_SCHOOL, SCHOOL, TOTAL, quarter_of
 from services.reporting.projections import suppressed
+from services.reporting.store import ReportStore
 from services.reporting.wording import number
 
 QUARTERS_SHOWN = 8
@@ -24,12 +27,6 @@ TOP_SCHOOLS = 4
 SCHOOLS_PER_PAGE = 25
 OTHERS = "Overige scholen"
 _QUARTER_MONTHS = ("jan-mrt", "apr-jun", "jul-sep", "okt-dec")
-
-
-def quarter_of(month: str) -> str:
-    """'2026-11' as '2026-4'."""
-    year, _, number_of_month = month.partition("-")
-    return f"{year}-{(int(number_of_month) - 1) // 3 + 1}"
 
 
 def quarter_label(quarter: str) -> str:
@@ -51,14 +48,50 @@ def _quarter_after(quarter: str, steps: int) -> str:
     return f"{index // 4}-{index % 4 + 1}"
 
 
-def per_quarter_and_school(totals: Iterable[tuple[str, str, int]]) -> dict[str, Counter[str]]:
-    """Quarter -> school -> how many incidents were opened, from the board's totals."""
+@dataclass(frozen=True)
+class BoardCounts:
+    """The counts the table and the chart are made of: per quarter and school for the quarters
+    shown, per school and in all for every quarter, and the newest quarter with incidents."""
+
+    per_quarter: dict[str, Counter[str]]
+    per_school: Counter[str]
+    total: int
+    newest: str
+
+    @classmethod
+    def read(cls, store: ReportStore, board_id: str, until: str = "") -> BoardCounts:
+        """From the store, for the eight quarters up to `until` (the newest by default)."""
+        newest = store.board_last_item(board_id, QUARTER_AND_SCHOOL).split("|", 1)[0]
+        last = until if _is_quarter(until) else newest
+        per_quarter: dict[str, Counter[str]] = defaultdict(Counter)
+        if last:
+            first, after = _quarters_until(last, QUARTERS_SHOWN)[0], _quarter_after(last, 1)
+            for item, count in store.board_items_between(board_id, QUARTER_AND_SCHOOL, first, after):
+                quarter, school = item.split("|", 1)
+                per_quarter[quarter][school] += count
+        totals = store.board_totals(board_id, (SCHOOL, TOTAL))
+        per_school = Counter({item: count for kind, item, count in totals if kind == SCHOOL})
+        total = sum(count for kind, _, count in totals if kind == TOTAL)
+        return cls(dict(per_quarter), per_school, total, newest)
+
+    @classmethod
+    def of(cls, per_quarter: dict[str, Counter[str]]) -> BoardCounts:
+        """From the counts of every quarter (for the tests)."""
+        per_school: Counter[str] = Counter()
+        for counts in per_quarter.values():
+            per_school.update(counts)
+        return cls(per_quarter, per_school, per_school.total(), max(per_quarter, default=""))
+
+
+def quarters_of_months(totals: Iterable[tuple[str, str, int]]) -> dict[str, Counter[str]]:
+    """Quarter -> school -> count from the board's totals per month and school (for the tests
+    that compare the totals per quarter with those per month)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for kind, item, count in totals:
         if kind == MONTH_AND_SCHOOL and count > 0:
             month, school = item.split("|", 1)
             counts[quarter_of(month)][school] += count
-    return counts
+    return dict(counts)
 
 
 @dataclass(frozen=True)
@@ -103,16 +136,15 @@ class BoardView:
 
 
 def board_view(
-    counts: dict[str, Counter[str]], names: Names, *, page: int = 1, until: str = "", search: str = ""
+    counts: BoardCounts, names: Names, *, page: int = 1, until: str = "", search: str = ""
 ) -> BoardView:
     """The chart's figures and one page of the table. `until` (a quarter, '2026-4') is the last
     quarter shown, the newest with figures by default; `search` keeps the schools whose name or
     code holds it."""
-    every_school = sorted({school for per_school in counts.values() for school in per_school})
-    newest = max(counts, default="")
-    last = until if _is_quarter(until) else newest
+    last = until if _is_quarter(until) else counts.newest
     quarters = _quarters_until(last, QUARTERS_SHOWN) if last else []
     labels = [quarter_label(q) for q in quarters]
+    every_school = sorted(school for school, n in counts.per_school.items() if n > 0)
     named = {school: names.school(school) for school in every_school}
     search = search.strip()
     found = (
@@ -121,13 +153,15 @@ def board_view(
     found.sort(key=lambda s: (named[s].lower(), s))
     pages = max(1, math.ceil(len(found) / SCHOOLS_PER_PAGE))
     shown = found[(page - 1) * SCHOOLS_PER_PAGE : page * SCHOOLS_PER_PAGE] if 1 <= page <= pages else []
-    rows = [_row(school, named[school], counts, quarters) for school in shown]
-    everyone = _sum_row(counts, quarters, every_school)
-    in_shown = sum(counts.get(q, Counter()).total() for q in quarters)
-    chart_rows, series = _chart(counts, quarters, labels, named) if in_shown else ({}, [])
+    shown_quarters = [counts.per_quarter.get(q, Counter()) for q in quarters]
+    rows = [_row(school, named[school], shown_quarters, counts.per_school[school]) for school in shown]
+    per_quarter = [Counter({"": c.total()}) for c in shown_quarters]
+    everyone = _row("", f"Alle {len(every_school)} scholen", per_quarter, counts.total)
+    in_shown = sum(c.total() for c in shown_quarters)
+    chart_rows, series = _chart(counts.per_quarter, quarters, labels, named) if in_shown else ({}, [])
     return BoardView(
         quarters, labels, chart_rows, series, rows, everyone, page, pages, len(found), search,
-        _notice(counts, found, search, page, pages, quarters, labels, in_shown), newest,
+        _notice(bool(every_school), found, search, page, pages, labels, in_shown), counts.newest,
     )  # fmt: skip
 
 
@@ -136,20 +170,10 @@ def _is_quarter(value: str) -> bool:
     return year.isdigit() and len(year) == 4 and which in ("1", "2", "3", "4")
 
 
-def _row(school: str, name: str, counts: dict[str, Counter[str]], quarters: list[str]) -> SchoolRow:
-    shown = [counts.get(q, Counter())[school] for q in quarters]
-    total = sum(per_school[school] for per_school in counts.values())
-    earlier = sum(c[school] for q, c in counts.items() if quarters and q < quarters[0])
-    return SchoolRow(school, name, [_cell(n) for n in shown], _cell(earlier), _cell(total))
-
-
-def _sum_row(counts: dict[str, Counter[str]], quarters: list[str], schools: list[str]) -> SchoolRow:
-    shown = [counts.get(q, Counter()).total() for q in quarters]
-    earlier = sum(c.total() for q, c in counts.items() if quarters and q < quarters[0])
-    total = sum(c.total() for c in counts.values())
-    return SchoolRow(
-        "", f"Alle {len(schools)} scholen", [_cell(n) for n in shown], _cell(earlier), _cell(total)
-    )
+def _row(school: str, name: str, quarters: list[Counter[str]], total: int) -> SchoolRow:
+    """A line of the table: the school's count in each quarter shown, before them, in all."""
+    shown = [counts[school] for counts in quarters]
+    return SchoolRow(school, name, [_cell(n) for n in shown], _cell(max(0, total - sum(shown))), _cell(total))
 
 
 def _cell(count: int) -> str:
@@ -164,7 +188,9 @@ def _chart(
     in_period: Counter[str] = Counter()
     for q in quarters:
         in_period.update(counts.get(q, Counter()))
-    ranked = sorted(in_period, key=lambda s: (-in_period[s], named[s].lower()))
+    ranked = sorted(
+        (s for s, n in in_period.items() if n > 0), key=lambda s: (-in_period[s], named[s].lower())
+    )
     top = ranked if len(ranked) <= TOP_SCHOOLS + 1 else ranked[:TOP_SCHOOLS]
     rest = [s for s in ranked if s not in top]
     series = [named[s] for s in top] + ([OTHERS] if rest else [])
@@ -179,10 +205,9 @@ def _chart(
 
 
 def _notice(
-    counts: dict[str, Counter[str]], found: list[str], search: str, page: int, pages: int,
-    quarters: list[str], labels: list[str], in_shown: int,
-) -> str:  # fmt: skip
-    if not counts:
+    any_figures: bool, found: list[str], search: str, page: int, pages: int, labels: list[str], in_shown: int
+) -> str:
+    if not any_figures:
         return "Er zijn nog geen meldingen bij de scholen van dit bestuur."
     if search and not found:
         return f"Geen school met '{search}' in de naam of code heeft meldingen."

@@ -1,11 +1,11 @@
 """The board overview as running totals, so that its page costs what it shows.
 
 Each incident contributes a handful of counts to its board's totals: one for its month and
-school, one per channel of its latest scope assessment, one per milestone at the hours it
-took, one per step left open when it was closed. When an incident's facts change, its old
-contribution is taken off and the new one added, in the projector's transaction. The
-overview (e) is then read from the totals alone; it equals `board_overview` over every
-incident's facts.
+school, its quarter and school, and its school, one per channel of its latest scope
+assessment, one per milestone at the hours it took, one per step left open when it was
+closed. When an incident's facts change, its old contribution is taken off and the new one
+added, in the projector's transaction. The overview (e) is then read from the totals alone;
+it equals `board_overview` over every incident's facts.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ CHANNEL = "kanaal"
 HOURS = "uren:"
 LEFT_OPEN = "open_gebleven"
 TOTAL = "totaal"
+QUARTER_AND_SCHOOL = "kwartaal_school"  # '2026-4|school': what the board's table and chart read
+SCHOOL = "school"  # every incident of a school, whenever opened
+# Every kind but the months per school: the figures beside the board's table, few whatever
+# the number of schools.
+FIGURE_KINDS = (TOTAL, CHANNEL, LEFT_OPEN, *(HOURS + key for key in MILESTONES))
 
 
 def contribution(facts: dict[str, Any], protocol: Protocol) -> Counter[tuple[str, str]]:
@@ -46,6 +51,8 @@ def contribution_of(
     counts: Counter[tuple[str, str]] = Counter()
     counts[(TOTAL, "")] += 1
     counts[(MONTH_AND_SCHOOL, f"{facts['opened_at'][:7]}|{facts['school_id']}")] += 1
+    counts[(QUARTER_AND_SCHOOL, f"{quarter_of(facts['opened_at'][:7])}|{facts['school_id']}")] += 1
+    counts[(SCHOOL, facts["school_id"])] += 1
     scopes = [a for a in actions if a.action == "ScopeAssessed"]
     if scopes:
         for channel in set(scopes[-1].data.get("channels", [])):
@@ -58,6 +65,12 @@ def contribution_of(
             if step.state is StepState.OPEN:
                 counts[(LEFT_OPEN, f"Stap {step.step.number}. {step.step.title}")] += 1
     return counts
+
+
+def quarter_of(month: str) -> str:
+    """'2026-11' as '2026-4'."""
+    year, _, number_of_month = month.partition("-")
+    return f"{year}-{(int(number_of_month) - 1) // 3 + 1}"
 
 
 def delta(old: Counter[tuple[str, str]], new: Counter[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -140,4 +153,3 @@ def encode(counts: Counter[tuple[str, str]]) -> list[list[Any]]:
 
 def decode(stored: list[list[Any]]) -> Counter[tuple[str, str]]:
     return Counter({(str(kind), str(item)): int(count) for kind, item, count in stored})
-

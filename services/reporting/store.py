@@ -72,14 +72,18 @@ class ReportStore:
         with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
-        if self._facts_without_totals():
-            self.reset()  # made by a version without the totals: the follower rebuilds from zero
+        if self._made_by_an_older_version():
+            self.reset()  # the follower rebuilds the reports from zero
 
-    def _facts_without_totals(self) -> bool:
+    def _made_by_an_older_version(self) -> bool:
+        """Facts without totals, or totals without the counts per quarter and school."""
         with self.db.connect() as db:
             facts = db.execute("SELECT 1 FROM report_incidents LIMIT 1").fetchone()
             totals = db.execute("SELECT 1 FROM report_contributions LIMIT 1").fetchone()
-        return facts is not None and totals is None
+            quarters = db.execute(
+                "SELECT 1 FROM report_board_totals WHERE kind = 'kwartaal_school' LIMIT 1"
+            ).fetchone()
+        return facts is not None and (totals is None or quarters is None)
 
     def position(self) -> tuple[int, str]:
         with self.db.connect() as db:
@@ -127,15 +131,32 @@ class ReportStore:
             rows = db.execute(self.db.sql(sql), incident_ids).fetchall()
         return {row[0]: row[1] for row in rows}
 
-    def board_totals(self, board_id: str) -> list[tuple[str, str, int]]:
+    def board_totals(self, board_id: str, kinds: tuple[str, ...] = ()) -> list[tuple[str, str, int]]:
+        """The board's running totals (kind, item, count), of the given kinds only if named."""
+        sql = "SELECT kind, item, count FROM report_board_totals WHERE board_id = ? AND count > 0"
+        if kinds:
+            sql += " AND kind IN (" + ", ".join("?" * len(kinds)) + ")"
         with self.db.connect() as db:
-            rows = db.execute(
-                self.db.sql(
-                    "SELECT kind, item, count FROM report_board_totals WHERE board_id = ? AND count > 0"
-                ),
-                (board_id,),
-            ).fetchall()
+            rows = db.execute(self.db.sql(sql), (board_id, *kinds)).fetchall()
         return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def board_items_between(self, board_id: str, kind: str, low: str, high: str) -> list[tuple[str, int]]:
+        """The board's totals of one kind whose item lies in [low, high): a range of the index."""
+        sql = (
+            "SELECT item, count FROM report_board_totals WHERE board_id = ? AND kind = ?"
+            " AND item >= ? AND item < ? AND count > 0"
+        )
+        with self.db.connect() as db:
+            rows = db.execute(self.db.sql(sql), (board_id, kind, low, high)).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def board_last_item(self, board_id: str, kind: str) -> str:
+        """The highest item of one kind of the board's totals ('' when none): one step down
+        the index."""
+        sql = "SELECT MAX(item) FROM report_board_totals WHERE board_id = ? AND kind = ?"
+        with self.db.connect() as db:
+            row = db.execute(self.db.sql(sql), (board_id, kind)).fetchone()
+        return str(row[0]) if row and row[0] is not None else ""
 
     def board_improvements(self, board_id: str, limit: int = 50) -> list[dict[str, Any]]:
         """The newest protocol improvements of the board's evaluations."""

@@ -21,9 +21,9 @@ from services.case.domain.protocol import StepState, checklist
 from services.case.web import labels
 from services.case.web.views import person
 from services.reporting import charts, exports, wording
-from services.reporting.board_view import board_view, per_quarter_and_school
+from services.reporting.board_view import BoardCounts, board_view
 from services.reporting.names import Names
-from services.reporting.overview import milestone_hours_from_totals, overview_from_totals
+from services.reporting.overview import FIGURE_KINDS, milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
     MILESTONES,
     aftercare,
@@ -136,14 +136,15 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
 
     def board_page(who: Actor, freshness: dict[str, Any]) -> Page:
         """The anonymous overview of every school of the board, a page of schools at a time."""
-        totals = store.board_totals(who.board_id)
+        totals = store.board_totals(who.board_id, FIGURE_KINDS)
         overview = overview_from_totals(totals)
         named = names(who.board_id)
+        until = request.args.get("kwartaal", "")
         view = board_view(
-            per_quarter_and_school(totals),
+            BoardCounts.read(store, who.board_id, until),
             named,
             page=request.args.get("pagina", 1, type=int) or 1,
-            until=request.args.get("kwartaal", ""),
+            until=until,
             search=request.args.get("school", ""),
         )
         return render_template(

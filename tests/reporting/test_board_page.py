@@ -15,10 +15,18 @@ from flask import Flask
 from services.case.application import CaseManagement
 from services.case.web import create_app
 from services.reporting import charts
-from services.reporting.board_view import OTHERS, SCHOOLS_PER_PAGE, TOP_SCHOOLS, board_view
+from services.reporting.board_view import (
+    OTHERS,
+    SCHOOLS_PER_PAGE,
+    TOP_SCHOOLS,
+    BoardCounts,
+    board_view,
+    quarters_of_months,
+)
 from services.reporting.names import Names
+from services.reporting.overview import MONTH_AND_SCHOOL, QUARTER_AND_SCHOOL, SCHOOL, TOTAL
 from services.reporting.projector import Projector
-from services.reporting.store import ReportStore
+from services.reporting.store import Batch, ReportStore
 from shared.accounts import Accounts, seed_demo
 from shared.config import load_settings
 from tests.examples import ACTIONS, OPENING
@@ -27,11 +35,15 @@ from tests.web.conftest import Browser
 BAR = re.compile(r"<rect [^>]*(?:fill=\"#|stroke-dasharray)")
 
 
-def thousand_schools() -> dict[str, Counter[str]]:
+def every_quarter() -> dict[str, Counter[str]]:
     return {
         f"{2023 + q // 4}-{q % 4 + 1}": Counter({f"school-{s:04d}": (s + q) % 9 for s in range(1000)})
         for q in range(12)
     }
+
+
+def thousand_schools() -> BoardCounts:
+    return BoardCounts.of(every_quarter())
 
 
 def test_the_board_chart_has_a_few_dozen_bars_at_a_thousand_schools() -> None:
@@ -48,7 +60,7 @@ def test_overige_scholen_counts_every_school_outside_the_top() -> None:
     view = board_view(counts, Names("bestuur-zonder-bestand"))
     newest_label = view.quarter_labels[-1]
     shown = view.chart_rows[newest_label]
-    expected = sum(counts[view.quarters[-1]].values())
+    expected = sum(counts.per_quarter[view.quarters[-1]].values())
     assert sum(int(v) for v in shown.values() if not v.startswith("<")) == expected
 
 
@@ -58,7 +70,12 @@ def test_the_table_shows_every_school_a_page_at_a_time() -> None:
     last = board_view(counts, Names("bestuur-zonder-bestand"), page=first.pages)
     assert first.pages == 1000 // SCHOOLS_PER_PAGE and len(first.rows) == SCHOOLS_PER_PAGE
     assert last.rows[-1].school_id == "school-0999"
-    assert first.all_schools.total == f"{sum(c.total() for c in counts.values()):,}".replace(",", ".")
+    assert first.all_schools.total == f"{sum(c.total() for c in every_quarter().values()):,}".replace(
+        ",", "."
+    )
+    assert last.rows[-1].earlier == str(
+        sum(every_quarter()[q]["school-0999"] for q in ("2023-1", "2023-2", "2023-3", "2023-4"))
+    )
     found = board_view(counts, Names("bestuur-zonder-bestand"), search="school-0042")
     assert [row.school_id for row in found.rows] == ["school-0042"]
 
@@ -71,7 +88,10 @@ def test_a_period_or_school_without_figures_is_said_in_a_sentence() -> None:
     assert empty_period.chart_rows == {}
     assert "Geen school met 'vlinder'" in board_view(counts, names, search="vlinder").notice
     assert "Pagina 99 bestaat niet" in board_view(counts, names, page=99).notice
-    assert board_view({}, names).notice == "Er zijn nog geen meldingen bij de scholen van dit bestuur."
+    assert (
+        board_view(BoardCounts.of({}), names).notice
+        == "Er zijn nog geen meldingen bij de scholen van dit bestuur."
+    )
 
 
 def test_an_unknown_school_or_channel_is_shown_as_its_code_with_a_log_line(
@@ -163,3 +183,39 @@ def test_the_incident_report_writes_dates_and_durations_the_dutch_way(app: Flask
     assert "0.0 uur" not in page
     assert re.search(r"<h1>Rapportage: melding van \d{1,2} (januari|februari|maart|april|mei|juni|juli"
                      r"|augustus|september|oktober|november|december) \d{4}</h1>", page)  # fmt: skip
+
+
+def test_the_counts_are_read_for_the_quarters_shown_only(settings_on_each_store) -> None:  # type: ignore[no-untyped-def]
+    store = ReportStore(settings_on_each_store)
+    months = {
+        f"{year}-{month:02d}|{school}": (month * 7 + len(school)) % 5
+        for year in (2024, 2025, 2026)
+        for month in range(1, 13)
+        for school in ("de-wilg", "het-anker", "school-0042")
+    }
+    totals = {("kindante", MONTH_AND_SCHOOL, item): count for item, count in months.items()}
+    every = quarters_of_months((MONTH_AND_SCHOOL, item, count) for item, count in months.items())
+    for quarter, counts in every.items():
+        for school, count in counts.items():
+            totals[("kindante", QUARTER_AND_SCHOOL, f"{quarter}|{school}")] = count
+            totals[("kindante", SCHOOL, school)] = totals.get(("kindante", SCHOOL, school), 0) + count
+    totals[("kindante", TOTAL, "")] = sum(months.values())
+    totals[("ander-bestuur", QUARTER_AND_SCHOOL, "2027-1|de-linde")] = 3
+    store.commit(Batch({}, [], 1, "2026-12-06T00:00:00", 0, totals))
+
+    newest = BoardCounts.read(store, "kindante")
+    assert newest.newest == "2026-4" and newest.total == sum(months.values())
+    assert newest.per_quarter == {q: every[q] for q in every if q >= "2025-1"}
+    earlier = BoardCounts.read(store, "kindante", until="2025-2")
+    assert earlier.per_quarter == {q: every[q] for q in every if q <= "2025-2"}
+    assert earlier.per_school == newest.per_school
+
+
+def test_reports_made_before_the_quarters_are_rebuilt_from_zero(tmp_path: Path) -> None:
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+    store = ReportStore(settings)
+    facts = {"incident_id": "i", "board_id": "kindante", "school_id": "de-wilg"}
+    months = {("kindante", MONTH_AND_SCHOOL, "2026-11|de-wilg"): 1, ("kindante", TOTAL, ""): 1}
+    store.commit(Batch({"i": facts}, [], 7, "2026-12-06T00:00:00", 0, months, {"i": "[]"}))
+    assert ReportStore(settings).position()[0] == 0  # the follower starts again and adds the quarters
+    assert ReportStore(settings).board_totals("kindante") == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageFont
 
-from services.reporting.board_view import board_view
+from services.reporting.board_view import BoardCounts, board_view
 from services.reporting.charts import (
     Spread,
     incidents_per_month,
@@ -111,6 +111,6 @@ def test_the_steps_chart_labels_do_not_overlap() -> None:
 def test_the_board_chart_of_a_thousand_schools_has_labels_that_do_not_overlap() -> None:
     counts = {f"{2024 + q // 4}-{q % 4 + 1}": Counter({f"school-{s:04d}": (s * q) % 17 for s in range(1000)})
               for q in range(10)}  # fmt: skip
-    view = board_view(counts, Names("bestuur-zonder-bestand"))
+    view = board_view(BoardCounts.of(counts), Names("bestuur-zonder-bestand"))
     chart = incidents_per_period(view.chart_rows, view.series, "g", "Meldingen per kwartaal en school")
     assert chart is not None and overlapping(chart.svg) == []

@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.reporting.board_view import BoardCounts, quarters_of_months
 from services.reporting.overview import overview_from_totals
 from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
 from services.reporting.projector import Projector
@@ -162,6 +163,8 @@ def test_the_board_overview_from_running_totals_equals_the_one_from_every_incide
     cases.reopen_incident(HANDLER, closed, reason="toch niet klaar")
     got, expected = both()
     assert got == expected and not expected.skipped_steps
+    per_quarter = BoardCounts.read(projector.store, BOARD_MEMBER.board_id).per_quarter
+    assert per_quarter == quarters_of_months(projector.store.board_totals(BOARD_MEMBER.board_id))
     assert [i["text"] for i in projector.store.board_improvements(BOARD_MEMBER.board_id)] == [""]  # sealed
 
 
