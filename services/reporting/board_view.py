@@ -96,7 +96,7 @@ def quarters_of_months(totals: Iterable[tuple[str, str, int]]) -> dict[str, Coun
 
 @dataclass(frozen=True)
 class SchoolRow:
-    """One school's line of the table: per quarter shown, before them, and in all."""
+    """One school's line of the table: per quarter shown, in the other quarters, and in all."""
 
     school_id: str
     name: str
@@ -121,6 +121,11 @@ class BoardView:
     search: str
     notice: str  # a sentence when what was asked for has no figures
     newest: str = ""  # the newest quarter with figures
+
+    @property
+    def others_heading(self) -> str:
+        """The column of the quarters not shown: all before them, unless later ones exist."""
+        return "Andere kwartalen" if self.later else "Eerder"
 
     @property
     def earlier(self) -> str:
@@ -171,7 +176,7 @@ def _is_quarter(value: str) -> bool:
 
 
 def _row(school: str, name: str, quarters: list[Counter[str]], total: int) -> SchoolRow:
-    """A line of the table: the school's count in each quarter shown, before them, in all."""
+    """A line of the table: the school's count in each quarter shown, in the others, in all."""
     shown = [counts[school] for counts in quarters]
     return SchoolRow(school, name, [_cell(n) for n in shown], _cell(max(0, total - sum(shown))), _cell(total))
 

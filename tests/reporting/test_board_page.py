@@ -86,6 +86,8 @@ def test_a_period_or_school_without_figures_is_said_in_a_sentence() -> None:
     empty_period = board_view(counts, names, until="2001-2")
     assert empty_period.notice == "Van jul-sep 1999 tot en met apr-jun 2001 zijn er geen meldingen gedaan."
     assert empty_period.chart_rows == {}
+    assert empty_period.others_heading == "Andere kwartalen"
+    assert board_view(counts, names).others_heading == "Eerder"
     assert "Geen school met 'vlinder'" in board_view(counts, names, search="vlinder").notice
     assert "Pagina 99 bestaat niet" in board_view(counts, names, page=99).notice
     assert (
