@@ -178,15 +178,15 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             reason=request.args.get("reden", ""),
         )
 
-    def trail_rows(incident_id: UUID) -> tuple[list[dict[str, Any]], Incident]:
-        who = actor()
-        trail = cases().audit_trail(who, incident_id)
-        incident = cases().incident(who, incident_id)
+    def trail_rows(incident_id: UUID, protocol_id: str) -> list[dict[str, Any]]:
+        """The trail as rows, from the incident's stream alone (the audit trail checks access;
+        the protocol comes from the report's facts, not from replaying the incident again)."""
+        trail = cases().audit_trail(actor(), incident_id)
         corrected_by: dict[int, list[int]] = {}
         for entry in trail:
             if entry.event_type == "Corrected":
                 corrected_by.setdefault(int(entry.data["corrects"]), []).append(entry.version)
-        protocol = cases().protocol(incident.protocol_id)
+        protocol = cases().protocol(protocol_id)
         types = {entry.version: entry.event_type for entry in trail}
         rows = []
         for entry in trail:
@@ -210,13 +210,15 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
                     "corrected_by": ", ".join(str(v) for v in corrected_by.get(entry.version, [])),
                 }
             )
-        return rows, incident
+        return rows
 
     @blueprint.get("/meldingen/<uuid:incident_id>/logboek")
     def trail(incident_id: UUID) -> Page:
-        if incident_facts(incident_id, "logboek (rapportage)") is None:
+        facts = incident_facts(incident_id, "logboek (rapportage)")
+        if facts is None:
             return ask_reason()
-        rows, incident = trail_rows(incident_id)
+        protocol = cases().protocol(facts["protocol_id"])
+        rows = trail_rows(incident_id, facts["protocol_id"])
         step = request.args.get("stap", "")
         who = request.args.get("wie", "")
         shown = [r for r in rows if (not step or str(r["step"]) == step) and (not who or r["who"] == who)]
@@ -224,7 +226,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         earlier = None
         if at_version:
             earlier_incident = cases().repository.get(incident_id, version=at_version)
-            earlier = checklist(cases().protocol(incident.protocol_id), earlier_incident.effective_actions())
+            earlier = checklist(protocol, earlier_incident.effective_actions())
         return render_template(
             "reporting/trail.html",
             incident_id=incident_id,
@@ -232,7 +234,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             all_rows=rows,
             step=step,
             who=who,
-            steps=cases().protocol(incident.protocol_id).steps,
+            steps=protocol.steps,
             actors=sorted({r["who"] for r in rows}),
             at_version=at_version,
             earlier=earlier,
@@ -242,9 +244,10 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
 
     @blueprint.get("/meldingen/<uuid:incident_id>/logboek.csv")
     def trail_csv(incident_id: UUID) -> Page:
-        if incident_facts(incident_id, "export logboek (csv)") is None:
+        facts = incident_facts(incident_id, "export logboek (csv)")
+        if facts is None:
             return ask_reason()
-        rows, _ = trail_rows(incident_id)
+        rows = trail_rows(incident_id, facts["protocol_id"])
         return Response(
             exports.trail_csv(rows),
             mimetype="text/csv",
@@ -253,9 +256,10 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
 
     @blueprint.get("/meldingen/<uuid:incident_id>/logboek.pdf")
     def trail_pdf(incident_id: UUID) -> Page:
-        if incident_facts(incident_id, "export logboek (pdf)") is None:
+        facts = incident_facts(incident_id, "export logboek (pdf)")
+        if facts is None:
             return ask_reason()
-        rows, _ = trail_rows(incident_id)
+        rows = trail_rows(incident_id, facts["protocol_id"])
         lines = [f"#{r['version']}  {r['at']}  {r['who_name']}: {r['what']}  {r['data']}" for r in rows]
         body = exports.pdf(
             "Logboek van een melding",
@@ -277,11 +281,11 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         held = evaluation_texts(incident_id) if evaluation(facts) else {}
         steps = [
             f"Stap {s.step.number}. {s.step.title}: {s.state.value}"
-            + (f" ({s.done_at:%d-%m-%Y})" if s.done_at else "")
+            + (f" ({wording.day(s.done_at)})" if s.done_at else "")
             for s in result.steps
         ]
         timeline = [
-            f"{a.at:%d-%m-%Y %H:%M}  {sentence(getattr(Incident, a.action))}"
+            f"{wording.moment(a.at)}  {sentence(getattr(Incident, a.action))}"
             for a in recorded_actions(facts)
             if hasattr(Incident, a.action)
         ]

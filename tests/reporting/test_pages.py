@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 
 from services.case.application import CaseManagement
 from services.case.web import create_app
+from services.reporting import exports
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.accounts import Accounts, seed_demo
@@ -117,3 +119,35 @@ def test_the_board_sees_an_anonymous_overview(app, browser) -> None:
     for name in PLANTED_NAMES:
         assert name not in page
     assert "evaluatie bij" in page and "statement-sjabloon" not in page  # evaluation texts are sealed
+
+
+def test_the_trail_and_its_exports_read_the_stream_without_replaying_the_incident_again(
+    app, browser, monkeypatch
+) -> None:
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    catch_up(app)
+
+    def replayed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("het logboek las de melding nog een keer helemaal")
+
+    monkeypatch.setattr(CaseManagement, "incident", replayed)
+    for path in ("logboek", "logboek?versie=2", "logboek.csv", "logboek.pdf"):
+        assert handler.get(f"/rapportage/meldingen/{incident_id}/{path}").status_code == 200
+
+
+def test_the_evaluation_pdf_writes_its_dates_the_dutch_way(app, browser, monkeypatch) -> None:
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    catch_up(app)
+    written: list[str] = []
+    pdf = exports.pdf
+
+    def kept(title, sections, footer):  # type: ignore[no-untyped-def]
+        written.extend(line for _, lines in sections for line in lines)
+        return pdf(title, sections, footer)
+
+    monkeypatch.setattr(exports, "pdf", kept)
+    assert handler.get(f"/rapportage/meldingen/{incident_id}/evaluatie.pdf").status_code == 200
+    dated = [line for line in written if "De omvang en de impact zijn bepaald" in line]
+    assert dated and re.match(r"\d{1,2} [a-z]+ \d{4}, \d\d:\d\d  ", dated[0]), dated
