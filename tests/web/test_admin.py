@@ -37,3 +37,21 @@ def test_a_boards_administrator_sees_neither_the_queues_nor_another_boards_accou
     assert "behandelaar.dewilg" in page and "behandelaar.devlinder" not in page
     other = browser("beheerder.meander").get("/beheer/").text
     assert "behandelaar.devlinder" in other and "behandelaar.dewilg" not in other
+
+
+def test_an_administrator_resets_an_account_of_their_own_board_and_its_sessions_end(app, browser) -> None:  # type: ignore[no-untyped-def]
+    handler: Browser = browser("behandelaar.dewilg")
+    token = app.extensions["zorgvuldig.accounts"].issue_token("behandelaar.dewilg", "koppeling")
+    other_board = browser("beheerder.meander")
+    assert other_board.post("/beheer/accounts/behandelaar.dewilg/herstel").status_code == 404
+    assert handler.get("/").status_code == 200
+    page = browser("beheerder").post("/beheer/accounts/behandelaar.dewilg/herstel")
+    assert page.status_code == 200 and 'id="eenmalig"' in page.text
+    password = page.text.split('<code id="eenmalig">')[1].split("<")[0]
+    assert handler.get("/").status_code == 302
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/meldingen", headers=headers).status_code == 401
+    accounts = app.extensions["zorgvuldig.accounts"]
+    assert accounts.authenticate("behandelaar.dewilg", password) and accounts.must_change_password(
+        "behandelaar.dewilg"
+    )

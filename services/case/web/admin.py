@@ -136,6 +136,18 @@ def retry_dead_letters() -> Response:
     return redirect(url_for("beheer.status"))
 
 
+@blueprint.post("/accounts/<username>/herstel")
+def reset_password(username: str) -> str:
+    """An administrator's reset of an account of their board: a one-time password, shown once
+    on this page (never in a cookie or a log), and every session and API token ended."""
+    accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
+    account = accounts.get(username)
+    if account is None or not g.actor.administers(account.board_id) or account.username == g.actor.id:
+        abort(404)  # another board's accounts are not this administrator's; their own: /wachtwoord
+    password = accounts.reset_password(account.username)
+    return render_template("admin/reset.html", account=account, password=password)
+
+
 @blueprint.post("/zorgteam")
 def care_team() -> Response:
     """Marks an account of a school as one of its care team (told of every new melding), or not."""
