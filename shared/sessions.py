@@ -84,6 +84,12 @@ class Sessions:
         now = now or datetime.now(UTC)
         secret = secrets.token_urlsafe(32)
         with self.db.connect() as db:
+            # Sessions nobody ended (a closed browser) go once they can no longer be used: the
+            # browser description is kept no longer than the session it describes.
+            db.execute(
+                self.db.sql("DELETE FROM sessions WHERE last_seen < ? OR started_at < ?"),
+                ((now - IDLE_TIMEOUT).isoformat(), (now - ABSOLUTE_TIMEOUT).isoformat()),
+            )
             db.execute(
                 self.db.sql(
                     "INSERT INTO sessions (secret_hash, username, started_at, last_seen, device)"

@@ -1,19 +1,21 @@
 """The sign-in log: every sign-in, every wrong password or code, every reused code, every
 lock and every logout, with the account and the time. The person reads their own on the
 account page; an administrator reads that of their board's accounts. It never holds what
-was typed."""
+was typed, and keeps a year."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.database import Database
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS sign_in_log (at TEXT NOT NULL, username TEXT NOT NULL, what TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sign_in_log_username ON sign_in_log (username, at)",
+    "CREATE INDEX IF NOT EXISTS sign_in_log_at ON sign_in_log (at)",
 )
+KEPT = timedelta(days=365)
 
 SIGNED_IN = "ingelogd"
 SIGNED_OUT = "uitgelogd"
@@ -38,10 +40,12 @@ class SignInLog:
         self.db = db
 
     def record(self, username: str, what: str, *, now: datetime | None = None) -> None:
+        now = now or datetime.now(UTC)
         with self.db.connect() as db:
+            db.execute(self.db.sql("DELETE FROM sign_in_log WHERE at < ?"), ((now - KEPT).isoformat(),))
             db.execute(
                 self.db.sql("INSERT INTO sign_in_log (at, username, what) VALUES (?, ?, ?)"),
-                ((now or datetime.now(UTC)).isoformat(), username, what),
+                (now.isoformat(), username, what),
             )
 
     def of(self, usernames: list[str], limit: int = 20) -> list[Entry]:

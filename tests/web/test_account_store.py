@@ -84,3 +84,16 @@ def test_sessions_and_tokens_end_on_each_store(settings_on_each_store) -> None: 
     accounts.set_password("anna", "y" * 12)
     with pytest.raises(SessionEnded):
         accounts.sessions.username(second)
+
+
+def test_unused_sessions_and_year_old_sign_ins_are_not_kept(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    accounts = Accounts(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    accounts.sessions.start("anna", "een gesloten browser", now=datetime.now(UTC) - timedelta(hours=1))
+    accounts.log.record("anna", "ingelogd", now=long_ago)
+    accounts.sessions.start("anna", "nu")
+    accounts.log.record("anna", "ingelogd")
+    assert [s.device for s in accounts.sessions.of("anna")] == ["nu"]
+    assert [e.at > long_ago for e in accounts.log.of(["anna"])] == [True]
