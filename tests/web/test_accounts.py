@@ -203,3 +203,15 @@ def test_five_wrong_codes_lock_the_account_like_wrong_passwords(production) -> N
     assert refused.status_code == 401 and "vergrendeld" in refused.text
     log = [e.what for e in accounts.log.of(["omar"])]
     assert log.count("inlogcode onjuist") == 5 and "account vergrendeld na te veel mislukte pogingen" in log
+
+
+def test_a_half_finished_sign_in_waits_five_minutes_for_its_code(production) -> None:  # type: ignore[no-untyped-def]
+    app, accounts = production
+    secret = pyotp.random_base32()
+    accounts.set_totp_secret("omar", secret)
+    client, csrf = sign_in_with_password(app, "omar", "wachtwoord-van-omar")
+    with client.session_transaction() as session:
+        session["tweede_stap"] = {**session["tweede_stap"], "sinds": time.time() - 301}
+    late = client.post("/inloggen/code", data={"csrf_token": csrf, "code": pyotp.TOTP(secret).now()})
+    assert late.status_code == 302 and late.headers["Location"] == "/inloggen"
+    assert "niet binnen vijf minuten" in client.get("/inloggen").text

@@ -49,6 +49,7 @@ PUBLIC_ENDPOINTS = {
 }  # fmt: skip
 WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+CODE_WITHIN = timedelta(minutes=5)  # between the password and the code of a sign-in
 SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
 
 
@@ -120,7 +121,11 @@ def login() -> Response | str | tuple[str, int]:
     session.clear()
     target = request.args.get("volgende", "")
     if needs_second_factor(account, current_app.extensions["zorgvuldig.settings"]):
-        session["tweede_stap"] = {"gebruiker": account.username, "volgende": target}
+        session["tweede_stap"] = {
+            "gebruiker": account.username,
+            "volgende": target,
+            "sinds": datetime.now(UTC).timestamp(),
+        }
         return redirect(url_for("auth.second_factor"))
     return sign_in_as(account, target)
 
@@ -140,6 +145,10 @@ def second_factor() -> Response | str | tuple[str, int]:
     """The TOTP code of OTV, board and administrators; set up at the first sign-in."""
     pending = session.get("tweede_stap")
     if not pending:
+        return redirect(url_for("auth.login"))
+    if datetime.now(UTC).timestamp() - pending.get("sinds", 0) > CODE_WITHIN.total_seconds():
+        session.clear()  # a copied cookie of a half-finished sign-in does not stay good
+        flash("De inlogcode is niet binnen vijf minuten ingevuld. Log opnieuw in.")
         return redirect(url_for("auth.login"))
     username = pending["gebruiker"]
     secret = accounts().totp_secret(username)
