@@ -33,6 +33,7 @@ from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from services.case.lists import IncidentLists
 from services.case.web import create_app
+from services.case.worklists import Worklists
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.accounts import DEMO_PASSWORD, Accounts
@@ -155,6 +156,7 @@ class System:
     settings: Settings
     cases: CaseManagement = field(init=False)
     lists: IncidentLists = field(init=False)
+    worklists: Worklists = field(init=False)
     clients: dict[str, Any] = field(init=False)
     projector: Projector = field(init=False)
     incident_id: str = ""
@@ -168,10 +170,10 @@ class System:
                             password=DEMO_PASSWORD)  # fmt: skip
         self.cases = CaseManagement(env=self.settings.event_store_env())
         self.lists = IncidentLists(self.settings, self.cases)
+        self.worklists = Worklists(self.settings, self.cases)
         self.projector = Projector(self.cases, ReportStore(self.settings))
-        app = create_app(
-            self.settings, cases=self.cases, accounts=accounts, lists=self.lists, report_wait=0.0
-        )
+        app = create_app(self.settings, cases=self.cases, accounts=accounts, lists=self.lists,
+                         worklists=self.worklists, report_wait=0.0)  # fmt: skip
         self.clients = {
             persona: signed_in_client(app, username) for persona, (username, *_) in PERSONAS.items()
         }
@@ -192,7 +194,11 @@ class System:
         stored = time.perf_counter() - began
         if self.settings.uses_postgres:
             settle(self.settings.database_url)
-        _, caught = timed(lambda: (self.lists.catch_up(), self.projector.catch_up()))
+        # The read models catch up as their followers would in the background; what a page
+        # then still catches up itself is what the other pages added since.
+        _, caught = timed(
+            lambda: (self.lists.catch_up(), self.worklists.catch_up(), self.projector.catch_up())
+        )
         return stored, caught
 
     def get(self, persona: str, path: str) -> float:
