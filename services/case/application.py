@@ -38,6 +38,7 @@ from services.case.domain.protocol import (
     warnings,
 )
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head, split
+from services.case.other_schools import OtherSchoolCommands
 from services.case.personal_data import KeyVault, SealingMapper, key_vault_for
 from services.case.screening import (
     Pseudonyms,
@@ -105,7 +106,7 @@ DEVELOPMENT_CHAIN_KEY = "alleen-voor-ontwikkeling-keten"
 _COMMON_FIELDS = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 
-class CaseManagement(Coordinating, Application[UUID]):
+class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
     """Opening incidents and recording the protocol's actions on them."""
 
     name = "zorgvuldig"

@@ -15,7 +15,10 @@ from services.case.domain.tasks import TaskStatus
 from tests.examples import HANDLER, OPENING, SECOND_HANDLER, STAFF_MEMBER
 from tests.integration.stores import STORES, store_env
 
-COVERED = {"CareTeamAlerted", "ColleagueAdded", "TaskCreated", "TaskReassigned", "TaskDone", "TaskReopened"}
+COVERED = {
+    "CareTeamAlerted", "ColleagueAdded", "TaskCreated", "TaskReassigned", "TaskDone", "TaskReopened",
+    "OtherSchoolRecorded", "OtherSchoolNotified", "OtherSchoolConfirmed",
+}  # fmt: skip
 COMMON = ("originator_id", "originator_version", "timestamp")
 
 
@@ -45,6 +48,13 @@ def expected() -> list[tuple[str, dict[str, Any]]]:
         ("TaskDone", {"actor": SECOND_HANDLER.id, "number": 3}),
         ("TaskReopened", {"actor": HANDLER.id, "number": 3}),
         ("ColleagueAdded", {"actor": HANDLER.id, "colleague_id": SECOND_HANDLER.id, "access": "behandelen"}),
+        ("OtherSchoolRecorded", {
+            "actor": HANDLER.id, "number": 8, "name": "De Linde", "contact": "info@delinde.invalid",
+            "role": "dader",
+        }),
+        ("OtherSchoolNotified", {"actor": HANDLER.id, "number": 8, "how": "gebeld", "on": "2026-12-07",
+                                 "reason": "geen e-mailadres"}),
+        ("OtherSchoolConfirmed", {"actor": "andere school", "number": 8, "feedback": "gesprek gevoerd"}),
     ]  # fmt: skip
 
 
@@ -61,6 +71,14 @@ def test_every_coordination_event_round_trips(env: dict[str, str], apps: list[Ca
     writer.finish_task(SECOND_HANDLER, incident_id, number=3)
     writer.reopen_task(HANDLER, incident_id, number=3)
     writer.add_colleague(HANDLER, incident_id, added=SECOND_HANDLER, access="behandelen")
+    writer.record_other_school(
+        HANDLER, incident_id, name="De Linde", contact="info@delinde.invalid", role="dader"
+    )
+    writer.other_school_notified(
+        HANDLER, incident_id, number=8, how="gebeld", on=date(2026, 12, 7), reason="geen e-mailadres"
+    )
+    link = writer.confirmation_link(incident_id, 8).rsplit("/", 1)[1]
+    writer.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")
 
     reader = CaseManagement(env=dict(env))
     apps.append(reader)

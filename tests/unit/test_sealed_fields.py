@@ -64,6 +64,9 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("TaskCreated", "due_on"): "a date",
     ("TaskReassigned", "owner_id"): "as TaskCreated.owner_id",
     ("TaskReassigned", "due_on"): "a date",
+    ("OtherSchoolRecorded", "role"): "a fixed choice: slachtoffer, dader or bereikt",
+    ("OtherSchoolNotified", "how"): "a fixed choice: bericht or gebeld",
+    ("OtherSchoolNotified", "on"): "a date",
 }
 
 

@@ -127,6 +127,9 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "tasks.finish": ("POST", allowed(OWN)),
     "tasks.reopen": ("POST", allowed(OWN)),
     "tasks.add_colleague": ("POST", allowed(OWN)),
+    "other_schools.record": ("POST", allowed(OWN)),
+    "other_schools.notified": ("POST", allowed(OWN)),
+    "other_schools.confirm": ("GET", allowed(set())),  # no account needed; a made-up token: 410 for anyone
 }
 PUBLIC_ASSETS = {"static"}
 
@@ -183,7 +186,8 @@ def rights_request(app: Flask, incident: str) -> str:
 def url_for_rule(app: Flask, endpoint: str, incident_id: str, request_id: str = "") -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2, "request_id": request_id}
-    values["number"] = 2  # a task (services/case/web/tasks.py)
+    values["number"] = 2  # a task (services/case/web/tasks.py) or another school
+    values["token"] = "verzonnen"  # another school's one-time link
     values["name"] = "onbekend"  # a school provider that is not configured here
     values["session_id"] = values["token_id"] = values["username"] = "onbekend"
     path = rule.rule

@@ -177,3 +177,35 @@ def test_a_handler_adds_a_colleague_to_read_the_melding(
     refused = handler.post(f"{page}/collegas", {"collega": "behandelaar.hetanker", "toegang": "lezen"})
     assert refused.status_code == 302
     assert "Deze persoon werkt niet op de school van deze melding." in handler.get(page).text
+
+
+# ------------------------------------------------------------------ other schools (item 3)
+
+LINK = re.compile(r"(/bevestigen/[A-Za-z0-9_-]+)</code>")
+
+
+def test_another_school_confirms_once_through_its_link_and_the_page_says_nothing(
+    app: Flask, handler: Browser
+) -> None:
+    page = handler.open_incident()
+    handler.post(f"{page}/andere-scholen", {"naam": "Basisschool De Linde", "adres": "info@delinde.invalid",
+                                           "rol": "dader"})  # fmt: skip
+    shown = handler.get(page).text
+    assert "Basisschool De Linde" in shown and "nog niet ingelicht" in shown
+    link = LINK.search(shown)
+    assert link
+    stranger = app.test_client()  # no account, no session
+    form = stranger.get(link.group(1))
+    assert form.status_code == 200 and "Ontvangst bevestigen" in form.text
+    assert "De Linde" not in form.text and "mentor" not in form.text.lower()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token
+    done = stranger.post(
+        link.group(1), data={"csrf_token": token.group(1), "terugkoppeling": "Gesprek gevoerd."}
+    )
+    assert done.status_code == 200 and "De ontvangst is bevestigd" in done.text
+    again = stranger.post(link.group(1), data={"csrf_token": token.group(1)})
+    assert again.status_code == 410 and "Deze link is al gebruikt" in again.text
+    assert "ontvangst bevestigd op" in handler.get(page).text
+    forged = stranger.get(link.group(1)[:-3] + "xyz")
+    assert forged.status_code == 404 and "Deze link is niet geldig" in forged.text

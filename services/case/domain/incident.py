@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.case.domain import tasks
+from services.case.domain import other_schools, tasks
 from services.case.domain.aftercare import NOT_A_ROLE, is_role
 from services.case.domain.errors import (
     AgreementConflict,
@@ -61,11 +61,13 @@ class RecordedAction:
     withdrawn: bool = False
 
 
-class Incident(tasks.Coordination, Aggregate):
+class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
     """A melding: what happened, and every action the school took since."""
 
     # Tasks, colleagues and the care team's alert: rules and events in domain/tasks.py.
     CareTeamAlerted, ColleagueAdded, TaskCreated, TaskReassigned, TaskDone, TaskReopened = tasks.EVENTS
+    # Other schools the image reached, told and confirming: domain/other_schools.py.
+    OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed = other_schools.EVENTS
 
     class Opened(Aggregate.Created):
         """De melding is geopend."""

@@ -23,6 +23,7 @@ from services.case.web import (
     health,
     letters,
     oidc,
+    other_schools,
     recipients_import,
     rights,
     security,
@@ -89,6 +90,7 @@ def create_app(
     oidc.init_app(app, settings, parts.pop("identities", None))
     app.register_blueprint(views.blueprint)
     tasks.init_app(app, parts.pop("worklists", None))
+    other_schools.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(handover.blueprint)
     app.register_blueprint(handover.api_blueprint)

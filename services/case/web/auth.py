@@ -46,6 +46,7 @@ blueprint = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.second_factor", "static", "api.openapi", "health.live", "health.ready",
     "oidc.start", "oidc.callback",
+    "other_schools.confirm",  # another school confirms receipt with its one-time link, no account
 }  # fmt: skip
 WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")

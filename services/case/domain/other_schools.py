@@ -1,0 +1,202 @@
+"""Other schools the image reached (issue 24, item 3): recorded with their role, told, and their
+confirmation of receipt through a one-time link that needs no account.
+
+Like the tasks, the events are registered on `Incident` and the rules live here, in
+`OtherSchools`, which the Incident inherits. A school is numbered by the version of the event
+that recorded it. The link itself is made and checked by the application (it holds the key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate
+
+from services.case.domain.errors import CaseError
+from services.case.domain.guards import refuse_material
+
+ROLES = {
+    "slachtoffer": "school van het slachtoffer",
+    "dader": "school van de verspreider",
+    "bereikt": "school die het beeld bereikte",
+}
+CONFIRMATION_DAYS = 30  # a link expires this many days after the school was recorded
+SCHOOL_DAYS_TO_CONFIRM = 2
+
+
+class OtherSchoolIncomplete(CaseError):
+    """Raised when another school lacks a name, a contact address or a role."""
+
+    message = "Vul de naam, het contactadres en de rol van de andere school in."
+
+
+class LinkInvalid(CaseError):
+    """Raised for a confirmation link that was not made here, or that names no recorded school."""
+
+    message = "Deze link is niet geldig. Neem contact op met de school die u het bericht stuurde."
+
+
+class LinkUsed(CaseError):
+    """Raised when a confirmation link is used a second time."""
+
+    message = "Deze link is al gebruikt: de ontvangst is al bevestigd. U hoeft niets meer te doen."
+
+
+class LinkExpired(CaseError):
+    """Raised for a confirmation link older than CONFIRMATION_DAYS, or of an erased incident."""
+
+    message = (
+        "Deze link is verlopen. Neem contact op met de school die u het bericht stuurde als u de "
+        "ontvangst nog wilt bevestigen."
+    )
+
+
+@dataclass
+class OtherSchool:
+    """Another school as it stands now."""
+
+    number: int
+    name: str
+    contact: str
+    role: str
+    recorded_on: date
+    notified_on: date | None = None
+    notified_how: str = ""
+    confirmed_at: datetime | None = None
+    feedback: str = ""
+
+    def waiting_too_long(self, today: date) -> bool:
+        """Told by notice more than two school days ago and no confirmation yet."""
+        if self.confirmed_at or self.notified_on is None or self.notified_how != "bericht":
+            return False
+        return school_days_between(self.notified_on, today) > SCHOOL_DAYS_TO_CONFIRM
+
+
+def school_days_between(start: date, end: date) -> int:
+    """Weekdays after `start` up to and including `end` (holidays are the school's to know)."""
+    days, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        days += current.weekday() < 5
+    return days
+
+
+class OtherSchoolRecorded(Aggregate.Event):
+    """Een andere school is vastgelegd, met haar rol: van het slachtoffer, van de verspreider of bereikt."""
+
+    actor: str
+    number: int
+    name: str
+    contact: str
+    role: str
+    personal: ClassVar[tuple[str, ...]] = ("name", "contact")
+
+    def apply(self, incident: Any) -> None:
+        incident.other_schools[self.number] = OtherSchool(
+            self.number, self.name, self.contact, self.role, self.timestamp.date()
+        )
+
+
+class OtherSchoolNotified(Aggregate.Event):
+    """Een andere school is op de hoogte gebracht: met het standaardbericht, of gebeld (met de reden)."""
+
+    actor: str
+    number: int
+    how: str  # bericht | gebeld
+    on: str
+    reason: str
+    personal: ClassVar[tuple[str, ...]] = ("reason",)
+
+    def apply(self, incident: Any) -> None:
+        school = incident.other_schools[self.number]
+        school.notified_on, school.notified_how = date.fromisoformat(self.on), self.how
+
+
+class OtherSchoolConfirmed(Aggregate.Event):
+    """Een andere school heeft de ontvangst bevestigd via de eenmalige link."""
+
+    actor: str
+    number: int
+    feedback: str
+    personal: ClassVar[tuple[str, ...]] = ("feedback",)
+
+    def apply(self, incident: Any) -> None:
+        school = incident.other_schools[self.number]
+        school.confirmed_at, school.feedback = self.timestamp, self.feedback
+
+
+EVENTS = (OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed)
+CONFIRMER = "andere school"  # the actor of a confirmation: no account, the link's holder
+
+
+class OtherSchools:
+    """Commands and queries of the other schools, mixed into `Incident`."""
+
+    version: int
+    trigger_event: Any
+    actions: list[Any]
+
+    @property
+    def other_schools(self) -> dict[int, OtherSchool]:
+        return self.__dict__.setdefault("_other_schools", {})
+
+    def record_other_school(self, *, actor: str, name: str, contact: str, role: str) -> int:
+        """Records another school involved; returns its number. Raises OtherSchoolIncomplete."""
+        if not (name.strip() and "@" in contact and role in ROLES):
+            raise OtherSchoolIncomplete()
+        refuse_material({"name": name, "contact": contact})
+        number = self.version + 1
+        self.trigger_event(
+            self._school_event(OtherSchoolRecorded),
+            actor=actor, number=number, name=name.strip(), contact=contact.strip(), role=role,
+        )  # fmt: skip
+        return number
+
+    def other_school_notified(self, *, actor: str, number: int, how: str, on: date, reason: str = "") -> None:
+        """Records that a school was told: by the standard notice, or by telephone with a reason."""
+        self.other_school(number)
+        if how not in ("bericht", "gebeld") or (how == "gebeld" and not reason.strip()):
+            raise OtherSchoolIncomplete("Zeg hoe de school is ingelicht; bij bellen met de reden waarom.")
+        refuse_material({"reason": reason})
+        self.trigger_event(
+            self._school_event(OtherSchoolNotified),
+            actor=actor, number=number, how=how, on=on.isoformat(), reason=reason.strip(),
+        )  # fmt: skip
+
+    def confirm_receipt(self, *, number: int, today: date, feedback: str = "") -> None:
+        """The holder of a genuine link confirms once, within CONFIRMATION_DAYS of the school being
+        recorded. Raises LinkInvalid, LinkUsed or LinkExpired."""
+        refusal = self.confirmation_refused(number=number, today=today)
+        if refusal is not None:
+            raise refusal
+        refuse_material({"feedback": feedback})
+        self.trigger_event(
+            self._school_event(OtherSchoolConfirmed),
+            actor=CONFIRMER,
+            number=number,
+            feedback=feedback.strip(),
+        )
+
+    def confirmation_refused(self, *, number: int, today: date) -> CaseError | None:
+        """Why a school's link may not be used now, or None when it may."""
+        school = self.other_schools.get(number)
+        if school is None:
+            return LinkInvalid()
+        if any(a.action == "PersonalDataErased" for a in self.actions):
+            return LinkExpired()
+        if school.confirmed_at is not None:
+            return LinkUsed()
+        if (today - school.recorded_on).days > CONFIRMATION_DAYS:
+            return LinkExpired()
+        return None
+
+    def other_school(self, number: int) -> OtherSchool:
+        try:
+            return self.other_schools[number]
+        except KeyError:
+            raise OtherSchoolIncomplete("Deze school is niet bij deze melding vastgelegd.") from None
+
+    def _school_event(self, event_class: type) -> Any:
+        return getattr(type(self), event_class.__name__)

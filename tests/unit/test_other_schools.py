@@ -1,0 +1,104 @@
+"""Other schools (issue 24, item 3): recorded with a role, told, and confirming receipt once
+through a signed one-time link; a reused, forged, expired or erased link is refused in Dutch."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+import pytest
+
+from services.case.application import CaseManagement, IncidentNotFound
+from services.case.domain.other_schools import (
+    LinkExpired,
+    LinkInvalid,
+    LinkUsed,
+    OtherSchoolIncomplete,
+    school_days_between,
+)
+from services.case.other_schools import confirmation_token
+from tests.examples import HANDLER, OPENING, OTHER_SCHOOL_HANDLER
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def cases() -> CaseManagement:
+    return CaseManagement(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+
+@pytest.fixture
+def incident_id(cases: CaseManagement) -> UUID:
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.record_other_school(
+        HANDLER, incident_id, name="Basisschool De Linde", contact="info@delinde.invalid", role="dader"
+    )
+    return incident_id
+
+
+def token(cases: CaseManagement, incident_id: UUID, number: int = 2) -> str:
+    return cases.confirmation_link(incident_id, number).rsplit("/", 1)[1]
+
+
+def test_a_school_confirms_once_with_its_feedback_as_an_event(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    cases.confirm_receipt(
+        token(cases, incident_id), today=TODAY, feedback="Wij spreken de leerling en de ouders."
+    )
+    school = cases.incident(HANDLER, incident_id).other_schools[2]
+    assert school.confirmed_at is not None and school.feedback == "Wij spreken de leerling en de ouders."
+    trail = cases.audit_trail(HANDLER, incident_id)[-1]
+    assert (trail.event_type, trail.actor) == ("OtherSchoolConfirmed", "andere school")
+
+
+def test_a_second_use_says_it_was_already_used(cases: CaseManagement, incident_id: UUID) -> None:
+    cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+    with pytest.raises(LinkUsed, match="Deze link is al gebruikt"):
+        cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+    with pytest.raises(LinkUsed):
+        cases.check_confirmation(token(cases, incident_id), today=TODAY)
+
+
+def test_a_forged_or_altered_link_is_refused(cases: CaseManagement, incident_id: UUID) -> None:
+    genuine = token(cases, incident_id)
+    forged = confirmation_token(b"een andere sleutel", incident_id, 2)
+    for bad in (forged, genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB"), "verzonnen", ""):
+        with pytest.raises(LinkInvalid, match="Deze link is niet geldig"):
+            cases.confirm_receipt(bad, today=TODAY)
+    with pytest.raises(LinkInvalid):  # genuinely signed, but no school of that number
+        cases.confirm_receipt(token(cases, incident_id, 99), today=TODAY)
+
+
+def test_a_link_expires_after_thirty_days(cases: CaseManagement, incident_id: UUID) -> None:
+    with pytest.raises(LinkExpired, match="Deze link is verlopen"):
+        cases.confirm_receipt(token(cases, incident_id), today=TODAY + timedelta(days=31))
+    cases.confirm_receipt(token(cases, incident_id), today=TODAY + timedelta(days=30))
+
+
+def test_a_link_after_the_incident_was_erased_is_refused(cases: CaseManagement, incident_id: UUID) -> None:
+    cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
+    with pytest.raises(LinkExpired):
+        cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+
+
+def test_only_the_own_school_records_other_schools(cases: CaseManagement, incident_id: UUID) -> None:
+    with pytest.raises(IncidentNotFound):
+        cases.record_other_school(
+            OTHER_SCHOOL_HANDLER, incident_id, name="X", contact="x@x.invalid", role="dader"
+        )
+    with pytest.raises(OtherSchoolIncomplete):
+        cases.record_other_school(HANDLER, incident_id, name="", contact="geen adres", role="onbekend")
+
+
+def test_a_call_needs_a_reason_and_a_notice_waits_two_school_days(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    with pytest.raises(OtherSchoolIncomplete):
+        cases.other_school_notified(HANDLER, incident_id, number=2, how="gebeld", on=TODAY)
+    friday = date(2026, 12, 4)
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=friday)
+    school = cases.incident(HANDLER, incident_id).other_schools[2]
+    assert not school.waiting_too_long(date(2026, 12, 8))  # Monday and Tuesday: two school days
+    assert school.waiting_too_long(date(2026, 12, 9))
+    assert school_days_between(friday, date(2026, 12, 7)) == 1
