@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -108,3 +109,26 @@ def test_the_typed_text_of_a_task_is_sealed_in_the_store(
     )  # fmt: skip
     stored = cases.recorder.select_events(incident_id)
     assert all(b"Wijnaldum" not in event.state for event in stored)
+
+
+def work_through_coordination(cases: CaseManagement, incident_id: UUID) -> None:
+    """Every coordination event on an incident that is already open (the trail's test uses it)."""
+    cases._change(  # the alert comes with the opening; here it is added to an incident opened before
+        HANDLER, incident_id, None, lambda i: i.alert_care_team(actor=HANDLER.id, members=[SECOND_HANDLER.id])
+    )
+    cases.create_task(
+        HANDLER, incident_id, step="medewerkers", suggestion="StaffSupported", what="met de mentor",
+        owner=STAFF_MEMBER, due_on=date(2026, 12, 10),
+    )  # fmt: skip
+    task = max(cases.incident(HANDLER, incident_id).tasks)
+    cases.reassign_task(HANDLER, incident_id, number=task, owner=SECOND_HANDLER, due_on=date(2026, 12, 11))
+    cases.finish_task(SECOND_HANDLER, incident_id, number=task)
+    cases.reopen_task(HANDLER, incident_id, number=task)
+    cases.add_colleague(HANDLER, incident_id, added=SECOND_HANDLER, access="behandelen")
+    cases.record_other_school(
+        HANDLER, incident_id, name="De Linde", contact="info@delinde.invalid", role="dader"
+    )
+    school = max(cases.incident(HANDLER, incident_id).other_schools)
+    cases.other_school_notified(HANDLER, incident_id, number=school, how="bericht", on=date(2026, 12, 7))
+    link = cases.confirmation_link(incident_id, school).rsplit("/", 1)[1]
+    cases.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")

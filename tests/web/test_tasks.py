@@ -107,7 +107,7 @@ def test_tasks_show_per_step_and_on_the_owners_home_page_overdue_first(
     assert "Taken voor leerkrachten en medewerkers" in incident_page
     assert "Later klaar" in incident_page and "Mees Jansen" in incident_page
     suggested = re.search(r'id="taak-5">(.*?)</li>', incident_page, re.DOTALL)
-    assert suggested and "Leerkrachten en betrokken medewerkers zijn ondersteund." in suggested.group(1)
+    assert suggested and "Steun voor medewerkers vastleggen" in suggested.group(1)
     assert "Jet Bos" in suggested.group(1)
 
     home = browser("medewerker.dewilg").get("/").text

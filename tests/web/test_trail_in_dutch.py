@@ -25,6 +25,7 @@ from shared.config import load_settings
 from shared.letters import CATALOGUE
 from tests.examples import HANDLER
 from tests.integration.test_event_store_roundtrip import event_classes, work_through_every_event
+from tests.integration.test_task_events_roundtrip import work_through_coordination
 from tests.web.conftest import Browser
 
 SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -98,6 +99,7 @@ def app(tmp_path: Path) -> Flask:
 def test_every_event_type_in_the_trail_reads_without_a_code_key_or_value(app: Flask) -> None:
     cases: CaseManagement = app.extensions["zorgvuldig.cases"]
     incident_id = work_through_every_event(cases)
+    work_through_coordination(cases, incident_id)
     cases.erase_personal_data(incident_id, actor_id=HANDLER.id, reason="bewaartermijn verstreken")
     kinds = {entry.event_type for entry in cases.audit_trail(HANDLER, incident_id)}
     assert kinds == event_classes(Incident)  # every event type is on the page below

@@ -15,6 +15,7 @@ from services.case.application import CaseManagement
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
 from services.case.domain.other_schools import ROLES, LinkExpired, LinkInvalid, LinkUsed
+from services.case.web import labels
 from services.case.web.errors import status_of
 from shared.identity import Role, may_see
 
@@ -116,3 +117,27 @@ def confirm(token: str) -> tuple[str, int] | str:
             "case/confirm_receipt.html", token=token, refused=str(refused), done=False
         ), status
     return render_template("case/confirm_receipt.html", token=token, refused="", done=True)
+
+
+# ------------------------------------------------------------------ the trail in Dutch
+
+_SCHOOL = {"number": labels.Label("School", reads=lambda v, _: f"andere school {v}")}
+labels.register(
+    "OtherSchoolRecorded",
+    {
+        **_SCHOOL,
+        "name": labels.Label("Naam van de school"),
+        "contact": labels.Label("Contactadres"),
+        "role": labels.Label("Rol", ROLES),
+    },
+)
+labels.register(
+    "OtherSchoolNotified",
+    {
+        **_SCHOOL,
+        "how": labels.Label("Hoe", {"bericht": "standaardbericht met de link", "gebeld": "gebeld"}),
+        "on": labels.Label("Op"),
+        "reason": labels.Label("Reden"),
+    },
+)
+labels.register("OtherSchoolConfirmed", {**_SCHOOL, "feedback": labels.Label("Terugkoppeling")})

@@ -18,10 +18,11 @@ from werkzeug.wrappers import Response
 from services.case.application import CaseManagement
 from services.case.care_team import CareTeam
 from services.case.domain.errors import CaseError
-from services.case.domain.incident import Incident, sentence
-from services.case.domain.protocol import Protocol, protocol_for_board
+from services.case.domain.incident import Incident
+from services.case.domain.protocol import Protocol, load_protocol, protocol_for_board
 from services.case.domain.tasks import ACCESS_LEVELS, Task, TaskIncomplete, TaskNotAllowed
 from services.case.screening import SCREENED
+from services.case.web import labels, next_steps
 from services.case.web.errors import status_of
 from services.case.worklists import ListedTask, Worklists
 from shared.accounts import Account, Accounts
@@ -89,12 +90,16 @@ def _owner(owner_id: str, board_id: str, school_id: str) -> tuple[str, bool]:
     return account.name, False
 
 
+def suggestion_title(action: str) -> str:
+    """A step's action as a task, phrased as something to do ("Omvang en impact bepalen")."""
+    return next_steps.link(action)
+
+
 def _what(suggestion: str, what: str) -> str:
-    """A suggested action reads as the protocol says it; free text as it was typed."""
+    """A suggested action reads as its form's title; free text as it was typed."""
     if suggestion:
-        action = getattr(Incident, suggestion, None)
-        said = sentence(action) if isinstance(action, type) else suggestion
-        return f"{said} {what}".strip() if what else said
+        said = suggestion_title(suggestion)
+        return f"{said}: {what}" if what else said
     return what
 
 
@@ -180,7 +185,7 @@ def task_form(incident: Incident, protocol: Protocol) -> dict[str, Any]:
     g.task_form = {
         "steps": [(s.key, f"Stap {s.number}. {s.title}") for s in protocol.steps],
         "suggestions": [
-            (s.key, action, sentence(getattr(Incident, action)))
+            (s.key, action, suggestion_title(action))
             for s in protocol.steps
             for action in s.actions
             if isinstance(getattr(Incident, action, None), type)
@@ -315,3 +320,51 @@ def add_colleague(incident_id: UUID) -> Response:
         ),
         "De collega is aan de melding toegevoegd.",
     )
+
+
+# ------------------------------------------------------------------ the trail in Dutch
+
+
+def _person(value: Any, person: labels.Person) -> str:
+    return person(str(value))
+
+
+def _task_number(value: Any, _: labels.Person) -> str:
+    return f"taak {value}"
+
+
+def _step_title(value: Any, _: labels.Person) -> str:
+    titles = _step_titles(load_protocol())
+    return titles.get(str(value), str(value))
+
+
+def _suggestion(value: Any, _: labels.Person) -> str:
+    return suggestion_title(str(value)) if value else "geen (eigen omschrijving)"
+
+
+_TASK = {"number": labels.Label("Taak", reads=_task_number)}
+labels.register("CareTeamAlerted", {"members": labels.Label("Zorgteam", reads=_person, counted="personen")})
+labels.register(
+    "ColleagueAdded",
+    {
+        "colleague_id": labels.Label("Collega", reads=_person),
+        "access": labels.Label("Toegang", ACCESS_LEVELS),
+    },
+)
+labels.register(
+    "TaskCreated",
+    {
+        **_TASK,
+        "step": labels.Label("Stap", reads=_step_title),
+        "suggestion": labels.Label("Voorgestelde actie", reads=_suggestion),
+        "what": labels.Label("Wat"),
+        "owner_id": labels.Label("Eigenaar", reads=_person),
+        "due_on": labels.Label("Uiterlijk"),
+    },
+)
+labels.register(
+    "TaskReassigned",
+    {**_TASK, "owner_id": labels.Label("Eigenaar", reads=_person), "due_on": labels.Label("Uiterlijk")},
+)
+labels.register("TaskDone", _TASK)
+labels.register("TaskReopened", _TASK)
