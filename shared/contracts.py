@@ -52,7 +52,7 @@ class Reminder:
     school_id: str
     handler_id: str
     due_on: str
-    kind: str = "nazorg"  # nazorg | stap
+    kind: str = "nazorg"  # nazorg | stap | offline (a takedown without a known outcome)
     step: str = ""
     type: str = "herinnering"
     version: int = 1

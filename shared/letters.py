@@ -286,6 +286,14 @@ def template_source(folder: str, language: str = DUTCH) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, TEMPLATES / language / "_layout.html"])
 
 
+# The template of each kind of reminder; an aftercare reminder is the default.
+REMINDER_FOLDERS = {
+    "stap": "herinnering_stap",
+    "offline": "herinnering_offline",
+    "nazorg": "herinnering_nazorg",
+}
+
+
 def render_reminder(
     *,
     kind: str,
@@ -300,7 +308,7 @@ def render_reminder(
     guarded like every letter."""
     environment = _environment()
     context = {"school_name": school.name, "due_on": formatting.day(due_on), "link": link, "step": step}
-    folder = "herinnering_stap" if kind == "stap" else "herinnering_nazorg"
+    folder = REMINDER_FOLDERS.get(kind, "herinnering_nazorg")
     parts = [
         environment.get_template(f"{folder}/{name}").render(**context)
         for name in ("subject.txt", "body.txt", "body.html")

@@ -227,3 +227,18 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "SafetyRiskLifted": {"reason": "na overleg met Veilig Thuis is het veilig"},
     "NoRiskAtHomeFound": {"reason": "de leerling is bang voor straf, niet voor geweld; moeder steunt haar"},
 }
+# A takedown request and its outcome come last: the outcome names the request by its version,
+# which is its place in this list plus one (the incident's opening is version 1).
+ACTIONS["TakedownRequested"] = {
+    "channel_kind": "account",
+    "channel": "@noor.wijnaldum.08",
+    "platform": "instagram",
+    "route": "platform",
+    "reference": "IG-2026-4471",
+    "reported_on": "2026-12-02",
+}
+ACTIONS["TakedownOutcomeRecorded"] = {
+    "request_version": len(ACTIONS) + 1,
+    "outcome": "verwijderd",
+    "notes": "Instagram bevestigde per mail",
+}

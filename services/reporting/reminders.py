@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from kombu import Connection
 
 from services.case.domain.protocol import Protocol, StepState
-from services.reporting.projections import aftercare, aftercare_summary, progress
+from services.case.domain.takedown import REMIND_AFTER_DAYS, route_label, takedowns
+from services.reporting.projections import aftercare, aftercare_summary, progress, recorded_actions
 from services.reporting.store import ReportStore
 from shared import messaging
 from shared.contracts import Reminder, encode
@@ -35,6 +36,8 @@ def overdue(
     for facts in every_fact:
         if protocol_for is not None and facts["status"] == "open":
             yield from overdue_steps(facts, protocol_for(facts["protocol_id"]), today)
+        if facts["status"] == "open":
+            yield from overdue_takedowns(facts, today)
         moments = aftercare(facts, today)
         for moment in moments:
             if moment.overdue:
@@ -70,6 +73,28 @@ def overdue_steps(facts: dict, protocol: Protocol, today: date) -> Iterator[tupl
                     due_on=(opened + timedelta(days=days)).isoformat(),
                     kind="stap",
                     step=f"Stap {status.step.number}. {status.step.title}",
+                ),
+            )
+
+
+def overdue_takedowns(facts: dict, today: date) -> Iterator[tuple[str, Reminder]]:  # type: ignore[type-arg]
+    """A request to take the material offline with no known outcome after three days reminds the
+    handler who made it, once per request; the reminder names the route and the date, never the
+    channel (sealed)."""
+    for request in takedowns(recorded_actions(facts), today):
+        if request.overdue and request.reported_on is not None:
+            key = f"{facts['incident_id']}:offline{request.version}"
+            yield (
+                key,
+                Reminder.for_moment(
+                    key,
+                    incident_id=facts["incident_id"],
+                    school_id=facts["school_id"],
+                    handler_id=request.requested_by,
+                    due_on=request.reported_on.isoformat(),
+                    kind="offline",
+                    step=f"Gemeld via: {route_label(request.route)}. "
+                    f"Na {REMIND_AFTER_DAYS} dagen nog geen uitkomst.",
                 ),
             )
 

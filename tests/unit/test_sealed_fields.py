@@ -40,6 +40,7 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("StaffAccessGranted", "staff_id"): "an account id the access rule reads, no pupil data",
     ("StaffAccessRevoked", "staff_id"): "an account id the access rule reads, no pupil data",
     ("StepNotNeeded", "step"): "the key of a protocol step",
+    ("TakedownOutcomeRecorded", "request_version"): "the event version of the takedown request it answers",
     ("AgreementSetAside", "for_action"): "the event class name of the action that went ahead",
     ("AgreementSetAside", "audiences"): "keys of fixed audiences (ouders_klas, ouders_alle, ...)",
     (

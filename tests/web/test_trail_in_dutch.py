@@ -40,7 +40,7 @@ ALSO_DUTCH = {
     "anderen", "meerdere", "herschreven", "checklist", "contact", "informeren", "internetfilter",
     "meldpunt", "naakt", "omvang", "opvolgen", "plan", "statement", "verwijderen",
     "klasgenoten", "problematiseren", "normaliseren", "herstelgesprek", "begeleiding", "hulpverlening",
-    "klassengesprek",
+    "klassengesprek", "account", "groepschat", "verwijderd", "geweigerd",
 }  # fmt: skip
 
 

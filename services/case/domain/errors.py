@@ -123,3 +123,9 @@ class NotARole(CaseError):
     """Raised when an aftercare moment names someone other than by one of the roles."""
 
     message = "Kies een van de rollen; een naam hoort hier niet."
+
+
+class NotAChannel(CaseError):
+    """Raised when a takedown names its channel with anything but a URL or a short reference."""
+
+    message = "Vul alleen een webadres, accountnaam of de naam van de groepschat in."

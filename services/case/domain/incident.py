@@ -24,6 +24,7 @@ from services.case.domain.errors import (
     IncidentAlreadyOpen,
     IncidentClosed,
     NoLetterToDecide,
+    NotAChannel,
     NotARole,
     NothingToCorrect,
     ReasonRequired,
@@ -41,6 +42,7 @@ from services.case.domain.safeguards import (
     held_back_for_safety,
     safety_risk,
 )
+from services.case.domain.takedown import NOT_A_CHANNEL, is_channel
 
 
 class Status(Enum):
@@ -176,7 +178,16 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
         if any(not is_role(values.get(name)) for name in event_class.by_role):
             raise NotARole(NOT_A_ROLE)
         refuse_material(values)
+        self._check_takedown(event_class, values)
         return event_class
+
+    @staticmethod
+    def _check_takedown(event_class: type[Incident.ActionRecorded], values: dict[str, Any]) -> None:
+        """A takedown names its channel by a URL or a short reference, never the material.
+        (An outcome that names no request is kept in the trail but counts for no channel.)"""
+        if event_class is Incident.TakedownRequested:
+            if not is_channel(str(values.get("channel_kind", "")), str(values.get("channel", ""))):
+                raise NotAChannel(NOT_A_CHANNEL)
 
     def _set_aside_agreements(self, action: str, data: dict[str, Any], *, actor: str, reason: str) -> None:
         """Records the reason to go against the agreements, or raises AgreementConflict."""
@@ -486,6 +497,25 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
         addressed: list[str]
         how: str
         personal: ClassVar[tuple[str, ...]] = ("how",)
+
+    class TakedownRequested(ActionRecorded):
+        """Gevraagd het materiaal op een kanaal of platform offline te halen (waar, wanneer, kenmerk)."""
+
+        channel_kind: str
+        channel: str  # the URL, account or group chat: a reference, never the material
+        platform: str
+        route: str
+        reference: str
+        reported_on: str
+        personal: ClassVar[tuple[str, ...]] = ("channel", "reference")
+
+    class TakedownOutcomeRecorded(ActionRecorded):
+        """De uitkomst van een verzoek om het materiaal offline te halen is vastgelegd."""
+
+        request_version: int
+        outcome: str
+        notes: str
+        personal: ClassVar[tuple[str, ...]] = ("notes",)
 
     class DeletionConfirmed(ActionRecorded):
         """Verwijdering is bevestigd voor een groep of kanaal."""

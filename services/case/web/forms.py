@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from services.case.domain import takedown
 from services.case.domain.aftercare import AFTERCARE_ROLES
 from services.case.domain.guards import MAX_TEXT_LENGTH
 from services.case.domain.incident import Incident, sentence
@@ -264,6 +265,26 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("reported_on", "Datum van de melding", "date"),
         Field("reference", "Kenmerk of registratienummer", required=False),
     ),
+    "TakedownRequested": (
+        Field("channel_kind", "Wat is het kanaal?", "choice", tuple(takedown.CHANNEL_KINDS.items())),
+        Field("channel", "Webadres, account of groepschat",
+              hint="Alleen het adres of de naam, bijvoorbeeld https://… of de naam van de groep. Nooit "
+                   "een afbeelding of bestand: het materiaal komt nooit in Zorgvuldig."),
+        Field("platform", "Platform", "choice", CHANNELS),
+        Field("route", "Waar gemeld?", "choice", tuple(takedown.ROUTES.items()),
+              hint="Het Meldpunt behandelt alleen een openbare URL. Helpwanted helpt scholen en "
+                   "slachtoffers en laat platforms met voorrang verwijderen. Take It Down doet de leerling "
+                   "zelf, op het eigen toestel; het voorkomt nieuwe uploads, een bericht dat al online "
+                   "staat meldt u apart."),
+        Field("reported_on", "Datum van de melding", "date"),
+        Field("reference", "Kenmerk of ticketnummer", required=False),
+    ),
+    "TakedownOutcomeRecorded": (
+        Field("request_version", "Welk verzoek (nummer in de tijdlijn)?", "number",
+              hint="Kies het verzoek op de pagina van de melding bij 'Offline halen per kanaal'."),
+        Field("outcome", "Uitkomst", "choice", tuple(takedown.OUTCOMES.items())),
+        Field("notes", "Toelichting", "long", required=False),
+    ),
     "DeletionCalled": (
         Field("addressed", "Wie is opgeroepen te verwijderen?", "choices",
               (("leerlingen_verzonden", "Leerlingen die het verstuurden"),
@@ -502,6 +523,10 @@ def marshmallow_field(spec: Field) -> fields.Field:
             fields.String(validate=validate.Length(max=200, error="Gebruik hoogstens 200 tekens per regel.")),
             **_presence(spec, list),
             error_messages={**_MESSAGES, "invalid": "Vul één naam of omschrijving per regel in."},
+        )
+    if spec.kind == "number":
+        return fields.Integer(
+            required=True, strict=False, error_messages={**_MESSAGES, "invalid": "Vul een getal in."}
         )
     if spec.kind == "fixed":
         return fields.String(

@@ -10,7 +10,7 @@ labels come from `labels`, which takes them from the forms: the sheet asks what 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fpdf import FPDF
@@ -19,6 +19,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from services.case.domain.errors import CaseError
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident, RecordedAction
+from services.case.domain.takedown import CHANNEL_KINDS, OUTCOMES, route_label, takedowns
 from services.case.web import forms, labels
 from shared import formatting
 
@@ -85,6 +86,7 @@ def build(incident: Incident, contact: Contact, mark: str) -> HandoverSheet:
         ("Contact met de politie", _steps(actions, ("PoliceContacted", "ReportDecided"))),
         ("Melden", _steps(actions, ("MaterialReported",))),
         ("Verwijderen", _steps(actions, ("DeletionCalled", "DeletionConfirmed", "MeetingHeld"))),
+        ("Offline halen per kanaal", _takedowns(actions)),
     )  # fmt: skip
     return HandoverSheet("Overdrachtsblad voor de politie", sections, mark)
 
@@ -115,6 +117,23 @@ def _channels(actions: list[RecordedAction]) -> tuple[Line, ...]:
     if not scopes:
         return (("", "Nog niet vastgelegd."),)
     return (_line(scopes[-1], "channels"),)
+
+
+def _takedowns(actions: list[RecordedAction]) -> tuple[Line, ...]:
+    """Per channel or platform: where it was reported, when, the reference and the outcome."""
+    lines: list[Line] = []
+    for request in takedowns(actions, date.min):
+        channel = request.channel if not looks_like_material(request.channel) else NOT_INCLUDED
+        kind = CHANNEL_KINDS.get(request.channel_kind, request.channel_kind)
+        platform = dict(forms.CHANNELS).get(request.platform, request.platform)
+        lines += [
+            (kind, f"{channel} ({platform})"),
+            ("Gemeld bij", route_label(request.route)),
+            ("Datum", formatting.day(request.reported_on)),
+            ("Kenmerk", request.reference or "-"),
+            ("Uitkomst", OUTCOMES.get(request.outcome, request.outcome)),
+        ]
+    return tuple(lines) or (("", "Nog geen verzoek om het materiaal offline te halen vastgelegd."),)
 
 
 def _steps(actions: list[RecordedAction], kinds: tuple[str, ...]) -> tuple[Line, ...]:

@@ -58,6 +58,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ReportDecided": ("Besluit over melding of aangifte vastleggen", "het besluit over melding of aangifte"),
     "OtherSchoolsInformed": ("Andere scholen informeren", "het informeren van andere scholen"),
     "MaterialReported": ("Melding bij politie of Meldpunt vastleggen", "de melding van het materiaal"),
+    "TakedownRequested": (
+        "Verzoek per kanaal om offline te halen vastleggen",
+        "het verzoek om het materiaal offline te halen",
+    ),
+    "TakedownOutcomeRecorded": (
+        "Uitkomst van een verzoek om offline te halen vastleggen",
+        "de uitkomst van het verzoek",
+    ),
     "DeletionCalled": ("Oproep tot verwijderen vastleggen", "de oproep om te verwijderen"),
     "DeletionConfirmed": ("Bevestigde verwijdering vastleggen", "de bevestiging van verwijdering"),
     "MeetingHeld": ("Ouder- of leerlingenbijeenkomst vastleggen", "de bijeenkomst"),

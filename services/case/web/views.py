@@ -5,6 +5,7 @@ rules in the application, errors in errors.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement, ConcurrentEdit
+from services.case.domain import takedown
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Status
 from services.case.domain.protocol import StepState, protocol_for_board
@@ -215,6 +217,15 @@ def open_incident() -> Page:
     return render_template("case/open.html", values=values, errors=errors), 422
 
 
+# How a takedown's codes read on the incident page.
+TAKEDOWN_WORDS = {
+    "kinds": takedown.CHANNEL_KINDS,
+    "routes": takedown.ROUTES,
+    "outcomes": takedown.OUTCOMES,
+    "platforms": dict(forms.CHANNELS),
+}
+
+
 @blueprint.get("/meldingen/<uuid:incident_id>")
 def incident(incident_id: UUID) -> Page:
     reason = stated_reason(incident_id)
@@ -238,6 +249,8 @@ def incident(incident_id: UUID) -> Page:
         may_act=may_act,
         current_actor_id=actor().id,
         timeline=timeline(shown, may_act),
+        takedowns=takedown.takedowns(shown.effective_actions(), date.today()),
+        takedown_words=TAKEDOWN_WORDS,
     )
 
 
