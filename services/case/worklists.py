@@ -58,7 +58,8 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS task_list_school ON task_list (board_id, school_id, status, due_on)",
     "CREATE TABLE IF NOT EXISTS care_alerts (member_id TEXT NOT NULL, incident_id TEXT NOT NULL,"
     " board_id TEXT NOT NULL, school_id TEXT NOT NULL, alerted_at TEXT NOT NULL, log_id TEXT NOT NULL,"
-    " seen INTEGER NOT NULL, mailed INTEGER NOT NULL, PRIMARY KEY (member_id, incident_id))",
+    " seen INTEGER NOT NULL, mailed INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT 'zorgteam',"
+    " PRIMARY KEY (member_id, incident_id))",
     "CREATE INDEX IF NOT EXISTS care_alerts_log ON care_alerts (log_id)",
     "CREATE TABLE IF NOT EXISTS task_incidents (incident_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
     " school_id TEXT NOT NULL, status TEXT NOT NULL)",

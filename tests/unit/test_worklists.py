@@ -121,3 +121,19 @@ def test_a_rebuild_forgets_what_was_mailed_so_the_notices_go_out_again_with_thei
     lists.alert_mailed(SECOND_HANDLER.id, incident_id)
     assert lists.rebuild() > 0
     assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg", "zorgteam")]
+
+
+def test_a_list_from_before_the_alerts_said_why_is_upgraded(settings, cases) -> None:
+    from shared.database import Database
+
+    with Database(settings, "meldingen.sqlite").schema() as db:
+        db.execute(
+            "CREATE TABLE care_alerts (member_id TEXT NOT NULL, incident_id TEXT NOT NULL,"
+            " board_id TEXT NOT NULL, school_id TEXT NOT NULL, alerted_at TEXT NOT NULL,"
+            " log_id TEXT NOT NULL, seen INTEGER NOT NULL, mailed INTEGER NOT NULL,"
+            " PRIMARY KEY (member_id, incident_id))"
+        )
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    lists = Worklists(settings, cases)
+    lists.catch_up()
+    assert lists.unmailed_alerts() == [(SECOND_HANDLER.id, incident_id, "kindante", "de-wilg", "zorgteam")]
