@@ -102,3 +102,17 @@ def test_a_call_needs_a_reason_and_a_notice_waits_two_school_days(
     assert not school.waiting_too_long(date(2026, 12, 8))  # Monday and Tuesday: two school days
     assert school.waiting_too_long(date(2026, 12, 9))
     assert school_days_between(friday, date(2026, 12, 7)) == 1
+
+
+def test_step_one_counts_a_school_settled_once_it_confirmed_or_was_called(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    cases.record_other_school(
+        HANDLER, incident_id, name="De Wilgen", contact="info@wilgen.invalid", role="bereikt"
+    )
+    assert cases.incident(HANDLER, incident_id).other_schools_settled() == (0, 2)
+    cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+    cases.other_school_notified(HANDLER, incident_id, number=3, how="bericht", on=TODAY)
+    assert cases.incident(HANDLER, incident_id).other_schools_settled() == (1, 2)  # a notice alone is not
+    cases.other_school_notified(HANDLER, incident_id, number=3, how="gebeld", on=TODAY, reason="geen reactie")
+    assert cases.incident(HANDLER, incident_id).other_schools_settled() == (2, 2)

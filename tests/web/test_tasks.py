@@ -192,6 +192,7 @@ def test_another_school_confirms_once_through_its_link_and_the_page_says_nothing
                                            "rol": "dader"})  # fmt: skip
     shown = handler.get(page).text
     assert "Basisschool De Linde" in shown and "nog niet ingelicht" in shown
+    assert "○ Andere scholen: 0 van de 1 bevestigd of gebeld." in shown
     link = LINK.search(shown)
     assert link
     stranger = app.test_client()  # no account, no session
@@ -207,5 +208,6 @@ def test_another_school_confirms_once_through_its_link_and_the_page_says_nothing
     again = stranger.post(link.group(1), data={"csrf_token": token.group(1)})
     assert again.status_code == 410 and "Deze link is al gebruikt" in again.text
     assert "ontvangst bevestigd op" in handler.get(page).text
+    assert "✓ Andere scholen: alle 1 bevestigd of gebeld." in handler.get(page).text
     forged = stranger.get(link.group(1)[:-3] + "xyz")
     assert forged.status_code == 404 and "Deze link is niet geldig" in forged.text

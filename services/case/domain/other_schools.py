@@ -192,6 +192,13 @@ class OtherSchools:
             return LinkExpired()
         return None
 
+    def other_schools_settled(self) -> tuple[int, int]:
+        """(settled, recorded): a school is settled once it confirmed receipt or was called with a
+        reason. Step 1's "andere scholen" is done when every recorded school is."""
+        schools = list(self.other_schools.values())
+        settled = [s for s in schools if s.confirmed_at is not None or s.notified_how == "gebeld"]
+        return len(settled), len(schools)
+
     def other_school(self, number: int) -> OtherSchool:
         try:
             return self.other_schools[number]
