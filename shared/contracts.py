@@ -128,7 +128,26 @@ class ReviewRequested:
         return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
 
 
-Notice = CareTeamNotice | TaskOverdue | ReviewRequested
+@dataclass(frozen=True)
+class OtherSchoolNotice:
+    """Send the standard, name-free notice to another school the image reached, with its one-time
+    link (reporting → notifier). The address and the link are read from the incident, not carried."""
+
+    message_id: str
+    incident_id: str
+    board_id: str
+    school_id: str
+    number: int
+    type: str = "andere_school.bericht"
+    version: int = 1
+
+    @classmethod
+    def for_school(cls, **fields: Any) -> OtherSchoolNotice:
+        key = f"andere_school:{fields['incident_id']}:{fields['number']}"
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
+
+
+Notice = CareTeamNotice | TaskOverdue | ReviewRequested | OtherSchoolNotice
 Message = LetterRequest | Reminder | Notice
 
 
@@ -140,6 +159,7 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
     ("brief.verzoek", 1): LetterRequest,
     ("herinnering", 1): Reminder,
     ("zorgteam.melding", 1): CareTeamNotice,
+    ("andere_school.bericht", 1): OtherSchoolNotice,
     ("taak.over_tijd", 1): TaskOverdue,
     ("brief.goedkeuring", 1): ReviewRequested,
 }

@@ -47,6 +47,9 @@ def read_token(chain_key: bytes, token: str) -> tuple[UUID, int]:
     return UUID(bytes=payload[:16]), struct.unpack(">I", payload[16:])[0]
 
 
+NOTIFIER = "notifier"
+
+
 class OtherSchoolCommands:
     """Mixed into CaseManagement beside Coordinating; uses its load, save and change."""
 
@@ -102,6 +105,19 @@ class OtherSchoolCommands:
             except IncidentNotFound:
                 raise LinkInvalid() from None
             incident.confirm_receipt(number=number, today=today, feedback=feedback)
+            try:
+                return self._save(incident)  # type: ignore[no-any-return]
+            except ConcurrentEdit:
+                time.sleep(min(0.01 * attempt, 0.2))
+        raise ConcurrentEdit()
+
+    def record_school_notice_failed(self, incident_id: UUID, *, number: int, reason: str) -> int:
+        """The notifier reports that a school's notice did not arrive; retried on a concurrent edit."""
+        from services.case.application import ConcurrentEdit
+
+        for attempt in range(50):
+            incident: Incident = self._load(incident_id, for_change=True)
+            incident.school_notice_failed(actor=NOTIFIER, number=number, reason=reason)
             try:
                 return self._save(incident)  # type: ignore[no-any-return]
             except ConcurrentEdit:

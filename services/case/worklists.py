@@ -45,6 +45,7 @@ _TOPICS = {
         Incident.TaskReassigned,
         Incident.TaskDone,
         Incident.TaskReopened,
+        Incident.OtherSchoolNotified,
         AccessLog.Viewed,
     )
 }
@@ -61,6 +62,9 @@ _SCHEMA = (
     " seen INTEGER NOT NULL, mailed INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT 'zorgteam',"
     " PRIMARY KEY (member_id, incident_id))",
     "CREATE INDEX IF NOT EXISTS care_alerts_log ON care_alerts (log_id)",
+    "CREATE TABLE IF NOT EXISTS school_notices (incident_id TEXT NOT NULL, number BIGINT NOT NULL,"
+    " board_id TEXT NOT NULL, school_id TEXT NOT NULL, mailed INTEGER NOT NULL,"
+    " PRIMARY KEY (incident_id, number))",
     "CREATE TABLE IF NOT EXISTS task_incidents (incident_id TEXT PRIMARY KEY, board_id TEXT NOT NULL,"
     " school_id TEXT NOT NULL, status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS incident_list_position (name TEXT PRIMARY KEY, position BIGINT NOT NULL,"
@@ -162,6 +166,21 @@ class Worklists:
                 (member_id, str(incident_id)),
             )
 
+    def unmailed_school_notices(self) -> list[tuple[UUID, int, str, str]]:
+        """(incident, school number, board, school) of every notice to another school not sent yet."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT incident_id, number, board_id, school_id FROM school_notices WHERE mailed = 0"
+            ).fetchall()
+        return [(UUID(r[0]), int(r[1]), r[2], r[3]) for r in rows]
+
+    def school_notice_mailed(self, incident_id: UUID, number: int) -> None:
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("UPDATE school_notices SET mailed = 1 WHERE incident_id = ? AND number = ?"),
+                (str(incident_id), number),
+            )
+
     def overdue_unreminded(self, today: date) -> list[ListedTask]:
         """Open tasks past their date whose owner was not reminded of this owner and date yet."""
         sql = _TASK + " WHERE status = 'open' AND due_on < ? AND reminded <> owner_id || '@' || due_on"
@@ -223,7 +242,7 @@ class Worklists:
         """From the first event again. What was mailed is forgotten: the notices go out again
         with their own message_id, which the notifier sends once."""
         with self.db.connect() as db:
-            for table in ("task_list", "care_alerts", "task_incidents"):
+            for table in ("task_list", "care_alerts", "task_incidents", "school_notices"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             db.execute(self.db.sql("DELETE FROM incident_list_position WHERE name = ?"), (_NAME,))
         return self.catch_up()
@@ -277,6 +296,13 @@ class Worklists:
                 (incident_id, event.number, *self._school(db, incident_id), event.step, event.suggestion,
                  event.owner_id, event.due_on),
             )  # fmt: skip
+        elif name == "OtherSchoolNotified":
+            if event.how == "bericht":  # the standard notice goes out once; a call sends nothing
+                run(
+                    "INSERT INTO school_notices (incident_id, number, board_id, school_id, mailed)"
+                    " VALUES (?, ?, ?, ?, 0) ON CONFLICT (incident_id, number) DO NOTHING",
+                    (incident_id, event.number, *self._school(db, incident_id)),
+                )
         elif name == "TaskReassigned":
             run(
                 "UPDATE task_list SET owner_id = ?, due_on = ? WHERE incident_id = ? AND number = ?",

@@ -27,11 +27,20 @@ from services.notifier.ledger import (
     Summary,
 )
 from services.notifier.notices import send_notice
+from services.notifier.school_notices import send_school_notice
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import Settings
-from shared.contracts import CareTeamNotice, LetterRequest, Message, Reminder, ReviewRequested, TaskOverdue
+from shared.contracts import (
+    CareTeamNotice,
+    LetterRequest,
+    Message,
+    OtherSchoolNotice,
+    Reminder,
+    ReviewRequested,
+    TaskOverdue,
+)
 from shared.letters import LetterBlocked, compose, render_reminder
 from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard
 from shared.recipients import valid_address
@@ -84,6 +93,8 @@ class LetterHandler:
         try:
             if isinstance(message, Reminder):
                 summary = self.remind(message, progress.delivered)
+            elif isinstance(message, OtherSchoolNotice):
+                summary = send_school_notice(self, message, progress.delivered)
             elif isinstance(message, (CareTeamNotice, TaskOverdue, ReviewRequested)):
                 summary = send_notice(self, message, progress.delivered)
             elif progress.state == SENT:  # sent before a crash; only the report is missing

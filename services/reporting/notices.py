@@ -17,7 +17,7 @@ from kombu import Connection
 
 from services.case.worklists import Worklists
 from shared import messaging
-from shared.contracts import CareTeamNotice, TaskOverdue, encode
+from shared.contracts import CareTeamNotice, OtherSchoolNotice, TaskOverdue, encode
 
 log = logging.getLogger("rapportage")
 
@@ -35,7 +35,8 @@ class Notices:
         self.worklists.catch_up()
         alerts = self.worklists.unmailed_alerts()
         overdue = self.worklists.overdue_unreminded(today)
-        if not (alerts or overdue):
+        schools = self.worklists.unmailed_school_notices()
+        if not (alerts or overdue or schools):
             return 0
         with self.connect() as connection:
             for member_id, incident_id, board_id, school_id, reason in alerts:
@@ -59,12 +60,18 @@ class Notices:
                 )
                 messaging.publish(connection, encode(reminder), message_id=reminder.message_id)
                 self.worklists.task_reminded(task)
+            for incident_id, number, board_id, school_id in schools:
+                school_notice = OtherSchoolNotice.for_school(
+                    incident_id=str(incident_id), board_id=board_id, school_id=school_id, number=number
+                )
+                messaging.publish(connection, encode(school_notice), message_id=school_notice.message_id)
+                self.worklists.school_notice_mailed(incident_id, number)
         log.info(
             "%d bericht(en) aan het zorgteam en %d herinnering(en) voor taken verstuurd.",
             len(alerts),
             len(overdue),
         )
-        return len(alerts) + len(overdue)
+        return len(alerts) + len(overdue) + len(schools)
 
     def maybe_send(self) -> None:
         """At most once a minute; a broker that is down just means: next minute."""

@@ -18,7 +18,7 @@ from tests.integration.stores import STORES, store_env
 
 COVERED = {
     "CareTeamAlerted", "ColleagueAdded", "TaskCreated", "TaskReassigned", "TaskDone", "TaskReopened",
-    "OtherSchoolRecorded", "OtherSchoolNotified", "OtherSchoolConfirmed",
+    "OtherSchoolRecorded", "OtherSchoolNotified", "OtherSchoolConfirmed", "OtherSchoolNoticeFailed",
 }  # fmt: skip
 COMMON = ("originator_id", "originator_version", "timestamp")
 
@@ -55,6 +55,7 @@ def expected() -> list[tuple[str, dict[str, Any]]]:
         }),
         ("OtherSchoolNotified", {"actor": HANDLER.id, "number": 8, "how": "gebeld", "on": "2026-12-07",
                                  "reason": "geen e-mailadres"}),
+        ("OtherSchoolNoticeFailed", {"actor": "notifier", "number": 8, "reason": "550 onbekend adres"}),
         ("OtherSchoolConfirmed", {"actor": "andere school", "number": 8, "feedback": "gesprek gevoerd"}),
     ]  # fmt: skip
 
@@ -78,6 +79,7 @@ def test_every_coordination_event_round_trips(env: dict[str, str], apps: list[Ca
     writer.other_school_notified(
         HANDLER, incident_id, number=8, how="gebeld", on=date(2026, 12, 7), reason="geen e-mailadres"
     )
+    writer.record_school_notice_failed(incident_id, number=8, reason="550 onbekend adres")
     link = writer.confirmation_link(incident_id, 8).rsplit("/", 1)[1]
     writer.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")
 
@@ -130,5 +132,6 @@ def work_through_coordination(cases: CaseManagement, incident_id: UUID) -> None:
     )
     school = max(cases.incident(HANDLER, incident_id).other_schools)
     cases.other_school_notified(HANDLER, incident_id, number=school, how="bericht", on=date(2026, 12, 7))
+    cases.record_school_notice_failed(incident_id, number=school, reason="550 onbekend adres")
     link = cases.confirmation_link(incident_id, school).rsplit("/", 1)[1]
     cases.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")

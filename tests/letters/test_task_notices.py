@@ -157,3 +157,59 @@ def test_an_overdue_task_reminds_its_owner_once_and_a_name_in_it_stays_out(tmp_p
     for name in PLANTED_NAMES:
         assert not any(name in t for t in texts)
     assert not any("Wijnaldum" in t or "Noor" in t for t in texts)
+
+
+class RefusingInbox(Inbox):
+    """A mail server that does not know one address (a bounce at the door)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # type: ignore[no-untyped-def]
+        if address.startswith("bestaatniet@"):
+            return "550 onbekende ontvanger"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_another_school_gets_the_standard_notice_once_and_a_refused_one_shows_on_the_incident(
+    tmp_path: Path, guard
+) -> None:  # type: ignore[no-untyped-def]
+    inbox, port = RefusingInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = settings_for(tmp_path, port)
+        accounts = Accounts(settings)
+        seed_demo(settings, accounts)
+        cases = CaseManagement(env=settings.event_store_env())
+        anna = accounts.get("behandelaar.dewilg").actor  # type: ignore[union-attr]
+        incident_id, _ = cases.open_incident(anna, **OPENING)
+        cases.record_other_school(
+            anna, incident_id, name="De Linde", contact="info@delinde.invalid", role="dader"
+        )
+        cases.record_other_school(
+            anna, incident_id, name="De Esch", contact="bestaatniet@esch.invalid", role="bereikt"
+        )
+        cases.record_other_school(
+            anna, incident_id, name="Het Veld", contact="info@veld.invalid", role="bereikt"
+        )
+        for number in (2, 3):
+            cases.other_school_notified(anna, incident_id, number=number, how="bericht", on=date.today())
+        cases.other_school_notified(
+            anna, incident_id, number=4, how="gebeld", on=date.today(), reason="spoed"
+        )
+
+        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        assert notices.send_due(date.today()) == 2  # a call sends nothing
+        assert notices.send_due(date.today()) == 0
+        deliver(settings, cases, accounts, guard, inbox, 1)
+    finally:
+        controller.stop()
+    ((to, content),) = inbox.mails
+    assert to == ["info@delinde.invalid"]
+    text = body(content)
+    assert "Basisschool De Wilg" in text and "ontvangst" in text.lower()
+    assert "horen graag van u hoe u het oppakt" in text  # the perpetrator's school is asked for feedback
+    assert cases.confirmation_link(incident_id, 2) in text
+    for name in (*PLANTED_NAMES, "De Linde"):
+        assert name not in text
+    schools = cases.incident(anna, incident_id).other_schools
+    assert "weigerde" in schools[3].notice_failed and not schools[2].notice_failed

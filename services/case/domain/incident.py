@@ -69,7 +69,9 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
     # Tasks, colleagues and the care team's alert: rules and events in domain/tasks.py.
     CareTeamAlerted, ColleagueAdded, TaskCreated, TaskReassigned, TaskDone, TaskReopened = tasks.EVENTS
     # Other schools the image reached, told and confirming: domain/other_schools.py.
-    OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed = other_schools.EVENTS
+    OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed, OtherSchoolNoticeFailed = (
+        other_schools.EVENTS
+    )
 
     class Opened(Aggregate.Created):
         """De melding is geopend."""

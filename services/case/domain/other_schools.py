@@ -66,6 +66,7 @@ class OtherSchool:
     notified_how: str = ""
     confirmed_at: datetime | None = None
     feedback: str = ""
+    notice_failed: str = ""  # why the standard notice did not arrive, if it did not
 
     def waiting_too_long(self, today: date) -> bool:
         """Told by notice more than two school days ago and no confirmation yet."""
@@ -127,7 +128,19 @@ class OtherSchoolConfirmed(Aggregate.Event):
         school.confirmed_at, school.feedback = self.timestamp, self.feedback
 
 
-EVENTS = (OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed)
+class OtherSchoolNoticeFailed(Aggregate.Event):
+    """Het standaardbericht aan een andere school kwam niet aan; bel de school."""
+
+    actor: str
+    number: int
+    reason: str
+    personal: ClassVar[tuple[str, ...]] = ("reason",)  # the mail server's answer may quote the address
+
+    def apply(self, incident: Any) -> None:
+        incident.other_schools[self.number].notice_failed = self.reason
+
+
+EVENTS = (OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed, OtherSchoolNoticeFailed)
 CONFIRMER = "andere school"  # the actor of a confirmation: no account, the link's holder
 
 
@@ -191,6 +204,13 @@ class OtherSchools:
         if (today - school.recorded_on).days > CONFIRMATION_DAYS:
             return LinkExpired()
         return None
+
+    def school_notice_failed(self, *, actor: str, number: int, reason: str) -> None:
+        """Records that the standard notice to a school did not arrive (the notifier says why)."""
+        self.other_school(number)
+        self.trigger_event(
+            self._school_event(OtherSchoolNoticeFailed), actor=actor, number=number, reason=reason
+        )
 
     def other_schools_settled(self) -> tuple[int, int]:
         """(settled, recorded): a school is settled once it confirmed receipt or was called with a

@@ -99,7 +99,7 @@ def notified(incident_id: UUID, number: int) -> Response:
             g.actor, incident_id, number=number, how=form.get("hoe", ""), on=date.today(),
             reason=form.get("reden", ""),
         ),
-        "Vastgelegd hoe de school is ingelicht.",
+        "Vastgelegd hoe de school is ingelicht. Een standaardbericht gaat binnen enkele minuten weg.",
     )  # fmt: skip
 
 
@@ -141,3 +141,4 @@ labels.register(
     },
 )
 labels.register("OtherSchoolConfirmed", {**_SCHOOL, "feedback": labels.Label("Terugkoppeling")})
+labels.register("OtherSchoolNoticeFailed", {**_SCHOOL, "reason": labels.Label("Reden")})
