@@ -250,6 +250,26 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             ),
         )
 
+    def propose_improvement(self, actor: Actor, incident_id: UUID, *, step: str, text: str) -> int:
+        """Proposes an improvement for the protocol to share with the board (checked by the
+        letters' guard before this call; a second person reviews it)."""
+        return self._change(
+            actor, incident_id, None, lambda i: i.propose_improvement(actor=actor.id, step=step, text=text)
+        )
+
+    def decide_improvement(
+        self, actor: Actor, incident_id: UUID, *, proposal_version: int, share: bool, reason: str = ""
+    ) -> int:
+        """A second handler of the school shares a proposed improvement with the board, or not."""
+        return self._change(
+            actor,
+            incident_id,
+            None,
+            lambda i: i.decide_improvement(
+                actor=actor.id, proposal_version=proposal_version, share=share, reason=reason
+            ),
+        )
+
     def record_system_outcome(
         self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str
     ) -> int:

@@ -80,7 +80,8 @@ class Projector:
         they contributed `before`, and their protocol improvements."""
         for incident_id, facts in batch.changed.items():
             actions = recorded_actions(facts)
-            now = overview.contribution_of(facts, actions, self.cases.protocol(facts["protocol_id"]))
+            protocol = self.cases.protocol(facts["protocol_id"])
+            now = overview.contribution_of(facts, actions, protocol)
             old = overview.decode(orjson.loads(before[incident_id])) if incident_id in before else Counter()
             for (kind, item), change in overview.delta(old, now).items():
                 key = (facts["board_id"], kind, item)
@@ -90,6 +91,13 @@ class Projector:
             # the school's to share; the board sees when and where one took place.
             evaluations = [a for a in actions if a.action == "EvaluationHeld"]
             batch.improvements[incident_id] = [(a.version, a.at.isoformat(), "") for a in evaluations]
+            # What a school shared with its board after a second person's review: the text too.
+            steps = {step.key: f"Stap {step.number}. {step.title}" for step in protocol.steps}
+            batch.shared[incident_id] = [
+                (a.version, a.at.isoformat(), steps.get(a.data["step"], "Het protocol"), a.data["text"])
+                for a in actions
+                if a.action == "ImprovementShared"
+            ]
         return batch
 
     def _read(self, notification: LoggedEvent, skipped: list[tuple[int, str, str]]) -> Change | None:

@@ -33,9 +33,15 @@ _SCHEMA = (
     " board_id TEXT NOT NULL, school_id TEXT NOT NULL, at TEXT NOT NULL, text TEXT NOT NULL,"
     " PRIMARY KEY (incident_id, version))",
     "CREATE INDEX IF NOT EXISTS report_improvements_newest ON report_improvements (board_id, at)",
+    # improvements a school shared with its board after a second person's review: their text
+    "CREATE TABLE IF NOT EXISTS report_shared_improvements (incident_id TEXT NOT NULL,"
+    " version BIGINT NOT NULL, board_id TEXT NOT NULL, school_id TEXT NOT NULL, at TEXT NOT NULL,"
+    " step TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (incident_id, version))",
+    "CREATE INDEX IF NOT EXISTS report_shared_improvements_step"
+    " ON report_shared_improvements (board_id, step)",
 )
 _DERIVED = ("report_incidents", "report_position", "report_skipped", "report_board_totals",
-            "report_contributions", "report_improvements")  # fmt: skip
+            "report_contributions", "report_improvements", "report_shared_improvements")  # fmt: skip
 
 
 class PositionMoved(Exception):
@@ -54,6 +60,8 @@ class Batch:
     totals: dict[tuple[str, str, str], int] = field(default_factory=dict)
     contributions: dict[str, str] = field(default_factory=dict)
     improvements: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # per incident the improvements it shared: version, at, step, text
+    shared: dict[str, list[tuple[int, str, str, str]]] = field(default_factory=dict)
 
 
 def _improvement_rows(batch: Batch) -> list[tuple[str, int, str, str, str, str]]:
@@ -62,6 +70,15 @@ def _improvement_rows(batch: Batch) -> list[tuple[str, int, str, str, str, str]]
         facts = batch.changed[incident_id]
         board, school = facts["board_id"], facts["school_id"]
         rows.extend((incident_id, v, board, school, at, text) for v, at, text in found)
+    return rows
+
+
+def _shared_rows(batch: Batch) -> list[tuple[str, int, str, str, str, str, str]]:
+    rows: list[tuple[str, int, str, str, str, str, str]] = []
+    for incident_id, found in sorted(batch.shared.items()):
+        facts = batch.changed[incident_id]
+        board, school = facts["board_id"], facts["school_id"]
+        rows.extend((incident_id, v, board, school, at, step, text) for v, at, step, text in found)
     return rows
 
 
@@ -170,6 +187,20 @@ class ReportStore:
             ).fetchall()
         return [{"at": datetime.fromisoformat(r[0]), "school_id": r[1], "text": r[2]} for r in rows]
 
+    def board_shared_improvements(self, board_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """The improvements the board's schools shared, by step and newest first."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                self.db.sql(
+                    "SELECT at, school_id, step, text FROM report_shared_improvements WHERE board_id = ?"
+                    " ORDER BY step, at DESC, incident_id, version LIMIT ?"
+                ),
+                (board_id, limit),
+            ).fetchall()
+        return [
+            {"at": datetime.fromisoformat(r[0]), "school_id": r[1], "step": r[2], "text": r[3]} for r in rows
+        ]
+
     def commit(self, batch: Batch) -> None:
         """Writes the changed incidents, the board totals, the skipped events and the new
         position at once, one statement per table."""
@@ -205,6 +236,13 @@ class ReportStore:
                 "report_improvements (incident_id, version, board_id, school_id, at, text)",
                 ("text", "bigint", "text", "text", "text", "text"),
                 _improvement_rows(batch),
+            )
+            self.db.delete_many(db, "report_shared_improvements", "incident_id", sorted(batch.shared))
+            self.db.insert_many(
+                db,
+                "report_shared_improvements (incident_id, version, board_id, school_id, at, step, text)",
+                ("text", "bigint", "text", "text", "text", "text", "text"),
+                _shared_rows(batch),
             )
             self.db.insert_many(
                 db,

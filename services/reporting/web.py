@@ -26,6 +26,7 @@ from services.reporting.names import Names
 from services.reporting.overview import FIGURE_KINDS, milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
     MILESTONES,
+    SUPPRESS_BELOW,
     aftercare,
     aftercare_by_role,
     evaluation,
@@ -40,6 +41,19 @@ from shared.identity import Actor, Role
 Page = str | tuple[str, int] | Response
 
 TRAIL_FIELDS_HIDDEN = ("statement",)
+
+
+def shared_by_step(
+    found: list[dict[str, Any]], counts: BoardCounts, named: Names
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The improvements schools shared, per step of the protocol; a school is named only from
+    five incidents on (SUPPRESS_BELOW), below that it is 'een school van het bestuur'."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for item in found:
+        known = counts.per_school.get(item["school_id"], 0) >= SUPPRESS_BELOW
+        who = named.school(item["school_id"]) if known else "een school van het bestuur"
+        grouped.setdefault(item["step"], []).append({**item, "school": who})
+    return sorted(grouped.items())
 
 
 def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Blueprint:
@@ -140,8 +154,9 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         overview = overview_from_totals(totals)
         named = names(who.board_id)
         until = request.args.get("kwartaal", "")
+        counts = BoardCounts.read(store, who.board_id, until)
         view = board_view(
-            BoardCounts.read(store, who.board_id, until),
+            counts,
             named,
             page=request.args.get("pagina", 1, type=int) or 1,
             until=until,
@@ -154,6 +169,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             charts=charts.board_charts(overview, view, milestone_hours_from_totals(totals), named.channel),
             milestones=MILESTONES,
             improvements=store.board_improvements(who.board_id),
+            shared=shared_by_step(store.board_shared_improvements(who.board_id), counts, named),
             school_name=named.school,
             freshness=freshness,
             words=wording,

@@ -27,6 +27,8 @@ from tests.integration.test_task_events_roundtrip import COVERED as TASK_EVENTS
 COMMON = ("originator_id", "originator_version", "timestamp")
 PROPOSAL_VERSION = list(ACTIONS).index("LetterProposed") + 2
 SECOND_PROPOSAL_VERSION = len(ACTIONS) + 5
+IMPROVEMENT_VERSION = len(ACTIONS) + 9  # after the two letters' proposals and decisions
+IMPROVEMENT = {"step": "politie", "text": "Leg vast wie de wijkagent belt en binnen welke tijd."}
 CORRECTION = {
     "corrects": 2,
     "reason": "eerst verkeerd begrepen",
@@ -82,6 +84,16 @@ def expected_events() -> list[tuple[str, dict[str, Any]]]:
                 "actor": SECOND_HANDLER.id,
             },
         ),
+        ("ImprovementProposed", {**IMPROVEMENT, "actor": HANDLER.id}),
+        (
+            "ImprovementShared",
+            {**IMPROVEMENT, "proposal_version": IMPROVEMENT_VERSION, "actor": SECOND_HANDLER.id},
+        ),
+        ("ImprovementProposed", {**IMPROVEMENT, "actor": HANDLER.id}),
+        (
+            "ImprovementRefused",
+            {"proposal_version": IMPROVEMENT_VERSION + 2, "reason": "dubbel", "actor": SECOND_HANDLER.id},
+        ),
     ]
     return expected
 
@@ -101,6 +113,12 @@ def work_through_every_event(cases: CaseManagement) -> UUID:
         proposal_version=SECOND_PROPOSAL_VERSION,
         approve=False,
         reason="eerst de wijkagent",
+    )
+    cases.propose_improvement(HANDLER, incident_id, **IMPROVEMENT)
+    cases.decide_improvement(SECOND_HANDLER, incident_id, proposal_version=IMPROVEMENT_VERSION, share=True)
+    cases.propose_improvement(HANDLER, incident_id, **IMPROVEMENT)
+    cases.decide_improvement(
+        SECOND_HANDLER, incident_id, proposal_version=IMPROVEMENT_VERSION + 2, share=False, reason="dubbel"
     )
     return incident_id
 

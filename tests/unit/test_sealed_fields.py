@@ -41,6 +41,12 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("StaffAccessRevoked", "staff_id"): "an account id the access rule reads, no pupil data",
     ("StepNotNeeded", "step"): "the key of a protocol step",
     ("TakedownOutcomeRecorded", "request_version"): "the event version of the takedown request it answers",
+    ("ImprovementProposed", "step"): "the key of a protocol step",
+    ("ImprovementShared", "step"): "the key of a protocol step",
+    ("ImprovementShared", "text"): "an improvement for the protocol that passed the letters' guard and a "
+    "second person's review, shared with the board on purpose",
+    ("ImprovementShared", "proposal_version"): "the event version of the proposal it shares",
+    ("ImprovementRefused", "proposal_version"): "the event version of the proposal it refuses",
     ("AgreementSetAside", "for_action"): "the event class name of the action that went ahead",
     ("AgreementSetAside", "audiences"): "keys of fixed audiences (ouders_klas, ouders_alle, ...)",
     (

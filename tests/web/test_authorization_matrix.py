@@ -75,6 +75,8 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "case.reopen": ("POST", allowed(OWN)),
     "letters.compose_letter": ("GET", allowed(OWN)),
     "letters.decide": ("POST", allowed(OWN)),
+    "improvements.propose": ("GET", allowed(OWN)),
+    "improvements.decide": ("POST", allowed(OWN)),
     "letters.recipient_groups": (
         "GET",
         allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),

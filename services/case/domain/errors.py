@@ -129,3 +129,18 @@ class NotAChannel(CaseError):
     """Raised when a takedown names its channel with anything but a URL or a short reference."""
 
     message = "Vul alleen een webadres, accountnaam of de naam van de groepschat in."
+
+
+class NothingToDecide(CaseError):
+    """Raised when a decision names no improvement that waits for review."""
+
+    message = "Deze verbetering wacht niet (meer) op beoordeling: zij is al gedeeld of niet gedeeld."
+
+
+class SecondReviewerRequired(CaseError):
+    """Raised when the handler who proposed an improvement tries to share it themselves."""
+
+    message = (
+        "Een verbetering die met het bestuur wordt gedeeld, beoordeelt een tweede behandelaar of de "
+        "directeur, niet degene die haar voorstelde."
+    )

@@ -21,6 +21,7 @@ from services.case.web import (
     errors,
     handover,
     health,
+    improvements,
     letters,
     oidc,
     other_schools,
@@ -102,6 +103,7 @@ def create_app(
 
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
+    app.register_blueprint(improvements.blueprint)
     recipients_import.init_app(app)
     reports = parts.get("reports") or ReportStore(settings)
     app.extensions["zorgvuldig.reports"] = reports
