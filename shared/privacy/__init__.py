@@ -7,7 +7,8 @@ letters, hidden characters, spacing); `recorded` turns what the incident holds i
 a letter must not contain; `identifiers`, `classes` and `material` find phone numbers, addresses,
 class labels and words for the material; `people` asks the Dutch de-identification library
 deduce for persons nobody recorded, `first_names` knows first names of pupils' languages in
-any case. `guard` puts them together; `review` points a second reader to what deserves a look.
+any case. `guard` puts them together, reading of the rendered letter only what `pieces` says
+the typed fields did not already cover; `review` points a second reader to what deserves a look.
 """
 
 from shared.privacy.guard import Allowed, Finding, PrivacyGuard

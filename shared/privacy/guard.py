@@ -8,6 +8,7 @@ found, never the whole recorded name of someone else.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Protocol
 from shared.privacy import classes, dictionary, identifiers, material, personal
 from shared.privacy.first_names import is_first_name
 from shared.privacy.identifiers import Allowed
+from shared.privacy.pieces import pieces
 from shared.privacy.recorded import TITLES, Forbidden, Recorded, forbidden, hits
 from shared.privacy.text import in_other_script, normalise, words
 
@@ -82,12 +84,15 @@ class PrivacyGuard:
         seen = {f.key for f in found}
         own_words = frozenset(normalise(template).split())
         texts = [html.unescape(_TAG.sub(" ", part)) if "<" in part else part for part in parts]
+        # Every layer has read the typed values above; of the letter it reads what lies around
+        # them: the template's text and each value's edges, with the context they have there.
+        read = [pieces(text, typed.values()) for text in texts]
         letter_wide: list[Finding] = []
-        for text in texts:
-            letter_wide += self._check_text(WHOLE_LETTER, text, forbidden_forms, allowed, allows_url)
+        for piece in itertools.chain.from_iterable(read):
+            letter_wide += self._check_text(WHOLE_LETTER, piece, forbidden_forms, allowed, allows_url)
         # The HTML part renders the same fields as the text part: the name finder reads the
         # subject and the text, the other layers read all three.
-        for persons in self.finder.persons_in_each(texts[:2]):
+        for persons in self.finder.persons_in_each([piece for text in read[:2] for piece in text]):
             letter_wide += _persons(WHOLE_LETTER, persons, allowed, own_words)
         for finding in letter_wide:
             if finding.key not in seen:
