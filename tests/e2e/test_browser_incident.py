@@ -133,8 +133,9 @@ def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # ty
     assert guidance.get_attribute("open") is not None
     assert "geen beloftes van geheimhouding" in guidance.inner_text()
     assert "Vraag 7 tot en met 14 zijn in samenwerking met de Nationale Politie opgesteld" in page.locator(
-        ".reminder"
+        ".reminder:not(.reminder-first)"
     ).inner_text()
+    assert "Het is niet jouw schuld." in page.locator(".reminder-first").inner_text()
 
     # Every question as the checklist words it, with its guidance; 7 to 13 say not to ask further.
     for question in QUESTIONS:
