@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -56,6 +57,11 @@ _HANDLE_SHAPED = re.compile(
     r"(?<![\w@./-])(?=[a-z0-9._]*[a-z]{2})[a-z0-9]+(?:[._][a-z0-9]+)*(?![\w@/-]|\.\w)"
 )
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]{6,}\d")
+# The shortest valid number of any country has four digits, and the matcher allows at most four
+# separators between two digits of a number: a text without such a run holds no phone number
+# and need not go through the matcher, the slowest of the layers.
+SHORTEST_NUMBER = 4
+_FOUR_DIGITS = re.compile(rf"\d(?:\D{{0,4}}\d){{{SHORTEST_NUMBER - 1}}}")
 _BSN = re.compile(r"(?<![\d-])\d{9}(?![\d-])")
 
 
@@ -93,6 +99,7 @@ class Allowed:
         return any(name == site or name.endswith("." + site) for site in self.sites)
 
 
+@lru_cache(maxsize=256)
 def undisguised(text: str) -> str:
     """The normalised text with written-out @ and dots put back (anna [at] school [punt] nl)."""
     plain = normalise(text)
@@ -144,10 +151,10 @@ def phone_numbers(text: str, allowed: Allowed) -> list[str]:
     """Phone numbers in every Dutch notation, and foreign ones written with +. Digits inside a
     web address (a link's path, an id) are not a phone number."""
     plain = _URL.sub(" ", normalise(text))
-    candidates = [
-        m.raw_string
-        for m in phonenumbers.PhoneNumberMatcher(plain, "NL", leniency=phonenumbers.Leniency.VALID)
-    ]
+    candidates = []
+    if _FOUR_DIGITS.search(plain):
+        matches = phonenumbers.PhoneNumberMatcher(plain, "NL", leniency=phonenumbers.Leniency.VALID)
+        candidates = [m.raw_string for m in matches]
     for match in _DIGIT_RUN.finditer(plain):
         number = digits(match.group(0))
         if (number.startswith("0") and len(number) >= 10) or (number.startswith("00") and len(number) >= 11):
@@ -182,6 +189,8 @@ def accounts(text: str, ordinary: Callable[[str], bool] = lambda word: False) ->
                 found.append(match.group(1).strip("._-"))
     for match in _HANDLE_SHAPED.finditer(_DOMAIN.sub(" ", without_links)):
         token = match.group(0)
+        if token.isalpha():  # most words: no digit, no underscore
+            continue
         if "_" in token or (_MIXED.search(token) and not _INNOCENT_MIX.fullmatch(token)):
             found.append(token)
     return sorted(set(found))

@@ -11,18 +11,19 @@ reads a match at the border with all the context it had in the whole letter.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 # Characters of a typed value kept on each side of a cut: far more than any layer looks
 # around a match (a phone number, a platform and its handle, deduce's name patterns).
 EDGE = 300
 # A value is cut only in a space between two plain words (letters only, three or more); the
 # words with which people write out an address ("anna at school punt nl") never border a cut.
-_TOKEN = re.compile(r"\S+")
-_PLAIN = re.compile(r"[^\W\d_]{3,}")
+_CUT = re.compile(r"(?<!\S)([^\W\d_]{3,})(\s+)(?=([^\W\d_]{3,})(?!\S))")
 _SPOKEN = frozenset({"dot", "punt", "apenstaart", "apenstaartje"})
+# How far before a wanted cut the search for one starts.
+_LOOK_BACK = 100
 
 
 def pieces(text: str, typed: Iterable[str]) -> list[str]:
@@ -47,21 +48,25 @@ def pieces(text: str, typed: Iterable[str]) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=64)
 def _middle(value: str) -> tuple[int, int] | None:
     """Where the middle of a typed value begins and ends: at the first cut after EDGE
     characters and the last cut before the final EDGE characters."""
-    cuts = [
-        before.end() for before, after in itertools.pairwise(_TOKEN.finditer(value)) if _plain(before, after)
-    ]
-    head = next((c for c in cuts if c >= EDGE), None)
-    tail = next((c for c in reversed(cuts) if c <= len(value) - EDGE), None)
-    if head is None or tail is None or tail <= head:
+    head = next(_cuts(value, EDGE - _LOOK_BACK, EDGE), None)
+    last = len(value) - EDGE
+    tails = [c for c in _cuts(value, last - _LOOK_BACK, 0) if c <= last]
+    if not tails:  # no cut near the end: look along the whole value
+        tails = [c for c in _cuts(value, 0, 0) if c <= last]
+    if head is None or not tails or tails[-1] <= head:
         return None
-    return head, tail
+    return head, tails[-1]
 
 
-def _plain(*words: re.Match[str]) -> bool:
-    return all(_PLAIN.fullmatch(w.group(0)) and w.group(0).lower() not in _SPOKEN for w in words)
+def _cuts(value: str, start: int, at_least: int) -> Iterator[int]:
+    """The places a value may be cut, from `start` on, that lie at `at_least` or after."""
+    for match in _CUT.finditer(value, max(0, start)):
+        if match.start(2) >= at_least and not {match.group(1).lower(), match.group(3).lower()} & _SPOKEN:
+            yield match.start(2)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
