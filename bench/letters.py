@@ -35,6 +35,7 @@ from aiosmtpd.controller import Controller
 
 from bench import free_port, heading, line, percentile, verdict
 from services.case.application import CaseManagement
+from services.case.outcomes import OutcomeConsumer
 from services.case.relay import Relay
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler, recipient_key
@@ -42,7 +43,7 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
 from shared.config import Settings, load_settings
-from shared.contracts import message_id
+from shared.contracts import letter_message_id
 from shared.positions import Positions
 from shared.privacy import NameFinder, PrivacyGuard
 from tests.examples import ACTIONS, HANDLER, OPENING
@@ -132,8 +133,9 @@ class Installation:
             "recipients": recipients,
             "statement": STATEMENT,
         }
-        notification_id = self.cases.record_action(HANDLER, incident_id, "LetterRequested", letter)
-        return [recipient_key(message_id("brief", notification_id), r) for r in recipients]
+        self.cases.record_action(HANDLER, incident_id, "LetterRequested", letter)
+        (letter_id,) = self.cases.incident(HANDLER, incident_id).letter_ids()
+        return [recipient_key(letter_message_id(str(letter_id)), r) for r in recipients]
 
     def start(self, notifiers: int) -> None:
         s = self.settings
@@ -141,10 +143,14 @@ class Installation:
         self.threads.append(
             threading.Thread(target=relay.run, args=(self.stop,), kwargs={"interval": 0.02}, daemon=True)
         )
+        outcomes = OutcomeConsumer(
+            CaseManagement(env=s.event_store_env()), s.letters_key, lambda: messaging.connect(s)
+        )
+        self.threads.append(threading.Thread(target=outcomes.run, args=(self.stop,), daemon=True))
         for _ in range(notifiers):  # each as the notifier process builds it
-            cases, ledger = CaseManagement(env=s.event_store_env()), Ledger(s)
+            ledger = Ledger(s)
             senders = [Sender(s) for _ in range(s.notifier_parallel)]
-            handlers = [LetterHandler(s, cases, ledger, sender, guard=self.guard) for sender in senders]
+            handlers = [LetterHandler(s, ledger, sender, guard=self.guard) for sender in senders]
             self.senders += senders
             worker = Worker(handlers, lambda: messaging.connect(s))
             worker.pause = self.stop

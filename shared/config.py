@@ -70,6 +70,7 @@ class Settings:
     chain_key_setting: str = field(default="", repr=False)
     recipients_key_setting: str = field(default="", repr=False)
     backup_key_setting: str = field(default="", repr=False)
+    letters_key_setting: str = field(default="", repr=False)
     retention_days: int = 730
     retention_per_board: dict[str, int] = field(default_factory=dict)
     log_format: str = "tekst"
@@ -121,6 +122,13 @@ class Settings:
         """Seals backups (services/case/backup_file.py): its own setting, kept apart from the
         backups; in development, when not set, derived from the secret key."""
         source = self.backup_key_setting or f"back-up:{self.secret_key}"
+        return hashlib.sha256(source.encode()).digest()
+
+    @property
+    def letters_key(self) -> bytes:
+        """Seals what a letter message carries for the notifier (recipients, the names the final
+        privacy check compares against) and its outcome: its own setting, or from the secret."""
+        source = self.letters_key_setting or f"brieven:{self.secret_key}"
         return hashlib.sha256(source.encode()).digest()
 
     def event_store_env(self, name: str = "events") -> dict[str, str]:
@@ -190,6 +198,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         chain_key_setting=get("CHAIN_KEY"),
         recipients_key_setting=get("RECIPIENTS_KEY"),
         backup_key_setting=_long_enough(get("BACKUP_KEY"), "BACKUP_KEY"),
+        letters_key_setting=get("LETTERS_KEY"),
         retention_days=_integer(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         public_url=get("PUBLIC_URL", ""),
         retention_per_board=_per_board(get("RETENTION_DAYS_PER_BOARD", "")),

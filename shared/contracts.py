@@ -1,16 +1,26 @@
 """Messages between the services: versioned JSON, each with a deterministic message_id.
 
-Domain events never go on the wire; these do. The relay makes a `LetterRequest` of each
-stored `LetterRequested` event; its message_id is derived from the event's notification id,
-so publishing the same event twice gives the same id and the notifier sends once.
+Domain events never go on the wire; these do. The relay makes a `LetterRequest` of each letter
+cleared for sending; its message_id is derived from the letter's id, so publishing it twice
+gives the same id and the notifier sends once. The notifier answers with a `LetterOutcome` per
+sending, which the case service records on the letter's stream.
+
+What is personal travels sealed (AES-GCM with the installation's letters key, shared by case and
+notifier through their configuration): the recipients' addresses, the names and labels the
+final privacy check compares a letter against, and an outcome's reason. A broker, its queues
+and its dead letters never hold them readable.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NAMESPACE = uuid.UUID("6d1c1a0e-3f6b-4f7e-9a57-2f0c7e2b9d11")
 
@@ -21,24 +31,52 @@ class MalformedMessage(ValueError):
 
 @dataclass(frozen=True)
 class LetterRequest:
-    """Send a standard letter of an incident to the recipients of one group."""
+    """Send a standard letter of an incident to the recipients of one group.
+
+    `sealed` holds {"recipients": [...], "recorded": [{"label", "value", "kind"}, ...]}: where
+    the letter goes, and everything of the incident it must never contain (see `seal`)."""
 
     message_id: str
+    letter_id: str
     incident_id: str
-    request_version: int
     school_id: str
     board_id: str
     letter: str
     group: str
-    recipients: list[str]
+    sealed: str
     statement: dict[str, str] = field(default_factory=dict)
-    language: str = "nl"  # added later: a request without it is Dutch
+    language: str = "nl"
     type: str = "brief.verzoek"
+    version: int = 2
+
+    @classmethod
+    def for_letter(cls, letter_id: str, **fields: Any) -> LetterRequest:
+        return cls(message_id=letter_message_id(letter_id), letter_id=letter_id, **fields)
+
+
+@dataclass(frozen=True)
+class LetterOutcome:
+    """What became of one sending of a letter (notifier → case): how many recipients the mail
+    server accepted and how many were not reached; `sealed` holds {"reason": ...}, which can
+    quote the part of a name the privacy guard found. `bounced` counts mail that came back
+    after it was accepted."""
+
+    message_id: str
+    request_id: str  # the message_id of the LetterRequest this answers
+    letter_id: str
+    incident_id: str
+    sent: int
+    failed: int
+    sealed: str
+    bounced: int = 0
+    type: str = "brief.uitkomst"
     version: int = 1
 
     @classmethod
-    def for_notification(cls, notification_id: int, **fields: Any) -> LetterRequest:
-        return cls(message_id=message_id("brief", notification_id), **fields)
+    def of(cls, request_id: str, **fields: Any) -> LetterOutcome:
+        return cls(
+            message_id=str(uuid.uuid5(NAMESPACE, f"uitkomst:{request_id}")), request_id=request_id, **fields
+        )
 
 
 @dataclass(frozen=True)
@@ -148,21 +186,45 @@ class OtherSchoolNotice:
 
 
 Notice = CareTeamNotice | TaskOverdue | ReviewRequested | OtherSchoolNotice
-Message = LetterRequest | Reminder | Notice
+Message = LetterRequest | LetterOutcome | Reminder | Notice
 
 
-def message_id(kind: str, notification_id: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{notification_id}"))
+def letter_message_id(letter_id: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"brief:{letter_id}"))
 
 
 MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
-    ("brief.verzoek", 1): LetterRequest,
+    ("brief.verzoek", 2): LetterRequest,
+    ("brief.uitkomst", 1): LetterOutcome,
     ("herinnering", 1): Reminder,
     ("zorgteam.melding", 1): CareTeamNotice,
     ("andere_school.bericht", 1): OtherSchoolNotice,
     ("taak.over_tijd", 1): TaskOverdue,
     ("brief.goedkeuring", 1): ReviewRequested,
 }
+
+
+class Unsealable(MalformedMessage):
+    """Raised when a sealed part was not sealed with this installation's letters key."""
+
+
+def seal(key: bytes, value: dict[str, Any]) -> str:
+    """The value as JSON, encrypted and authenticated with `key`: hex of nonce + ciphertext."""
+    nonce = os.urandom(12)
+    plain = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return (nonce + AESGCM(key).encrypt(nonce, plain, None)).hex()
+
+
+def unseal(key: bytes, sealed: str) -> dict[str, Any]:
+    """The sealed value, or Unsealable."""
+    try:
+        blob = bytes.fromhex(sealed)
+        value = json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], None))
+    except (ValueError, InvalidTag) as error:
+        raise Unsealable(f"verzegeld deel niet te openen ({type(error).__name__})") from None
+    if not isinstance(value, dict):
+        raise Unsealable("verzegeld deel is geen JSON-object")
+    return value
 
 
 def encode(message: Message) -> str:
@@ -184,7 +246,6 @@ def decode(body: str | bytes | dict[str, Any]) -> Message:
         message = message_type(**data)
     except TypeError as error:
         raise MalformedMessage(f"velden kloppen niet: {error}") from None
-    recipients = getattr(message, "recipients", [])
-    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
-        raise MalformedMessage("ontvangers moeten een lijst van adressen zijn")
+    if not isinstance(getattr(message, "sealed", ""), str):
+        raise MalformedMessage("het verzegelde deel moet tekst zijn")
     return message

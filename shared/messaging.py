@@ -25,6 +25,8 @@ LETTERS = Queue(
     queue_arguments={"x-dead-letter-exchange": "zorgvuldig.dood", "x-dead-letter-routing-key": "brief"},
 )
 DEAD_LETTERS = Queue("zorgvuldig.brieven.dood", exchange=DEAD_EXCHANGE, routing_key="brief", durable=True)
+# What became of each letter, from the notifier back to the case service.
+OUTCOMES = Queue("zorgvuldig.uitkomsten", exchange=EXCHANGE, routing_key="uitkomst", durable=True)
 
 RETRY_POLICY = {"interval_start": 0.5, "interval_step": 1, "interval_max": 5, "max_retries": 3}
 
@@ -67,11 +69,18 @@ def queues(connection: Connection) -> tuple[Queue, Queue]:
 
 
 def publish(
-    connection: Connection, body: str, *, message_id: str, dead: bool = False, **headers: Any
+    connection: Connection,
+    body: str,
+    *,
+    message_id: str,
+    dead: bool = False,
+    queue: Queue | None = None,
+    **headers: Any,
 ) -> None:
-    """Publishes one JSON message, persistent, waiting for the broker's confirm."""
+    """Publishes one JSON message, persistent, waiting for the broker's confirm: to the letter
+    queue, its dead-letter queue, or `queue`."""
     letters, dead_letters = queues(connection)
-    queue = dead_letters if dead else letters
+    queue = queue or (dead_letters if dead else letters)
     producer = Producer(connection.default_channel)
     publish_with_retry = connection.ensure(producer, producer.publish, **RETRY_POLICY)
     publish_with_retry(

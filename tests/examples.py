@@ -10,6 +10,9 @@ from typing import Any
 
 from shared.identity import Actor, Role
 
+# Recorded through CaseManagement.record_action, these two become a LetterRequest of their own
+# (services/case/domain/letter_request.py): not an action the Incident itself records.
+LETTER_REQUESTS = ("LetterRequested", "LetterProposed")
 PLANTED_NAMES = ("Kevin Brouwersma", "Noor Wijnaldum", "Groep 8b")
 # The communication statement as a school writes it for the parents who read English.
 ENGLISH_STATEMENT: dict[str, str] = {
@@ -206,8 +209,6 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "statement": {"what_we_do": "Wij werken samen met de politie."},
         "language": "en",
     },
-    "LetterSent": {"request_version": 2, "recipient_count": 1},
-    "LetterFailed": {"request_version": 2, "reason": "550 mailbox onbekend"},
     # Last, and holding back only staff, so that recording every example in turn (and a letter
     # to all parents after them) goes against no agreement.
     "AgreementsRecorded": {

@@ -8,7 +8,6 @@ page can wait until the reports have caught up.
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
@@ -25,8 +24,9 @@ from eventsourcing.utils import get_topic
 from services.case.access_logs import AccessLogCopies
 from services.case.coordination import Coordinating
 from services.case.domain.access import AccessLog
-from services.case.domain.errors import CaseError
+from services.case.domain.errors import CaseError, NoLetterToDecide
 from services.case.domain.incident import Incident, sentence
+from services.case.domain.letter_request import LetterRequest
 from services.case.domain.protocol import (
     PhaseStatus,
     Protocol,
@@ -99,6 +99,7 @@ class TrailEntry:
     at: datetime
     actor: str
     data: dict[str, Any]
+    letter_id: str = ""  # set for the events of a letter's own stream
 
 
 OPENED_TOPIC = get_topic(Incident.Opened)
@@ -161,7 +162,18 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         override_reason: str = "",
     ) -> int:
         """Records one protocol action; returns the notification id. `override_reason` is
-        the handler's reason to go ahead against an agreement with the pupil."""
+        the handler's reason to go ahead against an agreement with the pupil. A letter requested
+        this way ("LetterRequested", or "LetterProposed" to await review) becomes a
+        LetterRequest of its own, as through `request_letter`."""
+        if action in ("LetterRequested", "LetterProposed"):
+            return self._request_letter(
+                actor,
+                incident_id,
+                awaiting_review=action == "LetterProposed",
+                expected_version=expected_version,
+                override_reason=override_reason,
+                **data,
+            )[1]
 
         def record(incident: Incident) -> None:
             if action == "StepNotNeeded":
@@ -217,38 +229,80 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         four_eyes_from: int,
         override_reason: str = "",
         language: str = "nl",
-    ) -> int:
-        """Puts a guarded letter out for sending, in `language`; one to more than `four_eyes_from` recipients
-        first waits for a second person's approval (the board's setting). The step the letter
-        carries out is recorded with it, in the same save."""
-        return self._change(
+    ) -> tuple[UUID, int]:
+        """Puts a guarded letter out for sending, in `language`, as a LetterRequest of its own;
+        one to more than `four_eyes_from` recipients (the board's setting) first awaits a second
+        person's review. The incident records that the letter was composed and, for a letter
+        sent now, the step it carries out, in the same transaction as the letter."""
+        return self._request_letter(
             actor,
             incident_id,
-            None,
-            lambda i: i.request_letter(
-                actor=actor.id,
-                letter=letter,
-                group=group,
-                recipients=recipients,
-                statement=statement,
-                four_eyes_from=four_eyes_from,
-                override_reason=override_reason,
-                language=language,
-            ),
+            letter=letter,
+            group=group,
+            recipients=recipients,
+            statement=statement,
+            awaiting_review=len(recipients) > four_eyes_from,
+            override_reason=override_reason,
+            language=language,
         )
 
-    def decide_letter(
-        self, actor: Actor, incident_id: UUID, *, proposal_version: int, approve: bool, reason: str = ""
-    ) -> int:
-        """A second handler of the school approves or refuses a proposed letter."""
-        return self._change(
-            actor,
-            incident_id,
-            None,
-            lambda i: i.decide_letter(
-                actor=actor.id, proposal_version=proposal_version, approve=approve, reason=reason
-            ),
+    def _request_letter(
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        *,
+        letter: str,
+        group: str,
+        recipients: list[str],
+        statement: dict[str, str],
+        awaiting_review: bool,
+        expected_version: int | None = None,
+        override_reason: str = "",
+        language: str = "nl",
+    ) -> tuple[UUID, int]:
+        self._require_handler(actor)
+        incident = self._visible(actor, incident_id, for_change=True)
+        if expected_version is not None and expected_version > incident.version:
+            raise VersionUnknown()
+        if expected_version is not None and incident.version != expected_version:
+            raise ConcurrentEdit()
+        letter_id = uuid4()
+        incident.compose_letter(
+            actor=actor.id,
+            letter_id=letter_id,
+            letter=letter,
+            awaiting_review=awaiting_review,
+            override_reason=override_reason,
         )
+        request = LetterRequest.request(
+            letter_id=letter_id,
+            incident_id=incident_id,
+            actor=actor.id,
+            school_id=incident.school_id,
+            board_id=incident.board_id,
+            letter=letter,
+            group=group,
+            recipients=recipients,
+            statement=statement,
+            language=language,
+            awaiting_review=awaiting_review,
+        )
+        return letter_id, self._save(incident, request)
+
+    def decide_letter(
+        self, actor: Actor, incident_id: UUID, *, letter_id: UUID, approve: bool, reason: str = ""
+    ) -> int:
+        """A second handler of the school approves or rejects a letter awaiting review. An
+        approved letter records the step it carries out on the incident, in the same save."""
+        self._require_handler(actor)
+        incident = self._visible(actor, incident_id, for_change=True)
+        request = self._letter_of(incident, letter_id)
+        if not approve:
+            request.reject(actor=actor.id, reason=reason)
+            return self._save(request)
+        incident.letter_approved(actor=actor.id, letter=request.letter)
+        request.approve(actor=actor.id)
+        return self._save(incident, request)
 
     def propose_improvement(self, actor: Actor, incident_id: UUID, *, step: str, text: str) -> int:
         """Proposes an improvement for the protocol to share with the board (checked by the
@@ -270,22 +324,45 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             ),
         )
 
-    def record_system_outcome(
-        self, incident_id: UUID, action: str, data: dict[str, Any], *, actor_id: str
-    ) -> int:
-        """Records what a background process reports (a letter sent or failed).
+    def letters(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
+        """The letters of an incident the actor may see, oldest first."""
+        incident = self._visible(actor, incident_id)
+        return [self._letter_of(incident, letter_id) for letter_id in incident.letter_ids()]
 
-        Retries on a concurrent edit: the outcome is a fact and must land, whatever a
-        handler recorded meanwhile.
-        """
-        for attempt in range(50):
+    def letters_awaiting_review(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
+        """The letters of an incident that wait for a second person's review."""
+        return [letter for letter in self.letters(actor, incident_id) if letter.awaiting_review]
+
+    def record_letter_outcome(
+        self, letter_id: UUID, *, outcome_id: str, sent: int, failed: int, reason: str, actor_id: str
+    ) -> int | None:
+        """Records on the letter's own stream what a background process reports of its sending.
+
+        Never touches the incident, so no person's action waits for it or fails because of it.
+        An outcome already recorded, or for a letter that does not exist, records nothing and
+        returns None."""
+        for _ in range(5):  # only another outcome of the same letter can come between
+            request = self._stored_letter(letter_id)
+            if request is None:
+                return None
+            if not request.record_outcome(
+                outcome_id=outcome_id, actor=actor_id, sent=sent, failed=failed, reason=reason
+            ):
+                return None
             try:
-                incident = self._load(incident_id, for_change=True)
-                incident.record(action, actor=actor_id, **data)
-                return self._save(incident)
+                return self._save(request)
             except ConcurrentEdit:
-                time.sleep(min(0.01 * attempt, 0.2))  # people are typing: let their action land first
+                continue
         raise ConcurrentEdit()
+
+    def stored_incident(self, incident_id: UUID) -> Incident:
+        """The incident as stored, for the case service's own processes (the relay), which act
+        for the school and show it to no one; IncidentNotFound when there is none."""
+        return self._load(incident_id)
+
+    def letter_request(self, letter_id: UUID) -> LetterRequest | None:
+        """A letter by its id, for the processes that send it (no actor: they act for the school)."""
+        return self._stored_letter(letter_id)
 
     def erase_personal_data(self, incident_id: UUID, *, actor_id: str, reason: str) -> int:
         """Ends the retention of an incident's personal data: records it, then destroys
@@ -319,9 +396,7 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             raise IncidentNotFound()
         return notification_id
 
-    def record_handover_download(
-        self, actor: Actor, incident_id: UUID, *, form: str, watermark: str
-    ) -> int:
+    def record_handover_download(self, actor: Actor, incident_id: UUID, *, form: str, watermark: str) -> int:
         """Logs a download of the hand-over sheet for the police, with the watermark printed
         on it. Only the school's own handlers hand a case over."""
         self._require_handler(actor)
@@ -405,10 +480,18 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         return sorted(found, key=lambda i: i.created_on, reverse=True)
 
     def audit_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
-        """Every event of the incident in order, read straight from its stream."""
+        """Every event of the incident in order, read straight from its stream, with the events
+        of its letters (each from the letter's own stream) in their place in time."""
         incident = self._visible(actor, incident_id)
         with self._store_errors():
-            entries = [trail_entry(event) for event in self.events.get(incident_id)]
+            entries = [
+                trail_entry(event)
+                for event in self.events.get(incident_id)
+                if not isinstance(event, Incident.LetterComposed)  # the letter's own events say it
+            ]
+            for letter_id in incident.letter_ids():
+                entries += [letter_trail_entry(event) for event in self.events.get(letter_id)]
+        entries.sort(key=lambda entry: entry.at)  # stable: an incident's own order stays
         if screens_people(actor, incident):
             pseudonyms = Pseudonyms()
             entries = [
@@ -494,28 +577,31 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         expected_version: int | None,
         command: Callable[[Incident], None],
     ) -> int:
-        """Loads, runs one command, saves. A conflict caused only by what a background process
-        recorded meanwhile (a letter's outcome) is no conflict for the person: the command
-        runs again on the fresh incident. One caused by another person stays ConcurrentEdit."""
+        """Loads, runs one command, saves. A form opened before someone else recorded an action
+        is refused (ConcurrentEdit); nothing a background process does touches the incident."""
         self._require_handler(actor)
-        for _ in range(BACKGROUND_RETRIES):
-            incident = self._visible(actor, incident_id, for_change=True)
-            if expected_version is not None and expected_version > incident.version:
-                raise VersionUnknown()
-            if expected_version is not None and not _only_background_since(incident, expected_version):
-                raise ConcurrentEdit()
-            loaded = incident.version
-            command(incident)
+        incident = self._visible(actor, incident_id, for_change=True)
+        if expected_version is not None and expected_version > incident.version:
+            raise VersionUnknown()
+        if expected_version is not None and incident.version != expected_version:
+            raise ConcurrentEdit()
+        command(incident)
+        return self._save(incident)
+
+    def _letter_of(self, incident: Incident, letter_id: UUID) -> LetterRequest:
+        """A letter of this incident; NoLetterToDecide for any other id."""
+        request = self._stored_letter(letter_id) if letter_id in incident.letter_ids() else None
+        if request is None or request.incident_id != str(incident.id):
+            raise NoLetterToDecide()
+        return request
+
+    def _stored_letter(self, letter_id: UUID) -> LetterRequest | None:
+        with self._store_errors():
             try:
-                return self._save(incident)
-            except ConcurrentEdit:
-                fresh = self._load(incident_id)
-                if not _only_background_since(fresh, loaded):
-                    raise
-                # The next attempt starts from this fresh copy and reads only what lands
-                # meanwhile: a whole replay per attempt would lose every race to a busy notifier.
-                self.working_copies.keep(fresh)
-        raise ConcurrentEdit()
+                request = self.repository.get(letter_id)
+            except AggregateNotFoundError:
+                return None
+        return request if isinstance(request, LetterRequest) else None
 
     def _may_see(self, actor: Actor, incident_id: UUID) -> bool:
         """Hard rule 4, plus the read access a handler granted a staff member."""
@@ -566,13 +652,16 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             incident = event.mutate(incident)
         return incident
 
-    def _save(self, incident: Incident) -> int:
+    def _save(self, *aggregates: Incident | LetterRequest) -> int:
+        """Saves in one transaction; the working copy of an incident is kept afterwards."""
         with self._store_errors():
             try:
-                recordings = self.save(incident)
+                recordings = self.save(*aggregates)
             except IntegrityError:
                 raise ConcurrentEdit() from None
-        self.working_copies.keep(incident)
+        for aggregate in aggregates:
+            if isinstance(aggregate, Incident):
+                self.working_copies.keep(aggregate)
         notification_id = recordings[-1].notification.id
         assert notification_id is not None
         return notification_id
@@ -628,15 +717,6 @@ def _one_at_a_time_creating_tables(env: dict[str, str]) -> Iterator[None]:
             yield
         finally:
             lock.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
-
-
-BACKGROUND_ACTORS = frozenset({"notifier"})
-BACKGROUND_RETRIES = 100  # immediate: the person goes first, the background backs off
-
-
-def _only_background_since(incident: Incident, version: int) -> bool:
-    """True when every event after `version` was recorded by a background process."""
-    return all(a.actor in BACKGROUND_ACTORS for a in incident.actions if a.version > version)
 
 
 def _may_see_loaded(actor: Actor, incident: Incident) -> bool:
@@ -700,6 +780,37 @@ def trail_entry(event: Any) -> TrailEntry:
         at=event.timestamp,
         actor=event.actor,
         data=data,
+    )
+
+
+_NOT_IN_LETTER_TRAIL = frozenset(
+    {
+        *_COMMON_FIELDS,
+        "actor",
+        "incident_id",
+        "school_id",
+        "board_id",
+        "outcome_id",
+        "awaiting_review",
+        "revises",
+    }
+)
+
+
+def letter_trail_entry(event: Any) -> TrailEntry:
+    """An event of a letter's stream as a line of its incident's audit trail, under the name the
+    incident's own letter events had, so that a trail reads the same before and after."""
+    data = {k: v for k, v in vars(event).items() if k not in _NOT_IN_LETTER_TRAIL}
+    if getattr(event, "revises", ""):
+        data["revises"] = event.revises
+    return TrailEntry(
+        version=event.originator_version,
+        event_type=event.trail_event_type(),
+        sentence=sentence(type(event)),
+        at=event.timestamp,
+        actor=event.actor,
+        data=data,
+        letter_id=str(event.originator_id),
     )
 
 

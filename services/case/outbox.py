@@ -1,10 +1,12 @@
-"""The letter requests the relay published whose outcome is not recorded yet.
+"""The letters the relay published whose outcome is not recorded yet.
 
 A broker's delivery can be lost when a process dies at the wrong moment (kombu's embedded
 transports drop a message a consumer fetched and never acknowledged). So the rule is end to
 end: what the relay published and no outcome settled within `resend_after` seconds is
 published again, with the same message_id, at growing intervals; the notifier's ledger makes
-the copy harmless. A SQLite file in the data folder, or a table in PostgreSQL.
+the copy harmless. The outbox keeps only which letter and when: the message itself is made
+again from the letter's stream, so no address or name waits here, and a letter is forgotten
+as soon as its outcome is recorded. A SQLite file in the data folder, or a table in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from shared.config import Settings
 from shared.database import Database
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS relay_outbox (message_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL,"
-    " request_version INTEGER NOT NULL, body TEXT NOT NULL, published_at DOUBLE PRECISION NOT NULL,"
-    " resends INTEGER NOT NULL DEFAULT 0, settled INTEGER NOT NULL DEFAULT 0)"
+    "CREATE TABLE IF NOT EXISTS relay_letters (message_id TEXT PRIMARY KEY, letter_id TEXT NOT NULL,"
+    " published_at DOUBLE PRECISION NOT NULL, resends INTEGER NOT NULL DEFAULT 0)"
 )
-_INDEX = "CREATE INDEX IF NOT EXISTS relay_outbox_open ON relay_outbox (settled, published_at)"
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS relay_letters_published ON relay_letters (published_at)",
+    "CREATE INDEX IF NOT EXISTS relay_letters_letter ON relay_letters (letter_id)",
+)
 MAX_DOUBLINGS = 4  # at most 16 × resend_after between two copies
 
 
@@ -26,43 +30,37 @@ class Outbox:
         self.db = Database(settings, "relay.sqlite")
         with self.db.schema() as db:
             db.execute(_SCHEMA)
-            db.execute(_INDEX)
+            for index in _INDEXES:
+                db.execute(index)
 
-    def published(
-        self, message_id: str, incident_id: str, request_version: int, body: str, now: float
-    ) -> None:
+    def published(self, message_id: str, letter_id: str, now: float) -> None:
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
-                    "INSERT INTO relay_outbox (message_id, incident_id, request_version, body, published_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING"
+                    "INSERT INTO relay_letters (message_id, letter_id, published_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (message_id) DO NOTHING"
                 ),
-                (message_id, incident_id, request_version, body, now),
+                (message_id, letter_id, now),
             )
 
-    def settle(self, incident_id: str, request_version: int) -> None:
-        """An outcome (sent or failed) is recorded: no more copies."""
+    def settle(self, letter_id: str) -> None:
+        """An outcome (sent or failed) is recorded: no more copies, nothing kept."""
         with self.db.connect() as db:
-            db.execute(
-                self.db.sql(
-                    "UPDATE relay_outbox SET settled = 1 WHERE incident_id = ? AND request_version = ?"
-                ),
-                (incident_id, request_version),
-            )
+            db.execute(self.db.sql("DELETE FROM relay_letters WHERE letter_id = ?"), (letter_id,))
 
     def due(self, now: float, resend_after: float, limit: int = 100) -> list[tuple[str, str]]:
-        """(message_id, body) of what waited too long for an outcome."""
+        """(message_id, letter_id) of what waited too long for an outcome."""
         with self.db.connect() as db:
             rows = db.execute(
                 self.db.sql(
-                    "SELECT message_id, body, published_at, resends FROM relay_outbox"
-                    " WHERE settled = 0 AND published_at < ? ORDER BY published_at LIMIT ?"
+                    "SELECT message_id, letter_id, published_at, resends FROM relay_letters"
+                    " WHERE published_at < ? ORDER BY published_at LIMIT ?"
                 ),
                 (now - resend_after, limit * 4),
             ).fetchall()
         due = [
-            (str(m), str(b))
-            for m, b, at, resends in rows
+            (str(m), str(letter))
+            for m, letter, at, resends in rows
             if at + resend_after * 2 ** min(int(resends), MAX_DOUBLINGS) <= now
         ]
         return due[:limit]
@@ -71,12 +69,12 @@ class Outbox:
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
-                    "UPDATE relay_outbox SET published_at = ?, resends = resends + 1 WHERE message_id = ?"
+                    "UPDATE relay_letters SET published_at = ?, resends = resends + 1 WHERE message_id = ?"
                 ),
                 (now, message_id),
             )
 
     def waiting(self) -> int:
         with self.db.connect() as db:
-            row = db.execute("SELECT COUNT(*) FROM relay_outbox WHERE settled = 0").fetchone()
+            row = db.execute("SELECT COUNT(*) FROM relay_letters").fetchone()
         return int(row[0])

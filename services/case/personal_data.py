@@ -23,6 +23,7 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
 from services.case.domain.incident import Incident
+from services.case.domain.letter_request import LETTER_EVENTS
 from shared.database import SCHEMA_LOCK
 
 ERASED = "[gewist]"
@@ -295,7 +296,7 @@ class SealingMapper(Mapper[UUID]):
         personal = getattr(type(domain_event), "personal", ())
         if not personal:
             return super().to_stored_event(domain_event)
-        key = self.vault.key_for(domain_event.originator_id, create=True)
+        key = self.vault.key_for(key_owner(domain_event), create=True)
         state = dict(vars(domain_event))
         for name in personal:
             if name == "changes":
@@ -317,10 +318,10 @@ class SealingMapper(Mapper[UUID]):
         for name, value in list(state.items()):
             if isinstance(value, dict) and name == "changes":
                 if any(_is_sealed(v) for v in value.values()):
-                    key = self.vault.key_for(event.originator_id, create=False) if key is False else key
+                    key = self.vault.key_for(key_owner(event), create=False) if key is False else key
                     state[name] = {k: self._open(key, v) for k, v in value.items()}
             elif _is_sealed(value):
-                key = self.vault.key_for(event.originator_id, create=False) if key is False else key
+                key = self.vault.key_for(key_owner(event), create=False) if key is False else key
                 state[name] = self._open(key, value)
         return event
 
@@ -355,6 +356,15 @@ class SealingMapper(Mapper[UUID]):
             return _placeholder(value.get("soort", "str"))
         blob = bytes.fromhex(value[_SEALED])
         return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], None))
+
+
+def key_owner(event: Any) -> UUID:
+    """Whose key seals an event's personal fields: its incident's. A letter's events carry their
+    incident's id, so erasing an incident erases its letters' recipients and reasons too."""
+    if isinstance(event, LETTER_EVENTS):
+        return UUID(event.incident_id)
+    owner: UUID = event.originator_id
+    return owner
 
 
 def _is_sealed(value: Any) -> bool:

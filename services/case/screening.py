@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from services.case.domain.incident import Incident, sentence
+from services.case.domain.letter_request import TRAIL_CLASSES
 from shared.identity import Actor, Role
 from shared.privacy import Recorded
 
@@ -42,7 +43,7 @@ class Pseudonyms:
 
 def personal_fields(action: str) -> tuple[str, ...]:
     """The sealed fields of an action, by its event class name."""
-    event_class = getattr(Incident, action, None)
+    event_class = getattr(Incident, action, None) or TRAIL_CLASSES.get(action)
     return tuple(getattr(event_class, "personal", ()))
 
 

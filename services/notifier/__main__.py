@@ -15,7 +15,6 @@ import signal
 import sys
 import threading
 
-from services.case.application import CaseManagement
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import Sender
@@ -41,13 +40,9 @@ def main() -> int:
 
 
 def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
-    cases, ledger, guard = (
-        CaseManagement(env=settings.event_store_env()),
-        Ledger(settings),
-        PrivacyGuard(finder),
-    )
+    ledger, guard = Ledger(settings), PrivacyGuard(finder)
     senders = [Sender(settings) for _ in range(settings.notifier_parallel)]
-    handlers = [LetterHandler(settings, cases, ledger, sender, guard=guard) for sender in senders]
+    handlers = [LetterHandler(settings, ledger, sender, guard=guard) for sender in senders]
     worker = Worker(handlers, lambda: messaging.connect(settings))
     worker.pause = stop
     log.info("Notifier wacht op brieven.")

@@ -1,8 +1,10 @@
 """The notifier's handler for a letter request: render, guard, send once, report back.
 
-Pure of the broker: the worker decodes and acknowledges, this decides. Each recipient gets
-their own mail (no one sees another's address). What the SMTP server accepted is noted in
-the ledger at once, so a retry or a redelivery sends only to those still waiting.
+The worker decodes and acknowledges, this decides. Each recipient gets their own mail (no one
+sees another's address). What the SMTP server accepted is noted in the ledger at once, so a
+retry or a redelivery sends only to those still waiting. Everything comes from the message
+(the recipients and what the privacy guard compares against arrive sealed with the letters
+key): the notifier reads no case store. The outcome goes back as a `LetterOutcome` message.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ import socket
 import time
 from dataclasses import dataclass
 from typing import Protocol
-from uuid import UUID, uuid4
+from uuid import uuid4
 
-from services.case.application import CaseManagement
-from services.case.screening import recorded_for_letters
 from services.notifier.ledger import (
     LEASE_SECONDS,
     REPORTED,
@@ -27,25 +27,29 @@ from services.notifier.ledger import (
     Summary,
 )
 from services.notifier.notices import send_notice
+from services.notifier.outcomes import OutcomePublisher, ReportsOutcomes
 from services.notifier.school_notices import send_school_notice
 from services.notifier.sending import PermanentFailure, TransientFailure, build
+from shared import messaging
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import Settings
 from shared.contracts import (
     CareTeamNotice,
+    LetterOutcome,
     LetterRequest,
     Message,
     OtherSchoolNotice,
     Reminder,
     ReviewRequested,
     TaskOverdue,
+    Unsealable,
+    seal,
+    unseal,
 )
 from shared.letters import LetterBlocked, compose, render_reminder
-from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard
+from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard, Recorded
 from shared.recipients import valid_address
-
-NOTIFIER = "notifier"
 
 
 class SendsMail(Protocol):
@@ -67,18 +71,18 @@ class LetterHandler:
     def __init__(
         self,
         settings: Settings,
-        cases: CaseManagement,
         ledger: Ledger,
         sender: SendsMail,
         accounts: Accounts | None = None,
         guard: PrivacyGuard | None = None,
+        outcomes: ReportsOutcomes | None = None,
     ) -> None:
         self.settings = settings
         self.accounts = accounts or Accounts(settings)
         self.guard = guard or PrivacyGuard(NameFinder.shared())
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:8]}"
         self._renewed = 0.0
-        self.cases = cases
+        self.outcomes = outcomes or OutcomePublisher(lambda: messaging.connect(settings))
         self.ledger = ledger
         self.sender = sender
 
@@ -89,6 +93,11 @@ class LetterHandler:
         ClaimedElsewhere while another notifier holds the message."""
         progress = self._take(message.message_id)
         if progress is None:
+            if isinstance(message, LetterRequest):
+                # A copy of a letter already reported: the relay offers it again because no
+                # outcome was recorded (the outcome message was lost), so report it again.
+                summary = self.ledger.summary(message.message_id)
+                self.report(message, Outcome(summary.delivered, summary.failed, summary.note))
             return None
         try:
             if isinstance(message, Reminder):
@@ -160,7 +169,12 @@ class LetterHandler:
         return self.ledger.finish(message.message_id, failed=0, note="")
 
     def _send(self, message: LetterRequest, delivered: frozenset[str]) -> Summary:
-        incident = self.cases.repository.get(UUID(message.incident_id))
+        try:
+            sealed = unseal(self.settings.letters_key, message.sealed)
+        except Unsealable as error:
+            return self.ledger.finish(message.message_id, failed=0, note=f"Niet verzonden: {error}.")
+        recipients = [str(r) for r in sealed.get("recipients", [])]
+        recorded = [Recorded(**r) for r in sealed.get("recorded", [])]
         settings = board(message.board_id, self.settings.boards_dir)
         school = settings.school(message.school_id)
         try:
@@ -170,7 +184,7 @@ class LetterHandler:
                 guard=self.guard,
                 board=settings,
                 school=school,
-                recorded=recorded_for_letters(incident),
+                recorded=recorded,
                 staff_names=self.accounts.names_at_school(message.school_id),
                 language=message.language,
             )
@@ -179,12 +193,12 @@ class LetterHandler:
         except LetterBlocked as blocked:
             return self.ledger.finish(
                 message.message_id,
-                failed=len(message.recipients),
+                failed=len(recipients),
                 note="Tegengehouden: " + " ".join(blocked.reasons),
             )
         done = set(delivered)  # this notifier holds the claim: no one else adds to it meanwhile
         failed, reasons = 0, []
-        for recipient in message.recipients:
+        for recipient in recipients:
             key = recipient_key(message.message_id, recipient)
             if key in done:
                 continue
@@ -204,28 +218,24 @@ class LetterHandler:
             done.add(key)
         note = ""
         if failed:
-            note = f"{failed} van de {len(message.recipients)} ontvangers niet bereikt: " + ", ".join(
+            note = f"{failed} van de {len(recipients)} ontvangers niet bereikt: " + ", ".join(
                 sorted(set(reasons))
             )
         return self.ledger.finish(message.message_id, failed=failed, note=note)
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:
-        """Lands the outcome in the incident's audit trail (no addresses: counts only)."""
-        incident_id = UUID(message.incident_id)
-        if outcome.sent:
-            self.cases.record_system_outcome(
-                incident_id,
-                "LetterSent",
-                {"request_version": message.request_version, "recipient_count": outcome.sent},
-                actor_id=NOTIFIER,
+        """Sends the outcome back to the case service (no addresses: counts, and the reason
+        sealed), waiting for the broker's confirm."""
+        self.outcomes.publish(
+            LetterOutcome.of(
+                message.message_id,
+                letter_id=message.letter_id,
+                incident_id=message.incident_id,
+                sent=outcome.sent,
+                failed=outcome.failed,
+                sealed=seal(self.settings.letters_key, {"reason": outcome.reason}),
             )
-        if outcome.failed or not outcome.sent:
-            self.cases.record_system_outcome(
-                incident_id,
-                "LetterFailed",
-                {"request_version": message.request_version, "reason": outcome.reason or "Niet verzonden."},
-                actor_id=NOTIFIER,
-            )
+        )
 
     def _board_of(self, message: Reminder) -> str:
         account = self.accounts.get(message.handler_id)
@@ -235,10 +245,5 @@ class LetterHandler:
         """After a permanent failure or too many attempts: the trail says so."""
         if self.ledger.state(message.message_id) == REPORTED or not isinstance(message, LetterRequest):
             return
-        self.cases.record_system_outcome(
-            UUID(message.incident_id),
-            "LetterFailed",
-            {"request_version": message.request_version, "reason": reason},
-            actor_id=NOTIFIER,
-        )
+        self.report(message, Outcome(0, 0, reason))
         self.ledger.mark(message.message_id, REPORTED, note=reason)

@@ -12,7 +12,7 @@ from uuid import UUID
 from services.case.domain.incident import Incident
 from services.case.screening import recorded_for_letters
 from services.notifier.ledger import Summary
-from services.notifier.notices import render_notice
+from services.notifier.notices import _cases, render_notice
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.boards import board
 from shared.contracts import OtherSchoolNotice
@@ -29,7 +29,7 @@ def send_school_notice(
 ) -> Summary:
     from services.notifier.letters import recipient_key
 
-    incident: Incident = handler.cases.repository.get(UUID(message.incident_id))
+    incident: Incident = _cases(handler).repository.get(UUID(message.incident_id))
     school = incident.other_schools.get(message.number)
     if school is None:
         return handler.ledger.finish(message.message_id, failed=1, note="school niet vastgelegd")
@@ -38,7 +38,7 @@ def send_school_notice(
         return _failed(handler, message, "Het contactadres van de school is geen geldig e-mailadres.")
     settings = board(message.board_id, handler.settings.boards_dir)
     sender = settings.school(message.school_id)
-    link = handler.settings.site_url + handler.cases.confirmation_link(incident.id, message.number)
+    link = handler.settings.site_url + _cases(handler).confirmation_link(incident.id, message.number)
     try:
         letter = render_notice(
             "andere_school",
@@ -64,5 +64,7 @@ def send_school_notice(
 
 def _failed(handler: LetterHandler, message: OtherSchoolNotice, reason: str) -> Summary:
     """The incident shows that the notice did not arrive, so the handler calls the school."""
-    handler.cases.record_school_notice_failed(UUID(message.incident_id), number=message.number, reason=reason)
+    _cases(handler).record_school_notice_failed(
+        UUID(message.incident_id), number=message.number, reason=reason
+    )
     return handler.ledger.finish(message.message_id, failed=1, note=reason)

@@ -74,7 +74,11 @@ class EventReader:
         # The current classes, except the correction: its changes may hold sealed values.
         self._direct: dict[str, _Shape] = {
             get_topic(event_class): _Shape.of(event_class)
-            for event_class in (Incident.Opened, *Incident.action_classes().values())
+            for event_class in (
+                Incident.Opened,
+                *Incident.action_classes().values(),
+                *Incident.legacy_letter_classes(),
+            )
             if event_class is not Incident.Corrected
         }
 

@@ -64,8 +64,9 @@ def test_a_letter_without_an_outcome_is_offered_again_until_one_is_recorded(tmp_
     relay.run_once()
     assert len(queued(settings)) == 2  # the interval doubles after each copy
 
-    cases.record_system_outcome(
-        incident_id, "LetterSent", {"request_version": 2, "recipient_count": 1}, actor_id="notifier"
+    (letter_id,) = cases.incident(HANDLER, incident_id).letter_ids()
+    cases.record_letter_outcome(
+        letter_id, outcome_id="uitkomst-1", sent=1, failed=0, reason="", actor_id="notifier"
     )
     clock.now += 10_000
     relay.run_once()
@@ -96,9 +97,10 @@ def test_a_background_outcome_never_fails_a_handlers_action() -> None:
     incident_id, _ = cases.open_incident(HANDLER, **OPENING)
     cases.record_action(HANDLER, incident_id, "LetterRequested", ACTIONS["LetterRequested"])
     form_version = cases.incident(HANDLER, incident_id).version
-    for _ in range(3):  # outcomes land while the handler fills in a form
-        cases.record_system_outcome(
-            incident_id, "LetterSent", {"request_version": 2, "recipient_count": 1}, actor_id="notifier"
+    (letter_id,) = cases.incident(HANDLER, incident_id).letter_ids()
+    for n in range(3):  # outcomes land while the handler fills in a form
+        cases.record_letter_outcome(
+            letter_id, outcome_id=f"uitkomst-{n}", sent=1, failed=0, reason="", actor_id="notifier"
         )
     cases.record_action(HANDLER, incident_id, "NoteAdded", {"text": "gebeld"}, expected_version=form_version)
 

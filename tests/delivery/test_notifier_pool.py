@@ -15,7 +15,8 @@ import pytest
 from kombu.message import Message
 
 from services.case.application import CaseManagement
-from services.case.relay import NAME, Relay
+from services.case.outcomes import OutcomeConsumer
+from services.case.relay import NAME, TOPICS, Relay
 from services.notifier.ledger import REPORTED, Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import PermanentFailure, TransientFailure
@@ -71,7 +72,7 @@ def request(cases: CaseManagement, recipients: list[str]) -> Any:
 def notifier(settings: Settings, cases: CaseManagement, mail: MailServer, guard: PrivacyGuard) -> Worker:
     ledger = Ledger(settings)
     return Worker(
-        [LetterHandler(settings, cases, ledger, mail, guard=guard) for _ in range(4)],
+        [LetterHandler(settings, ledger, mail, guard=guard) for _ in range(4)],
         lambda: messaging.connect(settings),
     )
 
@@ -90,7 +91,10 @@ def run_until(workers: list[Worker], done: Callable[[], bool], seconds: float = 
     assert done(), "de notifier maakte het niet af binnen de tijd"
 
 
-def trail(cases: CaseManagement, incident_id: Any) -> list[Any]:
+def trail(settings: Settings, cases: CaseManagement, incident_id: Any) -> list[Any]:
+    """The audit trail, once the outcomes the notifier sent back are recorded (by the consumer
+    that runs in the relay's process)."""
+    OutcomeConsumer(cases, settings.letters_key, lambda: messaging.connect(settings)).drain()
     return cases.audit_trail(HANDLER, incident_id)
 
 
@@ -102,8 +106,8 @@ def publish_all(settings: Settings, cases: CaseManagement, times: int = 1) -> li
         Positions(settings).save(NAME, 0)
         relay.run_once()
     for notification in cases.recorder.select_notifications(start=1, limit=1000):
-        if notification.topic.endswith("LetterRequested"):
-            ids.append(relay.message_for(notification).message_id)
+        if notification.topic in TOPICS and (message := relay.message_for(notification)) is not None:
+            ids.append(message.message_id)
     return ids
 
 
@@ -116,7 +120,7 @@ def test_a_refused_recipient_fails_only_that_address(tmp_path: Path, guard: Priv
     run_until([notifier(settings, cases, mail, guard)], lambda: ledger.state(message_id) == REPORTED)
 
     assert mail.accepted == {"een@voorbeeld.nl": 1, "twee@voorbeeld.nl": 1}
-    events = {e.event_type: e for e in trail(cases, incident_id)}
+    events = {e.event_type: e for e in trail(settings, cases, incident_id)}
     assert events["LetterSent"].data["recipient_count"] == 2
     assert "1 van de 3 ontvangers niet bereikt" in events["LetterFailed"].data["reason"]
 
@@ -131,7 +135,7 @@ def test_a_transient_failure_is_tried_again_and_delivers_once(tmp_path: Path, gu
 
     assert mail.tries["later@voorbeeld.nl"] == 3 and ledger.attempts(message_id) == 3
     assert mail.accepted == {"eerst@voorbeeld.nl": 1, "later@voorbeeld.nl": 1}
-    assert "LetterFailed" not in [e.event_type for e in trail(cases, incident_id)]
+    assert "LetterFailed" not in [e.event_type for e in trail(settings, cases, incident_id)]
 
 
 def test_letters_in_parallel_and_their_copies_never_reach_a_recipient_twice(

@@ -19,7 +19,14 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
 from shared.positions import Positions
-from tests.integration.test_letters_delivery import purge, request_letter, settings_for, smtp, trail_types
+from tests.integration.test_letters_delivery import (
+    outcome_consumer,
+    purge,
+    request_letter,
+    settings_for,
+    smtp,
+    trail_types,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["smtp"]  # the SMTP server fixture, shared with the delivery tests
@@ -39,14 +46,13 @@ def test_a_broker_restart_loses_and_duplicates_nothing(tmp_path: Path, broker_se
     stop = threading.Event()
     relay = Relay(cases, Positions(settings), lambda: messaging.connect(settings))
     worker = Worker(
-        LetterHandler(
-            settings, CaseManagement(env=settings.event_store_env()), Ledger(settings), Sender(settings)
-        ),
-        lambda: messaging.connect(settings),
+        LetterHandler(settings, Ledger(settings), Sender(settings)), lambda: messaging.connect(settings)
     )
+    outcomes = outcome_consumer(settings, CaseManagement(env=settings.event_store_env()))
     threads = [
         threading.Thread(target=relay.run, args=(stop,), daemon=True),
         threading.Thread(target=worker.run, args=(stop,), daemon=True),
+        threading.Thread(target=outcomes.run, args=(stop,), daemon=True),
     ]
     for thread in threads:
         thread.start()
@@ -75,5 +81,6 @@ def test_a_broker_restart_loses_and_duplicates_nothing(tmp_path: Path, broker_se
     assert len(server.received) == 8
     recipients = sorted(b.split(b"To: ")[1].split(b"\n")[0].strip() for b in server.received)
     assert recipients == sorted(f"ouder{i}@voorbeeld.nl".encode() for i in range(8))
+    outcomes.drain()  # what the stopped consumer had fetched and not yet recorded
     for incident_id in incidents:
         assert trail_types(cases, incident_id).count("LetterSent") == 1

@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
+from services.case.outcomes import OutcomeConsumer
 from services.case.relay import NAME, Relay
 from services.notifier.ledger import REPORTED, Ledger
 from services.notifier.letters import LetterHandler
@@ -105,17 +106,25 @@ def request_letter(cases: CaseManagement, recipients: list[str]) -> UUID:
 def run_worker_until(
     settings: Settings, cases: CaseManagement, done: Callable[[], bool], seconds: float = 20
 ) -> None:
-    handler = LetterHandler(settings, cases, Ledger(settings), Sender(settings))
+    handler = LetterHandler(settings, Ledger(settings), Sender(settings))
     worker = Worker(handler, lambda: messaging.connect(settings))
+    outcomes = outcome_consumer(settings, cases)
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
     deadline = time.monotonic() + seconds
     while not done() and time.monotonic() < deadline:
+        outcomes.drain()
         time.sleep(0.1)
     stop.set()
     thread.join(10)
+    outcomes.drain()
     assert done(), "de notifier maakte het niet af binnen de tijd"
+
+
+def outcome_consumer(settings: Settings, cases: CaseManagement) -> OutcomeConsumer:
+    """What the relay's process does beside the relay: record the outcomes the notifier sends back."""
+    return OutcomeConsumer(cases, settings.letters_key, lambda: messaging.connect(settings))
 
 
 def trail_types(cases: CaseManagement, incident_id: UUID) -> list[str]:
@@ -236,7 +245,9 @@ def test_killing_the_worker_before_its_ack_neither_loses_nor_duplicates(
         os.kill(int(worker), signal.SIGKILL)  # the process that sends, between receive and ack
         assert server.received == []
         deadline = time.monotonic() + 60  # the notifier forks a new worker, which gets it again
+        outcomes = outcome_consumer(settings, cases)
         while "LetterSent" not in trail_types(cases, incident_id) and time.monotonic() < deadline:
+            outcomes.drain()
             time.sleep(0.2)
     finally:
         notifier.send_signal(signal.SIGTERM)

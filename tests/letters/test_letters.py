@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.contracts import LetterRequest, MalformedMessage, decode, encode
+from shared.contracts import LetterRequest, MalformedMessage, decode, encode, seal, unseal
 from shared.letters import CATALOGUE, LetterBlocked, RenderedLetter
 from shared.privacy import Recorded
 from tests.examples import PLANTED_NAMES
@@ -17,6 +17,8 @@ RECORDED = [
     Recorded("notitie", "Noor Wijnaldum is erg geschrokken"),
 ]
 Write = Callable[..., RenderedLetter]
+
+KEY = bytes(range(32))  # a letters key of this test installation
 
 
 def all_text(letter: RenderedLetter) -> str:
@@ -73,22 +75,30 @@ def test_an_ampersand_in_plain_text_is_escaped_in_the_html(write: Write) -> None
 
 
 def test_contract_messages_round_trip_and_malformed_ones_are_refused() -> None:
-    message = LetterRequest.for_notification(
-        7,
+    message = LetterRequest.for_letter(
+        "brief-7",
         incident_id="i",
-        request_version=3,
         school_id="de-wilg",
         board_id="kindante",
         letter="ouders_klas",
         group="Ouders",
-        recipients=["a@b.nl"],
+        sealed=seal(KEY, {"recipients": ["a@b.nl"], "recorded": []}),
         statement={},
     )
     assert decode(encode(message)) == message
+    assert "a@b.nl" not in encode(message)  # the recipients travel sealed
+    assert unseal(KEY, message.sealed)["recipients"] == ["a@b.nl"]
+    with pytest.raises(MalformedMessage):
+        unseal(bytes(32), message.sealed)  # another installation's key opens nothing
     assert (
         message.message_id
-        == LetterRequest.for_notification(
-            7, **{k: v for k, v in vars(message).items() if k not in ("message_id", "type", "version")}
+        == LetterRequest.for_letter(
+            "brief-7",
+            **{
+                k: v
+                for k, v in vars(message).items()
+                if k not in ("message_id", "letter_id", "type", "version")
+            },
         ).message_id
     )
     for bad in (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import deduce
 import pytest
@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.case.application import CaseManagement
+from services.case.letter_messages import letter_request_message, record_outcome
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import load_settings
-from shared.contracts import LetterRequest
+from shared.contracts import LetterOutcome
 from shared.letters import CATALOGUE, LetterBlocked, compose
 from shared.privacy import PrivacyGuard, Recorded
 from tests.examples import ACTIONS, HANDLER, OPENING
@@ -117,6 +118,17 @@ def test_no_planted_name_passes_the_preview(plant, guard: PrivacyGuard) -> None:
         )
 
 
+class RecordsOutcomes:
+    """The outcome path without a broker: what the notifier sends back is recorded in case at
+    once, as the consumer beside the relay does."""
+
+    def __init__(self, cases: CaseManagement, key: bytes) -> None:
+        self.cases, self.key = cases, key
+
+    def publish(self, outcome: LetterOutcome) -> None:
+        record_outcome(self.cases, outcome, self.key)
+
+
 class KeepsMail:
     def __init__(self) -> None:
         self.sent: list[object] = []
@@ -128,22 +140,26 @@ class KeepsMail:
 @pytest.fixture(scope="module")
 def notifier(
     tmp_path_factory: pytest.TempPathFactory, guard: PrivacyGuard
-) -> tuple[CaseManagement, LetterHandler, KeepsMail]:
+) -> tuple[CaseManagement, LetterHandler, KeepsMail, bytes]:
     folder = tmp_path_factory.mktemp("notifier")
     config = load_settings({"ZORGVULDIG_DATA_DIR": str(folder)})
     cases = CaseManagement()
     mail = KeepsMail()
+    outcomes = RecordsOutcomes(cases, config.letters_key)
     return (
         cases,
-        LetterHandler(config, cases, Ledger(config), mail, accounts=Accounts(config), guard=guard),
+        LetterHandler(
+            config, Ledger(config), mail, accounts=Accounts(config), guard=guard, outcomes=outcomes
+        ),
         mail,
+        config.letters_key,
     )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plant=PLANT)
 def test_no_planted_name_passes_the_notifier(plant, notifier) -> None:  # type: ignore[no-untyped-def]
-    cases, handler, mail = notifier
+    cases, handler, mail, letters_key = notifier
     first, last, *_ = plant
     incident_id, _ = cases.open_incident(HANDLER, **OPENING)
     cases.record_action(
@@ -152,18 +168,21 @@ def test_no_planted_name_passes_the_notifier(plant, notifier) -> None:  # type: 
         "PupilRecorded",
         {"role": "slachtoffer", "name": f"{first} {last}", "nickname": "", "class_label": "", "accounts": []},
     )
+    cases.record_action(
+        HANDLER, incident_id, "PoliceContacted", ACTIONS["PoliceContacted"]
+    )  # deletion call may go
     key, values = planted_letter(*plant)
-    message = LetterRequest(
-        message_id=str(uuid4()),
-        incident_id=str(incident_id),
-        request_version=2,
-        school_id="de-wilg",
-        board_id="kindante",
+    letter_id, _ = cases.request_letter(
+        HANDLER,
+        incident_id,
         letter=key,
         group="Ouders",
         recipients=["ouder@voorbeeld.nl"],
         statement={k: v for k, v in values.items() if k in CATALOGUE[key].needs or k == "contact_person"},
+        four_eyes_from=30,
     )
+    message = letter_request_message(cases, letter_id, letters_key)
+    assert message is not None
     before = len(mail.sent)
     outcome = handler.handle(message)
     assert len(mail.sent) == before

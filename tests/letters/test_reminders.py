@@ -60,7 +60,7 @@ def test_an_overdue_aftercare_moment_reminds_its_handler_once(tmp_path: Path) ->
         assert reminders.send_due(date(2026, 1, 6)) == 1
         assert reminders.send_due(date(2026, 1, 7)) == 0  # one reminder per overdue moment
 
-        handler = LetterHandler(settings, cases, Ledger(settings), Sender(settings), accounts)
+        handler = LetterHandler(settings, Ledger(settings), Sender(settings), accounts)
         worker = Worker(handler, lambda: messaging.connect(settings))
         stop = threading.Event()
         thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)

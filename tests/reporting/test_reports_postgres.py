@@ -17,11 +17,11 @@ from services.case.domain.incident import Incident
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.config import load_settings
-from tests.examples import ACTIONS, HANDLER, OPENING, PLANTED_NAMES
+from tests.examples import ACTIONS, HANDLER, LETTER_REQUESTS, OPENING, PLANTED_NAMES
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = [a for a in ACTIONS if a not in ("LetterSent", "LetterFailed")]
+SCRIPT = [a for a in ACTIONS if a not in LETTER_REQUESTS]  # the Incident itself records no letter
 
 
 def many_incidents(cases: CaseManagement, count: int) -> None:

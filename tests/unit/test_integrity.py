@@ -63,9 +63,10 @@ def test_removed_event_breaks_the_chain(tmp_path: Path) -> None:
 def test_erased_incident_still_verifies(tmp_path: Path) -> None:
     cases = CaseManagement(env=_env(tmp_path))
     incident_id = _incident_with_actions(cases, count=len(ACTIONS))
+    before = cases.incident(HANDLER, incident_id).version  # a letter's step is an event of its own
     cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
     report = CaseManagement(env=_env(tmp_path)).verify_chain(HANDLER, incident_id)
-    assert report.intact and report.events_checked == len(ACTIONS) + 2
+    assert report.intact and report.events_checked == before + 1
 
 
 def test_another_key_does_not_verify(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
 from services.case.domain.errors import AgreementConflict, HeldBackForSafety
@@ -54,10 +56,13 @@ def test_a_risk_at_home_holds_back_the_parents_until_it_is_lifted() -> None:
     for action, data in (
         ("VictimParentsConversationHeld", {"summary": "gesprek", "agreements": ""}),
         ("GroupInformed", {"group": "ouders_klas", "how": "brief"}),
-        ("LetterRequested", ACTIONS["LetterRequested"]),
     ):
         with pytest.raises(HeldBackForSafety, match="Veilig Thuis"):
             incident.record(action, actor=HANDLER.id, **data)
+    with pytest.raises(HeldBackForSafety, match="Veilig Thuis"):
+        incident.compose_letter(
+            actor=HANDLER.id, letter_id=uuid4(), letter="ouders_klas", awaiting_review=False
+        )
     incident.record("GroupInformed", actor=HANDLER.id, group="medewerkers", how="briefing")
     protocol = load_protocol()
     assert "veilig_thuis_eerst" in [w.key for w in warnings(protocol, incident.effective_actions())]
@@ -68,7 +73,7 @@ def test_a_risk_at_home_holds_back_the_parents_until_it_is_lifted() -> None:
 
 def test_a_proposed_parent_letter_is_not_approved_while_the_risk_is_set() -> None:
     incident = opened()
-    incident.record("LetterProposed", actor=HANDLER.id, **ACTIONS["LetterProposed"])
+    incident.compose_letter(actor=HANDLER.id, letter_id=uuid4(), letter="ouders_alle", awaiting_review=True)
     incident.record("SafetyRiskFlagged", actor=HANDLER.id, **ACTIONS["SafetyRiskFlagged"])
     with pytest.raises(HeldBackForSafety):
-        incident.decide_letter(actor="u-tweede", proposal_version=2, approve=True)
+        incident.letter_approved(actor="u-tweede", letter="ouders_alle")

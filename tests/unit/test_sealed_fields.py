@@ -15,6 +15,7 @@ import typing
 import pytest
 
 from services.case.domain.incident import Incident
+from services.case.domain.letter_request import LETTER_EVENTS
 from services.case.screening import SCREENED, Pseudonyms, screen_data
 from services.case.web.forms import FIELDS
 from tests.examples import ACTIONS
@@ -74,6 +75,8 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("OtherSchoolRecorded", "role"): "a fixed choice: slachtoffer, dader or bereikt",
     ("OtherSchoolNotified", "how"): "a fixed choice: bericht or gebeld",
     ("OtherSchoolNotified", "on"): "a date",
+    ("LetterComposed", "letter_id"): "the id of the letter's own stream",
+    ("LetterComposed", "letter"): "the key of a standard letter",
 }
 
 
@@ -141,3 +144,27 @@ def test_every_evaluation_text_is_screened_for_the_board(field: str) -> None:
     screened = screen_data("EvaluationHeld", ACTIONS["EvaluationHeld"], Pseudonyms())
     assert screened[field] == SCREENED
     assert screened["with_whom"] == ACTIONS["EvaluationHeld"]["with_whom"]
+
+
+LETTER_NOT_SEALED = {
+    "incident_id": "the id of the letter's incident: whose key seals the rest",
+    "school_id": "the id of a school",
+    "board_id": "the id of a board",
+    "letter": "the key of a standard letter",
+    "group": "as LetterRequested.group",
+    "statement": "as LetterRequested.statement",
+    "language": "as LetterRequested.language",
+    "revises": "the id of the letter this one replaces",
+    "outcome_id": "the message id of the notifier's outcome",
+}
+
+
+@pytest.mark.parametrize("event_class", LETTER_EVENTS, ids=lambda c: c.__qualname__)
+def test_every_typed_field_of_a_letter_is_sealed_or_says_why_not(event_class: type) -> None:
+    personal = set(getattr(event_class, "personal", ()))
+    unsealed = [
+        f"{event_class.__qualname__}.{field}: {why}"
+        for field, why in typed_fields("", event_class)
+        if field not in personal and field not in LETTER_NOT_SEALED
+    ]
+    assert not unsealed, "seal these fields or give the reason in LETTER_NOT_SEALED: " + "; ".join(unsealed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -72,3 +73,13 @@ def browser(app: Flask) -> Callable[[str], Browser]:
 @pytest.fixture
 def handler(browser: Callable[[str], Browser]) -> Browser:
     return browser("behandelaar.dewilg")
+
+
+def trail_of(app: Flask, page: str) -> list[Any]:
+    """The audit trail of the incident at `page`, as its school's handler reads it: the incident's
+    own events with its letters' events (each letter has a stream of its own) in their place."""
+    from uuid import UUID
+
+    from tests.examples import HANDLER
+
+    return list(app.extensions["zorgvuldig.cases"].audit_trail(HANDLER, UUID(page.rsplit("/", 1)[1])))

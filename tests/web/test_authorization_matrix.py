@@ -190,6 +190,7 @@ def url_for_rule(app: Flask, endpoint: str, incident_id: str, request_id: str = 
     values = {"incident_id": incident_id, "action": "NoteAdded", "version": 2, "request_id": request_id}
     values["number"] = 2  # a task (services/case/web/tasks.py) or another school
     values["token"] = "verzonnen"  # another school's one-time link
+    values["letter_id"] = "00000000-0000-4000-8000-000000000000"  # a letter of no incident
     values["name"] = "onbekend"  # a school provider that is not configured here
     values["session_id"] = values["token_id"] = values["username"] = "onbekend"
     path = rule.rule

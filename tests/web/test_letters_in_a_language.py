@@ -3,12 +3,10 @@ that language fills the form, and what the handler typed is never replaced."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from flask import Flask
 
 from tests.examples import ENGLISH_STATEMENT
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, trail_of
 
 DUTCH = {
     "what_is_happening": "Er gaat beeldmateriaal van een leerling rond.",
@@ -26,8 +24,7 @@ def statement(handler: Browser, page: str, fields: dict[str, str], language: str
 
 
 def last_action(app: Flask, page: str):  # type: ignore[no-untyped-def]
-    incident = app.extensions["zorgvuldig.cases"].repository.get(UUID(page.rsplit("/", 1)[1]))
-    return incident.actions[-1]
+    return trail_of(app, page)[-1]
 
 
 def test_an_english_group_gets_the_english_letter_with_the_english_statement(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +59,7 @@ def test_an_english_group_gets_the_english_letter_with_the_english_statement(app
     )
     assert sent.status_code == 302
     requested = last_action(app, page)
-    assert requested.action == "LetterRequested" and requested.data["language"] == "en"
+    assert requested.event_type == "LetterRequested" and requested.data["language"] == "en"
     assert requested.data["statement"]["what_we_do"] == ENGLISH["what_we_do"]
     assert "in het Engels staat klaar voor verzending" in handler.get(sent.headers["Location"]).text
 

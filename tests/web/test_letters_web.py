@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.examples import HANDLER
 from tests.web.conftest import Browser
 
 STATEMENT = {
@@ -46,9 +47,8 @@ def test_a_saved_group_fills_the_recipients_of_a_letter(app, browser) -> None:  
     cases = app.extensions["zorgvuldig.cases"]
     from uuid import UUID
 
-    incident = cases.repository.get(UUID(page.rsplit("/", 1)[1]))
-    requested = incident.actions[-1]
-    assert requested.action == "LetterRequested" and requested.data["group"] == "Ouders groep 7"
+    requested = cases.audit_trail(HANDLER, UUID(page.rsplit("/", 1)[1]))[-1]
+    assert requested.event_type == "LetterRequested" and requested.data["group"] == "Ouders groep 7"
     assert requested.data["recipients"] == ["een@voorbeeld.nl", "twee@voorbeeld.nl"]
 
     handler.post("/ontvangers/verwijderen", {"name": "Ouders groep 7"})
@@ -133,28 +133,29 @@ def test_a_letter_to_many_waits_for_a_second_handler(app, browser) -> None:  # t
     assert letter_to(anna, page, 31).status_code == 302
     cases = app.extensions["zorgvuldig.cases"]
     incident_id = UUID(page.rsplit("/", 1)[1])
-    proposal = cases.repository.get(incident_id).actions[-1]
-    assert proposal.action == "LetterProposed"
+    proposal = cases.audit_trail(HANDLER, incident_id)[-1]
+    assert proposal.event_type == "LetterProposed"
 
     own = anna.get(page + "?reden=x").text
     assert "Wacht op een tweede behandelaar." in own and "Goedkeuren en versturen" not in own
-    refused = anna.post(f"{page}/brieven/{proposal.version}/besluit", {"besluit": "goedkeuren"})
+    refused = anna.post(f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "goedkeuren"})
     assert refused.status_code == 422 and "niet degene die hem opstelde" in refused.text
 
     jet: Browser = browser("directeur.dewilg")
     assert "Goedkeuren en versturen" in jet.get(page + "?reden=x").text
     assert (
-        jet.post(f"{page}/brieven/{proposal.version}/besluit", {"besluit": "goedkeuren"}).status_code == 302
+        jet.post(f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "goedkeuren"}).status_code
+        == 302
     )
-    approved = cases.repository.get(incident_id).actions[-1]
-    assert approved.action == "LetterApproved" and approved.actor == "directeur.dewilg"
+    approved = cases.audit_trail(HANDLER, incident_id)[-1]
+    assert approved.event_type == "LetterApproved" and approved.actor == "directeur.dewilg"
     again = jet.post(
-        f"{page}/brieven/{proposal.version}/besluit", {"besluit": "afkeuren", "reden": "toch niet"}
+        f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "afkeuren", "reden": "toch niet"}
     )
     assert again.status_code == 422
 
     assert letter_to(anna, page, 30).status_code == 302  # up to the board's number: no second person
-    assert cases.repository.get(incident_id).actions[-1].action == "LetterRequested"
+    assert cases.audit_trail(HANDLER, incident_id)[-1].event_type == "LetterRequested"
 
 
 def test_without_a_loaded_guard_no_letter_is_composed(tmp_path) -> None:  # type: ignore[no-untyped-def]

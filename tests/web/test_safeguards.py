@@ -4,12 +4,10 @@ honour-related or domestic violence holds back informing the parents."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from flask import Flask
 
 from shared.accounts import Accounts
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, trail_of
 from tests.web.test_letters_web import STATEMENT
 
 AGREEMENTS = {
@@ -28,8 +26,7 @@ LETTER_TO_ALL = {
 
 
 def events(app: Flask, page: str) -> list[str]:
-    incident = app.extensions["zorgvuldig.cases"].repository.get(UUID(page.rsplit("/", 1)[1]))
-    return [a.action for a in incident.actions]
+    return [entry.event_type for entry in trail_of(app, page)]
 
 
 def test_agreements_are_shown_at_the_top_of_the_incident_until_it_is_closed(handler: Browser) -> None:

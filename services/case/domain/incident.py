@@ -23,13 +23,11 @@ from services.case.domain.errors import (
     HeldBackForSafety,
     IncidentAlreadyOpen,
     IncidentClosed,
-    NoLetterToDecide,
     NotAChannel,
     NotARole,
     NothingToCorrect,
     NothingToDecide,
     ReasonRequired,
-    SecondPersonRequired,
     SecondReviewerRequired,
     UnknownAction,
 )
@@ -254,13 +252,21 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
                 cls.Closed,
                 cls.Reopened,
                 cls.PersonalDataErased,
-                cls.LetterApproved,
-                cls.LetterRefused,
                 cls.ImprovementProposed,
                 cls.ImprovementShared,
                 cls.ImprovementRefused,
+                *cls.legacy_letter_classes(),
             )
         }
+
+    @classmethod
+    def legacy_letter_classes(cls) -> tuple[type[Incident.ActionRecorded], ...]:
+        """The incident's own letter events of before letters had a stream of their own, and
+        the reference to a letter: none is recorded through `record`."""
+        return (
+            cls.LetterRequested, cls.LetterProposed, cls.LetterApproved, cls.LetterRefused,
+            cls.LetterSent, cls.LetterFailed, cls.LetterComposed,
+        )  # fmt: skip
 
     # Step 1 — omvang en impact
     class ScopeAssessed(ActionRecorded):
@@ -807,7 +813,59 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
         refuse_material({"reason": reason})
         self.trigger_event(self.PersonalDataErased, actor=actor, reason=reason)
 
-    # ------------------------------------------------------------- letters (outbox)
+    # ------------------------------------------------------------------- letters
+
+    class LetterComposed(ActionRecorded):
+        """Een standaardbrief is opgesteld; wat ermee gebeurt, staat bij de brief zelf."""
+
+        letter_id: str
+        letter: str
+        allowed_when_closed: ClassVar[bool] = False
+
+    def compose_letter(
+        self,
+        *,
+        actor: str,
+        letter_id: UUID,
+        letter: str,
+        awaiting_review: bool,
+        override_reason: str = "",
+    ) -> None:
+        """Records that a letter was composed (the letter itself is a LetterRequest of its
+        own). A letter that needs no review records the step it carries out in the same
+        command (deletion call, group informed); one awaiting review does so when approved.
+
+        Raises DeletionCallTooEarly, HeldBackForSafety, AgreementConflict or IncidentClosed."""
+        if letter in LETTER_STEPS and LETTER_STEPS[letter][0] == "DeletionCalled":
+            if not deletion_call_ready(self.effective_actions()):
+                raise DeletionCallTooEarly(DELETION_CALL_WAITS)
+        if self.status is Status.CLOSED:
+            raise IncidentClosed()
+        refuse_material({"override_reason": override_reason})
+        reaches = {"letter": letter}
+        self._check_safeguards("LetterRequested", reaches)
+        self._set_aside_agreements("LetterRequested", reaches, actor=actor, reason=override_reason)
+        if not awaiting_review:
+            self._complete_step_of(letter, actor=actor)
+        self.trigger_event(self.LetterComposed, actor=actor, letter_id=str(letter_id), letter=letter)
+
+    def letter_approved(self, *, actor: str, letter: str) -> None:
+        """Records the step an approved letter carries out; raises HeldBackForSafety when a
+        risk at home was set since the letter was composed."""
+        self._check_safeguards("LetterRequested", {"letter": letter})
+        self._complete_step_of(letter, actor=actor)
+
+    def _complete_step_of(self, letter: str, *, actor: str) -> None:
+        if letter in LETTER_STEPS:
+            action, data = LETTER_STEPS[letter]
+            self.trigger_event(self.action_class(action), actor=actor, **data)
+
+    def letter_ids(self) -> list[UUID]:
+        """The letters composed for this incident, oldest first."""
+        return [UUID(a.data["letter_id"]) for a in self.actions if a.action == "LetterComposed"]
+
+    # The incident's own letter events before letters had a stream of their own: kept so that
+    # stored incidents load and their trail reads as it did. Nothing records them any more.
 
     class LetterRequested(ActionRecorded):
         """Een standaardbrief is klaargezet voor verzending."""
@@ -841,8 +899,6 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
         personal: ClassVar[tuple[str, ...]] = ("reason",)
         allowed_when_closed: ClassVar[bool] = True
 
-    # ------------------------------------------------- letters that need four eyes
-
     class LetterProposed(ActionRecorded):
         """Een standaardbrief aan veel ontvangers wacht op goedkeuring door een tweede persoon."""
 
@@ -872,76 +928,6 @@ class Incident(tasks.Coordination, other_schools.OtherSchools, Aggregate):
         reason: str
         personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         allowed_when_closed: ClassVar[bool] = True
-
-    def request_letter(
-        self,
-        *,
-        actor: str,
-        letter: str,
-        group: str,
-        recipients: list[str],
-        statement: dict[str, str],
-        four_eyes_from: int,
-        override_reason: str = "",
-        language: str = "nl",
-    ) -> None:
-        """Puts a letter out for sending, or up for a second person's approval when it goes to
-        more than `four_eyes_from` recipients. A letter sent now records the step it carries
-        out in the same command (deletion call, group informed).
-
-        Raises DeletionCallTooEarly, HeldBackForSafety or AgreementConflict."""
-        if letter in LETTER_STEPS and LETTER_STEPS[letter][0] == "DeletionCalled":
-            if not deletion_call_ready(self.effective_actions()):
-                raise DeletionCallTooEarly(DELETION_CALL_WAITS)
-        proposed = len(recipients) > four_eyes_from
-        data = {
-            "letter": letter, "group": group, "recipients": recipients, "statement": statement,
-            "language": language,
-        }  # fmt: skip
-        if proposed:
-            self.record("LetterProposed", actor=actor, override_reason=override_reason, **data)
-            return
-        # The checks run once, for the letter; the step it carries out is recorded without them.
-        event_class = self._recordable("LetterRequested", {**data, "override_reason": override_reason})
-        self._check_safeguards("LetterRequested", data)
-        self._set_aside_agreements("LetterRequested", data, actor=actor, reason=override_reason)
-        self._complete_step_of(letter, actor=actor)
-        self.trigger_event(event_class, actor=actor, **data)
-
-    def _complete_step_of(self, letter: str, *, actor: str) -> None:
-        if letter in LETTER_STEPS:
-            action, data = LETTER_STEPS[letter]
-            self.trigger_event(self.action_class(action), actor=actor, **data)
-
-    def letters_awaiting_approval(self) -> list[RecordedAction]:
-        """Proposed letters that no one approved or refused yet."""
-        decided = {
-            a.data["proposal_version"]
-            for a in self.actions
-            if a.action in ("LetterApproved", "LetterRefused")
-        }
-        return [
-            a for a in self.effective_actions() if a.action == "LetterProposed" and a.version not in decided
-        ]
-
-    def decide_letter(self, *, actor: str, proposal_version: int, approve: bool, reason: str = "") -> None:
-        """Approves or refuses a proposed letter; the one who proposed it cannot.
-
-        Raises NoLetterToDecide or SecondPersonRequired."""
-        proposal = next((a for a in self.letters_awaiting_approval() if a.version == proposal_version), None)
-        if proposal is None:
-            raise NoLetterToDecide()
-        if proposal.actor == actor:
-            raise SecondPersonRequired()
-        if approve:
-            self._check_safeguards("LetterProposed", proposal.data)
-            self._complete_step_of(proposal.data["letter"], actor=actor)
-            self.trigger_event(self.LetterApproved, actor=actor, proposal_version=proposal_version)
-        else:
-            refuse_material({"reason": reason})
-            self.trigger_event(
-                self.LetterRefused, actor=actor, proposal_version=proposal_version, reason=reason
-            )
 
     # ------------------------------------- improvements for the protocol, shared with the board
 

@@ -14,13 +14,20 @@ from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
+from services.case.domain.letter_request import LetterRequest
 from shared import messaging
 from shared.accounts import Account, Accounts, school_name
 from shared.identity import Actor, Role
 
 blueprint = Blueprint("beheer", __name__, url_prefix="/beheer")
 
-OUTCOMES = [get_topic(Incident.LetterSent), get_topic(Incident.LetterFailed)]
+# The outcomes on the letters' own streams, and those the incidents recorded before that.
+OUTCOMES = [
+    get_topic(LetterRequest.Sent),
+    get_topic(LetterRequest.Failed),
+    get_topic(Incident.LetterSent),
+    get_topic(Incident.LetterFailed),
+]
 
 
 @blueprint.before_request
@@ -64,7 +71,7 @@ def last_outcomes(cases: CaseManagement, actor: Actor, count: int = 10) -> list[
         outcomes.append(
             {
                 "at": event.timestamp,
-                "sent": type(event).__name__ == "LetterSent",
+                "sent": isinstance(event, LetterRequest.Sent | Incident.LetterSent),
                 "count": getattr(event, "recipient_count", 0),
                 "reason": getattr(event, "reason", ""),
             }

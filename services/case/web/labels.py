@@ -117,6 +117,14 @@ EVENTS: dict[str, dict[str, Label]] = {
         "request_version": Label("Brief klaargezet in", reads=_event_reference),
         "reason": _REASON,
     },
+    "LetterComposed": {
+        "letter_id": Label("Brief", hidden=True),  # a reference to the letter's own stream
+        "letter": Label("Brief", reads=_letter),
+    },
+    "LetterBounced": {
+        "recipient_count": Label("Aantal ontvangers", reads=lambda v, _: formatting.number(v)),
+        "reason": _REASON,
+    },
     "LetterApproved": {"proposal_version": Label("Voorstel in", reads=_event_reference)},
     "LetterRefused": {"proposal_version": Label("Voorstel in", reads=_event_reference), "reason": _REASON},
     "AgreementSetAside": {

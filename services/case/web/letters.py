@@ -1,6 +1,7 @@
 """Letters from the case handler's side: compose from the communication statement, preview
-exactly what will be sent, confirm. Confirming records a LetterRequested event; the relay
-and the notifier do the rest, and the outcome lands in the audit trail. "Verzonden
+exactly what will be sent, confirm. Confirming requests a letter (a LetterRequest of its own,
+services/case/domain/letter_request.py); the relay and the notifier do the rest, and the
+outcome lands on the letter's stream, shown in the incident's audit trail. "Verzonden
 berichten" shows what the local mail catcher received, so a school sees what parents got."""
 
 from __future__ import annotations
@@ -206,13 +207,13 @@ def compose_letter(incident_id: UUID) -> Page:
     else:
         flash(
             f"De brief '{title}'{in_language} staat klaar voor verzending aan "
-            f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in de tijdlijn."
+            f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in het logboek."
         )
     return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
 
 
-@blueprint.post("/meldingen/<uuid:incident_id>/brieven/<int:version>/besluit")
-def decide(incident_id: UUID, version: int) -> Response:
+@blueprint.post("/meldingen/<uuid:incident_id>/brieven/<uuid:letter_id>/besluit")
+def decide(incident_id: UUID, letter_id: UUID) -> Response:
     """A second handler approves or refuses a letter that waits for four eyes."""
     actor = handler()
     cases().incident(actor, incident_id)  # another school's handler gets a 404 here, as everywhere
@@ -221,7 +222,7 @@ def decide(incident_id: UUID, version: int) -> Response:
     if not approve and not reason:
         flash("Geef een reden waarom de brief niet verstuurd wordt; de opsteller ziet die in de tijdlijn.")
         return redirect(url_for("case.incident", incident_id=incident_id) + "#brieven-wachten")
-    cases().decide_letter(actor, incident_id, proposal_version=version, approve=approve, reason=reason)
+    cases().decide_letter(actor, incident_id, letter_id=letter_id, approve=approve, reason=reason)
     flash(
         "De brief is goedgekeurd en wordt verzonden."
         if approve

@@ -251,6 +251,7 @@ def incident(incident_id: UUID) -> Page:
         timeline=timeline(shown, may_act),
         takedowns=takedown.takedowns(shown.effective_actions(), date.today()),
         takedown_words=TAKEDOWN_WORDS,
+        waiting=cases().letters_awaiting_review(actor(), incident_id) if may_act else [],
     )
 
 
