@@ -79,7 +79,7 @@ def overdue_task(
     handler: LetterHandler, message: TaskOverdue, school: School, settings: Board, link: str
 ) -> RenderedLetter:
     """The reminder with the task's words when the guard lets them through, else without."""
-    incident: Incident = handler.cases.repository.get(UUID(message.incident_id))
+    incident: Incident = _cases(handler).repository.get(UUID(message.incident_id))
     task = incident.tasks.get(message.task_number)
     anchor = f"#taak-{message.task_number}" if "/meldingen/" in link else ""
     context = {"link": link + anchor, "due_on": _dutch_date(message.due_on)}
@@ -138,3 +138,13 @@ PARTS = ("subject.txt", "body.txt", "body.html")
 def _dutch_date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}-{month}-{year}"
+
+
+def _cases(handler: LetterHandler) -> Any:
+    """The case store, opened on the first overdue task: a task's words are read from its
+    incident (letters travel whole in their message and need no store)."""
+    if handler.cases is None:
+        from services.case.application import CaseManagement
+
+        handler.cases = CaseManagement(env=handler.settings.event_store_env())
+    return handler.cases

@@ -5,7 +5,8 @@ tests/fixtures/store_before_letter_streams/ holds a SQLite event store and its k
 by the code of main at 8f217b3 (written_by.py.txt): an incident with every event type of then,
 the incident's own six letter events (requested, proposed, approved, refused, sent, failed)
 among them, and an incident whose personal data was erased; and expected.json, what the trail,
-the list and the reports read from it with that code.
+the list and the reports read from it with the code of main just before letters had a stream
+of their own (read_by.py.txt, run when main's reports changed).
 """
 
 from __future__ import annotations

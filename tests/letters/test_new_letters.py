@@ -76,13 +76,17 @@ def test_every_letter_to_people_reaches_a_known_audience() -> None:
 
 
 def test_a_pupils_letter_to_many_waits_for_a_second_person_and_completes_informing_pupils() -> None:
-    incident = Incident.open(school_id="de-wilg", board_id="kindante", actor=HANDLER.id, **OPENING)
+    from services.case.application import CaseManagement
+
+    cases = CaseManagement()
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
     many = [f"leerling{n}@voorbeeld.nl" for n in range(31)]
-    incident.request_letter(actor=HANDLER.id, letter="leerlingen", group="Leerlingen", recipients=many,
-                            statement={"contact_person": "de juf"}, four_eyes_from=30)  # fmt: skip
-    waiting = incident.letters_awaiting_approval()
-    assert [a.data["letter"] for a in waiting] == ["leerlingen"]
-    incident.decide_letter(actor=SECOND_HANDLER.id, proposal_version=waiting[0].version, approve=True)
+    cases.request_letter(HANDLER, incident_id, letter="leerlingen", group="Leerlingen", recipients=many,
+                         statement={"contact_person": "de juf"}, four_eyes_from=30)  # fmt: skip
+    waiting = cases.letters_awaiting_review(HANDLER, incident_id)
+    assert [letter.letter for letter in waiting] == ["leerlingen"]
+    cases.decide_letter(SECOND_HANDLER, incident_id, letter_id=waiting[0].id, approve=True)
+    incident = cases.incident(HANDLER, incident_id)
     informed = [a for a in incident.effective_actions() if a.action == "GroupInformed"]
     assert [a.data["group"] for a in informed] == ["leerlingen"]
 

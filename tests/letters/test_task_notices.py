@@ -51,7 +51,7 @@ def settings_for(tmp_path: Path, port: int) -> Settings:
 def deliver(
     settings: Settings, cases: CaseManagement, accounts: Accounts, guard, inbox: Inbox, count: int
 ) -> None:  # type: ignore[no-untyped-def]
-    handler = LetterHandler(settings, cases, Ledger(settings), Sender(settings), accounts, guard=guard)
+    handler = LetterHandler(settings, Ledger(settings), Sender(settings), accounts, guard=guard, cases=cases)
     worker = Worker(handler, lambda: messaging.connect(settings))
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)

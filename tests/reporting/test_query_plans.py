@@ -25,7 +25,7 @@ from services.reporting.store import ReportStore
 from shared.accounts import Accounts, seed_demo
 from shared.config import Settings
 from shared.database import Database
-from tests.examples import ACTIONS, OPENING
+from tests.examples import ACTIONS, LETTER_REQUESTS, OPENING
 from tests.web.conftest import Browser
 
 # Tables that do not grow with the incidents: one row per follower; a row per event the
@@ -33,7 +33,8 @@ from tests.web.conftest import Browser
 BOUNDED = frozenset(
     {"report_position", "incident_list_position", "follower_positions", "report_skipped", "accounts"}
 )
-SCRIPT = [a for a in ACTIONS if a not in ("LetterSent", "LetterFailed", "StaffAccessRevoked")]
+# The Incident itself records no letter: those are LetterRequests of their own.
+SCRIPT = [a for a in ACTIONS if a not in (*LETTER_REQUESTS, "StaffAccessRevoked")]
 EXPLAINED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 
 

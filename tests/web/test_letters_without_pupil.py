@@ -3,11 +3,9 @@ version that speaks of the material and the law, from the preview to the sent re
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from flask import Flask
 
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, trail_of
 
 STATEMENT = {
     "what_is_happening": "Onder leerlingen wordt verboden materiaal gedeeld.",
@@ -34,8 +32,7 @@ def test_the_deletion_call_for_material_without_a_pupil_speaks_of_the_law(
     assert "kinderpornografisch materiaal" in preview.text
     assert "zonder dat die leerling" not in preview.text and "leerling op de beelden" not in preview.text
     assert handler.post(f"{page}/brieven", {**DELETION, **STATEMENT, "bevestigd": "ja"}).status_code == 302
-    incident = app.extensions["zorgvuldig.cases"].repository.get(UUID(page.rsplit("/", 1)[1]))
-    assert incident.actions[-1].data["statement"]["no_pupil_visible"] == "ja"
+    assert trail_of(app, page)[-1].data["statement"]["no_pupil_visible"] == "ja"
 
 
 def test_a_pupil_seen_after_all_brings_back_the_letter_about_that_pupil(handler: Browser) -> None:

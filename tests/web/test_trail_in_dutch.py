@@ -102,7 +102,9 @@ def test_every_event_type_in_the_trail_reads_without_a_code_key_or_value(app: Fl
     work_through_coordination(cases, incident_id)
     cases.erase_personal_data(incident_id, actor_id=HANDLER.id, reason="bewaartermijn verstreken")
     kinds = {entry.event_type for entry in cases.audit_trail(HANDLER, incident_id)}
-    assert kinds == event_classes(Incident)  # every event type is on the page below
+    # every event type is on the page below; a letter's events (its own stream) under the names the
+    # incident's letter events had, in place of the incident's reference to the letter
+    assert kinds == event_classes(Incident) - {"LetterComposed"} | {"LetterBounced"}
     handler = Browser(app.test_client()).sign_in("behandelaar.dewilg")
 
     for path in (f"/meldingen/{incident_id}/tijdlijn", f"/meldingen/{incident_id}"):
