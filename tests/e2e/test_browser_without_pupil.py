@@ -113,12 +113,12 @@ def test_the_deletion_call_for_material_without_a_pupil_speaks_of_the_law(page, 
     from services.notifier.letters import LetterHandler
 
     cases = system["app"].extensions["zorgvuldig.cases"]
-    relay = Relay(cases, None, None)  # type: ignore[arg-type]
+    settings, guard = system["settings"], system["app"].extensions["zorgvuldig.guard"]
+    relay = Relay(cases, None, None, letters_key=settings.letters_key)  # type: ignore[arg-type]
     published = cases.recorder.select_notifications(start=1, limit=1000, topics=TOPICS)
     (request,) = [relay.message_for(n) for n in published]
     mail = KeepsMail()
-    settings, guard = system["settings"], system["app"].extensions["zorgvuldig.guard"]
-    handler = LetterHandler(settings, cases, Ledger(settings), mail, accounts=system["accounts"], guard=guard)
+    handler = LetterHandler(settings, Ledger(settings), mail, accounts=system["accounts"], guard=guard)
     outcome = handler.handle(request)
     assert outcome is not None and outcome.sent == 2
     body = mail.sent[0].get_body(preferencelist=("plain",)).get_content()

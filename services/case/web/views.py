@@ -147,7 +147,8 @@ class TrailLine:
 
 
 def trail_lines(entries: list[Any]) -> list[TrailLine]:
-    types = {entry.version: entry.event_type for entry in entries}
+    # A correction names a version of the incident's own stream, never one of a letter's.
+    types = {entry.version: entry.event_type for entry in entries if not getattr(entry, "letter_id", "")}
     return [
         TrailLine(
             version=entry.version,
