@@ -1,7 +1,8 @@
 """Boards and their schools as the letters know them: a school's name, contact address,
 telephone number, website and care team (the accounts told of every new melding), the
 help sites and numbers a letter may point to, from how many recipients a letter needs a
-second person's approval, and the names of channels that the reports do not know yet.
+second person's approval, how many addresses one letter may reach, and the names of channels
+that the reports do not know yet.
 
 One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
 board's own file there wins). A board without a file gets the defaults below.
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from shared.formatting import number
+
 BUILT_IN = Path(__file__).resolve().parent / "boards"
 # The national help lines the protocol names (Centrum Seksueel Geweld, Slachtofferhulp, Veilig
 # Thuis, Helpwanted, de Kindertelefoon, 113), with their sites and numbers.
@@ -24,6 +27,8 @@ DEFAULT_HELP_SITES = (
 )  # fmt: skip
 DEFAULT_HELP_NUMBERS = ("113", "0800-0113", "0800-0432", "0800-2000", "0800-0188", "0900-0101", "020-2615275")
 DEFAULT_FOUR_EYES_FROM = 30
+# A whole school's parents in one letter; a board's file may set a lower (or higher) limit.
+DEFAULT_MAX_RECIPIENTS = 5000
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,16 @@ class Board:
     vetted_sentences: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vetted_skip_review: bool = False
     staff_letters_skip_review: bool = False
+    max_recipients: int = DEFAULT_MAX_RECIPIENTS  # addresses in one letter or one group
+
+    def too_many_recipients(self, count: int) -> str:
+        """The Dutch sentence that refuses a letter or group above the limit; "" within it."""
+        if count <= self.max_recipients:
+            return ""
+        return (
+            f"Een brief of groep gaat naar hoogstens {number(self.max_recipients)} adressen; dit zijn "
+            f"er {number(count)}. Verdeel de adressen over meer groepen."
+        )
 
     def school(self, school_id: str) -> School:
         return self.schools.get(school_id) or School(school_id, school_id.replace("-", " ").title())
@@ -110,6 +125,7 @@ def _read(path: Path, board_id: str) -> Board:
             },
             bool(data.get("zonder_controle_bij_vaste_zinnen", False)),
             bool(data.get("brieven_aan_medewerkers_zonder_controle", False)),
+            int(data.get("hoogstens_ontvangers", DEFAULT_MAX_RECIPIENTS)),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BoardFileError(f"Het bestuursbestand {path.name} klopt niet: {error}") from None

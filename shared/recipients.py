@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from shared.boards import DEFAULT_MAX_RECIPIENTS
 from shared.config import Settings
 from shared.database import Database
 from shared.languages import DUTCH
 
-MAX_ADDRESSES = 500
+MAX_ADDRESSES = DEFAULT_MAX_RECIPIENTS  # per group read from an export; a letter checks its board's
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _SEALED = "aesgcm1:"  # stored values with this prefix are sealed; older rows are plain text
 

@@ -41,10 +41,20 @@ from shared.recipients import RecipientGroup, RecipientGroups, valid_address
 
 blueprint = Blueprint("letters", __name__)
 
-MAX_RECIPIENTS = 500
+# A whole school's addresses (5.000 of up to 254 characters) pass in the letter's form and a group's.
+LARGE_FORM_ENDPOINTS = {"letters.compose_letter", "letters.recipient_groups"}
+LARGE_FORM_BYTES = 4 * 1024 * 1024
 FIELD_NAMES = {"group": "groep ontvangers", "recipients": "e-mailadressen", "language": "taal van de brief"}
 
 Page = str | tuple[str, int] | Response
+
+
+@blueprint.url_value_preprocessor
+def room_for_a_whole_school(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # Runs before every before_request (the CSRF check reads the form first).
+    if endpoint in LARGE_FORM_ENDPOINTS:
+        request.max_content_length = LARGE_FORM_BYTES
+        request.max_form_memory_size = LARGE_FORM_BYTES
 
 
 def cases() -> CaseManagement:
@@ -137,12 +147,12 @@ def compose_letter(incident_id: UUID) -> Page:
         errors["group"] = ["Geef de groep ontvangers een naam, bijvoorbeeld 'Ouders groep 7'."]
     if not recipients:
         errors["recipients"] = ["Vul minstens één e-mailadres in."]
-    if len(recipients) > MAX_RECIPIENTS:
-        errors["recipients"] = [f"Verstuur aan hoogstens {MAX_RECIPIENTS} adressen per keer."]
+    board = board_of(incident)
+    if too_many := board.too_many_recipients(len(recipients)):
+        errors["recipients"] = [too_many]
     for name in CONTEXT_FIELDS:
         if looks_like_material(str(values.get(name, ""))):
             errors.setdefault(name, []).append(MaterialRefused.message)
-    board = board_of(incident)
     try:
         letter = compose(
             values["letter"],
@@ -238,7 +248,11 @@ def guard() -> PrivacyGuard:
 
 
 def board_of(incident: Incident) -> Board:
-    return board(incident.board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
+    return board_named(incident.board_id)
+
+
+def board_named(board_id: str) -> Board:
+    return board(board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
 
 
 def staff_names(school_id: str) -> list[str]:
@@ -309,8 +323,8 @@ def recipient_groups() -> Page:
             errors.append("Vul minstens één e-mailadres in.")
         if invalid:
             errors.append(f"{len(invalid)} adres(sen) kloppen niet; controleer bijvoorbeeld '{invalid[0]}'.")
-        if len(addresses) > MAX_RECIPIENTS:
-            errors.append(f"Een groep heeft hoogstens {MAX_RECIPIENTS} adressen.")
+        if too_many := board_named(actor.board_id).too_many_recipients(len(addresses)):
+            errors.append(too_many)
         if by_code(values["language"]) is None:
             errors.append("Kies een taal uit de lijst.")
         if not errors:
