@@ -1,8 +1,8 @@
 """Boards and their schools as the letters know them: a school's name, contact address,
 telephone number, website and care team (the accounts told of every new melding), the
 help sites and numbers a letter may point to, from how many recipients a letter needs a
-second person's approval, how many addresses one letter may reach, and the names of channels
-that the reports do not know yet.
+second person's approval, how many addresses one letter may reach, the names of channels
+that the reports do not know yet, and the board's own look on the pages (colours, logo).
 
 One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
 board's own file there wins). A board without a file gets the defaults below.
@@ -57,6 +57,10 @@ class Board:
     vetted_skip_review: bool = False
     staff_letters_skip_review: bool = False
     max_recipients: int = DEFAULT_MAX_RECIPIENTS  # addresses in one letter or one group
+    # The board's own look ([huisstijl]): design tokens over the neutral theme, and a logo file
+    # beside the board file; services/case/web/house_style.py decides what of it a page may use.
+    house_style: dict[str, str] = field(default_factory=dict)
+    folder: Path | None = None  # where the board file was read, so that its logo can be found
 
     def too_many_recipients(self, count: int) -> str:
         """The Dutch sentence that refuses a letter or group above the limit; "" within it."""
@@ -126,6 +130,8 @@ def _read(path: Path, board_id: str) -> Board:
             bool(data.get("zonder_controle_bij_vaste_zinnen", False)),
             bool(data.get("brieven_aan_medewerkers_zonder_controle", False)),
             int(data.get("hoogstens_ontvangers", DEFAULT_MAX_RECIPIENTS)),
+            {str(key): str(value) for key, value in data.get("huisstijl", {}).items()},
+            path.parent,
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BoardFileError(f"Het bestuursbestand {path.name} klopt niet: {error}") from None

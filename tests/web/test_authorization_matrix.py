@@ -133,7 +133,7 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "other_schools.notified": ("POST", allowed(OWN)),
     "other_schools.confirm": ("GET", allowed(set())),  # no account needed; a made-up token: 410 for anyone
 }
-PUBLIC_ASSETS = {"static"}
+PUBLIC_ASSETS = {"static", "house_style.stylesheet", "house_style.logo"}  # a board's colours and logo
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from services.case.web import (
     errors,
     handover,
     health,
+    house_style,
     improvements,
     letters,
     oidc,
@@ -87,6 +88,7 @@ def create_app(
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    house_style.init_app(app)
     app.register_blueprint(auth.blueprint)
     oidc.init_app(app, settings, parts.pop("identities", None))
     app.register_blueprint(views.blueprint)

@@ -47,8 +47,11 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "auth.second_factor", "static", "api.openapi", "health.live", "health.ready",
     "oidc.start", "oidc.callback",
     "other_schools.confirm",  # another school confirms receipt with its one-time link, no account
+    "house_style.stylesheet", "house_style.logo",  # the neutral look before signing in
 }  # fmt: skip
-WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
+WHILE_CHANGING_PASSWORD = {
+    "auth.change_password", "auth.logout", "static", "house_style.stylesheet", "house_style.logo",
+}  # fmt: skip
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 CODE_WITHIN = timedelta(minutes=5)  # between the password and the code of a sign-in
 SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
