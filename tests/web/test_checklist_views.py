@@ -104,7 +104,7 @@ MELDPUNT = "Kinderporno behandelt alleen materiaal op een openbare URL"
 
 
 def warnings_before_saving(html: str) -> str:
-    match = re.search(r'<section class="warnings" id="vooraf".*?</section>', html, re.S)
+    match = re.search(r'<section class="warnings[^"]*" id="vooraf".*?</section>', html, re.S)
     return match.group(0) if match else ""
 
 
