@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
@@ -444,11 +445,13 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             with self._store_errors():
                 newer = self.recorder.select_events(copy.id, gt=copy.version)
             for stored in newer:
-                copy = self.mapper.to_domain_event(stored).mutate(copy)
+                event = self.mapper.to_domain_event(stored)
+                assert isinstance(event, AccessLog.Event)
+                event.mutate(copy)  # a mutable aggregate: changed in place
             return copy
         with self._store_errors():
             try:
-                log = self.repository.get(AccessLog.create_id(incident_id))
+                log: AccessLog = self.repository.get(AccessLog.create_id(incident_id))
             except AggregateNotFoundError:
                 return AccessLog(incident_id)
         assert isinstance(log, AccessLog)
@@ -598,7 +601,7 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
     def _stored_letter(self, letter_id: UUID) -> LetterRequest | None:
         with self._store_errors():
             try:
-                request = self.repository.get(letter_id)
+                request: Aggregate = self.repository.get(letter_id)
             except AggregateNotFoundError:
                 return None
         return request if isinstance(request, LetterRequest) else None

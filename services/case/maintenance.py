@@ -31,7 +31,7 @@ def expired(
     (`per_board`, else `days`) before `now`."""
     found = []
     for incident_id in cases.all_incident_ids():
-        incident = cases.repository.get(incident_id)
+        incident: Incident = cases.repository.get(incident_id)
         if incident.status is not Status.CLOSED:
             continue
         if any(a.action == "PersonalDataErased" for a in incident.actions):

@@ -34,7 +34,8 @@ _KEY_CACHE_SECONDS = 30.0
 def personal_field_names() -> frozenset[str]:
     """Every field name that some event class marks as personal."""
     names: set[str] = set(Incident.Opened.personal)
-    for event_class in (*Incident.action_classes().values(), Incident.Corrected):
+    corrected: type[Incident.ActionRecorded] = Incident.Corrected
+    for event_class in (*Incident.action_classes().values(), corrected):
         names.update(event_class.personal)
     names.discard("changes")
     return frozenset(names)

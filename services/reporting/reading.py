@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 from msgspec import UNSET
 
@@ -72,10 +73,11 @@ class EventReader:
         mapper = cases.mapper
         self._plain = mapper.cipher is None and mapper.compressor is None
         # The current classes, except the correction: its changes may hold sealed values.
+        opened: type[Aggregate.Event] = Incident.Opened
         self._direct: dict[str, _Shape] = {
             get_topic(event_class): _Shape.of(event_class)
             for event_class in (
-                Incident.Opened,
+                opened,
                 *Incident.action_classes().values(),
                 *Incident.legacy_letter_classes(),
             )

@@ -208,7 +208,8 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         for entry in trail:
             step = protocol.step_of(entry.event_type)
             data = {k: v for k, v in entry.data.items() if k not in TRAIL_FIELDS_HIDDEN}
-            shown = labels.details(entry.event_type, data, person, types.get(data.get("corrects"), ""))
+            corrected = types.get(int(data.get("corrects", 0)), "")
+            shown = labels.details(entry.event_type, data, person, corrected)
             rows.append(
                 {
                     "version": entry.version,
@@ -241,7 +242,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         at_version = request.args.get("versie", type=int)
         earlier = None
         if at_version:
-            earlier_incident = cases().repository.get(incident_id, version=at_version)
+            earlier_incident: Incident = cases().repository.get(incident_id, version=at_version)
             earlier = checklist(protocol, earlier_incident.effective_actions())
         return render_template(
             "reporting/trail.html",

@@ -22,7 +22,7 @@ MIN_LENGTH = 3
 
 
 def _read(path: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             found.update(normalise(word) for word in line.split())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -63,6 +64,7 @@ def last_outcomes(cases: CaseManagement, actor: Actor, count: int = 10) -> list[
         if len(outcomes) == count:
             break
         event = cases.mapper.to_domain_event(notification)
+        assert isinstance(event, Aggregate.Event)  # the outcome topics are all aggregate events
         incident_id = event.originator_id
         if incident_id not in boards:
             boards[incident_id] = cases.opened_event(incident_id).board_id

@@ -223,7 +223,7 @@ def openapi_document() -> dict[str, Any]:
     }
     ok = {"description": "gelukt", "content": {"application/json": {"schema": {"type": "object"}}}}
     ok_list = {"description": "gelukt", "content": {"application/json": {"schema": {"type": "array"}}}}
-    secured = [{"token": []}]
+    secured: list[dict[str, list[str]]] = [{"token": []}]
     spec.path(
         path="/api/meldingen",
         operations={

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow.types import ErrorMessages
 from werkzeug.datastructures import MultiDict
 
 from services.case.domain import takedown
@@ -476,7 +477,7 @@ def action_forms() -> dict[str, ActionForm]:
 
 # ------------------------------------------------------------------------ schemas
 
-_MESSAGES = {
+_MESSAGES: ErrorMessages = {
     "required": "Vul dit veld in.",
     "null": "Vul dit veld in.",
     "invalid": "Deze waarde klopt niet.",
