@@ -39,6 +39,7 @@ class School:
     phone: str = ""
     website: str = ""
     address: str = ""  # the school's own street and postcode, which a letter may name
+    contact_person: str = ""  # whom parents may call or write to, as each letter's last lines name
     care_team: tuple[str, ...] = ()  # account names told of every new melding ("zorgteam")
 
 
@@ -56,6 +57,7 @@ class Board:
     vetted_sentences: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vetted_skip_review: bool = False
     staff_letters_skip_review: bool = False
+    sending_address: str = ""  # the address letters come from, under the school's name
     max_recipients: int = DEFAULT_MAX_RECIPIENTS  # addresses in one letter or one group
     # The board's own look ([huisstijl]): design tokens over the neutral theme, and a logo file
     # beside the board file; services/case/web/house_style.py decides what of it a page may use.
@@ -111,6 +113,7 @@ def _read(path: Path, board_id: str) -> Board:
                 str(value.get("telefoon", "")),
                 str(value.get("website", "")),
                 str(value.get("adres", "")),
+                str(value.get("contactpersoon", "")),
                 tuple(str(name) for name in value.get("zorgteam", ())),
             )
             for key, value in data.get("scholen", {}).items()
@@ -129,6 +132,7 @@ def _read(path: Path, board_id: str) -> Board:
             },
             bool(data.get("zonder_controle_bij_vaste_zinnen", False)),
             bool(data.get("brieven_aan_medewerkers_zonder_controle", False)),
+            str(data.get("afzendadres", "")),
             int(data.get("hoogstens_ontvangers", DEFAULT_MAX_RECIPIENTS)),
             {str(key): str(value) for key, value in data.get("huisstijl", {}).items()},
             path.parent,

@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    select_autoescape,
+)
 
 from shared import formatting
 from shared.boards import Board, School
@@ -132,12 +139,16 @@ MAX_FIELD_LENGTH = 2000  # the longest text the incident stores in one field
 _MARKUP = re.compile(r"<\s*[a-zA-Z!/?][^>]*>|&#?\w+;")
 
 
-def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) -> dict[str, Any]:
+def letter_context(
+    letter: Letter, values: dict[str, Any], *, school_name: str, school: School | None = None
+) -> dict[str, Any]:
     """The whitelisted context; LetterBlocked when something the letter needs is missing,
     too long, or written as markup (a letter's text is plain text). Recorded facts are
-    booleans, false unless the statement says "ja"."""
+    booleans, false unless the statement says "ja". The school's contact person, address and
+    telephone number (from the board's file) close every letter, so it looks like the school's."""
     context: dict[str, Any] = {name: str(values.get(name, "") or "").strip() for name in CONTEXT_FIELDS}
     context["school_name"] = school_name
+    context["school_contact"] = school_contact(school)
     problems = [
         Finding(name, f"Vul eerst in: {LABELS.get(name, name)}.", f"leeg:{name}")
         for name in letter.needs
@@ -161,6 +172,13 @@ def letter_context(letter: Letter, values: dict[str, Any], *, school_name: str) 
     return context
 
 
+def school_contact(school: School | None) -> dict[str, str]:
+    """How parents reach the school, as the board's file says; empty lines are left out."""
+    if school is None:
+        return {"person": "", "address": "", "phone": ""}
+    return {"person": school.contact_person, "address": school.address, "phone": school.phone}
+
+
 LABELS = {
     "what_is_happening": "wat er aan de hand is",
     "what_we_think": "wat de school ervan vindt",
@@ -174,6 +192,7 @@ LABELS = {
 
 
 PARTS = ("subject.txt", "body.txt", "body.html")
+SCHOOL_LINES = "_school.txt"  # after the text's greeting; the HTML layout includes _school.html
 
 
 def version_of(letter_key: str, context: dict[str, Any]) -> str:
@@ -218,6 +237,7 @@ def render(letter_key: str, context: dict[str, Any], language: str = DUTCH) -> R
     folder = version_of(letter_key, context)
     try:
         parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
+        parts[1] += _school_lines(environment, context)
     except TemplateError as error:
         raise LetterBlocked(
             [f"De brief kon niet worden opgemaakt ({type(error).__name__}: {error})."]
@@ -225,17 +245,28 @@ def render(letter_key: str, context: dict[str, Any], language: str = DUTCH) -> R
     return RenderedLetter(parts[0].strip(), parts[1], parts[2], language)
 
 
+def _school_lines(environment: Environment, context: dict[str, Any]) -> str:
+    """The school's contact lines under the text's greeting; none in a language that a board
+    added without them (its letters still go out)."""
+    try:
+        template = environment.get_template(SCHOOL_LINES)
+    except TemplateNotFound:
+        return ""
+    return template.render(**context)
+
+
 # ---------------------------------------------------------------------- privacy guard
 
 
 def allowed_for(board: Board, school: School, staff_names: tuple[str, ...] | list[str] = ()) -> Allowed:
     """What letters of this school may say: its own contact details, the board's help sites
-    and numbers, and the names of its own staff and of the school itself."""
+    and numbers, and the names of its own staff, its contact person and the school itself."""
     return Allowed.of(
         emails=[school.contact_email],
         phones=[school.phone, *board.help_numbers],
         sites=[school.website, *board.help_sites],
-        names=[school.name, *staff_names],
+        # The contact person as the board's file writes it ("Mees Jansen, intern begeleider").
+        names=[school.name, school.contact_person.partition(",")[0].strip(), *staff_names],
         address=school.address,
     )
 
@@ -260,7 +291,7 @@ def compose(
     if letter is None:
         raise LetterBlocked([f"Onbekende brief: {letter_key}."])
     _check_language(letter_key, language)
-    context = letter_context(letter, values, school_name=school.name)
+    context = letter_context(letter, values, school_name=school.name, school=school)
     rendered = render(letter_key, context, language)
     if forbidden_forms is None:
         forbidden_forms = guard.forbidden(recorded or [])
@@ -283,7 +314,8 @@ def template_source(folder: str, language: str = DUTCH) -> str:
     """The fixed wording of a letter in a language: its three templates and the layout around
     them, as written."""
     paths = [TEMPLATES / language / folder / name for name in PARTS]
-    return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, TEMPLATES / language / "_layout.html"])
+    around = [TEMPLATES / language / name for name in ("_layout.html", SCHOOL_LINES, "_school.html")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, *around] if p.is_file())
 
 
 # The template of each kind of reminder; an aftercare reminder is the default.

@@ -211,7 +211,14 @@ class LetterHandler:
                 failed += 1
                 reasons.append("ongeldig adres")
                 continue
-            mail = build(self.settings, letter, recipient.strip(), school=school, key=key)
+            mail = build(
+                self.settings,
+                letter,
+                recipient.strip(),
+                school=school,
+                key=key,
+                sending_address=settings.sending_address,
+            )
             try:
                 self.sender.send(mail)
             except PermanentFailure as refused:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
 
@@ -22,13 +22,20 @@ class PermanentFailure(Exception):
 
 
 def build(
-    settings: Settings, letter: RenderedLetter, recipient: str, *, school: School, key: str
+    settings: Settings,
+    letter: RenderedLetter,
+    recipient: str,
+    *,
+    school: School,
+    key: str,
+    sending_address: str = "",
 ) -> EmailMessage:
-    """One recipient's e-mail. Its Message-ID derives from the letter request and the
+    """One recipient's e-mail, from the school: its name over the board's sending address
+    (or the installation's). Its Message-ID derives from the letter request and the
     recipient alone, so a copy sent again after a crash is the same message to every mail
     system; replies go to the school's contact address."""
     message = EmailMessage()
-    message["From"] = settings.mail_from
+    message["From"] = formataddr((school.name, sending_address or parseaddr(settings.mail_from)[1]))
     message["To"] = recipient
     if school.contact_email:
         message["Reply-To"] = school.contact_email
