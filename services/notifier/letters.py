@@ -14,6 +14,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any, Protocol
 from uuid import uuid4
 
@@ -39,6 +40,7 @@ from shared.contracts import (
     LetterOutcome,
     LetterRequest,
     Message,
+    Notice,
     OtherSchoolNotice,
     Reminder,
     ReviewRequested,
@@ -53,7 +55,7 @@ from shared.recipients import valid_address
 
 
 class SendsMail(Protocol):
-    def send(self, message: object) -> None: ...
+    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class LetterHandler:
         self.sender = sender
         self.cases = cases
 
-    def handle(self, message: Message) -> Outcome | None:
+    def handle(self, message: LetterRequest | Reminder | Notice) -> Outcome | None:
         """Sends and reports; None when this message was already fully handled.
 
         Raises TransientFailure when the mail server should be tried again later, and

@@ -16,7 +16,7 @@ from services.case.screening import recorded_for_letters
 from services.notifier.ledger import Summary
 from services.notifier.sending import TransientFailure, build
 from shared.boards import Board, School, board
-from shared.contracts import CareTeamNotice, Notice, ReviewRequested, TaskOverdue
+from shared.contracts import CareTeamNotice, ReviewRequested, TaskOverdue
 from shared.identity import Role
 from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
 from shared.privacy import Allowed, GuardNotReady, PrivacyGuard
@@ -33,7 +33,9 @@ FOLDERS = {
 }
 
 
-def send_notice(handler: LetterHandler, message: Notice, delivered: frozenset[str]) -> Summary:
+def send_notice(
+    handler: LetterHandler, message: CareTeamNotice | TaskOverdue | ReviewRequested, delivered: frozenset[str]
+) -> Summary:
     """Renders, guards and sends one notice to the account it names; the ledger says once."""
     from services.notifier.letters import recipient_key
 

@@ -6,7 +6,8 @@ connections that the prefetch keeps busy. The threads only decide; the one threa
 the kombu connection acknowledges, requeues and dead-letters (kombu channels are not
 thread-safe), and only once the ledger holds what was done.
 
-JSON only. A malformed or unknown message goes to the dead-letter queue with its reason.
+JSON only. A malformed or unknown message, or one meant for another service, goes to the
+dead-letter queue with its reason.
 A transient SMTP failure (4xx, server down) puts the message back after a pause that grows
 with each attempt, up to MAX_PAUSE: an outage delays letters, it does not drop them. Only
 after MAX_ATTEMPTS (about an hour of trying) is a letter dead-lettered, with the failure in
@@ -29,7 +30,7 @@ from services.notifier.ledger import LEASE_SECONDS, ClaimedElsewhere
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import TransientFailure
 from shared import messaging
-from shared.contracts import LetterRequest, MalformedMessage, Notice, Reminder, decode
+from shared.contracts import LetterOutcome, LetterRequest, MalformedMessage, Notice, Reminder, decode
 from shared.logging import EveryMinute
 
 log = logging.getLogger("notifier")
@@ -139,6 +140,8 @@ class Worker:
     def on_message(self, connection: Connection, body: Any, message: Message) -> None:
         try:
             request = decode(message.body if isinstance(message.body, str | bytes) else body)
+            if isinstance(request, LetterOutcome):  # the case service's to record, not ours to send
+                raise MalformedMessage(f"bericht {request.type!r} is niet voor de notifier")
         except MalformedMessage as error:
             log.warning("Onleesbaar bericht naar de dode-brievenbus: %s", error)
             self.dead_letter(connection, message, str(error))

@@ -25,6 +25,7 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
 from shared.config import Settings, load_settings
+from shared.contracts import LetterOutcome, encode
 from shared.positions import Positions
 from tests.examples import ACTIONS, HANDLER, OPENING, PLANTED_NAMES
 
@@ -219,6 +220,33 @@ def test_a_malformed_message_goes_to_the_dead_letter_queue(tmp_path, broker_serv
         return any("onbekend berichttype" in reason for reason in reasons)
 
     run_worker_until(settings, cases, dead_letter)
+
+
+def test_an_outcome_on_the_letters_queue_goes_to_the_dead_letter_queue_once(
+    tmp_path, broker_server_url, smtp
+) -> None:
+    _, port = smtp()
+    settings = settings_for(tmp_path, broker_server_url, port)
+    purge(settings)
+    outcome = LetterOutcome.of(
+        "brief-1", letter_id="brief-1", incident_id="melding-1", sent=1, failed=0, sealed=""
+    )
+    with messaging.connect(settings) as connection:
+        messaging.publish(connection, encode(outcome), message_id=outcome.message_id)
+    cases = CaseManagement(env=settings.event_store_env())
+
+    reasons: list[str] = []
+
+    def dead_letter() -> bool:
+        with messaging.connect(settings) as connection:
+            _, dead = messaging.queues(connection)
+            found = dead(connection.default_channel).get(no_ack=True)
+        if found is not None:
+            reasons.append(found.headers["reden"])
+        return any("niet voor de notifier" in reason for reason in reasons)
+
+    run_worker_until(settings, cases, dead_letter)
+    assert len(reasons) == 1
 
 
 def test_killing_the_worker_before_its_ack_neither_loses_nor_duplicates(
