@@ -32,6 +32,7 @@ run: install
 test: install
 	$(BIN)/ruff check services shared tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install
