@@ -170,7 +170,9 @@ class LetterHandler:
             )
         key = recipient_key(message.message_id, address)
         if key not in delivered:
-            self.sender.send(build(self.settings, letter, address, school=school, key=key))
+            self.sender.send(
+                build(self.settings, letter, address, school=school, key=key, request=message.message_id)
+            )
             self.ledger.record_delivery(message.message_id, key)
         return self.ledger.finish(message.message_id, failed=0, note="")
 
@@ -220,6 +222,7 @@ class LetterHandler:
                 school=school,
                 key=key,
                 sending_address=settings.sending_address,
+                request=message.message_id,
             )
             try:
                 self.sender.send(mail)

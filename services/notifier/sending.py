@@ -29,11 +29,13 @@ def build(
     school: School,
     key: str,
     sending_address: str = "",
+    request: str = "",
 ) -> EmailMessage:
     """One recipient's e-mail, from the school: its name over the board's sending address
     (or the installation's). Its Message-ID derives from the letter request and the
     recipient alone, so a copy sent again after a crash is the same message to every mail
-    system; replies go to the school's contact address."""
+    system; replies go to the school's contact address. X-Zorgvuldig-Verzoek names the
+    request, so that the school's page of sent mail shows each letter once with its count."""
     message = EmailMessage()
     message["From"] = formataddr((school.name, sending_address or parseaddr(settings.mail_from)[1]))
     message["To"] = recipient
@@ -44,6 +46,8 @@ def build(
     message["Message-ID"] = f"<{key[:40]}@{sender_domain(settings.mail_from)}>"
     message["X-Zorgvuldig-School"] = school.id
     message["X-Zorgvuldig-Bericht"] = key
+    if request:
+        message["X-Zorgvuldig-Verzoek"] = request
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     message["Content-Language"] = letter.language  # after the content, which would clear it

@@ -35,6 +35,7 @@ class MailServer:
     def __init__(self, refuse: tuple[str, ...] = (), busy: dict[str, int] | None = None) -> None:
         self.lock = threading.Lock()
         self.accepted: Counter[str] = Counter()
+        self.requests: Counter[str] = Counter()  # accepted mails per letter request
         self.refuse = refuse
         self.busy = dict(busy or {})
         self.tries: Counter[str] = Counter()
@@ -50,6 +51,7 @@ class MailServer:
                 self.busy[address] -= 1
                 raise TransientFailure("mailserver antwoordde 451")
             self.accepted[address] += 1
+            self.requests[str(message["X-Zorgvuldig-Verzoek"])] += 1
 
 
 def installation(tmp_path: Path) -> tuple[Settings, CaseManagement]:
@@ -120,6 +122,7 @@ def test_a_refused_recipient_fails_only_that_address(tmp_path: Path, guard: Priv
     run_until([notifier(settings, cases, mail, guard)], lambda: ledger.state(message_id) == REPORTED)
 
     assert mail.accepted == {"een@voorbeeld.nl": 1, "twee@voorbeeld.nl": 1}
+    assert mail.requests == {message_id: 2}  # the page of sent mail groups the copies by it
     events = {e.event_type: e for e in trail(settings, cases, incident_id)}
     assert events["LetterSent"].data["recipient_count"] == 2
     assert "1 van de 3 ontvangers niet bereikt" in events["LetterFailed"].data["reason"]

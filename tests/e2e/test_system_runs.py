@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -184,7 +186,10 @@ def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: Sy
         return "Informatie over een situatie in de klas van uw kind" in session.get(f"{url}/berichten").text
 
     wait_until(shown, 60, "de brief staat op 'Verzonden berichten'\n" + system.output())
-    page = session.get(f"{url}/berichten").text
+    listed = session.get(f"{url}/berichten").text
+    opened = re.search(r'href="(/berichten\?brief=[^"#]+)', listed)  # one letter is read at a time
+    assert opened, listed[-2000:]
+    page = session.get(url + html.unescape(opened.group(1))).text
     assert "Wij werken samen met de politie." in page and "ouder@voorbeeld.nl" in page
 
     # The same path in English: a group of parents who read English, the English statement.

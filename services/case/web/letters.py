@@ -6,10 +6,6 @@ berichten" shows what the local mail catcher received, so a school sees what par
 
 from __future__ import annotations
 
-import email
-import email.policy
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +19,7 @@ from services.case.domain.incident import Incident
 from services.case.domain.letters import DELETION_CALL_WAITS, deletion_call_ready, recorded_facts
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.screening import recorded_for_letters
+from services.case.web import sent_mail
 from shared.accounts import Accounts
 from shared.boards import Board, board
 from shared.identity import Actor, Role
@@ -353,30 +350,12 @@ def delete_recipient_group() -> Response:
 # ------------------------------------------------------------------ sent messages
 
 
-def read_mail(path: Path) -> EmailMessage:
-    with path.open("rb") as file:
-        message = email.message_from_binary_file(file, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
 @blueprint.get("/berichten")
 def sent() -> Page:
+    """The school's sent letters, one line per letter with its count; one opened at a time."""
     actor = handler()
     folder = current_app.extensions["zorgvuldig.settings"].mail_dir
-    mails = []
-    for path in sorted(folder.glob("*.eml"), reverse=True)[:200] if folder.is_dir() else []:
-        message = read_mail(path)
-        if message.get("X-Zorgvuldig-School") != actor.school_id:
-            continue
-        body = message.get_body(preferencelist=("plain",))
-        mails.append(
-            {
-                "id": path.stem,
-                "subject": message["Subject"],
-                "to": message["To"],
-                "date": path.stem[:15],
-                "text": body.get_content() if body else "",
-            }
-        )
-    return render_template("letters/sent.html", mails=mails, folder=folder)
+    letters = sent_mail.sent_letters(folder, actor.school_id)
+    opened = next((letter for letter in letters if letter.request == request.args.get("brief")), None)
+    text = sent_mail.text_of(opened.copy) if opened else ""
+    return render_template("letters/sent.html", letters=letters, opened=opened, text=text, folder=folder)
