@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic
 from services.case.access_logs import AccessLogCopies
 from services.case.coordination import Coordinating
 from services.case.domain.access import AccessLog
-from services.case.domain.errors import CaseError, NoLetterToDecide
+from services.case.domain.errors import CaseError, LetterRecipientsErased, NoLetterToDecide
 from services.case.domain.incident import Incident, sentence
 from services.case.domain.letter_request import LetterRequest
 from services.case.domain.protocol import (
@@ -230,11 +230,14 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         four_eyes_from: int,
         override_reason: str = "",
         language: str = "nl",
+        needs_review: bool = False,
+        revises: UUID | None = None,
     ) -> tuple[UUID, int]:
         """Puts a guarded letter out for sending, in `language`, as a LetterRequest of its own;
-        one to more than `four_eyes_from` recipients (the board's setting) first awaits a second
-        person's review. The incident records that the letter was composed and, for a letter
-        sent now, the step it carries out, in the same transaction as the letter."""
+        one that `needs_review` (services/case/four_eyes.py), or goes to more than
+        `four_eyes_from` recipients, first awaits a second person's review. `revises` names the
+        rejected letter this one replaces. The incident records that the letter was composed
+        and, for a letter sent now, the step it carries out, in the same transaction."""
         return self._request_letter(
             actor,
             incident_id,
@@ -242,9 +245,10 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             group=group,
             recipients=recipients,
             statement=statement,
-            awaiting_review=len(recipients) > four_eyes_from,
+            awaiting_review=needs_review or len(recipients) > four_eyes_from,
             override_reason=override_reason,
             language=language,
+            revises=revises,
         )
 
     def _request_letter(
@@ -260,9 +264,12 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
         expected_version: int | None = None,
         override_reason: str = "",
         language: str = "nl",
+        revises: UUID | None = None,
     ) -> tuple[UUID, int]:
         self._require_handler(actor)
         incident = self._visible(actor, incident_id, for_change=True)
+        if revises is not None:
+            self._letter_of(incident, revises)  # a letter of this incident, or NoLetterToDecide
         if expected_version is not None and expected_version > incident.version:
             raise VersionUnknown()
         if expected_version is not None and incident.version != expected_version:
@@ -287,20 +294,35 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
             statement=statement,
             language=language,
             awaiting_review=awaiting_review,
+            revises=str(revises or ""),
         )
         return letter_id, self._save(incident, request)
 
     def decide_letter(
-        self, actor: Actor, incident_id: UUID, *, letter_id: UUID, approve: bool, reason: str = ""
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        *,
+        letter_id: UUID,
+        approve: bool,
+        reason: str = "",
+        field: str = "",
     ) -> int:
-        """A second handler of the school approves or rejects a letter awaiting review. An
-        approved letter records the step it carries out on the incident, in the same save."""
-        self._require_handler(actor)
+        """A second person approves or rejects a letter awaiting review: a handler of the school,
+        or the board's OTV (who approves where the school has no second handler: the web asks
+        services/case/approvers.py). An approved letter records the step it carries out on the
+        incident, in the same save. A rejection's reason concerns `field` ("" for the whole).
+
+        Raises LetterRecipientsErased when the incident's personal data was erased meanwhile."""
+        if actor.role is not Role.OTV:
+            self._require_handler(actor)
         incident = self._visible(actor, incident_id, for_change=True)
         request = self._letter_of(incident, letter_id)
         if not approve:
-            request.reject(actor=actor.id, reason=reason)
+            request.reject(actor=actor.id, reason=reason, field=field)
             return self._save(request)
+        if any(a.action == "PersonalDataErased" for a in incident.actions):
+            raise LetterRecipientsErased()
         incident.letter_approved(actor=actor.id, letter=request.letter)
         request.approve(actor=actor.id)
         return self._save(incident, request)

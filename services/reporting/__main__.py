@@ -13,12 +13,14 @@ import sys
 from services.case.application import CaseManagement
 from services.case.lists import IncidentLists
 from services.case.request_list import RequestList
+from services.case.review_list import ReviewList
 from services.case.worklists import Worklists
 from services.reporting.notices import Notices
 from services.reporting.projector import Projector
 from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
 from shared import messaging
+from shared.accounts import Accounts
 from shared.process import start
 
 
@@ -31,21 +33,26 @@ def main(argv: list[str] | None = None) -> int:
     lists = IncidentLists(settings, projector.cases)
     requests = RequestList(lists)
     worklists = Worklists(settings, projector.cases)
+    reviews = ReviewList(lists)
     if args.opdracht == "herbouw":
         print(f"Rapportage herbouwd: {projector.rebuild()} gebeurtenissen verwerkt.")
         print(f"Meldingenlijst herbouwd: {lists.rebuild()} gebeurtenissen verwerkt.")
         print(f"Lijst met AVG-verzoeken herbouwd: {requests.catch_up()} gebeurtenissen verwerkt.")
         print(f"Takenlijst herbouwd: {worklists.rebuild()} gebeurtenissen verwerkt.")
+        print(f"Lijst met brieven die wachten herbouwd: {reviews.catch_up()} gebeurtenissen verwerkt.")
         return 0
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
     reminders = Reminders(projector.store, lambda: messaging.connect(settings), projector.cases.protocol)
-    notices = Notices(worklists, lambda: messaging.connect(settings))  # care team and tasks (issue 24)
+    notices = Notices(  # care team and tasks (issue 24), approvers of waiting letters (issue 28)
+        worklists, lambda: messaging.connect(settings), reviews=reviews, accounts=Accounts(settings)
+    )
 
     def after_batch() -> None:
         lists.catch_up()  # the incident lists follow the same log; pages catch up only the last events
         requests.catch_up()
         reminders.maybe_send()
         notices.maybe_send()
+        notices.maybe_ask()
 
     projector.run(stop, on_batch=after_batch)
     logging.getLogger("rapportage").info("Rapportage gestopt.")

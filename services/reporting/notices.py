@@ -15,20 +15,66 @@ from datetime import date
 
 from kombu import Connection
 
+from services.case.approvers import approvers_of
+from services.case.review_list import ReviewList
 from services.case.worklists import Worklists
 from shared import messaging
-from shared.contracts import CareTeamNotice, OtherSchoolNotice, TaskOverdue, encode
+from shared.accounts import Accounts
+from shared.contracts import CareTeamNotice, OtherSchoolNotice, ReviewRequested, TaskOverdue, encode
 
 log = logging.getLogger("rapportage")
 
 EVERY_SECONDS = 60.0
+ASK_EVERY_SECONDS = 5.0
 
 
 class Notices:
-    def __init__(self, worklists: Worklists, connect: Callable[[], Connection]) -> None:
+    def __init__(
+        self,
+        worklists: Worklists,
+        connect: Callable[[], Connection],
+        *,
+        reviews: ReviewList | None = None,
+        accounts: Accounts | None = None,
+    ) -> None:
         self.worklists = worklists
         self.connect = connect
-        self._last = 0.0
+        self.reviews = reviews
+        self.accounts = accounts
+        self._last = self._last_asked = 0.0
+
+    def ask_reviewers(self) -> int:
+        """Mails each person who may approve a waiting letter, once per letter: also whoever
+        becomes an approver later, when an earlier one was locked or removed."""
+        if self.reviews is None or self.accounts is None:
+            return 0
+        everyone = self.accounts.all()
+        due = []
+        for letter in self.reviews.every_waiting():
+            asked = set(self.reviews.asked(letter.letter_id))
+            who = approvers_of(
+                author=letter.author,
+                school_id=letter.school_id,
+                board_id=letter.board_id,
+                accounts=everyone,
+                unavailable=self.accounts.locked,
+            )
+            due += [(letter, a.username) for a in who.people if a.username not in asked]
+        if not due:
+            return 0
+        with self.connect() as connection:
+            for letter, approver in due:
+                notice = ReviewRequested.for_approver(
+                    letter_id=str(letter.letter_id),
+                    incident_id=str(letter.incident_id),
+                    board_id=letter.board_id,
+                    school_id=letter.school_id,
+                    approver_id=approver,
+                )
+                messaging.publish(connection, encode(notice), message_id=notice.message_id)
+                self.reviews.mark_asked(letter.letter_id, approver)
+        log.info("%d bericht(en) over een brief die op goedkeuring wacht verstuurd.", len(due))
+        return len(due)
 
     def send_due(self, today: date) -> int:
         """Publishes every alert not mailed yet and every overdue task not reminded yet."""
@@ -82,3 +128,13 @@ class Notices:
             self.send_due(date.today())
         except Exception as error:
             log.warning("Berichten aan het zorgteam versturen lukt nu niet (%s).", type(error).__name__)
+
+    def maybe_ask(self) -> None:
+        """Every few seconds: a letter should not wait long for its approver to hear of it."""
+        if time.monotonic() - self._last_asked < ASK_EVERY_SECONDS:
+            return
+        self._last_asked = time.monotonic()
+        try:
+            self.ask_reviewers()
+        except Exception as error:
+            log.warning("Goedkeurders berichten lukt nu niet (%s).", type(error).__name__)

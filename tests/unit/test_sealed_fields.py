@@ -155,6 +155,7 @@ LETTER_NOT_SEALED = {
     "statement": "as LetterRequested.statement",
     "language": "as LetterRequested.language",
     "revises": "the id of the letter this one replaces",
+    "field": "the key of the letter field a rejection is about",
     "outcome_id": "the message id of the notifier's outcome",
 }
 

@@ -83,3 +83,17 @@ def trail_of(app: Flask, page: str) -> list[Any]:
     from tests.examples import HANDLER
 
     return list(app.extensions["zorgvuldig.cases"].audit_trail(HANDLER, UUID(page.rsplit("/", 1)[1])))
+
+
+def approve_waiting(second: Browser, app: Flask, page: str) -> int:
+    """A second person approves every letter of the incident that waits for four eyes, as the
+    director does on the review page; returns how many."""
+    from uuid import UUID
+
+    cases = app.extensions["zorgvuldig.cases"]
+    incident = cases.stored_incident(UUID(page.rsplit("/", 1)[1]))
+    waiting = [i for i in incident.letter_ids() if cases.letter_request(i).awaiting_review]
+    for letter_id in waiting:
+        response = second.post(f"{page}/brieven/{letter_id}/goedkeuren")
+        assert response.status_code == 302, response.text[-2000:]
+    return len(waiting)

@@ -74,9 +74,12 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "case.close": ("POST", allowed(OWN)),
     "case.reopen": ("POST", allowed(OWN)),
     "letters.compose_letter": ("GET", allowed(OWN)),
-    "letters.decide": ("POST", allowed(OWN)),
     "improvements.propose": ("GET", allowed(OWN)),
     "improvements.decide": ("POST", allowed(OWN)),
+    # a second person reads and decides: a handler of the school, or the board's OTV
+    "review.review": ("GET", allowed(OWN | {"otv eigen bestuur"})),
+    "review.approve": ("POST", allowed(OWN | {"otv eigen bestuur"})),
+    "review.reject": ("POST", allowed(OWN | {"otv eigen bestuur"})),
     "letters.recipient_groups": (
         "GET",
         allowed(OWN | {"behandelaar andere school", "behandelaar ander bestuur"}),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tests.examples import ENGLISH_STATEMENT
-from tests.web.conftest import Browser, trail_of
+from tests.web.conftest import Browser, approve_waiting, trail_of
 
 DUTCH = {
     "what_is_happening": "Er gaat beeldmateriaal van een leerling rond.",
@@ -59,9 +59,13 @@ def test_an_english_group_gets_the_english_letter_with_the_english_statement(app
     )
     assert sent.status_code == 302
     requested = last_action(app, page)
-    assert requested.event_type == "LetterRequested" and requested.data["language"] == "en"
+    assert requested.event_type == "LetterProposed" and requested.data["language"] == "en"
     assert requested.data["statement"]["what_we_do"] == ENGLISH["what_we_do"]
-    assert "in het Engels staat klaar voor verzending" in handler.get(sent.headers["Location"]).text
+    assert (
+        "in het Engels aan 1 ontvanger(s) wacht op goedkeuring" in handler.get(sent.headers["Location"]).text
+    )
+    assert approve_waiting(browser("directeur.dewilg"), app, page) == 1
+    assert last_action(app, page).event_type == "LetterApproved"
 
 
 def test_without_an_english_statement_the_handler_is_asked_to_write_one(browser) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.examples import HANDLER
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, approve_waiting
 
 STATEMENT = {
     "what_is_happening": "Er gaat beeldmateriaal van een leerling rond.",
@@ -48,8 +48,10 @@ def test_a_saved_group_fills_the_recipients_of_a_letter(app, browser) -> None:  
     from uuid import UUID
 
     requested = cases.audit_trail(HANDLER, UUID(page.rsplit("/", 1)[1]))[-1]
-    assert requested.event_type == "LetterRequested" and requested.data["group"] == "Ouders groep 7"
+    assert requested.event_type == "LetterProposed" and requested.data["group"] == "Ouders groep 7"
     assert requested.data["recipients"] == ["een@voorbeeld.nl", "twee@voorbeeld.nl"]
+    assert approve_waiting(browser("directeur.dewilg"), app, page) == 1
+    assert cases.audit_trail(HANDLER, UUID(page.rsplit("/", 1)[1]))[-1].event_type == "LetterApproved"
 
     handler.post("/ontvangers/verwijderen", {"name": "Ouders groep 7"})
     assert "Nog geen groepen bewaard." in handler.get("/ontvangers").text
@@ -129,7 +131,7 @@ def test_a_letter_to_many_waits_for_a_second_handler(app, browser) -> None:  # t
     anna: Browser = browser("behandelaar.dewilg")
     page = anna.open_incident()
     preview = letter_to(anna, page, 31, confirm=False)
-    assert "wacht hij op goedkeuring" in preview.text
+    assert "wacht deze brief op goedkeuring" in preview.text
     assert letter_to(anna, page, 31).status_code == 302
     cases = app.extensions["zorgvuldig.cases"]
     incident_id = UUID(page.rsplit("/", 1)[1])
@@ -137,25 +139,21 @@ def test_a_letter_to_many_waits_for_a_second_handler(app, browser) -> None:  # t
     assert proposal.event_type == "LetterProposed"
 
     own = anna.get(page + "?reden=x").text
-    assert "Wacht op een tweede behandelaar." in own and "Goedkeuren en versturen" not in own
-    refused = anna.post(f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "goedkeuren"})
-    assert refused.status_code == 422 and "niet degene die hem opstelde" in refused.text
+    assert "u kunt hem niet zelf goedkeuren" in own and "Lezen en beoordelen" not in own
+    refused = anna.post(f"{page}/brieven/{proposal.letter_id}/goedkeuren")
+    assert refused.status_code == 403 and "zelf opgesteld" in refused.text
 
     jet: Browser = browser("directeur.dewilg")
-    assert "Goedkeuren en versturen" in jet.get(page + "?reden=x").text
-    assert (
-        jet.post(f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "goedkeuren"}).status_code
-        == 302
-    )
+    assert "Lezen en beoordelen" in jet.get(page + "?reden=x").text
+    assert jet.post(f"{page}/brieven/{proposal.letter_id}/goedkeuren").status_code == 302
     approved = cases.audit_trail(HANDLER, incident_id)[-1]
     assert approved.event_type == "LetterApproved" and approved.actor == "directeur.dewilg"
-    again = jet.post(
-        f"{page}/brieven/{proposal.letter_id}/besluit", {"besluit": "afkeuren", "reden": "toch niet"}
-    )
+    again = jet.post(f"{page}/brieven/{proposal.letter_id}/afkeuren", {"reden": "toch niet"})
     assert again.status_code == 422
 
-    assert letter_to(anna, page, 30).status_code == 302  # up to the board's number: no second person
-    assert cases.audit_trail(HANDLER, incident_id)[-1].event_type == "LetterRequested"
+    # Fewer recipients than the board's number: to parents, a second person reads it all the same.
+    assert letter_to(anna, page, 1).status_code == 302
+    assert cases.audit_trail(HANDLER, incident_id)[-1].event_type == "LetterProposed"
 
 
 def test_without_a_loaded_guard_no_letter_is_composed(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask
 
 from shared.accounts import Accounts
-from tests.web.conftest import Browser, trail_of
+from tests.web.conftest import Browser, approve_waiting, trail_of
 from tests.web.test_letters_web import STATEMENT
 
 AGREEMENTS = {
@@ -65,8 +65,8 @@ def test_informing_a_group_against_an_agreement_needs_a_reason_that_is_recorded(
 
 
 def test_a_letter_against_an_agreement_shows_it_on_the_preview_and_needs_a_reason(
-    app: Flask, handler: Browser
-) -> None:
+    app: Flask, handler: Browser, browser
+) -> None:  # type: ignore[no-untyped-def]
     page = handler.open_incident()
     handler.post(f"{page}/acties/AgreementsRecorded", AGREEMENTS)
     preview = handler.post(f"{page}/brieven", LETTER_TO_ALL)
@@ -80,14 +80,16 @@ def test_a_letter_against_an_agreement_shows_it_on_the_preview_and_needs_a_reaso
         {**LETTER_TO_ALL, "bevestigd": "ja", "reden_afwijking": "met de leerling besproken"},
     )
     assert sent.status_code == 302
-    assert events(app, page)[-3:] == ["AgreementSetAside", "GroupInformed", "LetterRequested"]
+    assert events(app, page)[-2:] == ["AgreementSetAside", "LetterProposed"]
+    assert approve_waiting(browser("directeur.dewilg"), app, page) == 1
+    assert events(app, page)[-2:] == ["GroupInformed", "LetterApproved"]
     class_letter = handler.post(f"{page}/brieven", {**LETTER_TO_ALL, "letter": "ouders_klas"})
     assert "Reden om toch door te gaan" not in class_letter.text
 
 
 def test_a_risk_at_home_holds_back_parent_letters_and_points_to_veilig_thuis(
-    app: Flask, handler: Browser
-) -> None:
+    app: Flask, handler: Browser, browser
+) -> None:  # type: ignore[no-untyped-def]
     page = handler.open_incident()
     assert handler.post(f"{page}/acties/SafetyRiskFlagged", FLAG).status_code == 302
     shown = handler.get(page).text
@@ -114,9 +116,9 @@ def test_a_risk_at_home_holds_back_parent_letters_and_points_to_veilig_thuis(
     assert "Risico op eerwraak" not in handler.get(page).text
     again = handler.post(f"{page}/brieven", {**LETTER_TO_ALL, "letter": "ouders_klas", "bevestigd": "ja"})
     assert again.status_code == 302
-    assert events(app, page)[-4:] == [
-        "VeiligThuisConsulted", "SafetyRiskLifted", "GroupInformed", "LetterRequested"
-    ]
+    assert events(app, page)[-3:] == ["VeiligThuisConsulted", "SafetyRiskLifted", "LetterProposed"]
+    assert approve_waiting(browser("directeur.dewilg"), app, page) == 1
+    assert events(app, page)[-2:] == ["GroupInformed", "LetterApproved"]
 
 
 def test_the_api_holds_back_parents_and_asks_a_reason_against_an_agreement(app: Flask) -> None:

@@ -66,9 +66,15 @@ class FieldTooLong(CaseError):
 class SecondPersonRequired(CaseError):
     """Raised when the handler who proposed a letter tries to approve it themselves."""
 
+    message = "Een brief keurt een tweede behandelaar of de directeur goed, niet degene die hem opstelde."
+
+
+class LetterRecipientsErased(CaseError):
+    """Raised when a letter is approved after its incident's personal data was erased."""
+
     message = (
-        "Een brief aan zo veel ontvangers keurt een tweede behandelaar of de directeur goed, "
-        "niet degene die hem opstelde."
+        "De persoonsgegevens van deze melding zijn gewist: de ontvangers van deze brief zijn niet "
+        "meer te lezen. De brief wordt niet verzonden."
     )
 
 

@@ -101,6 +101,7 @@ class LetterRequest(Aggregate):
         self.review = Review.AWAITING if awaiting_review else Review.NOT_NEEDED
         self.reviewed_by = ""
         self.rejection_reason = ""
+        self.rejected_field = ""
         self.outcomes: set[str] = set()
         self.sent_count = 0
         self.failures: list[str] = []
@@ -158,6 +159,7 @@ class LetterRequest(Aggregate):
         """Een tweede persoon heeft de brief afgekeurd; hij wordt niet verzonden."""
 
         reason: str
+        field: str = ""  # the letter field the reason is about; "" for the letter as a whole
         personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
         trail_name: ClassVar[str] = "LetterRefused"
 
@@ -165,6 +167,7 @@ class LetterRequest(Aggregate):
             letter.review = Review.REJECTED
             letter.reviewed_by = self.actor
             letter.rejection_reason = self.reason
+            letter.rejected_field = self.field
 
     def approve(self, *, actor: str) -> None:
         """A second person clears the letter for sending.
@@ -173,13 +176,15 @@ class LetterRequest(Aggregate):
         self._require_reviewer(actor)
         self.trigger_event(self.Approved, incident_id=self.incident_id, actor=actor)
 
-    def reject(self, *, actor: str, reason: str) -> None:
-        """A second person stops the letter, with the reason its author reads.
+    def reject(self, *, actor: str, reason: str, field: str = "") -> None:
+        """A second person stops the letter, with the reason its author reads beside `field`.
 
         Raises NoLetterToDecide, SecondPersonRequired or MaterialRefused."""
         self._require_reviewer(actor)
         refuse_material({"reason": reason})
-        self.trigger_event(self.Rejected, incident_id=self.incident_id, actor=actor, reason=reason)
+        self.trigger_event(
+            self.Rejected, incident_id=self.incident_id, actor=actor, reason=reason, field=field
+        )
 
     def _require_reviewer(self, actor: str) -> None:
         if self.review is not Review.AWAITING:

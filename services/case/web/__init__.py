@@ -14,6 +14,7 @@ from flask_wtf import CSRFProtect
 
 from services.case.application import CaseManagement
 from services.case.lists import IncidentLists
+from services.case.review_list import ReviewList
 from services.case.web import (
     admin,
     api,
@@ -27,6 +28,7 @@ from services.case.web import (
     oidc,
     other_schools,
     recipients_import,
+    review,
     rights,
     security,
     tasks,
@@ -106,6 +108,10 @@ def create_app(
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
     app.register_blueprint(improvements.blueprint)
+    app.register_blueprint(review.blueprint)
+    app.extensions["zorgvuldig.review_list"] = parts.pop("review_list", None) or ReviewList(
+        app.extensions["zorgvuldig.lists"]
+    )
     recipients_import.init_app(app)
     reports = parts.get("reports") or ReportStore(settings)
     app.extensions["zorgvuldig.reports"] = reports

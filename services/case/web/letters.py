@@ -16,8 +16,10 @@ from services.case.application import CaseManagement
 from services.case.domain.errors import MaterialRefused
 from services.case.domain.guards import looks_like_material
 from services.case.domain.incident import Incident
+from services.case.domain.letter_request import LetterRequest, Review
 from services.case.domain.letters import DELETION_CALL_WAITS, deletion_call_ready, recorded_facts
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
+from services.case.four_eyes import needs_review
 from services.case.screening import recorded_for_letters
 from services.case.web import sent_mail
 from shared.accounts import Accounts
@@ -122,10 +124,23 @@ def compose_letter(incident_id: UUID) -> Page:
         "language": "",
         "statement_language": DUTCH,
     }
+    revised = _revised(actor, incident_id, request.values.get("herzien", ""))
+    if revised is not None and request.method == "GET":  # the rejected letter, to be fixed
+        values.update(revised.statement)
+        values.update(
+            letter=revised.letter,
+            group=revised.group,
+            recipients="\n".join(revised.recipients),
+            language=revised.language,
+            statement_language=revised.language,
+        )
     values.update({k: v for k, v in request.form.items() if k not in ("csrf_token", "bevestigd")})
     # What the letter may state comes from the record, never from the form.
     facts = recorded_facts(incident.effective_actions(), incident.situation)
     values.update({k: "ja" if v else "nee" for k, v in facts.items()})
+    if revised is not None:
+        values["herzien"] = str(revised.id)
+        g.rejection = revised
     if request.method == "GET":
         return _page(incident, values)
     saved = (
@@ -172,7 +187,9 @@ def compose_letter(incident_id: UUID) -> Page:
         return _page(incident, values, errors={"": [SAFETY_EXPLANATION]}, status=409)
     if values["letter"] == "oproep_verwijderen" and not deletion_call_ready(incident.effective_actions()):
         return _page(incident, values, errors={"": [DELETION_CALL_WAITS]}, status=409)
-    approval = len(recipients) > board.four_eyes_from
+    approval = len(recipients) > board.four_eyes_from or needs_review(
+        values["letter"], values, recipients=len(recipients), board=board, language=language
+    )
     confirmed = request.form.getlist("bevestigd") == ["ja"]
     override_reason = str(values.get("reden_afwijking", "")).strip()
     conflicts = incident.agreement_conflicts("LetterRequested", reaches)
@@ -203,13 +220,16 @@ def compose_letter(incident_id: UUID) -> Page:
         four_eyes_from=board.four_eyes_from,
         override_reason=override_reason if conflicts else "",
         language=language,
+        needs_review=approval,
+        revises=revised.id if revised is not None else None,
     )
     title = CATALOGUE[values["letter"]].title
     in_language = f" in het {name_of(language)}" if language != DUTCH else ""
     if approval:
         flash(
-            f"De brief '{title}'{in_language} aan {len(recipients)} ontvangers wacht op goedkeuring door "
-            "een tweede behandelaar of de directeur van de school. Pas daarna wordt hij verzonden."
+            f"De brief '{title}'{in_language} aan {len(recipients)} ontvanger(s) wacht op goedkeuring "
+            "door een tweede persoon (een tweede behandelaar of de directeur van de school). Pas daarna "
+            "wordt hij verzonden; u kunt hem niet zelf goedkeuren."
         )
     else:
         flash(
@@ -219,23 +239,14 @@ def compose_letter(incident_id: UUID) -> Page:
     return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
 
 
-@blueprint.post("/meldingen/<uuid:incident_id>/brieven/<uuid:letter_id>/besluit")
-def decide(incident_id: UUID, letter_id: UUID) -> Response:
-    """A second handler approves or refuses a letter that waits for four eyes."""
-    actor = handler()
-    cases().incident(actor, incident_id)  # another school's handler gets a 404 here, as everywhere
-    approve = request.form.get("besluit") == "goedkeuren"
-    reason = request.form.get("reden", "").strip()
-    if not approve and not reason:
-        flash("Geef een reden waarom de brief niet verstuurd wordt; de opsteller ziet die in de tijdlijn.")
-        return redirect(url_for("case.incident", incident_id=incident_id) + "#brieven-wachten")
-    cases().decide_letter(actor, incident_id, letter_id=letter_id, approve=approve, reason=reason)
-    flash(
-        "De brief is goedgekeurd en wordt verzonden."
-        if approve
-        else "De brief is afgekeurd en wordt niet verzonden."
-    )
-    return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+def _revised(actor: Actor, incident_id: UUID, letter_id: str) -> LetterRequest | None:
+    """The rejected letter of this incident that the author fixes now, or None."""
+    try:
+        wanted = UUID(letter_id)
+    except ValueError:
+        return None
+    found = next((lt for lt in cases().letters(actor, incident_id) if lt.id == wanted), None)
+    return found if found is not None and found.review is Review.REJECTED else None
 
 
 def guard() -> PrivacyGuard:

@@ -32,7 +32,7 @@ from services.case.domain.incident import Status
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
-from services.case.web import foresight, forms, labels, next_steps, vetted
+from services.case.web import foresight, forms, labels, next_steps, review, vetted
 from services.case.web.errors import status_of
 from shared import formatting
 from shared.accounts import Accounts, school_name
@@ -252,7 +252,7 @@ def incident(incident_id: UUID) -> Page:
         timeline=timeline(shown, may_act),
         takedowns=takedown.takedowns(shown.effective_actions(), date.today()),
         takedown_words=TAKEDOWN_WORDS,
-        waiting=cases().letters_awaiting_review(actor(), incident_id) if may_act else [],
+        **review.letters_in_review(actor(), incident_id),
     )
 
 
