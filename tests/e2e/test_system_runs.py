@@ -167,7 +167,13 @@ def test_a_process_that_dies_is_started_again(system: System) -> None:
 def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: System) -> None:
     """SQLite, the embedded broker and the local mail catcher: what parents get is viewable, in
     Dutch and, for parents who read English, in English."""
-    from tests.e2e.test_whole_system import STATEMENT, post_form, request_letter, signed_in
+    from tests.e2e.test_whole_system import (
+        STATEMENT,
+        approved_by_director,
+        post_form,
+        request_letter,
+        signed_in,
+    )
     from tests.examples import ENGLISH_STATEMENT
 
     wait_until(system.ready, 120, "de webapplicatie is gereed (privacycontrole geladen)")
@@ -212,7 +218,8 @@ def test_on_embedded_defaults_a_letter_reaches_the_sent_messages_page(system: Sy
         f"{url}{incident}/brieven",
         {**letter, **english, "statement_language": "en", "bevestigd": "ja"},
     )
-    assert "in het Engels staat klaar voor verzending" in confirmed.text, confirmed.text[-2000:]
+    assert "in het Engels aan 1 ontvanger(s) wacht op goedkeuring" in confirmed.text, confirmed.text[-2000:]
+    approved_by_director(url, incident)
 
     def english_shown() -> bool:
         return "Information about a situation in your child" in session.get(f"{url}/berichten").text
