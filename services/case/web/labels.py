@@ -22,6 +22,7 @@ from shared import formatting
 from shared.accounts import school_name
 from shared.languages import name_of
 from shared.letters import CATALOGUE
+from shared.letters import LABELS as LETTER_LABELS
 
 FOLD_AFTER = 5  # a list longer than this is folded behind its count
 UNLABELLED = "Overig gegeven"
@@ -84,6 +85,7 @@ def _action_title(value: Any, _: Person) -> str:
 
 STATEMENT = {spec.name: spec.label for spec in forms.FIELDS["CommunicationStatementWritten"]}
 _REASON = Label("Reden")
+LETTER_FIELDS = {"": "de brief als geheel", **LETTER_LABELS}
 
 EVENTS: dict[str, dict[str, Label]] = {
     "Opened": {
@@ -126,7 +128,11 @@ EVENTS: dict[str, dict[str, Label]] = {
         "reason": _REASON,
     },
     "LetterApproved": {"proposal_version": Label("Voorstel in", reads=_event_reference)},
-    "LetterRefused": {"proposal_version": Label("Voorstel in", reads=_event_reference), "reason": _REASON},
+    "LetterRefused": {
+        "proposal_version": Label("Voorstel in", reads=_event_reference),
+        "reason": _REASON,
+        "field": Label("Over", reads=lambda v, _: LETTER_FIELDS.get(str(v), "de brief als geheel")),
+    },
     "AgreementSetAside": {
         "agreement_version": Label("Afspraken vastgelegd in", reads=_event_reference),
         "for_action": Label("Bij de actie", reads=_action_title),
