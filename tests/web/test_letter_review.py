@@ -206,3 +206,32 @@ def test_while_the_guard_cannot_run_nothing_is_reviewed_or_approved(tmp_path) ->
     assert jet.get(f"{page}/beoordelen").status_code == 503
     assert jet.post(f"{page}/goedkeuren").status_code == 503
     assert cases.letter_request(letter_id).review is Review.AWAITING  # type: ignore[union-attr]
+
+
+def test_a_letter_of_only_vetted_sentences_goes_at_once_where_the_boards_file_allows_it(
+    tmp_path, guard
+) -> None:  # type: ignore[no-untyped-def]
+    from services.case.web import create_app
+    from shared.accounts import Accounts, seed_demo
+    from shared.boards import BUILT_IN
+    from shared.config import load_settings
+    from shared.vetted_sentences import STAPPENPLAN
+
+    boards = tmp_path / "besturen"
+    boards.mkdir()
+    own = (BUILT_IN / "kindante.toml").read_text(encoding="utf-8")
+    own = own.replace(
+        'naam = "Kindante"\n', 'naam = "Kindante"\nzonder_controle_bij_vaste_zinnen = true\n', 1
+    )
+    (boards / "kindante.toml").write_text(own, encoding="utf-8")
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_BOARDS_DIR": str(boards)})
+    accounts = Accounts(settings)
+    seed_demo(settings, accounts)
+    app = create_app(settings, accounts=accounts, guard=guard)
+    anna = Browser(app.test_client()).sign_in("behandelaar.dewilg")
+    page = anna.open_incident()
+    vetted = {field: STAPPENPLAN["nl"][field][0] for field in STATEMENT}
+    assert letter_to_parents(anna, page, 1, **vetted).status_code == 302
+    assert letters(app, page)[-1].review is Review.NOT_NEEDED  # nothing typed is left to read
+    assert letter_to_parents(anna, page, 1, **{**vetted, "why": "Omdat het moet."}).status_code == 302
+    assert letters(app, page)[-1].review is Review.AWAITING  # one sentence of its own: read it
