@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -78,6 +79,8 @@ class Settings:
     boards_dir: str = ""
     resend_after_seconds: float = 120.0
     notifier_parallel: int = 4
+    bounce_address_setting: str = ""
+    bounce_dir_setting: str = ""
     oidc_providers: tuple[OidcProvider, ...] = ()
 
     def oidc_provider(self, name: str) -> OidcProvider | None:
@@ -96,6 +99,20 @@ class Settings:
     def mail_dir(self) -> Path:
         """Where the local mail catcher keeps what it received."""
         return self.data_dir / "mail"
+
+    @property
+    def bounce_address(self) -> str:
+        """Where mail that comes back goes: each letter and recipient get their own address
+        under it (VERP: terug+<letter>-<recipient>@domain), which the notifier reads back."""
+        if self.bounce_address_setting:
+            return self.bounce_address_setting
+        return "terug@" + (parseaddr(self.mail_from)[1].rpartition("@")[2] or "zorgvuldig.local")
+
+    @property
+    def bounce_dir(self) -> Path:
+        """The local mailbox the notifier reads bounces from: a folder of .eml files or a
+        Maildir. On the embedded default, the mail catcher's folder, which receives them."""
+        return Path(self.bounce_dir_setting) if self.bounce_dir_setting else self.mail_dir
 
     @property
     def effective_broker_url(self) -> str:
@@ -190,6 +207,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_password=get("SMTP_PASSWORD"),
         smtp_starttls=get("SMTP_STARTTLS", "nee").lower() in ("1", "ja", "yes", "true"),
         mail_from=get("MAIL_FROM", Settings.mail_from),
+        bounce_address_setting=get("BOUNCE_ADDRESS"),
+        bounce_dir_setting=get("BOUNCE_DIR"),
         secret_key=secret_key,
         environment=environment,
         protocol_id=get("PROTOCOL", Settings.protocol_id),

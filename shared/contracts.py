@@ -13,6 +13,7 @@ and its dead letters never hold them readable.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -187,6 +188,12 @@ class OtherSchoolNotice:
 
 Notice = CareTeamNotice | TaskOverdue | ReviewRequested | OtherSchoolNotice
 Message = LetterRequest | LetterOutcome | Reminder | Notice
+
+
+def recipient_key(message_id: str, recipient: str) -> str:
+    """A recipient of one message, named without their address: what the notifier's ledger
+    keeps and what a bounce refers to; the case service matches it to the letter's recipients."""
+    return hashlib.sha256(f"{message_id}|{recipient.strip().lower()}".encode()).hexdigest()
 
 
 def letter_message_id(letter_id: str) -> str:

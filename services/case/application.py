@@ -50,6 +50,8 @@ from services.case.screening import (
     with_group_sizes,
     without_group_name,
 )
+from shared.contracts import letter_message_id
+from shared.contracts import recipient_key as recipient_key_of
 from shared.database import SCHEMA_LOCK
 from shared.identity import Actor, Role, may_see
 
@@ -370,6 +372,40 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
                 return None
             if not request.record_outcome(
                 outcome_id=outcome_id, actor=actor_id, sent=sent, failed=failed, reason=reason
+            ):
+                return None
+            try:
+                return self._save(request)
+            except ConcurrentEdit:
+                continue
+        raise ConcurrentEdit()
+
+    def record_letter_bounce(
+        self, letter_id: UUID, *, outcome_id: str, recipient_key: str, reason: str, actor_id: str
+    ) -> int | None:
+        """Records on the letter's stream that mail to one recipient came back after the mail
+        server accepted it: the recipient named by the key the notifier had (never told the
+        address), matched here to the letter's recipients. Once per bounce; None when recorded
+        already or for a letter that does not exist."""
+        message_id = letter_message_id(str(letter_id))
+        for _ in range(5):
+            request = self._stored_letter(letter_id)
+            if request is None:
+                return None
+            recipient = (
+                next(
+                    (
+                        r
+                        for r in request.recipients
+                        if recipient_key_of(message_id, r).startswith(recipient_key)
+                    ),
+                    "",
+                )
+                if recipient_key
+                else ""
+            )
+            if not request.record_bounce(
+                outcome_id=outcome_id, actor=actor_id, recipient=recipient, reason=reason
             ):
                 return None
             try:

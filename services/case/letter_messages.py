@@ -53,7 +53,8 @@ def record_outcome(cases: CaseManagement, outcome: LetterOutcome, key: bytes) ->
     letter, one that arrives again, or one that cannot be opened records nothing and says so in
     the log: it is never an error that would bring the message back."""
     try:
-        reason = str(unseal(key, outcome.sealed).get("reason", ""))
+        opened = unseal(key, outcome.sealed)
+        reason = str(opened.get("reason", ""))
         letter_id = UUID(outcome.letter_id)
     except (MalformedMessage, ValueError) as error:
         log.warning("Uitkomst %s niet te lezen (%s); overgeslagen.", outcome.message_id[:8], error)
@@ -61,6 +62,17 @@ def record_outcome(cases: CaseManagement, outcome: LetterOutcome, key: bytes) ->
     if cases.letter_request(letter_id) is None:
         log.warning("Uitkomst %s noemt een onbekende brief; overgeslagen.", outcome.message_id[:8])
         return None
+    if outcome.bounced:
+        notification_id = cases.record_letter_bounce(
+            letter_id,
+            outcome_id=outcome.message_id,
+            recipient_key=str(opened.get("recipient_key", "")),
+            reason=reason,
+            actor_id=NOTIFIER,
+        )
+        if notification_id is None:
+            log.info("Teruggekomen brief %s was al vastgelegd.", outcome.message_id[:8])
+        return notification_id
     try:
         notification_id = cases.record_letter_outcome(
             letter_id,

@@ -15,8 +15,10 @@ import signal
 import sys
 import threading
 
+from services.notifier.bounces import BounceFolder, BounceReader, read_in_background
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
+from services.notifier.outcomes import OutcomePublisher
 from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from shared import messaging
@@ -45,6 +47,13 @@ def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
     handlers = [LetterHandler(settings, ledger, sender, guard=guard) for sender in senders]
     worker = Worker(handlers, lambda: messaging.connect(settings))
     worker.pause = stop
+    bounces = BounceReader(
+        BounceFolder(settings.bounce_dir),
+        ledger,
+        OutcomePublisher(lambda: messaging.connect(settings)),
+        settings.letters_key,
+    )
+    read_in_background(bounces, stop)
     log.info("Notifier wacht op brieven.")
     worker.run(stop)
     for sender in senders:

@@ -28,6 +28,8 @@ _SCHEMA = (
     " PRIMARY KEY (message_id, recipient_hash))",
     "CREATE TABLE IF NOT EXISTS notifier_claims (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL,"
     " until DOUBLE PRECISION NOT NULL)",
+    # The mails of the bounce mailbox already read (services/notifier/bounces.py), by file name.
+    "CREATE TABLE IF NOT EXISTS notifier_bounces_read (name TEXT PRIMARY KEY)",
 )
 LEASE_SECONDS = 10.0
 
@@ -200,3 +202,15 @@ class Ledger:
             (message_id,),
         ).fetchone()
         return Summary(int(row[2]), int(row[0]), str(row[1])) if row else Summary(0, 0, "")
+
+    def bounces_read(self) -> set[str]:
+        """The mails of the bounce mailbox read before."""
+        with self.db.connect() as db:
+            return {str(row[0]) for row in db.execute("SELECT name FROM notifier_bounces_read")}
+
+    def note_bounce_read(self, name: str) -> None:
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql("INSERT INTO notifier_bounces_read (name) VALUES (?) ON CONFLICT DO NOTHING"),
+                (name,),
+            )

@@ -9,7 +9,6 @@ key): the notifier reads no case store. The outcome goes back as a `LetterOutcom
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import time
@@ -18,6 +17,7 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from uuid import uuid4
 
+from services.notifier.bounces import return_path
 from services.notifier.ledger import (
     LEASE_SECONDS,
     REPORTED,
@@ -46,6 +46,7 @@ from shared.contracts import (
     ReviewRequested,
     TaskOverdue,
     Unsealable,
+    recipient_key,
     seal,
     unseal,
 )
@@ -63,10 +64,6 @@ class Outcome:
     sent: int
     failed: int
     reason: str = ""
-
-
-def recipient_key(message_id: str, recipient: str) -> str:
-    return hashlib.sha256(f"{message_id}|{recipient.strip().lower()}".encode()).hexdigest()
 
 
 class LetterHandler:
@@ -223,6 +220,7 @@ class LetterHandler:
                 key=key,
                 sending_address=settings.sending_address,
                 request=message.message_id,
+                return_path=return_path(self.settings.bounce_address, message.letter_id, key),
             )
             try:
                 self.sender.send(mail)

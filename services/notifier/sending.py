@@ -30,12 +30,15 @@ def build(
     key: str,
     sending_address: str = "",
     request: str = "",
+    return_path: str = "",
 ) -> EmailMessage:
     """One recipient's e-mail, from the school: its name over the board's sending address
     (or the installation's). Its Message-ID derives from the letter request and the
     recipient alone, so a copy sent again after a crash is the same message to every mail
     system; replies go to the school's contact address. X-Zorgvuldig-Verzoek names the
-    request, so that the school's page of sent mail shows each letter once with its count."""
+    request, so that the school's page of sent mail shows each letter once with its count.
+    A `return_path` (the letter's and the recipient's own, services/notifier/bounces.py)
+    becomes the envelope sender, so a bounce says whose letter came back."""
     message = EmailMessage()
     message["From"] = formataddr((school.name, sending_address or parseaddr(settings.mail_from)[1]))
     message["To"] = recipient
@@ -48,6 +51,8 @@ def build(
     message["X-Zorgvuldig-Bericht"] = key
     if request:
         message["X-Zorgvuldig-Verzoek"] = request
+    if return_path:
+        message["Return-Path"] = return_path  # the envelope's; taken off before sending
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     message["Content-Language"] = letter.language  # after the content, which would clear it
@@ -105,7 +110,10 @@ class Sender:
     async def _send(self, message: EmailMessage) -> None:
         try:
             client = await self._connected()
-            await client.send_message(message)
+            return_path = message["Return-Path"]
+            if return_path is not None:
+                del message["Return-Path"]  # the receiving server writes its own from the envelope
+            await client.send_message(message, sender=str(return_path) if return_path else None)
         except aiosmtplib.SMTPRecipientsRefused as refused:
             await self._drop()
             codes = [r.code for r in refused.recipients]

@@ -74,6 +74,9 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "case.close": ("POST", allowed(OWN)),
     "case.reopen": ("POST", allowed(OWN)),
     "letters.compose_letter": ("GET", allowed(OWN)),
+    # A letter of no incident: not found for anyone. Who reads a real letter's page (the school's
+    # handlers with addresses, the OTV and the board without): tests/integration/test_bounces.py.
+    "letter_page.letter": ("GET", allowed(set())),
     "improvements.propose": ("GET", allowed(OWN)),
     "improvements.decide": ("POST", allowed(OWN)),
     # a second person reads and decides: a handler of the school, or the board's OTV

@@ -106,6 +106,7 @@ class LetterRequest(Aggregate):
         self.sent_count = 0
         self.failures: list[str] = []
         self.bounces = 0
+        self.bounced: list[tuple[str, str]] = []  # (recipient, why), "" when it cannot be told
 
     @classmethod
     def request(
@@ -233,12 +234,19 @@ class LetterRequest(Aggregate):
         outcome_id: str
         recipient_count: int
         reason: str
-        personal: ClassVar[tuple[str, ...]] = ("reason",)
+        recipient: str  # the address it came back from ("" when the bounce did not say)
+        personal: ClassVar[tuple[str, ...]] = ("reason", "recipient")
         trail_name: ClassVar[str] = "LetterBounced"
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["recipient"] = ""  # bounces recorded before they named their recipient
 
         def apply(self, letter: LetterRequest) -> None:
             letter.outcomes.add(self.outcome_id)
             letter.bounces += self.recipient_count
+            letter.bounced.append((self.recipient, self.reason))
 
     def record_outcome(self, *, outcome_id: str, actor: str, sent: int, failed: int, reason: str) -> bool:
         """Records what the notifier reports of one sending: the recipients the mail server
@@ -268,8 +276,11 @@ class LetterRequest(Aggregate):
             )
         return True
 
-    def record_bounce(self, *, outcome_id: str, actor: str, recipient_count: int, reason: str) -> bool:
-        """Records that mail the server had accepted came back; once per outcome."""
+    def record_bounce(
+        self, *, outcome_id: str, actor: str, reason: str, recipient: str = "", recipient_count: int = 1
+    ) -> bool:
+        """Records that mail the server had accepted came back, from which recipient and why
+        ("onbekend" when the bounce did not say); once per outcome."""
         if outcome_id in self.outcomes:
             return False
         self.trigger_event(
@@ -278,7 +289,8 @@ class LetterRequest(Aggregate):
             actor=actor,
             outcome_id=outcome_id,
             recipient_count=recipient_count,
-            reason=reason,
+            reason=reason or "onbekend",
+            recipient=recipient,
         )
         return True
 

@@ -24,6 +24,7 @@ from services.case.web import (
     health,
     house_style,
     improvements,
+    letter_page,
     letters,
     oidc,
     other_schools,
@@ -107,6 +108,7 @@ def create_app(
 
     # --- parts of other services ---
     app.register_blueprint(letters.blueprint)
+    app.register_blueprint(letter_page.blueprint)
     app.register_blueprint(improvements.blueprint)
     app.register_blueprint(review.blueprint)
     app.extensions["zorgvuldig.review_list"] = parts.pop("review_list", None) or ReviewList(

@@ -126,6 +126,8 @@ EVENTS: dict[str, dict[str, Label]] = {
     "LetterBounced": {
         "recipient_count": Label("Aantal ontvangers", reads=lambda v, _: formatting.number(v)),
         "reason": _REASON,
+        # The address shows only on the letter's page, and only to the school's handlers.
+        "recipient": Label("Ontvanger", hidden=True),
     },
     "LetterApproved": {"proposal_version": Label("Voorstel in", reads=_event_reference)},
     "LetterRefused": {

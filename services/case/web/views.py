@@ -90,8 +90,11 @@ def template_helpers() -> dict[str, Any]:
 def _titles() -> dict[str, str]:
     from services.case.domain.incident import Incident, sentence
 
-    return {name: sentence(cls) for name, cls in vars(Incident).items() if isinstance(cls, type)
-            and issubclass(cls, Incident.ActionRecorded)}
+    return {
+        name: sentence(cls)
+        for name, cls in vars(Incident).items()
+        if isinstance(cls, type) and issubclass(cls, Incident.ActionRecorded)
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class TimelineEntry:
     reason: str
     details: tuple[tuple[str, labels.Shown], ...]
     correct_url: str
+    letter_url: str = ""  # a composed letter's own page: whom it reached, what came back
 
 
 def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
@@ -116,22 +120,29 @@ def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
     titles = _titles()
     by_form = forms.action_forms()
     correct_base = url_for("case.incident", incident_id=incident.id) + "/correctie/"
+    letter_base = url_for("case.incident", incident_id=incident.id) + "/brieven/"
     entries = []
     for action in reversed(incident.actions):
         corrected = action.action == "Corrected"
-        entries.append(TimelineEntry(
-            version=action.version,
-            title=titles.get(action.action, action.action),
-            at=formatting.moment(action.at),
-            who=person(action.actor),
-            withdrawn=bool(action.withdrawn),
-            corrected_by=tuple(action.corrected_by or ()),
-            corrects=action.data.get("corrects") if corrected else None,
-            reason=str(action.data.get("reason", "")) if corrected else "",
-            details=() if corrected else labels.details(action.action, action.data or {}, person),
-            correct_url=f"{correct_base}{action.version}"
-            if may_act and action.action in by_form and not action.withdrawn else "",
-        ))
+        entries.append(
+            TimelineEntry(
+                version=action.version,
+                title=titles.get(action.action, action.action),
+                at=formatting.moment(action.at),
+                who=person(action.actor),
+                withdrawn=bool(action.withdrawn),
+                corrected_by=tuple(action.corrected_by or ()),
+                corrects=action.data.get("corrects") if corrected else None,
+                reason=str(action.data.get("reason", "")) if corrected else "",
+                details=() if corrected else labels.details(action.action, action.data or {}, person),
+                correct_url=f"{correct_base}{action.version}"
+                if may_act and action.action in by_form and not action.withdrawn
+                else "",
+                letter_url=f"{letter_base}{action.data['letter_id']}"
+                if action.action == "LetterComposed" and action.data.get("letter_id")
+                else "",
+            )
+        )
     return entries
 
 
@@ -280,7 +291,11 @@ def record(incident_id: UUID, action: str) -> Page:
     if not errors:
         try:
             cases().record_action(
-                actor(), incident_id, action, data, expected_version=expected,
+                actor(),
+                incident_id,
+                action,
+                data,
+                expected_version=expected,
                 override_reason=values["reden_afwijking"],
             )
         except ConcurrentEdit as conflict:
@@ -296,12 +311,21 @@ def record(incident_id: UUID, action: str) -> Page:
 
 
 def _action_page(
-    shown: Any, form: forms.ActionForm, values: dict[str, Any], errors: dict[str, str],
-    version: int, status: int = 200,
+    shown: Any,
+    form: forms.ActionForm,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    version: int,
+    status: int = 200,
 ) -> Page:
     answers = {k: v for k, v in values.items() if k != "reden_afwijking" and v not in ("", [], None)}
     return render_template(
-        "case/action.html", incident=shown, form=form, values=values, errors=errors, version=version,
+        "case/action.html",
+        incident=shown,
+        form=form,
+        values=values,
+        errors=errors,
+        version=version,
         conflicts=shown.agreement_conflicts(form.action, values) if values else [],
         held_back=bool(values) and shown.held_back(form.action, values),
         audiences=AUDIENCES,
@@ -329,12 +353,15 @@ def correct(incident_id: UUID, version: int) -> Page:
     _, reason_errors = forms.load(forms.CorrectionSchema(), {"reason": reason, "withdraws": withdraws})
     errors.update(reason_errors)
     if not errors:
-        changes = {
-            k: v for k, v in forms.correctable(target.action, data).items() if target.data.get(k) != v
-        }
+        changes = {k: v for k, v in forms.correctable(target.action, data).items() if target.data.get(k) != v}
         try:
             cases().correct(
-                actor(), incident_id, corrects=version, reason=reason, changes=changes, withdraws=withdraws,
+                actor(),
+                incident_id,
+                corrects=version,
+                reason=reason,
+                changes=changes,
+                withdraws=withdraws,
                 expected_version=_int(request.form.get("expected_version")),
             )
         except CaseError as error:
@@ -348,12 +375,23 @@ def correct(incident_id: UUID, version: int) -> Page:
 
 
 def _correction_page(
-    shown: Any, target: Any, form: forms.ActionForm, values: dict[str, Any], errors: dict[str, str],
-    reason: str, status: int = 200,
+    shown: Any,
+    target: Any,
+    form: forms.ActionForm,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    reason: str,
+    status: int = 200,
 ) -> Page:
     return render_template(
-        "case/correct.html", incident=shown, target=target, form=form, values=values, errors=errors,
-        reason=reason, version=shown.version,
+        "case/correct.html",
+        incident=shown,
+        target=target,
+        form=form,
+        values=values,
+        errors=errors,
+        reason=reason,
+        version=shown.version,
     ), status
 
 
