@@ -2,8 +2,9 @@
 telephone number, website and care team (the accounts told of every new melding), the
 help sites and numbers a letter may point to, from how many recipients a letter to
 professionals needs a second person's approval (one to parents or pupils always does:
-services/case/four_eyes.py), its vetted sentences, how many addresses one letter may reach, the names of channels
-that the reports do not know yet, and the board's own look on the pages (colours, logo).
+services/case/four_eyes.py), its vetted sentences, how many addresses one letter may reach,
+the names of channels that the reports do not know yet, and the board's own look on the pages
+(colours, logo).
 
 One TOML file per board in shared/boards/, or in the folder ZORGVULDIG_BOARDS_DIR names (a
 board's own file there wins). A board without a file gets the defaults below.

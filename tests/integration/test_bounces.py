@@ -31,7 +31,7 @@ from tests.integration.test_letters_delivery import (
     run_worker_until,
     settings_for,
 )
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, approve_waiting
 from tests.web.test_letters_web import STATEMENT
 
 pytestmark = pytest.mark.integration
@@ -90,6 +90,7 @@ def test_two_of_twenty_bounce_after_acceptance_and_the_letter_says_which(
             **STATEMENT,
         }
         assert anna.post(f"{page}/brieven", {**data, "bevestigd": "ja"}).status_code == 302
+        assert approve_waiting(Browser(app.test_client()).sign_in("directeur.dewilg"), app, page) == 1
         incident_id = UUID(page.rsplit("/", 1)[1])
         letter_id = cases.letters(HANDLER, incident_id)[0].id
 

@@ -27,7 +27,7 @@ def test_a_letter_to_five_thousand_parents_is_one_letter_with_one_approval(handl
     preview = letter(handler, page, 5000)
     assert preview.status_code == 200, preview.text
     assert "Versturen aan 5000 ontvanger(s)" in preview.text
-    assert "wacht hij op goedkeuring" in preview.text
+    assert "wacht deze brief op goedkeuring" in preview.text
 
 
 def test_a_letter_above_the_limit_is_refused_with_the_limit_in_dutch(handler) -> None:  # type: ignore[no-untyped-def]
