@@ -550,9 +550,27 @@ class CaseManagement(Coordinating, OtherSchoolCommands, Application[UUID]):
                 for event in self.events.get(incident_id)
                 if not isinstance(event, Incident.LetterComposed)  # the letter's own events say it
             ]
-            for letter_id in incident.letter_ids():
-                entries += [letter_trail_entry(event) for event in self.events.get(letter_id)]
+            entries += self._letter_entries(incident)
         entries.sort(key=lambda entry: entry.at)  # stable: an incident's own order stays
+        return self._screened(actor, incident, entries)
+
+    def letter_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
+        """The events of the incident's letters (requested, decided, sent, failed, bounced), each
+        read from the letter's own stream and screened as the audit trail screens them."""
+        incident = self._visible(actor, incident_id)
+        with self._store_errors():
+            entries = self._letter_entries(incident)
+        entries.sort(key=lambda entry: entry.at)
+        return self._screened(actor, incident, entries)
+
+    def _letter_entries(self, incident: Incident) -> list[TrailEntry]:
+        return [
+            letter_trail_entry(event)
+            for letter_id in incident.letter_ids()
+            for event in self.events.get(letter_id)
+        ]
+
+    def _screened(self, actor: Actor, incident: Incident, entries: list[TrailEntry]) -> list[TrailEntry]:
         if screens_people(actor, incident):
             pseudonyms = Pseudonyms()
             entries = [

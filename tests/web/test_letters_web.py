@@ -175,3 +175,25 @@ def test_without_a_loaded_guard_no_letter_is_composed(tmp_path) -> None:  # type
         f"{page}/brieven", {"letter": "ouders_klas", "group": "Ouders", "recipients": "a@b.nl", **STATEMENT}
     )
     assert response.status_code == 503 and "privacycontrole" in response.text
+
+
+def test_the_incident_page_shows_what_became_of_a_letter(app, browser) -> None:  # type: ignore[no-untyped-def]
+    """The letter's events live on its own stream; the incident's timeline still reads them."""
+    from uuid import UUID
+
+    anna: Browser = browser("behandelaar.dewilg")
+    page = anna.open_incident()
+    assert letter_to(anna, page, 2).status_code == 302
+    assert approve_waiting(browser("directeur.dewilg"), app, page) == 1
+    cases = app.extensions["zorgvuldig.cases"]
+    letter_id = cases.stored_incident(UUID(page.rsplit("/", 1)[1])).letter_ids()[0]
+    cases.record_letter_outcome(
+        letter_id, outcome_id="uitkomst-1", sent=2, failed=0, reason="", actor_id="notifier"
+    )
+
+    timeline = anna.get(page + "?reden=x").text.split('class="timeline"', 1)[1]
+    assert "Een standaardbrief is afgeleverd bij de mailserver." in timeline
+    assert "Een tweede persoon heeft de brief goedgekeurd" in timeline
+    # Newest first: the delivery above the approval, and no letter's number posing as an action's.
+    assert timeline.index("afgeleverd bij de mailserver") < timeline.index("brief goedgekeurd")
+    assert f'id="brief-{letter_id}-' in timeline

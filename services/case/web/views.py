@@ -4,6 +4,7 @@ rules in the application, errors in errors.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -113,37 +114,63 @@ class TimelineEntry:
     details: tuple[tuple[str, labels.Shown], ...]
     correct_url: str
     letter_url: str = ""  # a composed letter's own page: whom it reached, what came back
+    anchor: str = ""  # a letter's event: its versions are the letter's, not the incident's
 
 
-def timeline(incident: Any, may_act: bool) -> list[TimelineEntry]:
-    """The incident's actions, newest first."""
+def timeline(incident: Any, may_act: bool, letter_events: Sequence[Any] = ()) -> list[TimelineEntry]:
+    """The incident's actions with its letters' events (read from the letters' own streams) in
+    their place in time, newest first: what became of a letter shows beside its composing."""
     titles = _titles()
     by_form = forms.action_forms()
     correct_base = url_for("case.incident", incident_id=incident.id) + "/correctie/"
     letter_base = url_for("case.incident", incident_id=incident.id) + "/brieven/"
-    entries = []
-    for action in reversed(incident.actions):
+    entries: list[tuple[Any, TimelineEntry]] = [
+        (
+            event.at,
+            TimelineEntry(
+                version=event.version,
+                title=event.sentence,
+                at=formatting.moment(event.at),
+                who=person(event.actor),
+                withdrawn=False,
+                corrected_by=(),
+                corrects=None,
+                reason="",
+                details=labels.details(event.event_type, event.data or {}, person),
+                correct_url="",
+                letter_url=f"{letter_base}{event.letter_id}",
+                anchor=f"brief-{event.letter_id}-{event.version}",
+            ),
+        )
+        for event in letter_events
+        if event.event_type not in ("LetterRequested", "LetterProposed")  # "brief opgesteld" says it
+    ]
+    for action in incident.actions:
         corrected = action.action == "Corrected"
         entries.append(
-            TimelineEntry(
-                version=action.version,
-                title=titles.get(action.action, action.action),
-                at=formatting.moment(action.at),
-                who=person(action.actor),
-                withdrawn=bool(action.withdrawn),
-                corrected_by=tuple(action.corrected_by or ()),
-                corrects=action.data.get("corrects") if corrected else None,
-                reason=str(action.data.get("reason", "")) if corrected else "",
-                details=() if corrected else labels.details(action.action, action.data or {}, person),
-                correct_url=f"{correct_base}{action.version}"
-                if may_act and action.action in by_form and not action.withdrawn
-                else "",
-                letter_url=f"{letter_base}{action.data['letter_id']}"
-                if action.action == "LetterComposed" and action.data.get("letter_id")
-                else "",
+            (
+                action.at,
+                TimelineEntry(
+                    version=action.version,
+                    title=titles.get(action.action, action.action),
+                    at=formatting.moment(action.at),
+                    who=person(action.actor),
+                    withdrawn=bool(action.withdrawn),
+                    corrected_by=tuple(action.corrected_by or ()),
+                    corrects=action.data.get("corrects") if corrected else None,
+                    reason=str(action.data.get("reason", "")) if corrected else "",
+                    details=() if corrected else labels.details(action.action, action.data or {}, person),
+                    correct_url=f"{correct_base}{action.version}"
+                    if may_act and action.action in by_form and not action.withdrawn
+                    else "",
+                    letter_url=f"{letter_base}{action.data['letter_id']}"
+                    if action.action == "LetterComposed" and action.data.get("letter_id")
+                    else "",
+                ),
             )
         )
-    return entries
+    entries.sort(key=lambda pair: pair[0])  # stable: the incident's own order stays
+    return [entry for _, entry in reversed(entries)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +287,7 @@ def incident(incident_id: UUID) -> Page:
         protocol=cases().protocol(shown.protocol_id),
         may_act=may_act,
         current_actor_id=actor().id,
-        timeline=timeline(shown, may_act),
+        timeline=timeline(shown, may_act, cases().letter_trail(actor(), incident_id)),
         takedowns=takedown.takedowns(shown.effective_actions(), date.today()),
         takedown_words=TAKEDOWN_WORDS,
         **review.letters_in_review(actor(), incident_id),
