@@ -91,7 +91,7 @@ def deliver(system: dict[str, Any], today: date) -> int:
     published = Notices(Worklists(settings, cases), lambda: messaging.connect(settings)).send_due(today)
     before = len(system["inbox"].mails)
     handler = LetterHandler(
-        settings, cases, Ledger(settings), Sender(settings), accounts, guard=system["guard"]
+        settings, Ledger(settings), Sender(settings), accounts, guard=system["guard"], cases=cases
     )
     worker = Worker(handler, lambda: messaging.connect(settings))
     stop = threading.Event()
