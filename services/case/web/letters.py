@@ -148,14 +148,17 @@ def compose_letter(incident_id: UUID) -> Page:
         if values.get("opgeslagen_groep")
         else None
     )
-    if saved is not None and not values.get("recipients", "").strip():
-        values["recipients"] = "\n".join(saved.addresses)
-        values["group"] = values.get("group", "").strip() or saved.name
     language = letter_language(values, saved)
     notice = statement_in(incident, values, language)
-    recipients = recipients_from(values.get("recipients", ""))
+    # One recipient field: a saved group, or addresses pasted into a new group (kept on sending).
+    pasted, new_group = recipients_from(values.get("recipients", "")), values.get("group", "").strip()
+    recipients, group = (list(saved.addresses), saved.name) if saved else (pasted, new_group)
     errors: dict[str, list[str]] = {}
-    if not values.get("group", "").strip():
+    if saved is not None and (pasted or new_group):
+        errors["recipients"] = [
+            "Kies een bewaarde groep of plak de adressen van een nieuwe groep, niet allebei."
+        ]
+    elif not group:
         errors["group"] = ["Geef de groep ontvangers een naam, bijvoorbeeld 'Ouders groep 7'."]
     if not recipients:
         errors["recipients"] = ["Vul minstens één e-mailadres in."]
@@ -214,7 +217,7 @@ def compose_letter(incident_id: UUID) -> Page:
         actor,
         incident_id,
         letter=values["letter"],
-        group=values["group"].strip(),
+        group=group,
         recipients=recipients,
         statement=statement,
         four_eyes_from=board.four_eyes_from,
@@ -225,18 +228,31 @@ def compose_letter(incident_id: UUID) -> Page:
     )
     title = CATALOGUE[values["letter"]].title
     in_language = f" in het {name_of(language)}" if language != DUTCH else ""
+    kept = keep_new_group(actor, saved, group, recipients, language)
     if approval:
         flash(
             f"De brief '{title}'{in_language} aan {len(recipients)} ontvanger(s) wacht op goedkeuring "
             "door een tweede persoon (een tweede behandelaar of de directeur van de school). Pas daarna "
-            "wordt hij verzonden; u kunt hem niet zelf goedkeuren."
+            "wordt hij verzonden; u kunt hem niet zelf goedkeuren." + kept
         )
     else:
         flash(
             f"De brief '{title}'{in_language} staat klaar voor verzending aan "
-            f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in het logboek."
+            f"{len(recipients)} ontvanger(s). Het resultaat verschijnt in het logboek." + kept
         )
     return redirect(url_for("case.incident", incident_id=incident_id) + "#tijdlijn")
+
+
+def keep_new_group(
+    actor: Actor, saved: RecipientGroup | None, group: str, recipients: list[str], language: str
+) -> str:
+    """Pasted addresses become a group for the next letter, unless the name is taken; says so."""
+    if saved is not None or groups().get(actor.school_id, group) is not None:
+        return ""
+    if not all(valid_address(address) for address in recipients):
+        return ""
+    groups().save(actor.school_id, group, recipients, language)
+    return f" De adressen zijn bewaard als groep '{group}'."
 
 
 def _revised(actor: Actor, incident_id: UUID, letter_id: str) -> LetterRequest | None:
