@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 from tests.web.conftest import Browser
-from tests.web.test_letters_web import letter_to
+from tests.web.test_letter_review import letter_to_parents, letters, review_path
 
 PRIMARY, SECONDARY = "utrecht-button--primary-action", "utrecht-button--secondary-action"
 WARNING, ERROR = "utrecht-alert--warning", "utrecht-alert--error"
@@ -91,13 +91,16 @@ def test_saving_is_the_primary_action_and_checking_first_the_secondary(handler: 
     assert SECONDARY in check and PRIMARY not in check
 
 
-def test_approving_and_rejecting_a_letter_are_different_buttons(browser: Callable[[str], Browser]) -> None:
+def test_approving_and_rejecting_a_letter_are_different_buttons(
+    app, browser: Callable[[str], Browser]
+) -> None:  # type: ignore[no-untyped-def]
     anna = browser("behandelaar.dewilg")
     page = anna.open_incident()
-    assert letter_to(anna, page, 31).status_code == 302  # more than the board allows without a second person
+    assert letter_to_parents(anna, page).status_code == 302  # a letter to parents waits for a second person
+    (letter,) = letters(app, page)
 
-    incident = Elements(browser("directeur.dewilg").get(page + "?reden=x").text)
-    approve, reject = incident.classes("button", "Goedkeuren"), incident.classes("button", "Afkeuren")
+    review = Elements(browser("directeur.dewilg").get(review_path(page, letter)).text)
+    approve, reject = review.classes("button", "Goedkeuren"), review.classes("button", "Afkeuren")
     assert PRIMARY in approve
     assert SECONDARY in reject and "utrecht-button--danger" in reject and PRIMARY not in reject
 
