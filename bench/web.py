@@ -137,7 +137,9 @@ def open_incident(base_url: str, token: str) -> str:
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     try:
         connection.request(
-            "POST", "/api/meldingen", body=json.dumps(OPENING_BY_API),
+            "POST",
+            "/api/meldingen",
+            body=json.dumps(OPENING_BY_API),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         answer = connection.getresponse()

@@ -396,8 +396,12 @@ def _fold_access(access: list[dict[str, Any]], name: str, event: Any) -> None:
     """Keeps the grants, revocations and their corrections, as Incident.staff_with_access reads them."""
     if name in ("StaffAccessGranted", "StaffAccessRevoked"):
         access.append(
-            {"version": event.originator_version, "grant": name == "StaffAccessGranted",
-             "staff_id": event.staff_id, "withdrawn": False}
+            {
+                "version": event.originator_version,
+                "grant": name == "StaffAccessGranted",
+                "staff_id": event.staff_id,
+                "withdrawn": False,
+            }
         )
         return
     for entry in access:  # Corrected

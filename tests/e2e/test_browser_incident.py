@@ -132,9 +132,10 @@ def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # ty
     guidance = page.locator("details.conversation-guidance")
     assert guidance.get_attribute("open") is not None
     assert "geen beloftes van geheimhouding" in guidance.inner_text()
-    assert "Vraag 7 tot en met 14 zijn in samenwerking met de Nationale Politie opgesteld" in page.locator(
-        ".reminder:not(.reminder-first)"
-    ).inner_text()
+    assert (
+        "Vraag 7 tot en met 14 zijn in samenwerking met de Nationale Politie opgesteld"
+        in page.locator(".reminder:not(.reminder-first)").inner_text()
+    )
     assert "Het is niet jouw schuld." in page.locator(".reminder-first").inner_text()
 
     # Every question as the checklist words it, with its guidance; 7 to 13 say not to ask further.
@@ -180,9 +181,7 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
     assert "ouders van andere klassen of alle ouders" in agreements and "Eerst een week rust." in agreements
 
     # Informing all parents goes against it: the form shows the agreement and asks a reason.
-    page.get_by_role(
-        "link", name="Informeren van een groep vastleggen"
-    ).first.click()
+    page.get_by_role("link", name="Informeren van een groep vastleggen").first.click()
     assert page.locator("#afspraken").is_visible()
     page.get_by_label("Alle ouders").check()
     page.get_by_label("Hoe?").fill("brief")
@@ -200,9 +199,7 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
     page.get_by_role("button", name="Vastleggen").click()
     assert page.locator("#risico-thuis").is_visible()
     assert page.locator("li", has_text="Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode").is_visible()
-    page.get_by_role(
-        "link", name="Informeren van een groep vastleggen"
-    ).first.click()
+    page.get_by_role("link", name="Informeren van een groep vastleggen").first.click()
     page.get_by_label("Ouders van de klas").check()
     page.get_by_label("Hoe?").fill("brief")
     page.get_by_role("button", name="Vastleggen").click()

@@ -37,7 +37,10 @@ def desk(settings: Settings, cases: CaseManagement) -> RightsDesk:
 def received(desk: RightsDesk, handler: Actor) -> str:
     desk.cases.open_incident(handler, **OPENING)
     request = desk.receive(
-        handler, person="Noor Wijnaldum", requester="ouder", kind=RequestKind.ACCESS,
+        handler,
+        person="Noor Wijnaldum",
+        requester="ouder",
+        kind=RequestKind.ACCESS,
         received_on=date(2026, 11, 2),
     )
     return str(request.id)

@@ -127,7 +127,7 @@ def test_a_correction_keeps_the_original_visible(handler: Browser) -> None:
     assert "Een eerdere actie is gecorrigeerd" in trail
     timeline = handler.get(page).text
     assert '(gecorrigeerd in <a href="#actie-3">#3</a>)' in timeline
-    assert "Corrigeert <a href=\"#actie-2\">#2</a>. Reden: was een video" in timeline
+    assert 'Corrigeert <a href="#actie-2">#2</a>. Reden: was een video' in timeline
     assert "<dt>Soort materiaal</dt><dd>Video</dd>" in timeline  # labels, not codes
     assert f'href="{page}/correctie/2"' in timeline
 
@@ -153,8 +153,8 @@ def test_a_withdrawn_action_stays_visible_and_cannot_be_corrected_again(handler:
     page = handler.open_incident()
     handler.post(f"{page}/acties/NoteAdded", {"text": "verkeerde melding"})
     response = handler.post(
-        f"{page}/correctie/2", {"text": "verkeerde melding", "reason": "hoort bij een andere melding",
-                                "withdraws": "ja"},
+        f"{page}/correctie/2",
+        {"text": "verkeerde melding", "reason": "hoort bij een andere melding", "withdraws": "ja"},
     )
     assert response.status_code == 302
     timeline = handler.get(page).text
@@ -228,4 +228,3 @@ def test_ten_wrong_passwords_lock_the_account_with_a_clear_message(app) -> None:
         data={"csrf_token": token, "gebruikersnaam": "otv", "wachtwoord": "demo-zorgvuldig"},
     )
     assert response.status_code == 401 and "vergrendeld" in response.text
-

@@ -82,7 +82,7 @@ def record(incident_id: UUID, action: str) -> Answer:
         return answer("Deze actie bestaat niet.", 404)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return answer("Stuur een JSON-object: {\"data\": {...}, \"expected_version\": n}.", 400)
+        return answer('Stuur een JSON-object: {"data": {...}, "expected_version": n}.', 400)
     expected = body.get("expected_version")
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool) or expected < 1):
         return answer("De actie is niet vastgelegd.", 422, {"expected_version": "Geef een geheel getal."})
@@ -211,15 +211,25 @@ def openapi_document() -> dict[str, Any]:
         str(code): {"description": text, "content": {"application/json": {"schema": {"$ref": FOUT}}}}
         for code, text in (
             (400, "onleesbaar verzoek"),
-            (401, "niet ingelogd"), (403, "geen toegang"), (404, "onbekend"),
-            (409, "gelijktijdige wijziging"), (422, "ongeldige velden"), (503, "opslag niet bereikbaar"),
+            (401, "niet ingelogd"),
+            (403, "geen toegang"),
+            (404, "onbekend"),
+            (409, "gelijktijdige wijziging"),
+            (422, "ongeldige velden"),
+            (503, "opslag niet bereikbaar"),
         )
     }
     incident_id = {
-        "name": "incident_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}
+        "name": "incident_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "format": "uuid"},
     }
     reason = {
-        "name": "reden", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 500}
+        "name": "reden",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 500},
     }
     ok = {"description": "gelukt", "content": {"application/json": {"schema": {"type": "object"}}}}
     ok_list = {"description": "gelukt", "content": {"application/json": {"schema": {"type": "array"}}}}
@@ -227,8 +237,11 @@ def openapi_document() -> dict[str, Any]:
     spec.path(
         path="/api/meldingen",
         operations={
-            "get": {"summary": "Meldingen die u mag zien", "security": secured,
-                    "responses": {"200": ok_list, **errors}},
+            "get": {
+                "summary": "Meldingen die u mag zien",
+                "security": secured,
+                "responses": {"200": ok_list, **errors},
+            },
             "post": {
                 "summary": "Een melding openen",
                 "security": secured,
@@ -239,13 +252,25 @@ def openapi_document() -> dict[str, Any]:
     )
     spec.path(
         path="/api/meldingen/{incident_id}",
-        operations={"get": {"summary": "De stand van een melding", "security": secured,
-                            "parameters": [incident_id, reason], "responses": {"200": ok, **errors}}},
+        operations={
+            "get": {
+                "summary": "De stand van een melding",
+                "security": secured,
+                "parameters": [incident_id, reason],
+                "responses": {"200": ok, **errors},
+            }
+        },
     )
     spec.path(
         path="/api/meldingen/{incident_id}/logboek",
-        operations={"get": {"summary": "Het logboek: elke gebeurtenis", "security": secured,
-                            "parameters": [incident_id, reason], "responses": {"200": ok_list, **errors}}},
+        operations={
+            "get": {
+                "summary": "Het logboek: elke gebeurtenis",
+                "security": secured,
+                "parameters": [incident_id, reason],
+                "responses": {"200": ok_list, **errors},
+            }
+        },
     )
     for action, form in forms.action_forms().items():
         spec.components.schema(action, schema=forms.schema_for(action).__class__)
@@ -265,15 +290,15 @@ def openapi_document() -> dict[str, Any]:
         }
         spec.path(
             path=f"/api/meldingen/{{incident_id}}/acties/{action}",
-            operations={"post": {
-                "summary": form.title,
-                "security": secured,
-                "parameters": [incident_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-                "responses": {"201": ok, **errors},
-            }},
+            operations={
+                "post": {
+                    "summary": form.title,
+                    "security": secured,
+                    "parameters": [incident_id],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                    "responses": {"201": ok, **errors},
+                }
+            },
         )
     document: dict[str, Any] = spec.to_dict()
     return document
-
-

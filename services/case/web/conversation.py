@@ -67,42 +67,64 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question(1, "how_are_you", "Hoe gaat het met je?",
-             heading="Beeld krijgen van de impact op sociale veiligheid van de leerling"),
+    Question(
+        1,
+        "how_are_you",
+        "Hoe gaat het met je?",
+        heading="Beeld krijgen van de impact op sociale veiligheid van de leerling",
+    ),
     Question(2, "friends_reaction", "Hoe reageren jouw vriend(innen)?"),
     Question(3, "others_remarks", "En anderen? Maken ze vervelende opmerkingen of vallen ze je lastig?"),
-    Question(4, "told_adult", "Heb je het aan je ouders of een andere volwassene verteld?",
-             heading="Bijzondere omstandigheden"),
+    Question(
+        4,
+        "told_adult",
+        "Heb je het aan je ouders of een andere volwassene verteld?",
+        heading="Bijzondere omstandigheden",
+    ),
     Question(5, "how_that_went", "Indien ja: Hoe ging dat? Wat was hun reactie?"),
     Question(6, "why_not_told", "Indien nee: Waarom niet? Waar maak je je zorgen over?"),
     Question(
-        7, "naked", "Kun je me vertellen of je naakt of bijna naakt op de foto staat?",
+        7,
+        "naked",
+        "Kun je me vertellen of je naakt of bijna naakt op de foto staat?",
         "U kunt daarbij aanvullen dat u geen details van de foto wilt weten; een simpel antwoord "
         "in de vorm van een van de genoemde opties is voldoende.",
         heading="Vaststellen feiten",
     ),
     Question(8, "recognisable", "Kunnen mensen jou van de foto herkennen?", "aard van het beeldmateriaal"),
-    Question(9, "knows_who_saw", "Weet je wie de foto hebben gezien?",
-             "Dit geeft informatie over de mate van verspreiding"),
     Question(
-        10, "where_seen", "Weet je waar ze de foto hebben gezien?",
+        9,
+        "knows_who_saw",
+        "Weet je wie de foto hebben gezien?",
+        "Dit geeft informatie over de mate van verspreiding",
+    ),
+    Question(
+        10,
+        "where_seen",
+        "Weet je waar ze de foto hebben gezien?",
         "Dit geeft informatie over het medium. Staat het bijvoorbeeld op Instagram of gaat het via "
         "WhatsApp of Snapchat?",
     ),
     Question(
-        11, "made_self", "Heb je de foto zelf gemaakt?",
+        11,
+        "made_self",
+        "Heb je de foto zelf gemaakt?",
         "Dit zegt wat over de mate van vrijwilligheid en wijze totstandkoming. U kunt ter inleiding "
         "van deze vraag nog eens benadrukken dat u geen oordeel heeft over sexting en dat u "
         "voldoende heeft aan een 'Ja' of 'Nee'",
     ),
     Question(
-        12, "knows_how_spread", "Heb je een idee hoe het kan dat de foto rondgaat en/of online staat?",
+        12,
+        "knows_how_spread",
+        "Heb je een idee hoe het kan dat de foto rondgaat en/of online staat?",
         "Dit kan informatie geven over wie de foto online heeft gezet of verspreid heeft, maar dat "
         "hoeft niet. Als het antwoord 'Nee' is, laat u het daarbij.",
     ),
     Question(13, "how_found_out", "Kun je vertellen hoe je daar achter bent gekomen?"),
     Question(
-        14, "help_wanted", "Hoe kan ik jou nu het beste helpen?",
+        14,
+        "help_wanted",
+        "Hoe kan ik jou nu het beste helpen?",
         "Met deze vragen krijgt u inzicht in wat voor het slachtoffer het zwaarst weegt en geeft u "
         "hem/haar het gevoel van regie.",
         heading="Bepalen van acties",
@@ -112,40 +134,49 @@ QUESTIONS: tuple[Question, ...] = (
 
 # The checklist's guidance around the questions, shown on the form (folded open the first time).
 GUIDANCE: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Algemeen", (
-        "Stel de leerling op zijn of haar gemak; het is niet makkelijk om hierover te praten.",
-        "Wees niet veroordelend (sexting is niet grensoverschrijdend, shame sexting wel!).",
-        "Wees voorbereid op alle soorten emoties en neem deze serieus.",
-        "Wees alert bij een laconieke houding: dat kan een masker zijn.",
-        "Luister (ook tussen de regels door) naar wat de leerling nodig heeft om met de situatie om "
-        "te kunnen gaan.",
-        "Wees voorzichtig om het niet voor de leerling in te vullen; laat de leerling tempo en inhoud "
-        "van activiteiten mede bepalen.",
-    )),
-    ("Het starten van het gesprek", (
-        "Stel de leerling op zijn gemak, maar doorbreek zo snel mogelijk de spanning door te benoemen "
-        "wat er geconstateerd is en wat het doel van het gesprek is. \u201cIk kan me voorstellen dat "
-        "dit ontzettend vervelend voor je is. We gaan samen kijken hoe jij, de mensen om jou heen en "
-        "wij als school er het beste mee om kunnen gaan.\u201d",
-        "Benadruk dat u niets zomaar doet. Het is belangrijk dat het slachtoffer een gevoel van "
-        "controle houdt en zich gesteund voelt bij de stappen die moeten volgen en bij de gesprekken "
-        "die gevoerd moeten worden, bijvoorbeeld ook in het gesprek met ouders.",
-        "Benoem dat u als school een verantwoordelijkheid heeft en geen beloftes van geheimhouding "
-        "kunt doen. Als blijkt dat er sprake kan zijn van een misdrijf, zult u moeten schakelen naar "
-        "de politie.",
-        "U zult ook ouders moeten inlichten wanneer de leerling minderjarig is. Benadruk daarbij "
-        "nogmaals dat u niet zomaar iets doet. Bij situaties waar risico op eerwraak of huiselijk "
-        "geweld bestaat, houdt u daar rekening mee. Laat de leerling weten dat u samen het tempo en "
-        "de inhoud bepaalt: hoe, wanneer, waar en wat beter (nog) niet?",
-    )),
-    ("Het afronden van het gesprek", (
-        "U vat de inhoud van het gesprek samen en checkt of u het juiste beeld hebt.",
-        "U geeft aan wat u aanvullend nog meer verstandig lijkt om te doen (bijvoorbeeld: het voeren "
-        "van het oudergesprek, even van school als adempauze, praten met hulpverlening), legt uit "
-        "waarom en maakt daar afspraken over.",
-        "In de afronding van het gesprek zet u alle acties op een rijtje. (\u2018Dit is wat ik ga "
-        "doen\u2026\u2019)",
-    )),
+    (
+        "Algemeen",
+        (
+            "Stel de leerling op zijn of haar gemak; het is niet makkelijk om hierover te praten.",
+            "Wees niet veroordelend (sexting is niet grensoverschrijdend, shame sexting wel!).",
+            "Wees voorbereid op alle soorten emoties en neem deze serieus.",
+            "Wees alert bij een laconieke houding: dat kan een masker zijn.",
+            "Luister (ook tussen de regels door) naar wat de leerling nodig heeft om met de situatie om "
+            "te kunnen gaan.",
+            "Wees voorzichtig om het niet voor de leerling in te vullen; laat de leerling tempo en inhoud "
+            "van activiteiten mede bepalen.",
+        ),
+    ),
+    (
+        "Het starten van het gesprek",
+        (
+            "Stel de leerling op zijn gemak, maar doorbreek zo snel mogelijk de spanning door te benoemen "
+            "wat er geconstateerd is en wat het doel van het gesprek is. \u201cIk kan me voorstellen dat "
+            "dit ontzettend vervelend voor je is. We gaan samen kijken hoe jij, de mensen om jou heen en "
+            "wij als school er het beste mee om kunnen gaan.\u201d",
+            "Benadruk dat u niets zomaar doet. Het is belangrijk dat het slachtoffer een gevoel van "
+            "controle houdt en zich gesteund voelt bij de stappen die moeten volgen en bij de gesprekken "
+            "die gevoerd moeten worden, bijvoorbeeld ook in het gesprek met ouders.",
+            "Benoem dat u als school een verantwoordelijkheid heeft en geen beloftes van geheimhouding "
+            "kunt doen. Als blijkt dat er sprake kan zijn van een misdrijf, zult u moeten schakelen naar "
+            "de politie.",
+            "U zult ook ouders moeten inlichten wanneer de leerling minderjarig is. Benadruk daarbij "
+            "nogmaals dat u niet zomaar iets doet. Bij situaties waar risico op eerwraak of huiselijk "
+            "geweld bestaat, houdt u daar rekening mee. Laat de leerling weten dat u samen het tempo en "
+            "de inhoud bepaalt: hoe, wanneer, waar en wat beter (nog) niet?",
+        ),
+    ),
+    (
+        "Het afronden van het gesprek",
+        (
+            "U vat de inhoud van het gesprek samen en checkt of u het juiste beeld hebt.",
+            "U geeft aan wat u aanvullend nog meer verstandig lijkt om te doen (bijvoorbeeld: het voeren "
+            "van het oudergesprek, even van school als adempauze, praten met hulpverlening), legt uit "
+            "waarom en maakt daar afspraken over.",
+            "In de afronding van het gesprek zet u alle acties op een rijtje. (\u2018Dit is wat ik ga "
+            "doen\u2026\u2019)",
+        ),
+    ),
 )
 
 # Which wording the answers of a conversation respond to (stored with each conversation).

@@ -88,7 +88,10 @@ class ActionForm:
 
 
 ANSWERS_7: Choices = (
-    ("naakt", "Naakt"), ("bijna_naakt", "Bijna naakt"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"),
+    ("naakt", "Naakt"),
+    ("bijna_naakt", "Bijna naakt"),
+    ("nee", "Nee"),
+    ("weet_niet", "Geen antwoord"),
 )
 ANSWERS_YES_NO: Choices = (("ja", "Ja"), ("nee", "Nee"), ("weet_niet", "Geen antwoord"))
 # The answer is a choice where the checklist names the options, one short line elsewhere.
@@ -121,13 +124,32 @@ def conversation_fields() -> tuple[Field, ...]:
         for q in conversation.QUESTIONS
     ]
     after_six = next(i for i, spec in enumerate(specs) if spec.name == "why_not_told") + 1
-    specs.insert(after_six, Field("worry_at_home", "Zorg over thuis?", "choices", conversation.WORRIES,
-                                  required=False, hint=conversation.WORRY_HINT))
-    specs.append(Field("agreements", "Afspraken met de leerling", "long", required=False,
-                       hint="Wat is afgesproken: wie mag het weten, wat (nog) niet, in welk tempo.",
-                       heading="Afronding"))
-    specs.append(Field("wording", "Vraagstelling", "fixed", conversation.WORDINGS,
-                       value=conversation.WORDING_CHECKLIST))
+    specs.insert(
+        after_six,
+        Field(
+            "worry_at_home",
+            "Zorg over thuis?",
+            "choices",
+            conversation.WORRIES,
+            required=False,
+            hint=conversation.WORRY_HINT,
+        ),
+    )
+    specs.append(
+        Field(
+            "agreements",
+            "Afspraken met de leerling",
+            "long",
+            required=False,
+            hint="Wat is afgesproken: wie mag het weten, wat (nog) niet, in welk tempo.",
+            heading="Afronding",
+        )
+    )
+    specs.append(
+        Field(
+            "wording", "Vraagstelling", "fixed", conversation.WORDINGS, value=conversation.WORDING_CHECKLIST
+        )
+    )
     return tuple(specs)
 
 
@@ -140,10 +162,13 @@ NOT_NEEDED_STEPS = _steps_of_the_default_protocol()
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "ScopeAssessed": (
-        Field("material_kind", "Soort materiaal", "choice",
-              (("foto", "Foto"), ("video", "Video"), ("beide", "Foto's en video's"),
-               ("onbekend", "Onbekend")),
-              hint="Beschrijf nooit wat er op het materiaal te zien is."),
+        Field(
+            "material_kind",
+            "Soort materiaal",
+            "choice",
+            (("foto", "Foto"), ("video", "Video"), ("beide", "Foto's en video's"), ("onbekend", "Onbekend")),
+            hint="Beschrijf nooit wat er op het materiaal te zien is.",
+        ),
         Field("pupil_visible", "Is een leerling of bekende van de school te zien?", "choice", YES_NO_UNKNOWN),
         Field("pupil_of_school", "Gaat het om een leerling van deze school?", "yesno"),
         Field("shared_by", "Wie heeft het gedeeld?", "lines", required=False, hint="Eén per regel."),
@@ -158,8 +183,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("public", "Is het een openbare URL (vindbaar op internet, niet in een chatgroep)?", "yesno"),
     ),
     "ActionPlanMade": (
-        Field("who", "Wie doet wat?", "long",
-              hint="Per actie wie die uitvoert; rollen in plaats van namen van leerlingen."),
+        Field(
+            "who",
+            "Wie doet wat?",
+            "long",
+            hint="Per actie wie die uitvoert; rollen in plaats van namen van leerlingen.",
+        ),
         Field("what", "Wat gebeurt er?", "long"),
         Field("when", "Wanneer?", hint="Bijvoorbeeld: vandaag, vóór vrijdag."),
         Field("where", "Waar?", required=False),
@@ -170,81 +199,142 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("service_desk", "Aan welke servicedesk gevraagd?"),
     ),
     "CareTeamInvolved": (
-        Field("roles", "Wie is betrokken?", "choices",
-              (("zorgcoordinator", "Zorgcoördinator / intern begeleider"),
-               ("vertrouwenspersoon", "Vertrouwenspersoon"), ("directeur", "Directeur"))),
+        Field(
+            "roles",
+            "Wie is betrokken?",
+            "choices",
+            (
+                ("zorgcoordinator", "Zorgcoördinator / intern begeleider"),
+                ("vertrouwenspersoon", "Vertrouwenspersoon"),
+                ("directeur", "Directeur"),
+            ),
+        ),
     ),
-    "OtvAdviceRequested": (
-        Field("question", "Adviesvraag aan het OTV", "long"),
-    ),
-    "OtvAdviceReceived": (
-        Field("advice", "Advies van het OTV", "long"),
-    ),
+    "OtvAdviceRequested": (Field("question", "Adviesvraag aan het OTV", "long"),),
+    "OtvAdviceReceived": (Field("advice", "Advies van het OTV", "long"),),
     "VictimConversationHeld": conversation_fields(),
     "VictimParentsConversationHeld": (
         Field("summary", "Samenvatting van het gesprek", "long"),
         Field("agreements", "Afspraken", "long", required=False),
     ),
     "HelpArranged": (
-        Field("kinds", "Welke hulp?", "choices",
-              (("huisarts", "Huisarts"), ("slachtofferhulp", "Slachtofferhulp Nederland"),
-               ("veilig_thuis", "Veilig Thuis"), ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"),
-               ("team_jeugd", "Team Jeugd van de gemeente"), ("anders", "Anders"))),
+        Field(
+            "kinds",
+            "Welke hulp?",
+            "choices",
+            (
+                ("huisarts", "Huisarts"),
+                ("slachtofferhulp", "Slachtofferhulp Nederland"),
+                ("veilig_thuis", "Veilig Thuis"),
+                ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"),
+                ("team_jeugd", "Team Jeugd van de gemeente"),
+                ("anders", "Anders"),
+            ),
+        ),
         Field("other", "Andere hulp", required=False),
         Field("for_whom", "Voor wie?", "choice", FOR_WHOM),
     ),
     "AgreementsRecorded": (
-        Field("not_yet_told", "Wie mag het nog niet weten?", "choices", tuple(AUDIENCES.items()),
-              required=False,
-              hint="Een brief of bericht aan deze groep vraagt daarna eerst om een reden."),
+        Field(
+            "not_yet_told",
+            "Wie mag het nog niet weten?",
+            "choices",
+            tuple(AUDIENCES.items()),
+            required=False,
+            hint="Een brief of bericht aan deze groep vraagt daarna eerst om een reden.",
+        ),
         Field("who_may_know", "Wie mag het wel weten?", "long", required=False),
         Field("pace", "Het tempo: wat gebeurt wanneer?", "long", required=False),
-        Field("buddies", "Buddy's die de leerling koos", "long", required=False,
-              hint="Noem ze bij voorkeur met hun rol; de afspraak staat versleuteld opgeslagen."),
+        Field(
+            "buddies",
+            "Buddy's die de leerling koos",
+            "long",
+            required=False,
+            hint="Noem ze bij voorkeur met hun rol; de afspraak staat versleuteld opgeslagen.",
+        ),
         Field("other", "Andere afspraken", "long", required=False),
     ),
     "SafetyRiskFlagged": (
-        Field("source", "Bron van het signaal", "choice",
-              (("leerling", "De leerling zelf"), ("ouder", "Een ouder of verzorger"),
-               ("medewerker", "Een medewerker"), ("veilig_thuis", "Veilig Thuis"),
-               ("politie", "Politie"), ("anders", "Anders"))),
-        Field("explanation", "Wat is er bekend?", "long",
-              hint="Alleen wat de school weet of is verteld; de school onderzoekt niet zelf."),
+        Field(
+            "source",
+            "Bron van het signaal",
+            "choice",
+            (
+                ("leerling", "De leerling zelf"),
+                ("ouder", "Een ouder of verzorger"),
+                ("medewerker", "Een medewerker"),
+                ("veilig_thuis", "Veilig Thuis"),
+                ("politie", "Politie"),
+                ("anders", "Anders"),
+            ),
+        ),
+        Field(
+            "explanation",
+            "Wat is er bekend?",
+            "long",
+            hint="Alleen wat de school weet of is verteld; de school onderzoekt niet zelf.",
+        ),
     ),
     "NoRiskAtHomeFound": (
-        Field("reason", "Waarom is er geen aanwijzing voor eerwraak of huiselijk geweld?", "long",
-              hint="Alleen wat de school weet of is verteld. Twijfelt u, leg dan het risico vast en "
-                   "raadpleeg Veilig Thuis (dat kan anoniem)."),
+        Field(
+            "reason",
+            "Waarom is er geen aanwijzing voor eerwraak of huiselijk geweld?",
+            "long",
+            hint="Alleen wat de school weet of is verteld. Twijfelt u, leg dan het risico vast en "
+            "raadpleeg Veilig Thuis (dat kan anoniem).",
+        ),
     ),
     "SafetyRiskLifted": (
-        Field("reason", "Waarom is het risico opgeheven?", "long",
-              hint="Bijvoorbeeld: na overleg met Veilig Thuis is het veilig om de ouders te informeren."),
+        Field(
+            "reason",
+            "Waarom is het risico opgeheven?",
+            "long",
+            hint="Bijvoorbeeld: na overleg met Veilig Thuis is het veilig om de ouders te informeren.",
+        ),
     ),
     "VictimRestArranged": (
         Field("rest_period", "Rustperiode", hint="Bijvoorbeeld: twee dagen thuis."),
         Field("buddies_chosen", "Zijn er buddy's gekozen?", "yesno"),
     ),
     "BuddiesChosen": (
-        Field("buddies", "Welke buddy's?", "lines",
-              hint="Eén per regel. Het Stappenplan noemt drie buddy's, door het slachtoffer zelf gekozen."),
+        Field(
+            "buddies",
+            "Welke buddy's?",
+            "lines",
+            hint="Eén per regel. Het Stappenplan noemt drie buddy's, door het slachtoffer zelf gekozen.",
+        ),
         Field("chosen_by_victim", "Heeft het slachtoffer ze zelf gekozen?", "yesno"),
         Field("agreements", "Afspraken met de klas over het steunen", "long", required=False),
     ),
     "PoliceContacted": (
-        Field("contact", "Met wie?", "choice",
-              (("wijkagent", "Wijkagent"), ("politie", "Politie"), ("zeden", "Zedenpolitie"))),
+        Field(
+            "contact",
+            "Met wie?",
+            "choice",
+            (("wijkagent", "Wijkagent"), ("politie", "Politie"), ("zeden", "Zedenpolitie")),
+        ),
         Field("plan", "Afgesproken plan: wie doet wat?", "long"),
-        Field("outcomes", "Uitkomsten", "choices",
-              (("gesprekken", "Gesprekken met leerlingen en ouders"),
-               ("scholen_informeren", "Omliggende scholen informeren"),
-               ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
-               ("melden", "De politie vraagt de school het materiaal te melden"),
-               ("bijeenkomst", "Politie aanwezig bij een ouder- of leerlingenbijeenkomst")),
-              required=False),
+        Field(
+            "outcomes",
+            "Uitkomsten",
+            "choices",
+            (
+                ("gesprekken", "Gesprekken met leerlingen en ouders"),
+                ("scholen_informeren", "Omliggende scholen informeren"),
+                ("strafrechtelijk", "Strafrechtelijke stappen (Zeden)"),
+                ("melden", "De politie vraagt de school het materiaal te melden"),
+                ("bijeenkomst", "Politie aanwezig bij een ouder- of leerlingenbijeenkomst"),
+            ),
+            required=False,
+        ),
     ),
     "ReportDecided": (
-        Field("decision", "Besluit", "choice",
-              (("melding", "Melding"), ("aangifte", "Aangifte"), ("geen", "Geen melding of aangifte"))),
+        Field(
+            "decision",
+            "Besluit",
+            "choice",
+            (("melding", "Melding"), ("aangifte", "Aangifte"), ("geen", "Geen melding of aangifte")),
+        ),
         Field("rationale", "Toelichting", "long"),
     ),
     "OtherSchoolsInformed": (
@@ -253,76 +343,131 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "PerpetratorParentsHelped": (
         Field("talked_with", "Is er met de ouders van de dader gesproken?", "yesno"),
-        Field("help", "Welke hulp is geadviseerd of geregeld?", "choices",
-              (("huisarts", "Huisarts"), ("team_jeugd", "Team Jeugd van de gemeente"),
-               ("veilig_thuis", "Veilig Thuis"), ("jeugdhulp", "Jeugdhulp of opvoedondersteuning"),
-               ("politie", "Advies van de wijkagent"), ("anders", "Anders")), required=False),
+        Field(
+            "help",
+            "Welke hulp is geadviseerd of geregeld?",
+            "choices",
+            (
+                ("huisarts", "Huisarts"),
+                ("team_jeugd", "Team Jeugd van de gemeente"),
+                ("veilig_thuis", "Veilig Thuis"),
+                ("jeugdhulp", "Jeugdhulp of opvoedondersteuning"),
+                ("politie", "Advies van de wijkagent"),
+                ("anders", "Anders"),
+            ),
+            required=False,
+        ),
         Field("notes", "Aantekeningen", "long", required=False),
     ),
     "MaterialReported": (
-        Field("reported_to", "Gemeld bij", "choice",
-              (("politie", "Politie"), ("meldpunt", "Meldpunt Kinderporno (Offlimits)"))),
+        Field(
+            "reported_to",
+            "Gemeld bij",
+            "choice",
+            (("politie", "Politie"), ("meldpunt", "Meldpunt Kinderporno (Offlimits)")),
+        ),
         Field("public_url", "Ging het om een openbare URL?", "yesno"),
         Field("reported_on", "Datum van de melding", "date"),
         Field("reference", "Kenmerk of registratienummer", required=False),
     ),
     "TakedownRequested": (
         Field("channel_kind", "Wat is het kanaal?", "choice", tuple(takedown.CHANNEL_KINDS.items())),
-        Field("channel", "Webadres, account of groepschat",
-              hint="Alleen het adres of de naam, bijvoorbeeld https://… of de naam van de groep. Nooit "
-                   "een afbeelding of bestand: het materiaal komt nooit in Zorgvuldig."),
+        Field(
+            "channel",
+            "Webadres, account of groepschat",
+            hint="Alleen het adres of de naam, bijvoorbeeld https://… of de naam van de groep. Nooit "
+            "een afbeelding of bestand: het materiaal komt nooit in Zorgvuldig.",
+        ),
         Field("platform", "Platform", "choice", CHANNELS),
-        Field("route", "Waar gemeld?", "choice", tuple(takedown.ROUTES.items()),
-              hint="Het Meldpunt behandelt alleen een openbare URL. Helpwanted helpt scholen en "
-                   "slachtoffers en laat platforms met voorrang verwijderen. Take It Down doet de leerling "
-                   "zelf, op het eigen toestel; het voorkomt nieuwe uploads, een bericht dat al online "
-                   "staat meldt u apart."),
+        Field(
+            "route",
+            "Waar gemeld?",
+            "choice",
+            tuple(takedown.ROUTES.items()),
+            hint="Het Meldpunt behandelt alleen een openbare URL. Helpwanted helpt scholen en "
+            "slachtoffers en laat platforms met voorrang verwijderen. Take It Down doet de leerling "
+            "zelf, op het eigen toestel; het voorkomt nieuwe uploads, een bericht dat al online "
+            "staat meldt u apart.",
+        ),
         Field("reported_on", "Datum van de melding", "date"),
         Field("reference", "Kenmerk of ticketnummer", required=False),
     ),
     "TakedownOutcomeRecorded": (
-        Field("request_version", "Welk verzoek (nummer in de tijdlijn)?", "number",
-              hint="Kies het verzoek op de pagina van de melding bij 'Offline halen per kanaal'."),
+        Field(
+            "request_version",
+            "Welk verzoek (nummer in de tijdlijn)?",
+            "number",
+            hint="Kies het verzoek op de pagina van de melding bij 'Offline halen per kanaal'.",
+        ),
         Field("outcome", "Uitkomst", "choice", tuple(takedown.OUTCOMES.items())),
         Field("notes", "Toelichting", "long", required=False),
     ),
     "DeletionCalled": (
-        Field("addressed", "Wie is opgeroepen te verwijderen?", "choices",
-              (("leerlingen_verzonden", "Leerlingen die het verstuurden"),
-               ("leerlingen_ontvangen", "Leerlingen die het ontvingen"),
-               ("ouders", "Ouders die het doorstuurden"),
-               ("medewerkers", "Medewerkers die het intern doorstuurden"))),
+        Field(
+            "addressed",
+            "Wie is opgeroepen te verwijderen?",
+            "choices",
+            (
+                ("leerlingen_verzonden", "Leerlingen die het verstuurden"),
+                ("leerlingen_ontvangen", "Leerlingen die het ontvingen"),
+                ("ouders", "Ouders die het doorstuurden"),
+                ("medewerkers", "Medewerkers die het intern doorstuurden"),
+            ),
+        ),
         Field("how", "Hoe?", hint="Bijvoorbeeld: brief, klassengesprek, bijeenkomst."),
     ),
     "DeletionConfirmed": (
-        Field("party", "Wie bevestigde de verwijdering?", "choice",
-              (("leerlingen", "Leerlingen"), ("ouders", "Ouders"), ("medewerkers", "Medewerkers"),
-               ("platform", "Platform of website"))),
+        Field(
+            "party",
+            "Wie bevestigde de verwijdering?",
+            "choice",
+            (
+                ("leerlingen", "Leerlingen"),
+                ("ouders", "Ouders"),
+                ("medewerkers", "Medewerkers"),
+                ("platform", "Platform of website"),
+            ),
+        ),
         Field("channel", "Kanaal", "choice", CHANNELS),
     ),
     "MeetingHeld": (
-        Field("audience", "Voor wie?", "choice",
-              (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen"))),
+        Field(
+            "audience",
+            "Voor wie?",
+            "choice",
+            (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen")),
+        ),
         Field("police_present", "Was de politie aanwezig?", "yesno"),
         Field("summary", "Korte samenvatting", "long", required=False),
     ),
     "PupilConversationHeld": (
-        Field("involvement", "Betrokkenheid van de leerling", "choice",
-              (("verspreider", "Verspreider"), ("ontvanger", "Ontvanger"), ("maker", "Maker"),
-               ("getuige", "Getuige"))),
+        Field(
+            "involvement",
+            "Betrokkenheid van de leerling",
+            "choice",
+            (
+                ("verspreider", "Verspreider"),
+                ("ontvanger", "Ontvanger"),
+                ("maker", "Maker"),
+                ("getuige", "Getuige"),
+            ),
+        ),
         Field("with_parents", "Waren de ouders erbij?", "yesno"),
         Field("aligned_with_police", "Afgestemd met de politie?", "yesno"),
         Field("summary", "Samenvatting", "long", required=False),
     ),
-    "StaffSupported": (
-        Field("how", "Hoe zijn de medewerkers ondersteund?", "long"),
-    ),
+    "StaffSupported": (Field("how", "Hoe zijn de medewerkers ondersteund?", "long"),),
     "CommunicationStatementWritten": (
-        Field("language", "In welke taal is dit statement geschreven?", "choice",
-              tuple((lang.code, lang.name) for lang in languages().values()), required=False,
-              default=DUTCH,
-              hint="Brieven in die taal gebruiken dit statement. Schrijf voor ouders die Engelse brieven "
-                   "krijgen een statement in het Engels."),
+        Field(
+            "language",
+            "In welke taal is dit statement geschreven?",
+            "choice",
+            tuple((lang.code, lang.name) for lang in languages().values()),
+            required=False,
+            default=DUTCH,
+            hint="Brieven in die taal gebruiken dit statement. Schrijf voor ouders die Engelse brieven "
+            "krijgen een statement in het Engels.",
+        ),
         Field("what_is_happening", "Wat is er aan de hand? (op procesniveau)", "long"),
         Field("what_we_think", "Wat vinden wij daarvan?", "long"),
         Field("what_we_do", "Wat doen wij?", "long"),
@@ -330,59 +475,132 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("contact_person", "Bij wie kunt u terecht?"),
     ),
     "ClassInterventionHeld": (
-        Field("scope", "In welke klas(sen)?", "choice",
-              (("klas_slachtoffer", "De klas van het slachtoffer"), ("klas_dader", "De klas van de dader"),
-               ("meerdere", "Meerdere klassen"), ("school", "De hele school"))),
+        Field(
+            "scope",
+            "In welke klas(sen)?",
+            "choice",
+            (
+                ("klas_slachtoffer", "De klas van het slachtoffer"),
+                ("klas_dader", "De klas van de dader"),
+                ("meerdere", "Meerdere klassen"),
+                ("school", "De hele school"),
+            ),
+        ),
         Field("what", "Wat is er gedaan?", "long"),
     ),
     "PupilMessageDecided": (
-        Field("approach", "Problematiseren of normaliseren?", "choice", MESSAGE_APPROACHES,
-              hint="Stappenplan Sexting, fase 3: denk na over een passende boodschap. Problematiseren "
-                   "maakt duidelijk dat doorsturen strafbaar is en schade doet; normaliseren maakt "
-                   "seksualiteit en sexting bespreekbaar, zonder oordeel over wie op de beelden staat."),
-        Field("message", "Welke boodschap krijgen de leerlingen?", "long",
-              hint="Een krachtige boodschap op procesniveau, zonder namen of details."),
+        Field(
+            "approach",
+            "Problematiseren of normaliseren?",
+            "choice",
+            MESSAGE_APPROACHES,
+            hint="Stappenplan Sexting, fase 3: denk na over een passende boodschap. Problematiseren "
+            "maakt duidelijk dat doorsturen strafbaar is en schade doet; normaliseren maakt "
+            "seksualiteit en sexting bespreekbaar, zonder oordeel over wie op de beelden staat.",
+        ),
+        Field(
+            "message",
+            "Welke boodschap krijgen de leerlingen?",
+            "long",
+            hint="Een krachtige boodschap op procesniveau, zonder namen of details.",
+        ),
         Field("who_tells", "Wie brengt de boodschap?", hint="Bijvoorbeeld: de mentor, in de klas."),
     ),
     "CultureSensitivityConsidered": (
-        Field("sensitive", "Wat ligt gevoelig voor de betrokkenen?", "long",
-              hint="Bijvoorbeeld: schaamte of eer in de familie, geloof, taal. Alleen wat de school weet; "
-                   "zonder namen waar een rol volstaat."),
-        Field("approach", "Hoe benadert de school hen daarom?", "long",
-              hint="Bijvoorbeeld: wie het gesprek voert, met of zonder tolk, eerst met één ouder."),
+        Field(
+            "sensitive",
+            "Wat ligt gevoelig voor de betrokkenen?",
+            "long",
+            hint="Bijvoorbeeld: schaamte of eer in de familie, geloof, taal. Alleen wat de school weet; "
+            "zonder namen waar een rol volstaat.",
+        ),
+        Field(
+            "approach",
+            "Hoe benadert de school hen daarom?",
+            "long",
+            hint="Bijvoorbeeld: wie het gesprek voert, met of zonder tolk, eerst met één ouder.",
+        ),
     ),
     "ParentHelpInventoried": (
-        Field("for_parents_of", "Voor de ouders van wie?", "choices",
-              (("slachtoffer", "Het slachtoffer"), ("dader", "De leerling(en) die het deelden"),
-               ("klasgenoten", "De klasgenoten"))),
-        Field("help", "Welke hulp is er beschikbaar?", "choices",
-              (("huisarts", "Huisarts"), ("team_jeugd", "Team Jeugd van de gemeente"),
-               ("slachtofferhulp", "Slachtofferhulp Nederland"), ("veilig_thuis", "Veilig Thuis"),
-               ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"), ("helpwanted", "Helpwanted"),
-               ("opvoed_ondersteuning", "Opvoedondersteuning"), ("anders", "Anders"))),
-        Field("notes", "Aantekeningen", "long", required=False,
-              hint="Wat de school vooraf uitzocht: wie, hoe snel, hoe ouders er terechtkunnen."),
+        Field(
+            "for_parents_of",
+            "Voor de ouders van wie?",
+            "choices",
+            (
+                ("slachtoffer", "Het slachtoffer"),
+                ("dader", "De leerling(en) die het deelden"),
+                ("klasgenoten", "De klasgenoten"),
+            ),
+        ),
+        Field(
+            "help",
+            "Welke hulp is er beschikbaar?",
+            "choices",
+            (
+                ("huisarts", "Huisarts"),
+                ("team_jeugd", "Team Jeugd van de gemeente"),
+                ("slachtofferhulp", "Slachtofferhulp Nederland"),
+                ("veilig_thuis", "Veilig Thuis"),
+                ("centrum_seksueel_geweld", "Centrum Seksueel Geweld"),
+                ("helpwanted", "Helpwanted"),
+                ("opvoed_ondersteuning", "Opvoedondersteuning"),
+                ("anders", "Anders"),
+            ),
+        ),
+        Field(
+            "notes",
+            "Aantekeningen",
+            "long",
+            required=False,
+            hint="Wat de school vooraf uitzocht: wie, hoe snel, hoe ouders er terechtkunnen.",
+        ),
     ),
     "AlternativeInterventionsConsidered": (
-        Field("options", "Welke interventies zijn overwogen?", "choices",
-              (("herstelgesprek", "Herstelgesprek"), ("gesprek_ouders", "Gesprek met leerling en ouders"),
-               ("klassengesprek", "Gesprek of les in de klas"), ("begeleiding", "Begeleiding of training"),
-               ("hulpverlening", "Doorverwijzen naar hulpverlening"), ("anders", "Anders"))),
+        Field(
+            "options",
+            "Welke interventies zijn overwogen?",
+            "choices",
+            (
+                ("herstelgesprek", "Herstelgesprek"),
+                ("gesprek_ouders", "Gesprek met leerling en ouders"),
+                ("klassengesprek", "Gesprek of les in de klas"),
+                ("begeleiding", "Begeleiding of training"),
+                ("hulpverlening", "Doorverwijzen naar hulpverlening"),
+                ("anders", "Anders"),
+            ),
+        ),
         Field("chosen", "Wat is gekozen?", "long"),
         Field("why", "Waarom?", "long", required=False),
     ),
     "MeetingPlanned": (
-        Field("audience", "Voor wie?", "choice",
-              (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen"))),
+        Field(
+            "audience",
+            "Voor wie?",
+            "choice",
+            (("ouders", "Ouders"), ("leerlingen", "Leerlingen"), ("beide", "Ouders en leerlingen")),
+        ),
         Field("planned_on", "Datum", "date"),
         Field("police_support", "Ondersteunt de wijkagent of politie?", "yesno"),
-        Field("why", "Waarom een bijeenkomst?", "long", required=False,
-              hint="Bijvoorbeeld: het materiaal is op grote schaal gedeeld."),
+        Field(
+            "why",
+            "Waarom een bijeenkomst?",
+            "long",
+            required=False,
+            hint="Bijvoorbeeld: het materiaal is op grote schaal gedeeld.",
+        ),
     ),
     "GroupInformed": (
-        Field("group", "Welke groep?", "choice",
-              (("ouders_klas", "Ouders van de klas"), ("ouders_alle", "Alle ouders"),
-               ("leerlingen", "Leerlingen"), ("medewerkers", "Medewerkers"))),
+        Field(
+            "group",
+            "Welke groep?",
+            "choice",
+            (
+                ("ouders_klas", "Ouders van de klas"),
+                ("ouders_alle", "Alle ouders"),
+                ("leerlingen", "Leerlingen"),
+                ("medewerkers", "Medewerkers"),
+            ),
+        ),
         Field("how", "Hoe?", hint="Bijvoorbeeld: brief, bijeenkomst."),
     ),
     "MediaPrepared": (
@@ -390,11 +608,22 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("approach", "Aanpak richting media", "long"),
     ),
     "MediaStatementWritten": (
-        Field("statement", "Korte verklaring voor de media", "long",
-              hint="Alleen procesinformatie: wat speelt er, wat doet de school. Nooit namen of details."),
-        Field("published", "Waar staat de verklaring?", "choice",
-              (("op_verzoek", "Alleen op verzoek van journalisten"), ("website", "Op de website"),
-               ("niet", "Nog nergens"))),
+        Field(
+            "statement",
+            "Korte verklaring voor de media",
+            "long",
+            hint="Alleen procesinformatie: wat speelt er, wat doet de school. Nooit namen of details.",
+        ),
+        Field(
+            "published",
+            "Waar staat de verklaring?",
+            "choice",
+            (
+                ("op_verzoek", "Alleen op verzoek van journalisten"),
+                ("website", "Op de website"),
+                ("niet", "Nog nergens"),
+            ),
+        ),
     ),
     "StepNotNeeded": (
         Field("step", "Welke stap is niet nodig?", "choice", NOT_NEEDED_STEPS),
@@ -405,13 +634,22 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("advice", "Advies van Veilig Thuis", "long"),
     ),
     "MeldcodeDecided": (
-        Field("decision", "Besluit", "choice",
-              (("melden", "Melden bij Veilig Thuis"), ("niet_melden", "Niet melden"))),
+        Field(
+            "decision",
+            "Besluit",
+            "choice",
+            (("melden", "Melden bij Veilig Thuis"), ("niet_melden", "Niet melden")),
+        ),
         Field("rationale", "Afweging", "long"),
     ),
     "AftercarePlanned": (
-        Field("for_whom", "Voor wie?", "choice", AFTERCARE_FOR,
-              hint="Plan nazorg voor iedereen die het raakte, per rol; nooit een naam."),
+        Field(
+            "for_whom",
+            "Voor wie?",
+            "choice",
+            AFTERCARE_FOR,
+            hint="Plan nazorg voor iedereen die het raakte, per rol; nooit een naam.",
+        ),
         Field("due_on", "Datum", "date"),
     ),
     "AftercareHeld": (
@@ -419,9 +657,18 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("notes", "Aantekeningen", "long", required=False),
     ),
     "EvaluationHeld": (
-        Field("with_whom", "Met wie geëvalueerd?", "choices",
-              (("slachtoffer", "Slachtoffer"), ("ouders", "Ouders"), ("leerkrachten", "Leerkrachten"),
-               ("zat", "ZAT-overleg"), ("politie", "Politie"))),
+        Field(
+            "with_whom",
+            "Met wie geëvalueerd?",
+            "choices",
+            (
+                ("slachtoffer", "Slachtoffer"),
+                ("ouders", "Ouders"),
+                ("leerkrachten", "Leerkrachten"),
+                ("zat", "ZAT-overleg"),
+                ("politie", "Politie"),
+            ),
+        ),
         Field("went_well", "Wat ging goed?", "long"),
         Field("could_be_better", "Wat kan beter?", "long"),
         Field("protocol_improvements", "Verbeteringen voor het protocol", "long", required=False),
@@ -431,27 +678,38 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("school", "Welke school?"),
         Field("feedback", "Wat gaf de school terug?", "long", required=False),
     ),
-    "NoteAdded": (
-        Field("text", "Notitie", "long"),
-    ),
+    "NoteAdded": (Field("text", "Notitie", "long"),),
     "PupilRecorded": (
-        Field("role", "Rol in deze melding", "choice",
-              (("slachtoffer", "Slachtoffer (in beeld)"), ("maker", "Maker van het materiaal"),
-               ("deler", "Verspreider"), ("ontvanger", "Ontvanger"), ("anders", "Anders betrokken"))),
-        Field("name", "Volledige naam",
-              hint="Eén keer vastgelegd en versleuteld; verwijs elders naar de rol. "
-                   "Geen brief die (een deel van) deze naam bevat, gaat de deur uit."),
+        Field(
+            "role",
+            "Rol in deze melding",
+            "choice",
+            (
+                ("slachtoffer", "Slachtoffer (in beeld)"),
+                ("maker", "Maker van het materiaal"),
+                ("deler", "Verspreider"),
+                ("ontvanger", "Ontvanger"),
+                ("anders", "Anders betrokken"),
+            ),
+        ),
+        Field(
+            "name",
+            "Volledige naam",
+            hint="Eén keer vastgelegd en versleuteld; verwijs elders naar de rol. "
+            "Geen brief die (een deel van) deze naam bevat, gaat de deur uit.",
+        ),
         Field("nickname", "Roepnaam of bijnaam", required=False),
         Field("class_label", "Klas of groep", required=False, hint="Bijvoorbeeld: groep 7b of 2 havo."),
-        Field("accounts", "Accounts op sociale media", "lines", required=False,
-              hint="Eén per regel, bijvoorbeeld @naam. Ook die blokkeren elke brief."),
+        Field(
+            "accounts",
+            "Accounts op sociale media",
+            "lines",
+            required=False,
+            hint="Eén per regel, bijvoorbeeld @naam. Ook die blokkeren elke brief.",
+        ),
     ),
-    "StaffAccessGranted": (
-        Field("staff_id", "Gebruikersnaam van de medewerker"),
-    ),
-    "StaffAccessRevoked": (
-        Field("staff_id", "Gebruikersnaam van de medewerker"),
-    ),
+    "StaffAccessGranted": (Field("staff_id", "Gebruikersnaam van de medewerker"),),
+    "StaffAccessRevoked": (Field("staff_id", "Gebruikersnaam van de medewerker"),),
 }
 
 REMINDERS = {"VictimConversationHeld": conversation.POLICE_QUESTIONS_REMINDER}
@@ -509,9 +767,7 @@ def _presence(spec: Field, default: Any) -> dict[str, Any]:
 def marshmallow_field(spec: Field) -> fields.Field:
     one_of = validate.OneOf([value for value, _ in spec.choices], error="Kies een van de mogelijkheden.")
     if spec.kind == "yesno":
-        return fields.Boolean(
-            required=True, error_messages={**_MESSAGES, "invalid": "Kies ja of nee."}
-        )
+        return fields.Boolean(required=True, error_messages={**_MESSAGES, "invalid": "Kies ja of nee."})
     if spec.kind == "choices":
         return fields.List(
             fields.String(validate=one_of),
