@@ -31,6 +31,7 @@ run: install
 ## Installeer alles en draai alle tests.
 test: install
 	$(BIN)/ruff check services shared tests bench
+	$(BIN)/ruff format --check services shared tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

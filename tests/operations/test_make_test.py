@@ -22,3 +22,8 @@ def test_make_test_checks_types_after_the_import_rules_and_before_pytest() -> No
     tools = [step.split()[0].removeprefix("$(BIN)/") for step in recipe("test")]
     assert tools.index("lint-imports") < tools.index("mypy") < tools.index("python")
     assert "-m pytest" in recipe("test")[tools.index("python")]
+
+
+def test_make_test_checks_the_formatting_before_anything_runs() -> None:
+    steps = recipe("test")
+    assert steps.index("$(BIN)/ruff format --check services shared tests bench") < steps.index("$(BIN)/mypy")
