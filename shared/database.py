@@ -66,6 +66,9 @@ class Database:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.settings.data_dir / self.sqlite_file, timeout=10)
             connection.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode a commit survives a killed process without waiting for the disk; only
+            # a power cut can lose the last ones (then the mail server's Message-ID is the guard).
+            connection.execute("PRAGMA synchronous=NORMAL")
             kept = (os.getpid(), connection)
             self._local.connection = kept
         return kept[1]

@@ -19,7 +19,7 @@ from services.notifier.bounces import BounceFolder, BounceReader, read_in_backgr
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.outcomes import OutcomePublisher
-from services.notifier.sending import Sender
+from services.notifier.sending import ConnectionBudget, Sender
 from services.notifier.worker import Worker
 from shared import messaging
 from shared.config import Settings
@@ -43,7 +43,10 @@ def main() -> int:
 
 def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
     ledger, guard = Ledger(settings), PrivacyGuard(finder)
-    senders = [Sender(settings) for _ in range(settings.notifier_parallel)]
+    # Each sending thread has a connection of its own; a large letter borrows the others'
+    # share of the pool while they are free (as many again as there are threads).
+    budget = ConnectionBudget(settings.notifier_parallel)
+    senders = [Sender(settings, budget=budget) for _ in range(settings.notifier_parallel)]
     handlers = [LetterHandler(settings, ledger, sender, guard=guard) for sender in senders]
     worker = Worker(handlers, lambda: messaging.connect(settings))
     worker.pause = stop

@@ -7,7 +7,9 @@ another notifier waits, and a holder that died frees it when its lease runs out.
 A SQLite file in the data folder, or tables in PostgreSQL.
 
 A letter costs few transactions: `take` counts the attempt, claims and reads what was
-already delivered in one; then one per accepted recipient; `finish` and `settle` close it.
+already delivered in one; then one per batch of accepted recipients (each SMTP connection's
+acceptance is written before it sends again); `finish` and `settle` close it. On SQLite each
+thread keeps its own connection (WAL).
 """
 
 from __future__ import annotations
@@ -165,6 +167,18 @@ class Ledger:
                     "ON CONFLICT DO NOTHING"
                 ),
                 (message_id, recipient_hash),
+            )
+
+    def record_deliveries(self, message_id: str, recipient_hashes: list[str]) -> None:
+        """Several accepted mails of one message in one transaction (services/notifier/sending.py
+        writes each connection's acceptance before that connection sends again)."""
+        with self.db.connect() as db:
+            db.executemany(
+                self.db.sql(
+                    "INSERT INTO notifier_deliveries (message_id, recipient_hash) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                [(message_id, key) for key in recipient_hashes],
             )
 
     def mark(

@@ -30,7 +30,13 @@ from services.notifier.ledger import (
 from services.notifier.notices import send_notice
 from services.notifier.outcomes import OutcomePublisher, ReportsOutcomes
 from services.notifier.school_notices import send_school_notice
-from services.notifier.sending import PermanentFailure, TransientFailure, build
+from services.notifier.sending import (
+    LetterMail,
+    Outgoing,
+    PermanentFailure,
+    TransientFailure,
+    build,
+)
 from shared import messaging
 from shared.accounts import Accounts
 from shared.boards import board
@@ -201,41 +207,58 @@ class LetterHandler:
                 failed=len(recipients),
                 note="Tegengehouden: " + " ".join(blocked.reasons),
             )
-        done = set(delivered)  # this notifier holds the claim: no one else adds to it meanwhile
-        failed, reasons = 0, []
+        composed = LetterMail(self.settings, letter, school=school, sending_address=settings.sending_address)
+        failed, reasons, mails = 0, [], []
+        seen = set(delivered)  # this notifier holds the claim: no one else adds to it meanwhile
         for recipient in recipients:
             key = recipient_key(message.message_id, recipient)
-            if key in done:
+            if key in seen:
                 continue
-            self._renew(message.message_id)
-            if not valid_address(recipient):
+            seen.add(key)
+            try:
+                if not valid_address(recipient):
+                    raise ValueError(recipient)
+                mails.append(composed.to(
+                    recipient.strip(),
+                    key=key,
+                    request=message.message_id,
+                    return_path=return_path(self.settings.bounce_address, message.letter_id, key),
+                ))  # fmt: skip
+            except ValueError:
                 failed += 1
                 reasons.append("ongeldig adres")
-                continue
-            mail = build(
-                self.settings,
-                letter,
-                recipient.strip(),
-                school=school,
-                key=key,
-                sending_address=settings.sending_address,
-                request=message.message_id,
-                return_path=return_path(self.settings.bounce_address, message.letter_id, key),
-            )
-            try:
-                self.sender.send(mail)
-            except PermanentFailure as refused:
-                failed += 1
-                reasons.append(str(refused))
-                continue
-            self.ledger.record_delivery(message.message_id, key)
-            done.add(key)
+        refused = self._send_each(message.message_id, mails)
+        failed += len(refused)
+        reasons += refused.values()
         note = ""
         if failed:
             note = f"{failed} van de {len(recipients)} ontvangers niet bereikt: " + ", ".join(
                 sorted(set(reasons))
             )
         return self.ledger.finish(message.message_id, failed=failed, note=note)
+
+    def _send_each(self, message_id: str, mails: list[Outgoing]) -> dict[str, str]:
+        """Sends the mails (over the pool when the sender has one); each acceptance is in the
+        ledger before its connection sends again. Returns the refused keys with why."""
+
+        def accepted(keys: list[str]) -> None:
+            self.ledger.record_deliveries(message_id, keys)
+            self._renew(message_id)
+
+        send_each = getattr(self.sender, "send_each", None)
+        if send_each is not None:
+            refused: dict[str, str] = send_each(mails, accepted)
+            return refused
+        refused = {}
+        for mail in mails:  # a sender that takes one message at a time (the tests' fakes)
+            self._renew(message_id)
+            try:
+                self.sender.send(mail.message())
+            except PermanentFailure as error:
+                refused[mail.key] = str(error)
+                continue
+            accepted([mail.key])
+        return refused
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:
         """Sends the outcome back to the case service (no addresses: counts, and the reason

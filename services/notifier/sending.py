@@ -1,16 +1,27 @@
-"""Sending one letter to one recipient with aiosmtplib, and telling failures apart."""
+"""Sending letters with aiosmtplib: one mail per recipient, a large letter spread over the
+notifier's pool of SMTP connections, and failures told apart."""
 
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
+import threading
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
+from typing import Any
 
 import aiosmtplib
 
 from shared.boards import School
 from shared.config import Settings
 from shared.letters import RenderedLetter
+
+# A letter borrows one more connection for each this many recipients (and no more than are free).
+MAIL_PER_BORROWED_CONNECTION = 20
 
 
 class TransientFailure(Exception):
@@ -59,30 +70,122 @@ def build(
     return message
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One recipient's mail of a letter, ready for the wire."""
+
+    key: str
+    recipient: str
+    return_path: str
+    data: bytes
+
+    def message(self) -> EmailMessage:
+        """The mail as a message object (for a sender that takes one)."""
+        parsed = email.message_from_bytes(self.data, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+class LetterMail:
+    """A letter composed once and rendered to bytes once; each recipient's mail is that with
+    their own few headers in front (To, Date, Message-ID and the ledger's keys), the same
+    headers `build` writes. Building the MIME message anew per recipient cost milliseconds."""
+
+    def __init__(
+        self, settings: Settings, letter: RenderedLetter, *, school: School, sending_address: str = ""
+    ) -> None:
+        base = EmailMessage()
+        base["From"] = formataddr((school.name, sending_address or parseaddr(settings.mail_from)[1]))
+        if school.contact_email:
+            base["Reply-To"] = school.contact_email
+        base["Subject"] = letter.subject
+        base["X-Zorgvuldig-School"] = school.id
+        base.set_content(letter.text)
+        base.add_alternative(letter.html, subtype="html")
+        base["Content-Language"] = letter.language  # after the content, which would clear it
+        self._body = base.as_bytes(policy=email.policy.SMTP)
+        self._domain = sender_domain(settings.mail_from)
+        self._date = formatdate(localtime=True)
+
+    def to(self, recipient: str, *, key: str, request: str = "", return_path: str = "") -> Outgoing:
+        """The mail to one (valid, plain) address; ValueError for anything that could add a header."""
+        if not recipient.isascii() or any(c in recipient for c in "\r\n<>,;"):
+            raise ValueError("geen gewoon e-mailadres")
+        head = f"To: {recipient}\r\nDate: {self._date}\r\nMessage-ID: <{key[:40]}@{self._domain}>\r\n"
+        head += f"X-Zorgvuldig-Bericht: {key}\r\n"
+        if request:
+            head += f"X-Zorgvuldig-Verzoek: {request}\r\n"
+        return Outgoing(key, recipient, return_path, head.encode("ascii") + self._body)
+
+
 def sender_domain(mail_from: str) -> str:
     """The domain of the sender's address: where the Message-ID says the mail comes from."""
     address = parseaddr(mail_from)[1]
     return address.rpartition("@")[2] or "zorgvuldig.invalid"
 
 
-class Sender:
-    """Sends through the configured SMTP server over one connection that stays open between
-    letters (as a mail client does); after any error the connection is dropped and the next
-    letter opens a new one."""
+class ConnectionBudget:
+    """The notifier's SMTP connections beyond each sending thread's own: a letter to many
+    borrows the ones free now and gives them back when it is sent, so one large letter
+    spreads over the pool while small letters keep their own connection."""
 
-    def __init__(self, settings: Settings, *, timeout: float = 15.0) -> None:
+    def __init__(self, extra: int) -> None:
+        self._free = threading.Semaphore(max(extra, 0))
+
+    def borrow(self, wanted: int) -> int:
+        taken = 0
+        while taken < wanted and self._free.acquire(blocking=False):
+            taken += 1
+        return taken
+
+    def give_back(self, count: int) -> None:
+        for _ in range(count):
+            self._free.release()
+
+
+class GroupCommit:
+    """Writes the acceptances of several connections in one transaction: each connection
+    waits until its mail is written before it sends its next, so the window in which a crash
+    can send a copy stays one mail per connection, while the ledger commits far less often."""
+
+    def __init__(self, write: Callable[[list[str]], None]) -> None:
+        self.write = write
+        self._pending: list[tuple[str, asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def accepted(self, key: str) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, done))
+        if self._flushing is None:
+            self._flushing = asyncio.ensure_future(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # the other connections' acceptances of this moment join in
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    self.write([key for key, _ in batch])
+                except BaseException as error:  # every waiting connection learns of it
+                    for _, done in batch:
+                        done.set_exception(error)
+                    continue
+                for _, done in batch:
+                    done.set_result(None)
+        finally:
+            self._flushing = None
+
+
+class Connection:
+    """One SMTP connection that stays open between mails; after any error it is dropped and
+    the next mail opens a new one. Failures are told apart as PermanentFailure (5xx) and
+    TransientFailure (4xx, network)."""
+
+    def __init__(self, settings: Settings, timeout: float) -> None:
         self.settings = settings
         self.timeout = timeout
-        self._runner = asyncio.Runner()
         self._client: aiosmtplib.SMTP | None = None
-
-    def send(self, message: EmailMessage) -> None:
-        self._runner.run(self._send(message))
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._runner.run(self._drop())
-        self._runner.close()
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:
@@ -99,7 +202,7 @@ class Sender:
             self._client = client
         return self._client
 
-    async def _drop(self) -> None:
+    async def drop(self) -> None:
         client, self._client = self._client, None
         if client is not None and client.is_connected:
             try:
@@ -107,24 +210,99 @@ class Sender:
             except (aiosmtplib.SMTPException, OSError):
                 client.close()
 
-    async def _send(self, message: EmailMessage) -> None:
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
+
+    async def send(self, message: EmailMessage) -> None:
+        return_path = message["Return-Path"]
+        if return_path is not None:
+            del message["Return-Path"]  # the receiving server writes its own from the envelope
+        await self._guarded(lambda client: client.send_message(message, sender=return_path or None))
+
+    async def send_outgoing(self, outgoing: Outgoing) -> None:
+        sender = outgoing.return_path or parseaddr(self.settings.mail_from)[1]
+        await self._guarded(lambda client: client.sendmail(sender, [outgoing.recipient], outgoing.data))
+
+    async def _guarded(self, action: Callable[[aiosmtplib.SMTP], Awaitable[Any]]) -> None:
         try:
-            client = await self._connected()
-            return_path = message["Return-Path"]
-            if return_path is not None:
-                del message["Return-Path"]  # the receiving server writes its own from the envelope
-            await client.send_message(message, sender=str(return_path) if return_path else None)
+            await action(await self._connected())
         except aiosmtplib.SMTPRecipientsRefused as refused:
-            await self._drop()
+            await self.drop()
             codes = [r.code for r in refused.recipients]
             if all(500 <= c < 600 for c in codes):
                 raise PermanentFailure(f"ontvanger geweigerd ({codes[0]})") from None
             raise TransientFailure(f"ontvanger tijdelijk geweigerd ({codes[0]})") from None
         except aiosmtplib.SMTPResponseException as error:
-            await self._drop()
+            await self.drop()
             if 500 <= error.code < 600:
                 raise PermanentFailure(f"mailserver weigerde ({error.code})") from None
             raise TransientFailure(f"mailserver antwoordde {error.code}") from None
         except (aiosmtplib.SMTPException, OSError) as error:
-            await self._drop()
+            await self.drop()
             raise TransientFailure(f"mailserver niet bereikbaar ({type(error).__name__})") from None
+
+
+class Sender:
+    """Sends through the configured SMTP server over a connection of its own that stays open
+    between letters (as a mail client does). A letter to many recipients also borrows the
+    pool's free connections (`budget`) and spreads its recipients over them."""
+
+    def __init__(
+        self, settings: Settings, *, timeout: float = 15.0, budget: ConnectionBudget | None = None
+    ) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self.budget = budget
+        self._runner = asyncio.Runner()
+        self._own = Connection(settings, timeout)
+
+    def send(self, message: EmailMessage) -> None:
+        self._runner.run(self._own.send(message))
+
+    def send_each(self, mails: Sequence[Outgoing], accepted: Callable[[list[str]], None]) -> dict[str, str]:
+        """Sends each mail over this sender's connection and the borrowed ones; hands
+        the keys of accepted mails to `accepted` (in batches) before that connection sends
+        again. Returns the refused keys with why. Raises TransientFailure once the mails in
+        flight are done, when the server should be tried again later."""
+        return self._runner.run(self._send_each(list(mails), accepted))
+
+    async def _send_each(
+        self, mails: list[Outgoing], accepted: Callable[[list[str]], None]
+    ) -> dict[str, str]:
+        wanted = len(mails) // MAIL_PER_BORROWED_CONNECTION
+        borrowed = self.budget.borrow(wanted) if self.budget and wanted else 0
+        lanes = [self._own, *(Connection(self.settings, self.timeout) for _ in range(borrowed))]
+        waiting = deque(mails)
+        refused: dict[str, str] = {}
+        trouble: list[TransientFailure] = []
+        commit = GroupCommit(accepted)
+
+        async def lane(connection: Connection) -> None:
+            while waiting and not trouble:
+                mail = waiting.popleft()
+                try:
+                    await connection.send_outgoing(mail)
+                except PermanentFailure as error:
+                    refused[mail.key] = str(error)
+                    continue
+                except TransientFailure as error:
+                    trouble.append(error)
+                    return
+                await commit.accepted(mail.key)
+
+        try:
+            await asyncio.gather(*(lane(connection) for connection in lanes))
+        finally:
+            for connection in lanes[1:]:
+                await connection.drop()
+            if self.budget:
+                self.budget.give_back(borrowed)
+        if trouble:
+            raise trouble[0]
+        return refused
+
+    def close(self) -> None:
+        if self._own.is_open:
+            self._runner.run(self._own.drop())
+        self._runner.close()

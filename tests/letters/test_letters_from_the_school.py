@@ -8,7 +8,7 @@ from email.utils import parseaddr
 
 import pytest
 
-from services.notifier.sending import build
+from services.notifier.sending import LetterMail, build
 from shared.boards import board
 from shared.config import load_settings
 from shared.letters import CATALOGUE, RenderedLetter, compose
@@ -72,3 +72,21 @@ def test_the_contact_person_of_the_boards_file_is_no_name_to_hold_back(guard) ->
         recorded=RECORDED,
     )
     assert CLOSING_NL[0] in letter.text
+
+
+def test_a_letter_composed_once_carries_the_headers_each_mail_built_alone_has(write: Write) -> None:
+    kindante = board("kindante")
+    settings, letter, school = load_settings({}), write("ouders_alle"), kindante.school("de-wilg")
+    alone = build(settings, letter, "ouder@voorbeeld.nl", school=school, key="k" * 64, request="verzoek")
+    once = LetterMail(settings, letter, school=school).to(
+        "ouder@voorbeeld.nl", key="k" * 64, request="verzoek", return_path="terug+x@zorgvuldig.local"
+    )
+    mail = once.message()
+    for header in ("From", "To", "Reply-To", "Subject", "Message-ID", "X-Zorgvuldig-School",
+                   "X-Zorgvuldig-Bericht", "X-Zorgvuldig-Verzoek", "Content-Language"):  # fmt: skip
+        assert str(mail[header]) == str(alone[header]), header
+    for kind in ("plain", "html"):  # on the wire every line ends in CRLF
+        sent = mail.get_body((kind,)).get_content().replace("\r\n", "\n")
+        assert sent == alone.get_body((kind,)).get_content(), kind
+    with pytest.raises(ValueError):
+        LetterMail(settings, letter, school=school).to("a@b.nl\r\nBcc: c@d.nl", key="k")

@@ -1,0 +1,119 @@
+"""A large letter spreads over the notifier's SMTP connections, and every connection's accepted
+mail is in the ledger before that connection sends its next (the duplicate window stays one mail
+per connection), while the ledger writes the acceptances of several connections together."""
+
+from __future__ import annotations
+
+import email
+import threading
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from services.notifier.ledger import Ledger
+from services.notifier.sending import ConnectionBudget, Outgoing, Sender, TransientFailure
+from shared.config import load_settings
+from tests.integration.test_letters_delivery import free_port
+
+
+class Log:
+    """What the server received, on which connection, and what the ledger wrote, in order."""
+
+    def __init__(self, fail_after: int = 0) -> None:
+        self.events: list[tuple[str, Any, str]] = []
+        self.lock = threading.Lock()
+        self.fail_after = fail_after
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        key = str(email.message_from_bytes(envelope.content)["X-Zorgvuldig-Bericht"])
+        with self.lock:
+            received = sum(1 for e in self.events if e[0] == "ontvangen")
+            if self.fail_after and received >= self.fail_after:
+                return "451 Even niet"
+            self.events.append(("ontvangen", session.peer, key))
+        return "250 OK"
+
+    def written(self, keys: list[str]) -> None:
+        with self.lock:
+            self.events.append(("geschreven", len(keys), ",".join(keys)))
+
+
+def mails(count: int) -> list[Outgoing]:
+    made = []
+    for n in range(count):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "school@voorbeeld.nl", f"o{n}@v.nl", "Brief"
+        message["X-Zorgvuldig-Bericht"] = f"sleutel{n}"
+        message.set_content("Beste ouder(s)/verzorger(s),\n")
+        made.append(Outgoing(f"sleutel{n}", f"o{n}@v.nl", "terug+x@v.nl", message.as_bytes()))
+    return made
+
+
+def run(log: Log, count: int, budget: ConnectionBudget, tmp_path: Path) -> dict[str, str]:
+    port = free_port()
+    controller = Controller(log, hostname="127.0.0.1", port=port)
+    controller.start()
+    sender = Sender(
+        load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_SMTP_PORT": str(port)}),
+        budget=budget,
+    )
+    try:
+        return sender.send_each(mails(count), log.written)
+    finally:
+        sender.close()
+        controller.stop()
+
+
+def assert_written_before_the_next_mail_on_its_connection(log: Log) -> None:
+    written_at = {}
+    for index, (kind, _, keys) in enumerate(log.events):
+        if kind == "geschreven":
+            for key in keys.split(","):
+                written_at[key] = index
+    previous: dict[Any, str] = {}
+    for index, (kind, peer, key) in enumerate(log.events):
+        if kind != "ontvangen":
+            continue
+        if peer in previous:
+            assert written_at[previous[peer]] < index, f"{key} ging uit voor {previous[peer]} geschreven was"
+        previous[peer] = key
+
+
+def test_a_letter_to_two_hundred_spreads_over_the_free_connections(tmp_path: Path) -> None:
+    log = Log()
+    assert run(log, 200, ConnectionBudget(3), tmp_path) == {}
+    received = [e for e in log.events if e[0] == "ontvangen"]
+    assert sorted(e[2] for e in received) == sorted(f"sleutel{n}" for n in range(200))
+    assert len({e[1] for e in received}) == 4  # its own connection and the three free ones
+    batches = [e[1] for e in log.events if e[0] == "geschreven"]
+    assert sum(batches) == 200 and len(batches) < 200  # several acceptances per transaction
+    assert_written_before_the_next_mail_on_its_connection(log)
+
+
+def test_a_small_letter_keeps_to_its_own_connection(tmp_path: Path) -> None:
+    log = Log()
+    run(log, 10, ConnectionBudget(3), tmp_path)
+    assert len({e[1] for e in log.events if e[0] == "ontvangen"}) == 1
+
+
+def test_a_transient_failure_stops_every_connection_after_what_is_in_flight(tmp_path: Path) -> None:
+    log = Log(fail_after=50)
+    try:
+        run(log, 200, ConnectionBudget(3), tmp_path)
+    except TransientFailure:
+        pass
+    else:
+        raise AssertionError("een 451 moet de brief later laten proberen")
+    received = {e[2] for e in log.events if e[0] == "ontvangen"}
+    written = {k for e in log.events if e[0] == "geschreven" for k in e[2].split(",")}
+    assert written == received and len(received) < 60  # nothing accepted goes unwritten
+
+
+def test_the_ledger_writes_a_batch_in_one_transaction(tmp_path: Path) -> None:
+    ledger = Ledger(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))
+    ledger.take("bericht", "houder")
+    ledger.record_deliveries("bericht", ["a", "b", "c"])
+    ledger.record_deliveries("bericht", ["c"])
+    assert ledger.take("bericht", "houder").delivered == frozenset({"a", "b", "c"})
