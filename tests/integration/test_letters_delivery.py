@@ -282,3 +282,41 @@ def test_killing_the_worker_before_its_ack_neither_loses_nor_duplicates(
         assert notifier.wait(15) == 0
     assert len(server.received) == 1
     assert trail_types(cases, incident_id).count("LetterSent") == 1
+
+
+def test_after_letters_went_out_no_file_in_the_data_folder_holds_an_address_or_a_name(tmp_path, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23, item 7: on the embedded defaults (the broker's queue files, the relay's outbox,
+    the notifier's ledger, the event store, the keys) and in a backup made into the data folder,
+    no parent's address and no pupil's name lie in plain text; only the mail catcher keeps mail."""
+    import gzip
+
+    from services.case.backup import make
+    from services.case.outbox import Outbox
+
+    server, port = smtp()
+    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path), "ZORGVULDIG_SMTP_PORT": str(port)})
+    cases = CaseManagement(env=settings.event_store_env())
+    parents = ["ouder.jansen@voorbeeld.nl", "fam.brouwersma@voorbeeld.nl"]
+    request_letter(cases, parents)
+    outbox = Outbox(settings)
+    relay = Relay(cases, Positions(settings), lambda: messaging.connect(settings), outbox)
+    assert relay.run_once() == 1
+    run_worker_until(settings, cases, lambda: len(server.received) == 2)
+    relay.run_once()  # the recorded outcome lets the outbox forget the letter
+    make(settings, settings.data_dir / "backup.jsonl.gz")
+
+    found = []
+    for path in sorted(settings.data_dir.rglob("*")):
+        if not path.is_file() or settings.mail_dir in path.parents:
+            continue
+        data = path.read_bytes()
+        views = [data]
+        try:
+            views.append(gzip.decompress(data))
+        except (OSError, EOFError):
+            pass
+        for secret in (*parents, "voorbeeld.nl", *PLANTED_NAMES, "Brouwersma"):
+            found += [
+                f"{path.relative_to(settings.data_dir)}: {secret}" for v in views if secret.encode() in v
+            ]
+    assert found == []
