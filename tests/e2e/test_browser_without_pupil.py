@@ -92,7 +92,9 @@ def test_the_deletion_call_for_material_without_a_pupil_speaks_of_the_law(page, 
     # The deletion call: the preview shows the version without a pupil.
     page.get_by_role("link", name="Brieven").first.click()
     page.get_by_label("Oproep om het materiaal te verwijderen").check()
-    page.get_by_label("Groep ontvangers").fill("Ouders en leerlingen groep 8")
+    page.get_by_label(re.compile("naam van de (nieuwe )?groep", re.IGNORECASE)).fill(
+        "Ouders en leerlingen groep 8"
+    )
     page.get_by_label("E-mailadressen").fill("ouder1@voorbeeld.nl\nouder2@voorbeeld.nl")
     page.get_by_label("Wat er aan de hand is").fill("Onder leerlingen wordt verboden materiaal gedeeld.")
     page.get_by_label("Wat de school ervan vindt").fill("Wij vinden dit zeer ernstig.")
@@ -108,15 +110,25 @@ def test_the_deletion_call_for_material_without_a_pupil_speaks_of_the_law(page, 
     page.wait_for_url(incident_url + "*")
 
     # What the notifier sends is the same version: the choice travelled with the letter.
+    from uuid import UUID
+
     from services.case.relay import TOPICS, Relay
     from services.notifier.ledger import Ledger
     from services.notifier.letters import LetterHandler
+    from shared.identity import Actor, Role
 
     cases = system["app"].extensions["zorgvuldig.cases"]
     settings, guard = system["settings"], system["app"].extensions["zorgvuldig.guard"]
+    # A letter to parents waits for a second person: the director approves it, as on the review page.
+    director = Actor(
+        "directeur.dewilg", "Jet Bos", Role.CASE_HANDLER, board_id="kindante", school_id="de-wilg"
+    )
+    incident_id = UUID(incident_url.split("?")[0].rsplit("/", 1)[1])
+    (waiting,) = cases.letters_awaiting_review(director, incident_id)
+    cases.decide_letter(director, incident_id, letter_id=waiting.id, approve=True)
     relay = Relay(cases, None, None, letters_key=settings.letters_key)  # type: ignore[arg-type]
     published = cases.recorder.select_notifications(start=1, limit=1000, topics=TOPICS)
-    (request,) = [relay.message_for(n) for n in published]
+    (request,) = [m for m in (relay.message_for(n) for n in published) if m is not None]
     mail = KeepsMail()
     handler = LetterHandler(settings, Ledger(settings), mail, accounts=system["accounts"], guard=guard)
     outcome = handler.handle(request)
