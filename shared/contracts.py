@@ -128,8 +128,10 @@ class CareTeamNotice:
 @dataclass(frozen=True)
 class TaskOverdue:
     """Remind the owner of a task that is past its date, once per owner and date (reporting →
-    notifier). What the task is stays in the incident: the notifier reads it there and puts it
-    in the mail only when the privacy guard finds no name in it."""
+    notifier). `sealed` holds {"what", "fixed", "recorded"}: the task's own words, the fixed
+    sentence of its suggested step, and everything of the incident the mail must never contain;
+    the notifier puts the words in the mail only when the privacy guard finds no name in them.
+    A version 1 message carries none of it (sealed is ""): its mail goes out without the words."""
 
     message_id: str
     incident_id: str
@@ -138,8 +140,9 @@ class TaskOverdue:
     owner_id: str
     task_number: int
     due_on: str
+    sealed: str = ""
     type: str = "taak.over_tijd"
-    version: int = 1
+    version: int = 2
 
     @classmethod
     def for_task(cls, **fields: Any) -> TaskOverdue:
@@ -170,15 +173,19 @@ class ReviewRequested:
 @dataclass(frozen=True)
 class OtherSchoolNotice:
     """Send the standard, name-free notice to another school the image reached, with its one-time
-    link (reporting → notifier). The address and the link are read from the incident, not carried."""
+    link (reporting → notifier). `sealed` holds {"address", "link", "perpetrators_school",
+    "recorded"}: the school's contact address, the path of its one-time link, whether it is the
+    perpetrator's school, and what the mail must never contain. A version 1 message carries none
+    of it (sealed is ""): the notifier cannot send it and reports it as not arrived."""
 
     message_id: str
     incident_id: str
     board_id: str
     school_id: str
     number: int
+    sealed: str = ""
     type: str = "andere_school.bericht"
-    version: int = 1
+    version: int = 2
 
     @classmethod
     def for_school(cls, **fields: Any) -> OtherSchoolNotice:
@@ -186,8 +193,28 @@ class OtherSchoolNotice:
         return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), **fields)
 
 
+@dataclass(frozen=True)
+class SchoolNoticeOutcome:
+    """The notice to another school did not arrive (notifier → case): the case service records
+    it on the incident, so the handler calls the school. `sealed` holds {"reason"}."""
+
+    message_id: str
+    request_id: str  # the message_id of the OtherSchoolNotice this answers
+    incident_id: str
+    number: int
+    sealed: str
+    type: str = "andere_school.uitkomst"
+    version: int = 1
+
+    @classmethod
+    def of(cls, request_id: str, **fields: Any) -> SchoolNoticeOutcome:
+        key = f"andere_school_uitkomst:{request_id}"
+        return cls(message_id=str(uuid.uuid5(NAMESPACE, key)), request_id=request_id, **fields)
+
+
 Notice = CareTeamNotice | TaskOverdue | ReviewRequested | OtherSchoolNotice
-Message = LetterRequest | LetterOutcome | Reminder | Notice
+Outcome = LetterOutcome | SchoolNoticeOutcome
+Message = LetterRequest | Reminder | Notice | Outcome
 
 
 def recipient_key(message_id: str, recipient: str) -> str:
@@ -205,8 +232,11 @@ MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
     ("brief.uitkomst", 1): LetterOutcome,
     ("herinnering", 1): Reminder,
     ("zorgteam.melding", 1): CareTeamNotice,
-    ("andere_school.bericht", 1): OtherSchoolNotice,
-    ("taak.over_tijd", 1): TaskOverdue,
+    ("andere_school.bericht", 1): OtherSchoolNotice,  # queued before the address travelled sealed
+    ("andere_school.bericht", 2): OtherSchoolNotice,
+    ("andere_school.uitkomst", 1): SchoolNoticeOutcome,
+    ("taak.over_tijd", 1): TaskOverdue,  # queued before the task's words travelled sealed
+    ("taak.over_tijd", 2): TaskOverdue,
     ("brief.goedkeuring", 1): ReviewRequested,
 }
 

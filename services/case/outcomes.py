@@ -1,5 +1,6 @@
-"""The consumer of letter outcomes: the notifier's `LetterOutcome` messages, recorded on each
-letter's own stream (services/case/letter_messages.py). Glue only: decode, record, acknowledge.
+"""The consumer of the notifier's outcomes: `LetterOutcome` messages, recorded on each letter's
+own stream (services/case/letter_messages.py), and `SchoolNoticeOutcome` messages, recorded on
+the incident (services/case/notice_messages.py). Glue only: decode, record, acknowledge.
 
 It runs beside the relay, in the relay's process. An outcome that cannot be read, names an
 unknown letter, or arrives again is acknowledged with a log line, never put back: no error loop.
@@ -17,8 +18,9 @@ from kombu import Connection, Consumer, Message
 
 from services.case.application import CaseManagement
 from services.case.letter_messages import record_outcome
+from services.case.notice_messages import record_school_notice_outcome
 from shared import messaging
-from shared.contracts import LetterOutcome, MalformedMessage, decode
+from shared.contracts import LetterOutcome, MalformedMessage, SchoolNoticeOutcome, decode
 from shared.logging import EveryMinute
 
 log = logging.getLogger("uitkomsten")
@@ -40,10 +42,12 @@ class OutcomeConsumer:
         except MalformedMessage as error:
             log.warning("Onleesbare uitkomst overgeslagen: %s", error)
             return
-        if not isinstance(outcome, LetterOutcome):
+        if isinstance(outcome, SchoolNoticeOutcome):
+            record_school_notice_outcome(self.cases, outcome, self.key)
+        elif isinstance(outcome, LetterOutcome):
+            record_outcome(self.cases, outcome, self.key)
+        else:
             log.warning("Bericht van het type %s in de uitkomstenwachtrij overgeslagen.", outcome.type)
-            return
-        record_outcome(self.cases, outcome, self.key)
 
     def on_message(self, message: Message) -> None:
         try:

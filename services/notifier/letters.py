@@ -14,7 +14,7 @@ import socket
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import uuid4
 
 from services.notifier.bounces import return_path
@@ -81,10 +81,7 @@ class LetterHandler:
         accounts: Accounts | None = None,
         guard: PrivacyGuard | None = None,
         outcomes: ReportsOutcomes | None = None,
-        cases: Any = None,
     ) -> None:
-        """`cases` is read only by the overdue-task notice (services/notifier/notices.py), which
-        still reads the task from the incident; a letter needs nothing but its message."""
         self.settings = settings
         self.accounts = accounts or Accounts(settings)
         self.guard = guard or PrivacyGuard(NameFinder.shared())
@@ -93,7 +90,6 @@ class LetterHandler:
         self.outcomes = outcomes or OutcomePublisher(lambda: messaging.connect(settings))
         self.ledger = ledger
         self.sender = sender
-        self.cases = cases
 
     def handle(self, message: LetterRequest | Reminder | Notice) -> Outcome | None:
         """Sends and reports; None when this message was already fully handled.

@@ -2,24 +2,22 @@
 member told of a new melding, a task owner reminded of an overdue task. One mail each, to the
 account's own address, with a link and no name; guarded like every letter.
 
-An overdue task's own words go along only when the privacy guard finds nothing in them
-(a pupil's name, a class, an identifier); otherwise the mail says only that a task is overdue.
+An overdue task's own words arrive sealed in its message, beside what the privacy guard
+compares against; they go along only when the guard finds nothing in them (a pupil's name, a
+class, an identifier); otherwise the mail says only that a task is overdue.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
-from services.case.domain.incident import Incident, sentence
-from services.case.screening import recorded_for_letters
 from services.notifier.ledger import Summary
 from services.notifier.sending import TransientFailure, build
 from shared.boards import Board, School, board
-from shared.contracts import CareTeamNotice, ReviewRequested, TaskOverdue
+from shared.contracts import CareTeamNotice, ReviewRequested, TaskOverdue, Unsealable, unseal
 from shared.identity import Role
 from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
-from shared.privacy import Allowed, GuardNotReady, PrivacyGuard
+from shared.privacy import Allowed, GuardNotReady, PrivacyGuard, Recorded
 from shared.privacy.identifiers import host
 from shared.recipients import valid_address
 
@@ -80,15 +78,17 @@ def send_notice(
 def overdue_task(
     handler: LetterHandler, message: TaskOverdue, school: School, settings: Board, link: str
 ) -> RenderedLetter:
-    """The reminder with the task's words when the guard lets them through, else without."""
-    incident: Incident = _cases(handler).repository.get(UUID(message.incident_id))
-    task = incident.tasks.get(message.task_number)
+    """The reminder with the task's words when the guard lets them through, else without (also
+    when the message carries none: a version 1 message, or one sealed with another key)."""
     anchor = f"#taak-{message.task_number}" if "/meldingen/" in link else ""
     context = {"link": link + anchor, "due_on": _dutch_date(message.due_on)}
-    if task is not None:
-        action = getattr(Incident, task.suggestion, None) if task.suggestion else None
-        fixed = sentence(action) if isinstance(action, type) else ""
-        what = " ".join(part for part in (fixed, task.what) if part)
+    try:
+        sealed = unseal(handler.settings.letters_key, message.sealed) if message.sealed else {}
+    except Unsealable:
+        sealed = {}
+    typed, fixed = str(sealed.get("what", "")), str(sealed.get("fixed", ""))
+    if typed or fixed:
+        what = " ".join(part for part in (fixed, typed) if part)
         try:
             return render_notice(
                 "taak_over_tijd",
@@ -96,8 +96,8 @@ def overdue_task(
                 school,
                 settings,
                 handler.guard,
-                typed={"wat": task.what},
-                recorded=recorded_for_letters(incident),
+                typed={"wat": typed},
+                recorded=[Recorded(**r) for r in sealed.get("recorded", [])],
                 fixed=fixed,
             )
         except LetterBlocked:
@@ -140,13 +140,3 @@ PARTS = ("subject.txt", "body.txt", "body.html")
 def _dutch_date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}-{month}-{year}"
-
-
-def _cases(handler: LetterHandler) -> Any:
-    """The case store, opened on the first overdue task: a task's words are read from its
-    incident (letters travel whole in their message and need no store)."""
-    if handler.cases is None:
-        from services.case.application import CaseManagement
-
-        handler.cases = CaseManagement(env=handler.settings.event_store_env())
-    return handler.cases

@@ -1,4 +1,5 @@
-"""Sending a letter's outcome back to the case service, as a `LetterOutcome` message.
+"""Sending an outcome back to the case service: a letter's `LetterOutcome`, or the
+`SchoolNoticeOutcome` of a notice to another school that did not arrive.
 
 Each sending thread has its own publisher and so its own broker connection (kombu channels
 are not thread-safe). A failed publish drops the connection and raises: the letter's message
@@ -13,11 +14,11 @@ from typing import Protocol
 from kombu import Connection
 
 from shared import messaging
-from shared.contracts import LetterOutcome, encode
+from shared.contracts import Outcome, encode
 
 
 class ReportsOutcomes(Protocol):
-    def publish(self, outcome: LetterOutcome) -> None: ...
+    def publish(self, outcome: Outcome) -> None: ...
 
 
 class OutcomePublisher:
@@ -25,7 +26,7 @@ class OutcomePublisher:
         self.connect = connect
         self._connection: Connection | None = None
 
-    def publish(self, outcome: LetterOutcome) -> None:
+    def publish(self, outcome: Outcome) -> None:
         try:
             if self._connection is None:
                 self._connection = self.connect()

@@ -1,23 +1,22 @@
 """The notifier's standard notice to another school the image reached (issue 24, item 3): one
-name-free mail to the school's contact address as recorded in the incident, asking it to act on
-its side and to confirm receipt through its one-time link. Guarded like every letter; a notice
-the mail server refuses, or one without a valid address, lands in the incident as not arrived.
+name-free mail to the school's contact address, asking it to act on its side and to confirm
+receipt through its one-time link. The address and the link arrive sealed in the message,
+beside what the privacy guard compares against. Guarded like every letter; a notice the mail
+server refuses, one without a valid address, or one that carries none (a version 1 message)
+goes back as a `SchoolNoticeOutcome`, which the case service records as not arrived.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from uuid import UUID
 
-from services.case.domain.incident import Incident
-from services.case.screening import recorded_for_letters
 from services.notifier.ledger import Summary
-from services.notifier.notices import _cases, render_notice
+from services.notifier.notices import render_notice
 from services.notifier.sending import PermanentFailure, TransientFailure, build
 from shared.boards import board
-from shared.contracts import OtherSchoolNotice
+from shared.contracts import OtherSchoolNotice, SchoolNoticeOutcome, Unsealable, seal, unseal
 from shared.letters import LetterBlocked
-from shared.privacy import GuardNotReady
+from shared.privacy import GuardNotReady, Recorded
 from shared.recipients import valid_address
 
 if TYPE_CHECKING:
@@ -29,24 +28,26 @@ def send_school_notice(
 ) -> Summary:
     from services.notifier.letters import recipient_key
 
-    incident: Incident = _cases(handler).repository.get(UUID(message.incident_id))
-    school = incident.other_schools.get(message.number)
-    if school is None:
-        return handler.ledger.finish(message.message_id, failed=1, note="school niet vastgelegd")
-    address = school.contact.strip()
+    if not message.sealed:
+        return _failed(handler, message, "Het bericht kwam zonder adres (een oudere versie); bel de school.")
+    try:
+        sealed = unseal(handler.settings.letters_key, message.sealed)
+    except Unsealable as error:
+        return _failed(handler, message, f"Niet verzonden: {error}.")
+    address = str(sealed.get("address", "")).strip()
     if not valid_address(address):
         return _failed(handler, message, "Het contactadres van de school is geen geldig e-mailadres.")
     settings = board(message.board_id, handler.settings.boards_dir)
     sender = settings.school(message.school_id)
-    link = handler.settings.site_url + _cases(handler).confirmation_link(incident.id, message.number)
+    link = handler.settings.site_url + str(sealed.get("link", ""))
     try:
         letter = render_notice(
             "andere_school",
-            {"link": link, "perpetrators_school": school.role == "dader"},
+            {"link": link, "perpetrators_school": bool(sealed.get("perpetrators_school"))},
             sender,
             settings,
             handler.guard,
-            recorded=recorded_for_letters(incident),
+            recorded=[Recorded(**r) for r in sealed.get("recorded", [])],
         )
     except GuardNotReady as not_ready:
         raise TransientFailure(str(not_ready)) from None
@@ -63,8 +64,14 @@ def send_school_notice(
 
 
 def _failed(handler: LetterHandler, message: OtherSchoolNotice, reason: str) -> Summary:
-    """The incident shows that the notice did not arrive, so the handler calls the school."""
-    _cases(handler).record_school_notice_failed(
-        UUID(message.incident_id), number=message.number, reason=reason
+    """The incident shows that the notice did not arrive, so the handler calls the school: the
+    case service records it from the outcome message (the reason sealed: it may quote a name)."""
+    handler.outcomes.publish(
+        SchoolNoticeOutcome.of(
+            message.message_id,
+            incident_id=message.incident_id,
+            number=message.number,
+            sealed=seal(handler.settings.letters_key, {"reason": reason}),
+        )
     )
     return handler.ledger.finish(message.message_id, failed=1, note=reason)

@@ -30,7 +30,15 @@ from services.notifier.ledger import LEASE_SECONDS, ClaimedElsewhere
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import TransientFailure
 from shared import messaging
-from shared.contracts import LetterOutcome, LetterRequest, MalformedMessage, Notice, Reminder, decode
+from shared.contracts import (
+    LetterOutcome,
+    LetterRequest,
+    MalformedMessage,
+    Notice,
+    Reminder,
+    SchoolNoticeOutcome,
+    decode,
+)
 from shared.logging import EveryMinute
 
 log = logging.getLogger("notifier")
@@ -140,7 +148,9 @@ class Worker:
     def on_message(self, connection: Connection, body: Any, message: Message) -> None:
         try:
             request = decode(message.body if isinstance(message.body, str | bytes) else body)
-            if isinstance(request, LetterOutcome):  # the case service's to record, not ours to send
+            if isinstance(
+                request, LetterOutcome | SchoolNoticeOutcome
+            ):  # the case service's to record, not ours to send
                 raise MalformedMessage(f"bericht {request.type!r} is niet voor de notifier")
         except MalformedMessage as error:
             log.warning("Onleesbaar bericht naar de dode-brievenbus: %s", error)

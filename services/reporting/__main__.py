@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("rapportage").info("Rapportage volgt de gebeurtenissen.")
     reminders = Reminders(projector.store, lambda: messaging.connect(settings), projector.cases.protocol)
     notices = Notices(  # care team and tasks (issue 24), approvers of waiting letters (issue 28)
-        worklists, lambda: messaging.connect(settings), reviews=reviews, accounts=Accounts(settings)
+        worklists,
+        lambda: messaging.connect(settings),
+        key=settings.letters_key,
+        reviews=reviews,
+        accounts=Accounts(settings),
     )
 
     def after_batch() -> None:

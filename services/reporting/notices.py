@@ -16,11 +16,12 @@ from datetime import date
 from kombu import Connection
 
 from services.case.approvers import approvers_of
+from services.case.notice_messages import other_school_notice_message, task_overdue_message
 from services.case.review_list import ReviewList
 from services.case.worklists import Worklists
 from shared import messaging
 from shared.accounts import Accounts
-from shared.contracts import CareTeamNotice, OtherSchoolNotice, ReviewRequested, TaskOverdue, encode
+from shared.contracts import CareTeamNotice, ReviewRequested, encode
 
 log = logging.getLogger("rapportage")
 
@@ -34,11 +35,13 @@ class Notices:
         worklists: Worklists,
         connect: Callable[[], Connection],
         *,
+        key: bytes,
         reviews: ReviewList | None = None,
         accounts: Accounts | None = None,
     ) -> None:
         self.worklists = worklists
         self.connect = connect
+        self.key = key  # the letters key: a task's words and a school's address travel sealed
         self.reviews = reviews
         self.accounts = accounts
         self._last = self._last_asked = 0.0
@@ -96,7 +99,9 @@ class Notices:
                 messaging.publish(connection, encode(notice), message_id=notice.message_id)
                 self.worklists.alert_mailed(member_id, incident_id)
             for task in overdue:
-                reminder = TaskOverdue.for_task(
+                reminder = task_overdue_message(
+                    self.worklists.cases,
+                    self.key,
                     incident_id=str(task.incident_id),
                     board_id=task.board_id,
                     school_id=task.school_id,
@@ -107,10 +112,20 @@ class Notices:
                 messaging.publish(connection, encode(reminder), message_id=reminder.message_id)
                 self.worklists.task_reminded(task)
             for incident_id, number, board_id, school_id in schools:
-                school_notice = OtherSchoolNotice.for_school(
-                    incident_id=str(incident_id), board_id=board_id, school_id=school_id, number=number
+                school_notice = other_school_notice_message(
+                    self.worklists.cases,
+                    self.key,
+                    incident_id=incident_id,
+                    number=number,
+                    board_id=board_id,
+                    school_id=school_id,
                 )
-                messaging.publish(connection, encode(school_notice), message_id=school_notice.message_id)
+                if school_notice is None:
+                    log.warning(
+                        "Bericht aan een andere school niet verstuurd: de school staat niet bij de melding."
+                    )
+                else:
+                    messaging.publish(connection, encode(school_notice), message_id=school_notice.message_id)
                 self.worklists.school_notice_mailed(incident_id, number)
         log.info(
             "%d bericht(en) aan het zorgteam en %d herinnering(en) voor taken verstuurd.",

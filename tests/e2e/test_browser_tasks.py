@@ -88,11 +88,11 @@ def deliver(system: dict[str, Any], today: date) -> int:
     settings: Settings = system["settings"]
     app = system["app"]
     cases, accounts = app.extensions["zorgvuldig.cases"], app.extensions["zorgvuldig.accounts"]
-    published = Notices(Worklists(settings, cases), lambda: messaging.connect(settings)).send_due(today)
+    published = Notices(
+        Worklists(settings, cases), lambda: messaging.connect(settings), key=settings.letters_key
+    ).send_due(today)
     before = len(system["inbox"].mails)
-    handler = LetterHandler(
-        settings, Ledger(settings), Sender(settings), accounts, guard=system["guard"], cases=cases
-    )
+    handler = LetterHandler(settings, Ledger(settings), Sender(settings), accounts, guard=system["guard"])
     worker = Worker(handler, lambda: messaging.connect(settings))
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)

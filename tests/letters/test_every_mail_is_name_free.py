@@ -24,6 +24,7 @@ import pytest
 
 from services.case.application import CaseManagement
 from services.case.letter_messages import letter_request_message
+from services.case.notice_messages import other_school_notice_message, task_overdue_message
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.notices import FOLDERS
@@ -39,9 +40,12 @@ from shared.contracts import (
     LetterRequest,
     Message,
     OtherSchoolNotice,
+    Outcome,
     Reminder,
     ReviewRequested,
+    SchoolNoticeOutcome,
     TaskOverdue,
+    decode,
 )
 from shared.identity import Actor
 from shared.languages import TEMPLATES
@@ -112,9 +116,9 @@ class Outbox:
 
 class Outcomes:
     def __init__(self) -> None:
-        self.published: list[LetterOutcome] = []
+        self.published: list[Outcome] = []
 
-    def publish(self, outcome: LetterOutcome) -> None:
+    def publish(self, outcome: Outcome) -> None:
         self.published.append(outcome)
 
 
@@ -167,9 +171,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, guard: PrivacyGuard) -> Iter
     seed_demo(settings, accounts)
     cases = CaseManagement(env=settings.event_store_env())
     outbox = Outbox()
-    handler = LetterHandler(
-        settings, Ledger(settings), outbox, accounts, guard=guard, outcomes=Outcomes(), cases=cases
-    )
+    handler = LetterHandler(settings, Ledger(settings), outbox, accounts, guard=guard, outcomes=Outcomes())
     yield School(settings, accounts, cases, handler, outbox)
 
 
@@ -249,7 +251,9 @@ def overdue_task(school: School, hurried: str) -> list[EmailMessage]:
         anna, incident_id, step="medewerkers", suggestion="", what=hurried, owner=mees, due_on=yesterday
     )
     task_number = max(school.cases.stored_incident(incident_id).tasks)
-    notice = TaskOverdue.for_task(
+    notice = task_overdue_message(
+        school.cases,
+        school.settings.letters_key,
         incident_id=str(incident_id),
         board_id="kindante",
         school_id="de-wilg",
@@ -300,9 +304,15 @@ def other_school(school: School, hurried: str) -> list[EmailMessage]:
     school.cases.other_school_notified(
         anna, incident_id, number=number, how="bericht", on=date.today(), reason=hurried
     )
-    notice = OtherSchoolNotice.for_school(
-        incident_id=str(incident_id), board_id="kindante", school_id="de-wilg", number=number
+    notice = other_school_notice_message(
+        school.cases,
+        school.settings.letters_key,
+        incident_id=incident_id,
+        board_id="kindante",
+        school_id="de-wilg",
+        number=number,
     )
+    assert notice is not None
     return school.mails_of(notice)
 
 
@@ -373,7 +383,7 @@ def template_folders() -> set[str]:
 def test_every_kind_of_mail_is_tried() -> None:
     covered = {kind.partition(" ")[0] for kind in MAILS}
     assert covered == template_folders(), "a new kind of mail: try it in MAILS"
-    sent = set(MESSAGE_TYPES.values()) - {LetterOutcome}  # the one message that is no mail
+    sent = set(MESSAGE_TYPES.values()) - {LetterOutcome, SchoolNoticeOutcome}  # the messages that are no mail
     assert sent <= {message_type for message_type, _ in MAILS.values()}
 
 
@@ -428,3 +438,21 @@ def test_the_forbidden_forms_are_found_in_a_mail() -> None:
     for text in HURRIED.values():
         assert FORBIDDEN.search(text) or any(n in text for n in PLANTED_NAMES), text
     assert FORBIDDEN.search("De mentor van Basisschool De Wilg") is None
+
+
+def test_a_notice_queued_before_its_words_travelled_sealed_still_goes_out_or_is_reported(
+    world: School,
+) -> None:
+    incident_id = world.open("Lesbrief klaarzetten")
+    fields = {"incident_id": str(incident_id), "board_id": "kindante", "school_id": "de-wilg"}
+    task = decode({**fields, "owner_id": "medewerker.dewilg", "task_number": 1, "due_on": "2026-01-05",
+                   "message_id": "v1-taak", "type": "taak.over_tijd", "version": 1})  # fmt: skip
+    (mail,) = world.mails_of(task)
+    assert "over tijd" in readable(mail)
+    school = decode({**fields, "number": 2, "message_id": "v1-school", "type": "andere_school.bericht",
+                     "version": 1})  # fmt: skip
+    published = world.handler.outcomes.published  # type: ignore[attr-defined]
+    before = len(published)
+    assert world.mails_of(school) == []
+    (outcome,) = published[before:]
+    assert isinstance(outcome, SchoolNoticeOutcome) and outcome.number == 2

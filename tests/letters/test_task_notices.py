@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
 from services.case.care_team import CareTeam
+from services.case.outcomes import OutcomeConsumer
 from services.case.worklists import Worklists
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
@@ -51,7 +52,7 @@ def settings_for(tmp_path: Path, port: int) -> Settings:
 def deliver(
     settings: Settings, cases: CaseManagement, accounts: Accounts, guard, inbox: Inbox, count: int
 ) -> None:  # type: ignore[no-untyped-def]
-    handler = LetterHandler(settings, Ledger(settings), Sender(settings), accounts, guard=guard, cases=cases)
+    handler = LetterHandler(settings, Ledger(settings), Sender(settings), accounts, guard=guard)
     worker = Worker(handler, lambda: messaging.connect(settings))
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
@@ -85,7 +86,9 @@ def test_the_care_team_is_mailed_once_with_a_link_and_no_name(tmp_path: Path, gu
         mees = accounts.get("medewerker.dewilg").actor  # type: ignore[union-attr]
         cases.add_colleague(anna, incident_id, added=mees, access="lezen")
 
-        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        notices = Notices(
+            Worklists(settings, cases), lambda: messaging.connect(settings), key=settings.letters_key
+        )
         assert notices.send_due(date.today()) == 2
         assert notices.send_due(date.today()) == 0
         deliver(settings, cases, accounts, guard, inbox, 2)
@@ -136,7 +139,9 @@ def test_an_overdue_task_reminds_its_owner_once_and_a_name_in_it_stays_out(tmp_p
             due_on=yesterday,
         )
 
-        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        notices = Notices(
+            Worklists(settings, cases), lambda: messaging.connect(settings), key=settings.letters_key
+        )
         assert notices.send_due(date.today()) == 3
         assert notices.send_due(date.today()) == 0  # once per task, owner and date
         deliver(settings, cases, accounts, guard, inbox, 3)
@@ -197,10 +202,13 @@ def test_another_school_gets_the_standard_notice_once_and_a_refused_one_shows_on
             anna, incident_id, number=4, how="gebeld", on=date.today(), reason="spoed"
         )
 
-        notices = Notices(Worklists(settings, cases), lambda: messaging.connect(settings))
+        notices = Notices(
+            Worklists(settings, cases), lambda: messaging.connect(settings), key=settings.letters_key
+        )
         assert notices.send_due(date.today()) == 2  # a call sends nothing
         assert notices.send_due(date.today()) == 0
         deliver(settings, cases, accounts, guard, inbox, 1)
+        OutcomeConsumer(cases, settings.letters_key, lambda: messaging.connect(settings)).drain()
     finally:
         controller.stop()
     ((to, content),) = inbox.mails
