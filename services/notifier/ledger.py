@@ -173,7 +173,7 @@ class Ledger:
         """Several accepted mails of one message in one transaction (services/notifier/sending.py
         writes each connection's acceptance before that connection sends again)."""
         with self.db.connect() as db:
-            db.executemany(
+            db.cursor().executemany(  # a cursor's: psycopg's connection has no executemany
                 self.db.sql(
                     "INSERT INTO notifier_deliveries (message_id, recipient_hash) VALUES (?, ?) "
                     "ON CONFLICT DO NOTHING"

@@ -117,3 +117,13 @@ def test_the_ledger_writes_a_batch_in_one_transaction(tmp_path: Path) -> None:
     ledger.record_deliveries("bericht", ["a", "b", "c"])
     ledger.record_deliveries("bericht", ["c"])
     assert ledger.take("bericht", "houder").delivered == frozenset({"a", "b", "c"})
+
+
+def test_the_ledger_writes_a_batch_on_postgresql_too(postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+    ledger = Ledger(load_settings({"ZORGVULDIG_DATABASE_URL": postgres_url}))
+    ledger.take("bericht", "houder")
+    ledger.record_deliveries("bericht", ["a", "b"])
+    ledger.record_deliveries("bericht", ["b", "c"])
+    assert ledger.take("bericht", "houder").delivered == frozenset({"a", "b", "c"})
+    ledger.note_bounce_read("terug-1.eml")
+    assert ledger.bounces_read() == {"terug-1.eml"}
