@@ -146,35 +146,34 @@ class ConnectionBudget:
 class GroupCommit:
     """Writes the acceptances of several connections in one transaction: each connection
     waits until its mail is written before it sends its next, so the window in which a crash
-    can send a copy stays one mail per connection, while the ledger commits far less often."""
+    can send a copy stays one mail per connection, while the ledger commits far less often.
+    The write runs as soon as the acceptances that came in together are collected (a callback
+    at the end of this turn of the event loop, not a task that would wait two turns): the
+    shorter the time between the server's 250 and the ledger's note, the fewer copies a
+    killed process leaves."""
 
     def __init__(self, write: Callable[[list[str]], None]) -> None:
         self.write = write
         self._pending: list[tuple[str, asyncio.Future[None]]] = []
-        self._flushing: asyncio.Task[None] | None = None
 
     async def accepted(self, key: str) -> None:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
         self._pending.append((key, done))
-        if self._flushing is None:
-            self._flushing = asyncio.ensure_future(self._flush())
         await done
 
-    async def _flush(self) -> None:
-        await asyncio.sleep(0)  # the other connections' acceptances of this moment join in
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
         try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    self.write([key for key, _ in batch])
-                except BaseException as error:  # every waiting connection learns of it
-                    for _, done in batch:
-                        done.set_exception(error)
-                    continue
-                for _, done in batch:
-                    done.set_result(None)
-        finally:
-            self._flushing = None
+            self.write([key for key, _ in batch])
+        except BaseException as error:  # every waiting connection learns of it
+            for _, done in batch:
+                done.set_exception(error)
+            return
+        for _, done in batch:
+            done.set_result(None)
 
 
 class Connection:
