@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement
@@ -17,7 +17,7 @@ from services.case.domain.incident import Incident
 from services.case.domain.other_schools import ROLES, LinkExpired, LinkInvalid, LinkUsed
 from services.case.web import labels
 from services.case.web.errors import status_of
-from shared.identity import Role, may_see
+from services.case.web.tasks import require_handler_of
 
 blueprint = Blueprint("other_schools", __name__)
 
@@ -48,18 +48,6 @@ def other_schools_of(incident: Incident) -> list[dict[str, Any]]:
     ]
 
 
-def _handler_of(incident_id: UUID) -> None:
-    actor = g.get("actor")
-    if actor is None or actor.role is not Role.CASE_HANDLER:
-        abort(403)
-    try:
-        opened = _cases().opened_event(incident_id)
-    except CaseError:
-        abort(404)
-    if not may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
-        abort(404)
-
-
 def _attempt(incident_id: UUID, command: Any, done: str) -> Response:
     try:
         command()
@@ -74,7 +62,7 @@ def _attempt(incident_id: UUID, command: Any, done: str) -> Response:
 
 @blueprint.post("/meldingen/<uuid:incident_id>/andere-scholen")
 def record(incident_id: UUID) -> Response:
-    _handler_of(incident_id)
+    require_handler_of(incident_id)
     form = request.form
     return _attempt(
         incident_id,
@@ -91,7 +79,7 @@ def record(incident_id: UUID) -> Response:
 
 @blueprint.post("/meldingen/<uuid:incident_id>/andere-scholen/<int:number>/ingelicht")
 def notified(incident_id: UUID, number: int) -> Response:
-    _handler_of(incident_id)
+    require_handler_of(incident_id)
     form = request.form
     return _attempt(
         incident_id,

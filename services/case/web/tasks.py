@@ -220,7 +220,7 @@ def _date(text: str) -> date:
         raise TaskIncomplete("Vul een geldige datum in (dag, maand, jaar).") from None
 
 
-def _handler_of(incident_id: UUID) -> None:
+def require_handler_of(incident_id: UUID) -> None:
     """Only a handler of the incident's own school plans its work: 403 or 404 before the form is read."""
     actor = _actor()
     if actor.role is not Role.CASE_HANDLER:
@@ -250,7 +250,7 @@ def _attempt(incident_id: UUID, command: Any, done: str) -> Response:
 
 @blueprint.post("/meldingen/<uuid:incident_id>/taken")
 def create(incident_id: UUID) -> Response:
-    _handler_of(incident_id)
+    require_handler_of(incident_id)
     form = request.form
     suggestion = form.get("voorstel", "").strip()
     step = form.get("stap", "").strip()
@@ -273,7 +273,7 @@ def create(incident_id: UUID) -> Response:
 
 @blueprint.post("/meldingen/<uuid:incident_id>/taken/<int:number>/overdragen")
 def reassign(incident_id: UUID, number: int) -> Response:
-    _handler_of(incident_id)
+    require_handler_of(incident_id)
     form = request.form
     return _attempt(
         incident_id,
@@ -308,7 +308,7 @@ def reopen(incident_id: UUID, number: int) -> Response:
 
 @blueprint.post("/meldingen/<uuid:incident_id>/collegas")
 def add_colleague(incident_id: UUID) -> Response:
-    _handler_of(incident_id)
+    require_handler_of(incident_id)
     form = request.form
     return _attempt(
         incident_id,
