@@ -32,6 +32,7 @@ from tests.examples import (
 )
 from tests.integration.stores import STORES, store_env
 from tests.integration.test_task_events_roundtrip import COVERED as TASK_EVENTS
+from tests.unit.test_event_topics import TOPICS
 
 COMMON = ("originator_id", "originator_version", "timestamp")
 IMPROVEMENT = {"step": "politie", "text": "Leg vast wie de wijkagent belt en binnen welke tijd."}
@@ -190,6 +191,20 @@ def test_every_event_round_trips_field_by_field(env: dict[str, str], apps: list[
         assert own_fields(event) == fields, name
         for field, value in fields.items():
             assert type(getattr(event, field)) is type(value), f"{name}.{field}"
+
+
+def test_every_event_is_stored_under_the_topic_it_always_had(
+    env: dict[str, str], apps: list[CaseManagement]
+) -> None:
+    writer = new_app(apps, env)
+    incident_id = work_through_every_event(writer)
+    letters = writer.incident(HANDLER, incident_id).letter_ids()
+    stored = [
+        record.topic for stream in (incident_id, *letters) for record in writer.recorder.select_events(stream)
+    ]
+    names = {name for name, _ in expected_events(["brief"] * 5)}
+    assert names <= {topic.rpartition(".")[2] for topic in stored}
+    assert set(stored) <= set(TOPICS)
 
 
 def test_every_letter_event_round_trips_field_by_field(
