@@ -12,7 +12,11 @@ reader that dies before its work is done loses it too. Here:
   while it works; the acknowledgement deletes it, a requeue moves it back;
 - a message in `bezig` whose lock nobody holds belongs to a reader that died (the kernel drops a
   dead process's locks): any reader moves it back into the queue, under its old name, so it is
-  first in line again. No visibility timeout to tune: a slow reader keeps its lock.
+  first in line again. No visibility timeout to tune: a slow reader keeps its lock;
+- an exchange's table of bindings (in `controle`, read at every publish, written by every new
+  connection that declares a queue) is written the same way, one writer at a time: kombu's
+  creates the file empty and locks it after, so processes starting together read an empty
+  table (a `JSONDecodeError`) or truncated another's binding away.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from queue import Empty
@@ -83,6 +89,66 @@ class Channel(filesystem.Channel):  # type: ignore[misc]
         except OSError as error:
             writing.unlink(missing_ok=True)
             raise ChannelError(f"Cannot add file {name!r} to directory") from error
+
+    # The exchange's table of bindings: read whole without a lock, rewritten under one.
+
+    def get_table(self, exchange: str) -> list[Any]:
+        file = self._exchange_file(exchange)
+        try:
+            text = file.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise ChannelError(f"Cannot open {file}") from error
+        try:
+            return [filesystem.exchange_queue_t(*row) for row in loads(text.decode("utf-8"))]
+        except (ValueError, TypeError) as error:  # a publish fails loudly rather than misroutes
+            raise ChannelError(f"Unreadable exchange table {file.name}") from error
+
+    def _queue_bind(self, exchange: str, routing_key: str, pattern: str, queue: str) -> None:
+        binding = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        with self._table_lock(exchange):
+            table = self._readable_table(exchange)
+            if binding not in table:
+                self._write_table(exchange, [binding, *table])
+
+    def _delete(
+        self, queue: str, exchange: str, routing_key: str, pattern: str, *args: Any, **kwargs: Any
+    ) -> None:
+        virtual.Channel._delete(self, queue, exchange, routing_key, pattern, *args, **kwargs)
+        binding = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        with self._table_lock(exchange):
+            table = self._readable_table(exchange)
+            if binding in table:
+                table.remove(binding)
+                self._write_table(exchange, table)
+
+    @contextmanager
+    def _table_lock(self, exchange: str) -> Iterator[None]:
+        self.control_folder.mkdir(parents=True, exist_ok=True)
+        with open(self.control_folder / f".{exchange}.slot", "ab") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            yield  # closing the file frees the lock
+
+    def _readable_table(self, exchange: str) -> list[Any]:
+        try:
+            return self.get_table(exchange)
+        except ChannelError:  # left by an older writer that stopped mid-write: the binders rebuild it
+            log.warning("Onleesbare tabel van exchange %s opnieuw opgebouwd.", exchange)
+            return []
+
+    def _write_table(self, exchange: str, table: list[Any]) -> None:
+        final = self._exchange_file(exchange)
+        writing = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}{WRITING_SUFFIX}")
+        try:
+            with open(writing, "wb") as file:
+                file.write(dumps(table).encode("utf-8"))
+                file.flush()
+                os.fsync(file.fileno())
+            os.rename(writing, final)
+        except OSError as error:
+            writing.unlink(missing_ok=True)
+            raise ChannelError(f"Cannot write {final}") from error
 
     # Reading: claimed under a lock until the work is done.
 

@@ -81,7 +81,7 @@ class WriterPausedAfterOpen:
 
 @pytest.fixture
 def paused_writer(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[WriterPausedAfterOpen]:
-    pause = WriterPausedAfterOpen(settings.broker_folder)
+    pause = WriterPausedAfterOpen(settings.broker_folder / "berichten")  # message files, not tables
     # Both transports call open() from their module: the same fault for each.
     monkeypatch.setattr(filesystem, "open", pause, raising=False)
     monkeypatch.setattr(folder_broker, "open", pause, raising=False)
@@ -235,3 +235,56 @@ def test_a_reader_killed_before_its_acknowledgement_gives_the_message_back_at_on
         if reader.poll() is None:
             reader.kill()
             reader.wait()
+
+
+class TableWriterPausedAfterOpen:
+    """Holds the first writer of an exchange's table just after it opened the file for writing,
+    before it locks or writes: where kombu's own transport leaves an empty table for others."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = str(folder)
+        self.opened = threading.Event()
+        self.go_on = threading.Event()
+        self._open = builtins.open
+
+    def __call__(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = self._open(file, mode, *args, **kwargs)
+        if "w" in mode and str(file).startswith(self.folder) and not self.opened.is_set():
+            self.opened.set()
+            assert self.go_on.wait(10)
+        return handle
+
+
+def test_queues_declared_together_neither_read_a_half_written_exchange_table_nor_lose_a_binding(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processes that start together each declare their queue, and each declaration writes the
+    exchange's table of bindings that every publish reads. kombu's own transport creates that
+    file empty and locks and writes it after: the outcome consumer, declaring its queue then,
+    read the empty table (a `JSONDecodeError` in its log in a bench run)."""
+    pause = TableWriterPausedAfterOpen(settings.broker_folder / "controle")
+    monkeypatch.setattr(folder_broker, "open", pause, raising=False)
+    monkeypatch.setattr(Path, "open", lambda path, mode="r", *a, **k: pause(path, mode, *a, **k))
+    errors: list[BaseException] = []
+
+    def declare(which: str) -> None:
+        try:
+            with messaging.connect(settings) as connection:
+                queue = messaging.queues(connection)[0] if which == "brieven" else messaging.OUTCOMES
+                queue(connection.default_channel).declare()
+        except Exception as error:  # what kombu's transport raises on the empty table
+            errors.append(error)
+
+    notifier = threading.Thread(target=declare, args=("brieven",))
+    notifier.start()
+    assert pause.opened.wait(10), "no one wrote the exchange's table"
+    consumer = threading.Thread(target=declare, args=("uitkomsten",))
+    consumer.start()
+    consumer.join(0.5)  # it fails at once on the empty table, or waits for the writer
+    pause.go_on.set()
+    notifier.join(10)
+    consumer.join(10)
+    assert errors == []
+    with messaging.connect(settings) as connection:  # a publisher's view, before it declares anything
+        table = connection.default_channel.get_table(messaging.EXCHANGE.name)
+    assert sorted(binding.queue for binding in table) == [messaging.LETTERS.name, messaging.OUTCOMES.name]
