@@ -2,7 +2,8 @@
 
 Passwords are hashed with scrypt (hashlib), never stored. Ten wrong passwords in a row lock
 an account for a quarter of an hour. Sessions and API tokens live beside the accounts
-(shared/sessions.py): a new password, a lock, a reset or a role change ends all of them.
+(shared/sessions.py): a logout, a new password, a lock, a reset or a role change ends every
+session and revokes every token of the account, and the sign-in log says so.
 The store is a SQLite file in the data folder, or a table in PostgreSQL when that is
 configured.
 """
@@ -237,8 +238,10 @@ class Accounts:
             }
 
     def remove(self, username: str) -> None:
-        """Removes an account (someone left the school); what they did stays in the trails."""
+        """Removes an account (someone left the school) with its sessions and tokens; what they
+        did stays in the trails."""
         with self.db.connect() as db:
+            db.execute(self.db.sql("DELETE FROM sessions WHERE username = ?"), (username,))
             db.execute(self.db.sql("DELETE FROM api_tokens WHERE username = ?"), (username,))
             db.execute(self.db.sql("DELETE FROM accounts WHERE username = ?"), (username,))
 
@@ -320,8 +323,7 @@ class Accounts:
         return LoginRefused()
 
     def _locked(self, username: str, now: datetime) -> None:
-        self.log.record(username, sign_in_log.LOCKED, now=now)
-        self.sessions.end_all(username)  # tokens are refused while the lock lasts
+        self.end_everything(username, sign_in_log.LOCKED, now=now)
 
     def check_code(self, username: str, secret: str, code: str, *, now: datetime | None = None) -> None:
         """Accepts a TOTP code of this step or a neighbouring one, once: a code whose step was
@@ -372,24 +374,16 @@ class Accounts:
             raise CodeRefused("Deze code is al gebruikt. Wacht tot uw authenticator-app een nieuwe toont.")
         raise CodeRefused("Deze code klopt niet. Gebruik de code die uw authenticator-app nu toont.")
 
-    def set_password(self, username: str, password: str, *, keep_session: str = "") -> None:
-        """The new password ends every session (but `keep_session`, the one that chose it) and
-        every API token: whoever knew the old one is out."""
-        with self.db.connect() as db:
-            db.execute(
-                self.db.sql(
-                    "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = '',"
-                    " must_change = 0 WHERE username = ?"
-                ),
-                (hash_password(password), username),
-            )
-        self.end_everything(username, except_session=keep_session)
+    def set_password(self, username: str, password: str) -> None:
+        """A new password ends every session and revokes every API token: whoever knew the old
+        one is out (the person who chose it may start a fresh session)."""
+        self._store_password(username, password)
+        self.end_everything(username, sign_in_log.PASSWORD_CHANGED)
 
-    def change_password(self, username: str, current: str, new: str, *, keep_session: str = "") -> None:
+    def change_password(self, username: str, current: str, new: str) -> None:
         """Raises LoginRefused when the current password is wrong (counted like a sign-in)."""
         self.authenticate(username, current)
-        self.set_password(username, new, keep_session=keep_session)
-        self.log.record(username, sign_in_log.PASSWORD_CHANGED)
+        self.set_password(username, new)
 
     def reset_password(self, username: str) -> str:
         """An administrator's reset: a one-time password, the lock lifted, and every session
@@ -397,11 +391,19 @@ class Accounts:
         if self.get(username) is None:
             raise KeyError(username)
         password = one_time_password()
-        self.set_password(username, password)
-        with self.db.connect() as db:
-            db.execute(self.db.sql("UPDATE accounts SET must_change = 1 WHERE username = ?"), (username,))
-        self.log.record(username, sign_in_log.RESET)
+        self._store_password(username, password, must_change=True)
+        self.end_everything(username, sign_in_log.RESET)
         return password
+
+    def _store_password(self, username: str, password: str, *, must_change: bool = False) -> None:
+        with self.db.connect() as db:
+            db.execute(
+                self.db.sql(
+                    "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = '',"
+                    " must_change = ? WHERE username = ?"
+                ),
+                (hash_password(password), int(must_change), username),
+            )
 
     def change_role(self, username: str, role: Role, school_id: str = "") -> None:
         """A new role (and school) ends every session and token: they were given for the old one."""
@@ -412,12 +414,15 @@ class Accounts:
                 self.db.sql("UPDATE accounts SET role = ?, school_id = ? WHERE username = ?"),
                 (role.value, school_id, username),
             )
-        self.end_everything(username)
-        self.log.record(username, sign_in_log.ROLE_CHANGED)
+        self.end_everything(username, sign_in_log.ROLE_CHANGED)
 
-    def end_everything(self, username: str, *, except_session: str = "") -> None:
-        self.sessions.end_all(username, except_secret=except_session)
-        self.tokens.revoke_all(username)
+    def end_everything(self, username: str, why: str, *, now: datetime | None = None) -> None:
+        """Ends every session and revokes every API token of the account, for one of the sign-in
+        log's five reasons (logout, lock, new password, reset, role change), recorded there."""
+        now = now or datetime.now(UTC)
+        self.sessions.end_all(username)
+        self.tokens.revoke_all(username, sign_in_log.TOKEN_REVOKED[why], now=now)
+        self.log.record(username, why, now=now)
 
     def locked(self, username: str, *, now: datetime | None = None) -> bool:
         with self.db.connect() as db:
@@ -432,7 +437,7 @@ class Accounts:
 
     def by_token(self, token: str, *, now: datetime | None = None) -> Account | None:
         """The account of a usable token; None when it expired, was revoked, or its account is
-        locked or gone."""
+        locked or gone (a lock revokes the tokens too; this also covers a lock still running)."""
         username = self.tokens.username(token, now=now)
         if username is None or self.locked(username, now=now):
             return None

@@ -3,10 +3,11 @@
 A browser carries only a random session secret in its (signed) cookie; the store keeps the
 secret's SHA-256 with the account, when the session started and when it was last used. Every
 request looks the secret up, so a session ends for real: a cookie copied before logout, a
-password change, a lock, a reset or a role change finds no row and is refused. The same goes
-for API tokens, which also expire (90 days unless chosen otherwise) and can be revoked one by
-one. What a person sees of either is a short id (the first characters of the hash), never
-the secret.
+password change, a lock, a reset or a role change finds no row and is refused. API tokens
+expire (90 days unless chosen otherwise) and can be revoked one by one; those same five events
+revoke every token of the account. A revoked token stays in its owner's list with when and why,
+so a script that stopped working can be explained. What a person sees of a session or token is
+a short id (the first characters of the hash), never the secret.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ TOKEN_COLUMNS = {
     "expires_at": "TEXT NOT NULL DEFAULT ''",
     "last_used_at": "TEXT NOT NULL DEFAULT ''",
     "revoked_at": "TEXT NOT NULL DEFAULT ''",
+    "revoked_why": "TEXT NOT NULL DEFAULT ''",
 }
+REVOKED_BY_OWNER = "door uzelf"
 
 
 def _hash(secret: str) -> str:
@@ -60,6 +63,7 @@ class Token:
     expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    revoked_why: str = ""  # "bij uitloggen", "door uzelf", …; '' for tokens revoked before it was kept
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
@@ -147,9 +151,6 @@ class Sessions:
             (username, SHORT_ID, session_id),
         )
 
-    def end_secret(self, secret: str) -> None:
-        self._delete("DELETE FROM sessions WHERE secret_hash = ?", (_hash(secret),))
-
     def end_all(self, username: str, *, except_secret: str = "") -> bool:
         return self._delete(
             "DELETE FROM sessions WHERE username = ? AND secret_hash <> ?", (username, _hash(except_secret))
@@ -211,42 +212,40 @@ class ApiTokens:
         with self.db.connect() as db:
             rows = db.execute(
                 self.db.sql(
-                    "SELECT token_hash, created_at, expires_at, revoked_at, last_used_at, name"
-                    " FROM api_tokens WHERE username = ? ORDER BY created_at DESC"
+                    "SELECT token_hash, created_at, expires_at, revoked_at, last_used_at, name,"
+                    " revoked_why FROM api_tokens WHERE username = ? ORDER BY created_at DESC"
                 ),
                 (username,),
             ).fetchall()
         return [_token(r[0], r[1:]) for r in rows]
 
-    def revoke(self, username: str, token_id: str, *, now: datetime | None = None) -> bool:
-        now = now or datetime.now(UTC)
-        with self.db.connect() as db:
-            return bool(
-                db.execute(
-                    self.db.sql(
-                        "UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at = ''"
-                        " AND substr(token_hash, 1, ?) = ?"
-                    ),
-                    (now.isoformat(), username, SHORT_ID, token_id),
-                ).rowcount
-            )
+    def revoke(
+        self, username: str, token_id: str, why: str = REVOKED_BY_OWNER, *, now: datetime | None = None
+    ) -> bool:
+        """Revokes one token of this account by its short id; False when there was none."""
+        return bool(self._revoke(_REVOKE_ONE, (username, SHORT_ID, token_id), why, now))
 
-    def revoke_all(self, username: str, *, now: datetime | None = None) -> bool:
+    def revoke_all(self, username: str, why: str, *, now: datetime | None = None) -> int:
+        """Revokes every token of the account not revoked yet; returns how many."""
+        return self._revoke(_REVOKE_ALL, (username,), why, now)
+
+    def _revoke(self, statement: str, values: tuple[Any, ...], why: str, now: datetime | None) -> int:
         now = now or datetime.now(UTC)
         with self.db.connect() as db:
-            return bool(
-                db.execute(
-                    self.db.sql(
-                        "UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at = ''"
-                    ),
-                    (now.isoformat(), username),
-                ).rowcount
-            )
+            return int(db.execute(self.db.sql(statement), (now.isoformat(), why, *values)).rowcount)
+
+
+# A revoked token keeps when and why: an earlier revocation is never overwritten.
+_REVOKE_ALL = "UPDATE api_tokens SET revoked_at = ?, revoked_why = ? WHERE username = ? AND revoked_at = ''"
+_REVOKE_ONE = (
+    "UPDATE api_tokens SET revoked_at = ?, revoked_why = ? WHERE username = ? AND revoked_at = ''"
+    " AND substr(token_hash, 1, ?) = ?"
+)
 
 
 def _token(key: str, row: tuple[Any, ...]) -> Token:
-    """A token from (created_at, expires_at, revoked_at, last_used_at[, name]); a token from
-    before expiry existed expires 90 days after it was made."""
+    """A token from (created_at, expires_at, revoked_at, last_used_at[, name, revoked_why]); a
+    token from before expiry existed expires 90 days after it was made."""
     created = datetime.fromisoformat(row[0])
     expires = datetime.fromisoformat(row[1]) if row[1] else created + TOKEN_LIFETIME
     return Token(
@@ -256,4 +255,5 @@ def _token(key: str, row: tuple[Any, ...]) -> Token:
         expires,
         datetime.fromisoformat(row[3]) if row[3] else None,
         datetime.fromisoformat(row[2]) if row[2] else None,
+        row[5] if len(row) > 5 else "",
     )

@@ -1,7 +1,8 @@
-"""The sign-in log: every sign-in, every wrong password or code, every reused code, every
-lock and every logout, with the account and the time. The person reads their own on the
-account page; an administrator reads that of their board's accounts. It never holds what
-was typed, and keeps a year."""
+"""The sign-in log: every sign-in, every wrong password or code, every reused code, and every
+event that ended all sessions and tokens (logout, lock, new password, reset, role change),
+with the account and the time. The person reads their own on the account page; an
+administrator reads that of their board's accounts. It never holds what was typed, and keeps
+a year."""
 
 from __future__ import annotations
 
@@ -18,14 +19,23 @@ SCHEMA = (
 KEPT = timedelta(days=365)
 
 SIGNED_IN = "ingelogd"
-SIGNED_OUT = "uitgelogd"
 WRONG_PASSWORD = "wachtwoord onjuist"  # noqa: S105 - a sentence in the log, not a password
 WRONG_CODE = "inlogcode onjuist"
 REUSED_CODE = "inlogcode al gebruikt"
-LOCKED = "account vergrendeld na te veel mislukte pogingen"
-PASSWORD_CHANGED = "wachtwoord gewijzigd; andere sessies en tokens beëindigd"  # noqa: S105
-RESET = "wachtwoord hersteld door de beheerder; sessies en tokens beëindigd"
-ROLE_CHANGED = "rol gewijzigd; sessies en tokens beëindigd"
+# The five events that end every session and revoke every API token of the account.
+SIGNED_OUT = "uitgelogd; alle sessies en API-tokens beëindigd"
+LOCKED = "account vergrendeld na te veel mislukte pogingen; alle sessies en API-tokens beëindigd"
+PASSWORD_CHANGED = "wachtwoord gewijzigd; alle sessies en API-tokens beëindigd"  # noqa: S105
+RESET = "wachtwoord hersteld door de beheerder; alle sessies en API-tokens beëindigd"
+ROLE_CHANGED = "rol gewijzigd; alle sessies en API-tokens beëindigd"
+# Why a token was revoked, as its owner's token list says it, for each of those events.
+TOKEN_REVOKED = {
+    SIGNED_OUT: "bij uitloggen",
+    LOCKED: "bij vergrendeling van het account",
+    PASSWORD_CHANGED: "bij een wachtwoordwijziging",
+    RESET: "bij herstel door de beheerder",
+    ROLE_CHANGED: "bij een rolwijziging",
+}
 
 
 @dataclass(frozen=True)

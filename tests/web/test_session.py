@@ -144,6 +144,19 @@ def test_a_person_sees_their_sessions_and_ends_one(app: Flask, browser) -> None:
     assert here.get("/").status_code == 200
 
 
+def test_a_person_ends_all_their_other_sessions_at_once(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    others = [browser("behandelaar.dewilg"), browser("behandelaar.dewilg")]
+    here: Browser = browser("behandelaar.dewilg")
+    token = accounts_of(app).issue_token("behandelaar.dewilg", "koppeling")
+    assert "Alle andere sessies beëindigen" in here.get("/account").text
+    assert here.post("/account/sessies/andere-beeindigen").status_code == 302
+    assert [other.get("/").status_code for other in others] == [302, 302]
+    assert here.get("/").status_code == 200 and len(accounts_of(app).sessions.of("behandelaar.dewilg")) == 1
+    assert (
+        api_status(app, token) == 200
+    )  # ending sessions by hand leaves the tokens, which have their own button
+
+
 def test_a_person_cannot_end_someone_elses_session(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
     victim: Browser = browser("behandelaar.hetanker")
     session_id = accounts_of(app).sessions.of("behandelaar.hetanker")[0].id
@@ -169,6 +182,9 @@ def test_a_token_is_made_with_a_name_and_shows_its_expiry_and_last_use(app: Flas
     assert timedelta(days=29) < made.expires_at - made.created_at <= timedelta(days=30)
     page = handler.get("/account").text
     assert "roosterkoppeling" in page and "nog niet" not in page
+    handler.post("/account", {"naam": "standaard"})
+    default = next(t for t in accounts_of(app).tokens.of("behandelaar.dewilg") if t.name == "standaard")
+    assert default.expires_at - default.created_at == timedelta(days=90)
     nameless = handler.post("/account", {"naam": "", "dagen": "30"})
     assert nameless.status_code == 422 and "Geef het token een naam" in nameless.text
 
@@ -194,7 +210,8 @@ def test_a_revoked_token_is_refused(app: Flask, browser) -> None:  # type: ignor
     assert api_status(app, token) == 200
     handler.post(f"/account/tokens/{token_id}/intrekken")
     assert api_status(app, token) == 401
-    assert "ingetrokken op" in handler.get("/account").text
+    assert "ingetrokken op" in handler.get("/account").text and "(door uzelf)" in handler.get("/account").text
+    assert handler.get("/").status_code == 200  # revoking a token by hand leaves the sessions
 
 
 def test_a_token_of_a_locked_or_removed_account_is_refused(app: Flask) -> None:
@@ -204,6 +221,16 @@ def test_a_token_of_a_locked_or_removed_account_is_refused(app: Flask) -> None:
         store._check_password("behandelaar.dewilg", "geraden", datetime.now(UTC))
     assert api_status(app, token) == 401
     gone = store.issue_token("medewerker.dewilg", "koppeling")
-    with store.db.connect() as db:
-        db.execute("DELETE FROM accounts WHERE username = 'medewerker.dewilg'")
+    store.remove("medewerker.dewilg")
     assert api_status(app, gone) == 401
+    orphan = store.issue_token("behandelaar.hetanker", "koppeling")
+    with store.db.connect() as db:  # an account row gone while its token row stayed
+        db.execute("DELETE FROM accounts WHERE username = 'behandelaar.hetanker'")
+    assert api_status(app, orphan) == 401
+
+
+def test_removing_an_account_ends_its_sessions(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    leaver: Browser = browser("medewerker.dewilg")
+    accounts_of(app).remove("medewerker.dewilg")
+    assert accounts_of(app).sessions.of("medewerker.dewilg") == []
+    assert leaver.get("/").status_code == 302

@@ -1,8 +1,9 @@
 """Signing in and out, and who acts in each request (`g.actor`).
 
 The form uses a session kept on the server (shared/sessions.py); the cookie carries only its
-secret. It ends after half an hour without activity, after twelve hours in any case, and when
-the person logs out, changes their password, or is locked, reset or given another role.
+secret. It ends after half an hour without activity and after twelve hours in any case. When
+the person logs out, changes their password, or is locked, reset or given another role, every
+session of the account ends and every API token is revoked (the page they land on says so).
 The JSON API takes only a bearer token, so a cookie can never make it act (no CSRF there).
 Every route needs a signed-in person except those in PUBLIC_ENDPOINTS.
 """
@@ -55,6 +56,12 @@ WHILE_CHANGING_PASSWORD = {
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 CODE_WITHIN = timedelta(minutes=5)  # between the password and the code of a sign-in
 SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
+# Said on the page a person lands on after logout: a script that stopped working is no surprise.
+LOGGED_OUT = (
+    "U bent uitgelogd. Al uw sessies, ook op andere apparaten, en al uw API-tokens zijn beëindigd: "
+    "een script of koppeling met een token van u werkt niet meer. Maak zo nodig na het inloggen "
+    "een nieuw token op de pagina Uw account."
+)
 
 
 def accounts() -> Accounts:
@@ -135,13 +142,17 @@ def login() -> Response | str | tuple[str, int]:
 
 
 def sign_in_as(account: Account, target: str) -> Response:
-    session.clear()  # a new session: never one an attacker could have set beforehand
-    session[SESSION_KEY] = accounts().sessions.start(account.username, _device())
-    accounts().log.record(account.username, sign_in_log.SIGNED_IN)
+    start_session(account.username)
     if accounts().must_change_password(account.username):
         session["wachtwoord_wijzigen"] = True
         return redirect(url_for("auth.change_password"))
     return redirect(safe_target(target, url_for("case.incidents")))
+
+
+def start_session(username: str) -> None:
+    session.clear()  # a new session: never one an attacker could have set beforehand
+    session[SESSION_KEY] = accounts().sessions.start(username, _device())
+    accounts().log.record(username, sign_in_log.SIGNED_IN)
 
 
 @blueprint.route("/inloggen/code", methods=["GET", "POST"])
@@ -182,7 +193,9 @@ def second_factor() -> Response | str | tuple[str, int]:
 
 @blueprint.route("/wachtwoord", methods=["GET", "POST"])
 def change_password() -> Response | str | tuple[str, int]:
-    """Asks for the current password; the new one ends every other session and every token."""
+    """Asks for the current password. The new one ends every session, this one too, and revokes
+    every API token; the person who chose it goes on in a fresh session (they just proved the
+    current password); a copy of any earlier cookie, this browser's too, is refused."""
     actor = current_actor()
     assert actor is not None
     if request.method == "GET":
@@ -194,9 +207,7 @@ def change_password() -> Response | str | tuple[str, int]:
         error = "De twee wachtwoorden zijn niet gelijk."
     else:
         try:
-            accounts().change_password(
-                actor.id, request.form.get("huidig", ""), new, keep_session=session[SESSION_KEY]
-            )
+            accounts().change_password(actor.id, request.form.get("huidig", ""), new)
         except LoginRefused as refused:
             if accounts().locked(actor.id):  # the lock ended this session too
                 session.clear()
@@ -204,21 +215,24 @@ def change_password() -> Response | str | tuple[str, int]:
                 return redirect(url_for("auth.login"))
             error = "Uw huidige wachtwoord klopt niet."
         else:
-            session.pop("wachtwoord_wijzigen", None)
-            flash("Uw wachtwoord is gewijzigd. Uw andere sessies en uw API-tokens zijn beëindigd.")
+            start_session(actor.id)
+            flash(
+                "Uw wachtwoord is gewijzigd. Al uw sessies en al uw API-tokens zijn beëindigd: "
+                "een script of koppeling met een token van u werkt niet meer. U bent opnieuw "
+                "ingelogd in een nieuwe sessie."
+            )
             return redirect(url_for("case.incidents"))
     return render_template("auth/password.html", error=error), 422
 
 
 @blueprint.route("/uitloggen", methods=["POST"])
 def logout() -> Response:
-    secret = session.get(SESSION_KEY)
-    if isinstance(secret, str):
-        accounts().sessions.end_secret(secret)
-    if g.actor is not None:
-        accounts().log.record(g.actor.id, sign_in_log.SIGNED_OUT)
+    """Ends every session of the account, also on other devices, and revokes every API token."""
+    actor = current_actor()
+    assert actor is not None
+    accounts().end_everything(actor.id, sign_in_log.SIGNED_OUT)
     session.clear()
-    flash("U bent uitgelogd.")
+    flash(LOGGED_OUT)
     return redirect(url_for("auth.login"))
 
 
