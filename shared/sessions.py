@@ -127,7 +127,10 @@ class Sessions:
                 )
         return str(username)
 
-    def of(self, username: str) -> list[Session]:
+    def of(self, username: str, *, now: datetime | None = None) -> list[Session]:
+        """The account's live sessions, newest first: one past a timeout is over, though its row
+        stays until the next sign-in clears it."""
+        now = now or datetime.now(UTC)
         with self.db.connect() as db:
             rows = db.execute(
                 self.db.sql(
@@ -136,9 +139,14 @@ class Sessions:
                 ),
                 (username,),
             ).fetchall()
-        return [
+        sessions = [
             Session(r[0][:SHORT_ID], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3])
             for r in rows
+        ]
+        return [
+            s
+            for s in sessions
+            if now - s.last_seen <= IDLE_TIMEOUT and now - s.started_at <= ABSOLUTE_TIMEOUT
         ]
 
     def id_of(self, secret: str) -> str:

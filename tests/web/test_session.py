@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
@@ -144,6 +145,18 @@ def test_a_person_sees_their_sessions_and_ends_one(app: Flask, browser) -> None:
     assert here.get("/").status_code == 200
 
 
+def test_the_account_page_lists_only_sessions_that_still_work(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    here: Browser = browser("behandelaar.dewilg")
+    this = accounts_of(app).sessions.of("behandelaar.dewilg")[0].id
+    browser("behandelaar.dewilg")  # a browser closed without logging out, idle for half an hour
+    with accounts_of(app).db.connect() as db:
+        idle = (datetime.now(UTC) - timedelta(minutes=31)).isoformat()
+        db.execute("UPDATE sessions SET last_seen = ? WHERE secret_hash NOT LIKE ?", (idle, f"{this}%"))
+    page = here.get("/account").text
+    assert "Beëindigen" not in page and "deze sessie" in page
+    assert len(accounts_of(app).sessions.of("behandelaar.dewilg")) == 1
+
+
 def test_a_person_ends_all_their_other_sessions_at_once(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
     others = [browser("behandelaar.dewilg"), browser("behandelaar.dewilg")]
     here: Browser = browser("behandelaar.dewilg")
@@ -197,10 +210,12 @@ def test_a_token_expires_after_ninety_days_by_default(app: Flask) -> None:
     assert store.by_token(token, now=datetime.now(UTC) + timedelta(days=91)) is None
 
 
-def test_a_token_past_its_expiry_is_refused(app: Flask) -> None:
+def test_a_token_past_its_expiry_is_refused_and_shown_as_expired(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
     store = accounts_of(app)
     token = store.issue_token("behandelaar.dewilg", "kort", timedelta(seconds=-1))
     assert api_status(app, token) == 401
+    page = browser("behandelaar.dewilg").get("/account").text
+    assert re.search(r"<tr><td>kort</td>.*?verlopen</td></tr>", page, re.S)
 
 
 def test_a_revoked_token_is_refused(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
