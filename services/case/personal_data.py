@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
+from services.case.domain.actions import ActionRecorded
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LETTER_EVENTS
 from shared.database import SCHEMA_LOCK
@@ -34,7 +35,7 @@ _KEY_CACHE_SECONDS = 30.0
 def personal_field_names() -> frozenset[str]:
     """Every field name that some event class marks as personal."""
     names: set[str] = set(Incident.Opened.personal)
-    corrected: type[Incident.ActionRecorded] = Incident.Corrected
+    corrected: type[ActionRecorded] = Incident.Corrected
     for event_class in (*Incident.action_classes().values(), corrected):
         names.update(event_class.personal)
     names.discard("changes")

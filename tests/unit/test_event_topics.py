@@ -15,6 +15,8 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic, resolve_topic
 
 import services.case.domain
+from services.case.domain.incident import Incident
+from tests.examples import ACTIONS, HANDLER, OPENING, SECOND_HANDLER
 
 AGGREGATES = (
     "services.case.domain.access:AccessLog",
@@ -161,3 +163,23 @@ def test_an_event_class_is_named_after_its_aggregate_wherever_its_code_lives() -
             assert get_topic(event_class) == f"{get_topic(aggregate)}.{name}"
             assert event_class.__name__ == name
             assert resolve_topic(get_topic(event_class)) is event_class
+
+
+def test_events_a_part_of_the_incident_triggers_are_stored_as_the_incident_s_own() -> None:
+    """The commands written beside their events (safeguards, improvements, people) trigger the
+    class registered on the incident, never the class as written there."""
+    incident = Incident.open(school_id="de-wilg", board_id="kindante", actor=HANDLER.id, **OPENING)
+    agreed = {**ACTIONS["AgreementsRecorded"], "not_yet_told": ["ouders_alle"]}
+    incident.record("AgreementsRecorded", actor=HANDLER.id, **agreed)
+    incident.record(
+        "GroupInformed", actor=HANDLER.id, group="ouders_alle", how="brief", override_reason="politie"
+    )
+    incident.record("PupilRecorded", actor=HANDLER.id, **ACTIONS["PupilRecorded"])
+    incident.propose_improvement(actor=HANDLER.id, step="politie", text="Bel de wijkagent eerder.")
+    incident.decide_improvement(actor=SECOND_HANDLER.id, proposal_version=incident.version, share=True)
+    written = [get_topic(type(event)) for event in incident.collect_events()]
+    assert [topic.rpartition(".")[2] for topic in written] == [
+        "Opened", "AgreementsRecorded", "AgreementSetAside", "GroupInformed", "PupilRecorded",
+        "ImprovementProposed", "ImprovementShared",
+    ]  # fmt: skip
+    assert set(written) <= set(TOPICS)

@@ -9,7 +9,9 @@ carries out in the same command, so step and letter can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
+
+from services.case.domain.actions import ActionRecorded
 
 # The fact → the question it answers; the templates use these names.
 FACTS: dict[str, str] = {
@@ -79,3 +81,82 @@ LETTER_STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     "ouders_alle": ("GroupInformed", {"group": "ouders_alle", "how": "brief"}),
     "leerlingen": ("GroupInformed", {"group": "leerlingen", "how": "brief"}),
 }
+
+
+# The events of letters on the incident (registered on Incident: see actions.py).
+
+
+class LetterComposed(ActionRecorded):
+    """Een standaardbrief is opgesteld; wat ermee gebeurt, staat bij de brief zelf."""
+
+    letter_id: str
+    letter: str
+    allowed_when_closed: ClassVar[bool] = False
+
+
+class LetterRequested(ActionRecorded):
+    """Een standaardbrief is klaargezet voor verzending."""
+
+    letter: str
+    group: str
+    recipients: list[str]
+    statement: dict[str, str]
+    language: str = "nl"  # the language the letter is sent in
+    personal: ClassVar[tuple[str, ...]] = ("recipients",)
+    class_version: ClassVar[int] = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 letters were all sent in Dutch."""
+        state["language"] = "nl"
+
+
+class LetterSent(ActionRecorded):
+    """Een standaardbrief is afgeleverd bij de mailserver."""
+
+    request_version: int
+    recipient_count: int
+    allowed_when_closed: ClassVar[bool] = True
+
+
+class LetterFailed(ActionRecorded):
+    """Een standaardbrief kon niet worden verzonden."""
+
+    request_version: int
+    reason: str
+    # The guard's reason can quote the part of a recorded name it found: sealed.
+    personal: ClassVar[tuple[str, ...]] = ("reason",)
+    allowed_when_closed: ClassVar[bool] = True
+
+
+class LetterProposed(ActionRecorded):
+    """Een standaardbrief aan veel ontvangers wacht op goedkeuring door een tweede persoon."""
+
+    letter: str
+    group: str
+    recipients: list[str]
+    statement: dict[str, str]
+    language: str = "nl"  # the language the letter is sent in
+    personal: ClassVar[tuple[str, ...]] = ("recipients",)
+    class_version: ClassVar[int] = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 letters were all sent in Dutch."""
+        state["language"] = "nl"
+
+
+class LetterApproved(ActionRecorded):
+    """Een tweede persoon heeft de brief goedgekeurd; hij wordt verzonden."""
+
+    proposal_version: int
+    allowed_when_closed: ClassVar[bool] = True
+
+
+class LetterRefused(ActionRecorded):
+    """Een tweede persoon heeft de brief afgekeurd; hij wordt niet verzonden."""
+
+    proposal_version: int
+    reason: str
+    personal: ClassVar[tuple[str, ...]] = ("reason",)  # typed by a person: may name a pupil
+    allowed_when_closed: ClassVar[bool] = True
