@@ -174,9 +174,11 @@ class ReviewRequested:
 class OtherSchoolNotice:
     """Send the standard, name-free notice to another school the image reached, with its one-time
     link (reporting → notifier). `sealed` holds {"address", "link", "perpetrators_school",
-    "recorded"}: the school's contact address, the path of its one-time link, whether it is the
-    perpetrator's school, and what the mail must never contain. A version 1 message carries none
-    of it (sealed is ""): the notifier cannot send it and reports it as not arrived."""
+    "recorded", "letter_id"}: the school's contact address, the path of its one-time link,
+    whether it is the perpetrator's school, what the mail must never contain, and the notice's
+    reviewed letter (its return path names it; absent for a notice recorded before). A version
+    1 message carries none of it (sealed is ""): the notifier cannot send it and reports it as
+    not arrived."""
 
     message_id: str
     incident_id: str

@@ -318,6 +318,36 @@ def template_source(folder: str, language: str = DUTCH) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in [*paths, *around] if p.is_file())
 
 
+def render_notice(
+    folder: str,
+    values: dict[str, Any],
+    school: School,
+    settings: Board,
+    guard: PrivacyGuard,
+    *,
+    typed: dict[str, str] | None = None,
+    recorded: list[Any] | None = None,
+    fixed: str = "",
+) -> RenderedLetter:
+    """Renders a notice in Dutch and guards it; LetterBlocked with every finding. The notifier
+    sends notices so, and the case service shows a notice to its reviewer so."""
+    environment = _environment()
+    context = {"school_name": school.name, "due_on": "", "what": "", "added": False, **values}
+    parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
+    allowed = allowed_for(settings, school)
+    allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(values["link"])}, allowed.names)
+    findings = guard.check(
+        typed or {},
+        parts,
+        guard.forbidden(recorded or []),
+        allowed,
+        template=f"{template_source(folder)}\n{fixed}",
+    )
+    if findings:
+        raise LetterBlocked(findings)
+    return RenderedLetter(parts[0].strip(), parts[1], parts[2])
+
+
 # The template of each kind of reminder; an aftercare reminder is the default.
 REMINDER_FOLDERS = {
     "stap": "herinnering_stap",

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.letter_request import LetterNotReady
+from services.case.domain.other_schools import NOTICE_LETTER
 from services.case.personal_data import ERASED
 from services.case.screening import recorded_for_letters
 from shared.contracts import LetterOutcome, LetterRequest, MalformedMessage, seal, unseal
@@ -26,9 +27,12 @@ NOTIFIER = "notifier"
 def letter_request_message(cases: CaseManagement, letter_id: UUID, key: bytes) -> LetterRequest | None:
     """The message that sends a letter; None when the letter is unknown, not cleared for sending,
     has an outcome already, or its incident's personal data was erased (there is no one left to
-    send it to)."""
+    send it to). A notice to another school is no such letter: once approved it goes out with
+    its one-time link (services/case/notice_messages.py)."""
     letter = cases.letter_request(letter_id)
     if letter is None or not letter.cleared_for_sending or letter.outcomes or ERASED in letter.recipients:
+        return None
+    if letter.letter == NOTICE_LETTER:
         return None
     try:
         incident = cases.stored_incident(UUID(letter.incident_id))

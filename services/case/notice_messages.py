@@ -66,6 +66,8 @@ def other_school_notice_message(
         "address": school.contact.strip(),
         "link": cases.confirmation_link(incident_id, number),
         "perpetrators_school": school.role == "dader",
+        # the notice's letter: its return path names it, so a later bounce is recorded on it
+        "letter_id": school.notice_letter,
         "recorded": [asdict(r) for r in recorded_for_letters(incident)],
     }
     return OtherSchoolNotice.for_school(

@@ -15,10 +15,17 @@ import struct
 import time
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.case.domain.incident import Incident
-from services.case.domain.other_schools import CONFIRMER, LinkInvalid
+from services.case.domain.letter_request import LetterRequest
+from services.case.domain.other_schools import (
+    CONFIRMER,
+    NOTICE_LETTER,
+    ROLES,
+    LinkInvalid,
+    OtherSchoolIncomplete,
+)
 from shared.identity import Actor
 
 
@@ -57,6 +64,9 @@ class OtherSchoolCommands:
     _change: Any
     _load: Any
     _save: Any
+    _require_handler: Any
+    _visible: Any
+    letter_request: Any
 
     def record_other_school(
         self, actor: Actor, incident_id: UUID, *, name: str, contact: str, role: str
@@ -70,11 +80,41 @@ class OtherSchoolCommands:
     def other_school_notified(
         self, actor: Actor, incident_id: UUID, *, number: int, how: str, on: date, reason: str = ""
     ) -> int:
-        """A handler notes how a school was told: the standard notice, or a call with the reason."""
+        """A handler notes how a school was told: a call with the reason, or the standard notice,
+        which becomes a letter of its own that waits for a second person's review, as a letter
+        to parents does (services/case/web/review.py); only once approved does it go out."""
+        if how == "bericht":
+            return self._request_school_notice(actor, incident_id, number=number, on=on)
         return self._change(  # type: ignore[no-any-return]
             actor, incident_id, None,
             lambda i: i.other_school_notified(actor=actor.id, number=number, how=how, on=on, reason=reason),
         )  # fmt: skip
+
+    def _request_school_notice(self, actor: Actor, incident_id: UUID, *, number: int, on: date) -> int:
+        self._require_handler(actor)
+        incident: Incident = self._visible(actor, incident_id, for_change=True)
+        school = incident.other_school(number)
+        if school.notice_letter:
+            earlier = self.letter_request(UUID(school.notice_letter))
+            if earlier is not None and earlier.awaiting_review:
+                raise OtherSchoolIncomplete("Het bericht aan deze school wacht al op goedkeuring.")
+        letter_id = uuid4()
+        incident.other_school_notified(
+            actor=actor.id, number=number, how="bericht", on=on, letter_id=letter_id
+        )
+        notice = LetterRequest.request(
+            letter_id=letter_id,
+            incident_id=incident_id,
+            actor=actor.id,
+            school_id=incident.school_id,
+            board_id=incident.board_id,
+            letter=NOTICE_LETTER,
+            group=ROLES.get(school.role, school.role),
+            recipients=[school.contact],
+            statement={},
+            awaiting_review=True,
+        )
+        return self._save(incident, notice)  # type: ignore[no-any-return]
 
     def confirmation_link(self, incident_id: UUID, number: int) -> str:
         """The path of a school's one-time link (the handler's page shows it beside the school)."""

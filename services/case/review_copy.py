@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from shared.languages import name_of
-from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, letter_context, render
+from shared.letters import CATALOGUE, CONTEXT_FIELDS, LABELS, RenderedLetter, letter_context, render
 from shared.privacy.review import Span
 from shared.privacy.text import normalise
 
@@ -80,6 +80,21 @@ def review_copy(
             dict.fromkeys(m.group(1) for m in _TYPED.finditer(rendered.subject + rendered.text))
         ),
         looks=str(letter_html).count(_MARK),  # the text version shows the same: count the HTML's
+    )
+
+
+def fixed_copy(rendered: RenderedLetter) -> ReviewCopy:
+    """The review copy of a notice in which nobody typed anything (the notice to another school):
+    its fixed text as it is sent, nothing highlighted."""
+    body = _BODY.search(rendered.html)
+    return ReviewCopy(
+        language=rendered.language,
+        language_name=name_of(rendered.language),
+        subject=escape(rendered.subject),
+        html=Markup(body.group(1) if body else rendered.html),  # noqa: S704 -- rendered with autoescape
+        text=escape(rendered.text),
+        typed_fields=(),
+        looks=0,
     )
 
 

@@ -21,6 +21,7 @@ from eventsourcing.utils import get_topic
 from services.case.application import CaseManagement
 from services.case.domain.access import AccessLog
 from services.case.domain.incident import Incident
+from services.case.domain.letter_request import LetterRequest
 from services.case.event_log import events_after
 from services.case.lists import PositionMoved, move_position, position_of
 from shared.config import Settings
@@ -49,6 +50,8 @@ _TOPICS = {
         AccessLog.Viewed,
     )
 }
+_TOPICS[get_topic(LetterRequest.Approved)] = "LetterApproved"  # a school's notice may go out now
+WAITING_FOR_REVIEW = -1  # school_notices.mailed while the notice's letter awaits its review (-1 below)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS task_list (incident_id TEXT NOT NULL, number BIGINT NOT NULL,"
@@ -62,6 +65,7 @@ _SCHEMA = (
     " seen INTEGER NOT NULL, mailed INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT 'zorgteam',"
     " PRIMARY KEY (member_id, incident_id))",
     "CREATE INDEX IF NOT EXISTS care_alerts_log ON care_alerts (log_id)",
+    # mailed: -1 while the notice awaits its review, 0 once it may go out, 1 once published
     "CREATE TABLE IF NOT EXISTS school_notices (incident_id TEXT NOT NULL, number BIGINT NOT NULL,"
     " board_id TEXT NOT NULL, school_id TEXT NOT NULL, mailed INTEGER NOT NULL,"
     " PRIMARY KEY (incident_id, number))",
@@ -114,6 +118,10 @@ class Worklists:
             present = {column[0] for column in db.execute("SELECT * FROM care_alerts LIMIT 0").description}
             if "reason" not in present:  # a list made before an added colleague was told why
                 db.execute("ALTER TABLE care_alerts ADD COLUMN reason TEXT NOT NULL DEFAULT 'zorgteam'")
+            notices = {column[0] for column in db.execute("SELECT * FROM school_notices LIMIT 0").description}
+            if "letter_id" not in notices:  # a list made before a notice waited for its review
+                db.execute("ALTER TABLE school_notices ADD COLUMN letter_id TEXT NOT NULL DEFAULT ''")
+            db.execute("CREATE INDEX IF NOT EXISTS school_notices_letter ON school_notices (letter_id)")
 
     # ------------------------------------------------------------------ reading
 
@@ -167,7 +175,8 @@ class Worklists:
             )
 
     def unmailed_school_notices(self) -> list[tuple[UUID, int, str, str]]:
-        """(incident, school number, board, school) of every notice to another school not sent yet."""
+        """(incident, school number, board, school) of every notice to another school that a
+        second person approved and that was not sent yet."""
         with self.db.connect() as db:
             rows = db.execute(
                 "SELECT incident_id, number, board_id, school_id FROM school_notices WHERE mailed = 0"
@@ -298,11 +307,19 @@ class Worklists:
             )  # fmt: skip
         elif name == "OtherSchoolNotified":
             if event.how == "bericht":  # the standard notice goes out once; a call sends nothing
+                # It waits for its letter's review; one recorded before notices were reviewed does not.
+                mailed = WAITING_FOR_REVIEW if event.letter_id else 0
                 run(
-                    "INSERT INTO school_notices (incident_id, number, board_id, school_id, mailed)"
-                    " VALUES (?, ?, ?, ?, 0) ON CONFLICT (incident_id, number) DO NOTHING",
-                    (incident_id, event.number, *self._school(db, incident_id)),
+                    "INSERT INTO school_notices (incident_id, number, board_id, school_id, mailed, letter_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, number) DO UPDATE"
+                    " SET letter_id = excluded.letter_id WHERE school_notices.mailed = -1",
+                    (incident_id, event.number, *self._school(db, incident_id), mailed, event.letter_id),
                 )
+        elif name == "LetterApproved":
+            run(
+                "UPDATE school_notices SET mailed = 0 WHERE letter_id = ? AND mailed = -1",
+                (str(event.originator_id),),
+            )
         elif name == "TaskReassigned":
             run(
                 "UPDATE task_list SET owner_id = ?, due_on = ? WHERE incident_id = ? AND number = ?",

@@ -9,16 +9,15 @@ class, an identifier); otherwise the mail says only that a task is overdue.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from services.notifier.ledger import Summary
 from services.notifier.sending import TransientFailure, build
 from shared.boards import Board, School, board
 from shared.contracts import CareTeamNotice, ReviewRequested, TaskOverdue, Unsealable, unseal
 from shared.identity import Role
-from shared.letters import LetterBlocked, RenderedLetter, _environment, allowed_for, template_source
-from shared.privacy import Allowed, GuardNotReady, PrivacyGuard, Recorded
-from shared.privacy.identifiers import host
+from shared.letters import LetterBlocked, RenderedLetter, render_notice
+from shared.privacy import GuardNotReady, Recorded
 from shared.recipients import valid_address
 
 if TYPE_CHECKING:
@@ -103,38 +102,6 @@ def overdue_task(
         except LetterBlocked:
             pass  # the words stay in Zorgvuldig; the owner still learns the task is overdue
     return render_notice("taak_over_tijd", {**context, "what": ""}, school, settings, handler.guard)
-
-
-def render_notice(
-    folder: str,
-    values: dict[str, Any],
-    school: School,
-    settings: Board,
-    guard: PrivacyGuard,
-    *,
-    typed: dict[str, str] | None = None,
-    recorded: list[Any] | None = None,
-    fixed: str = "",
-) -> RenderedLetter:
-    """Renders a notice in Dutch and guards it; LetterBlocked with every finding."""
-    environment = _environment()
-    context = {"school_name": school.name, "due_on": "", "what": "", "added": False, **values}
-    parts = [environment.get_template(f"{folder}/{name}").render(**context) for name in PARTS]
-    allowed = allowed_for(settings, school)
-    allowed = Allowed(allowed.emails, allowed.phones, allowed.sites | {host(values["link"])}, allowed.names)
-    findings = guard.check(
-        typed or {},
-        parts,
-        guard.forbidden(recorded or []),
-        allowed,
-        template=f"{template_source(folder)}\n{fixed}",
-    )
-    if findings:
-        raise LetterBlocked(findings)
-    return RenderedLetter(parts[0].strip(), parts[1], parts[2])
-
-
-PARTS = ("subject.txt", "body.txt", "body.html")
 
 
 def _dutch_date(iso: str) -> str:

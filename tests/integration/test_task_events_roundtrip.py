@@ -54,7 +54,7 @@ def expected() -> list[tuple[str, dict[str, Any]]]:
             "role": "dader",
         }),
         ("OtherSchoolNotified", {"actor": HANDLER.id, "number": 8, "how": "gebeld", "on": "2026-12-07",
-                                 "reason": "geen e-mailadres"}),
+                                 "reason": "geen e-mailadres", "letter_id": ""}),
         ("OtherSchoolNoticeFailed", {"actor": "notifier", "number": 8, "reason": "550 onbekend adres"}),
         ("OtherSchoolConfirmed", {"actor": "andere school", "number": 8, "feedback": "gesprek gevoerd"}),
     ]  # fmt: skip

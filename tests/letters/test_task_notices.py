@@ -9,6 +9,7 @@ import time
 from datetime import date, timedelta
 from email.message import Message
 from pathlib import Path
+from uuid import UUID
 
 from aiosmtpd.controller import Controller
 
@@ -205,6 +206,11 @@ def test_another_school_gets_the_standard_notice_once_and_a_refused_one_shows_on
         notices = Notices(
             Worklists(settings, cases), lambda: messaging.connect(settings), key=settings.letters_key
         )
+        assert notices.send_due(date.today()) == 0  # a notice waits for a second person's review
+        jet = accounts.get("directeur.dewilg").actor  # type: ignore[union-attr]
+        for number in (2, 3):
+            letter_id = cases.stored_incident(incident_id).other_schools[number].notice_letter
+            cases.decide_letter(jet, incident_id, letter_id=UUID(letter_id), approve=True)
         assert notices.send_due(date.today()) == 2  # a call sends nothing
         assert notices.send_due(date.today()) == 0
         deliver(settings, cases, accounts, guard, inbox, 1)

@@ -9,6 +9,8 @@ from uuid import UUID
 import pytest
 
 from services.case.application import CaseManagement, IncidentNotFound
+from services.case.domain.errors import SecondPersonRequired
+from services.case.domain.incident import Incident
 from services.case.domain.other_schools import (
     LinkExpired,
     LinkInvalid,
@@ -17,7 +19,7 @@ from services.case.domain.other_schools import (
     school_days_between,
 )
 from services.case.other_schools import confirmation_token
-from tests.examples import HANDLER, OPENING, OTHER_SCHOOL_HANDLER
+from tests.examples import HANDLER, OPENING, OTHER_SCHOOL_HANDLER, SECOND_HANDLER
 
 TODAY = date.today()
 
@@ -116,3 +118,22 @@ def test_step_one_counts_a_school_settled_once_it_confirmed_or_was_called(
     assert cases.incident(HANDLER, incident_id).other_schools_settled() == (1, 2)  # a notice alone is not
     cases.other_school_notified(HANDLER, incident_id, number=3, how="gebeld", on=TODAY, reason="geen reactie")
     assert cases.incident(HANDLER, incident_id).other_schools_settled() == (2, 2)
+
+
+def test_a_notice_waits_for_its_letters_review_and_one_recorded_before_did_not(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    school = cases.incident(HANDLER, incident_id).other_schools[2]
+    letter = cases.letter_request(UUID(school.notice_letter))
+    assert letter.awaiting_review and letter.recipients == ["info@delinde.invalid"]
+    with pytest.raises(OtherSchoolIncomplete, match="wacht al op goedkeuring"):
+        cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    with pytest.raises(SecondPersonRequired):
+        cases.decide_letter(HANDLER, incident_id, letter_id=letter.id, approve=True)
+    cases.decide_letter(SECOND_HANDLER, incident_id, letter_id=letter.id, approve=True)
+    assert cases.letter_request(letter.id).cleared_for_sending
+
+    state = {"actor": HANDLER.id, "number": 2, "how": "bericht", "on": "2026-12-01", "reason": ""}
+    Incident.OtherSchoolNotified.upcast_v1_v2(state)  # type: ignore[attr-defined]
+    assert state["letter_id"] == ""  # went out unreviewed, as notices did then

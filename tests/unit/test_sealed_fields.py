@@ -75,6 +75,7 @@ NOT_SEALED: dict[tuple[str, str], str] = {
     ("OtherSchoolRecorded", "role"): "a fixed choice: slachtoffer, dader or bereikt",
     ("OtherSchoolNotified", "how"): "a fixed choice: bericht or gebeld",
     ("OtherSchoolNotified", "on"): "a date",
+    ("OtherSchoolNotified", "letter_id"): "the id of the notice's letter, made by the system",
     ("LetterComposed", "letter_id"): "the id of the letter's own stream",
     ("LetterComposed", "letter"): "the key of a standard letter",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -24,6 +25,10 @@ ROLES = {
 }
 CONFIRMATION_DAYS = 30  # a link expires this many days after the school was recorded
 SCHOOL_DAYS_TO_CONFIRM = 2
+# The standard notice is a letter of its own (a LetterRequest with this key): it waits for a
+# second person's review like a letter to parents, and what came of it is on its stream.
+NOTICE_LETTER = "andere_school"
+NOTICE_TITLE = "Bericht aan een andere school (zonder namen, met een eenmalige link)"
 
 
 class OtherSchoolIncomplete(CaseError):
@@ -67,6 +72,7 @@ class OtherSchool:
     confirmed_at: datetime | None = None
     feedback: str = ""
     notice_failed: str = ""  # why the standard notice did not arrive, if it did not
+    notice_letter: str = ""  # the id of the notice's letter (its review and bounces), if any
 
     def waiting_too_long(self, today: date) -> bool:
         """Told by notice more than two school days ago and no confirmation yet."""
@@ -108,11 +114,19 @@ class OtherSchoolNotified(Aggregate.Event):
     how: str  # bericht | gebeld
     on: str
     reason: str
+    letter_id: str  # the notice's letter, which waits for review ("" for a call)
     personal: ClassVar[tuple[str, ...]] = ("reason",)
+    class_version: ClassVar[int] = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["letter_id"] = ""  # notices recorded before they were letters went out unreviewed
 
     def apply(self, incident: Any) -> None:
         school = incident.other_schools[self.number]
         school.notified_on, school.notified_how = date.fromisoformat(self.on), self.how
+        if self.letter_id:
+            school.notice_letter = self.letter_id
 
 
 class OtherSchoolConfirmed(Aggregate.Event):
@@ -150,6 +164,7 @@ class OtherSchools:
     version: int
     trigger_event: Any
     actions: list[Any]
+    compose_letter: Any
 
     @property
     def other_schools(self) -> dict[int, OtherSchool]:
@@ -167,15 +182,27 @@ class OtherSchools:
         )  # fmt: skip
         return number
 
-    def other_school_notified(self, *, actor: str, number: int, how: str, on: date, reason: str = "") -> None:
-        """Records that a school was told: by the standard notice, or by telephone with a reason."""
+    def other_school_notified(
+        self, *, actor: str, number: int, how: str, on: date, reason: str = "", letter_id: UUID | None = None
+    ) -> None:
+        """Records that a school was told: by telephone with a reason, or by the standard notice,
+        which is the letter `letter_id` (a LetterRequest awaiting a second person's review, made
+        by the application beside this command). Raises OtherSchoolIncomplete, and what
+        `compose_letter` raises (a closed incident, a risk at home)."""
         self.other_school(number)
         if how not in ("bericht", "gebeld") or (how == "gebeld" and not reason.strip()):
             raise OtherSchoolIncomplete("Zeg hoe de school is ingelicht; bij bellen met de reden waarom.")
+        if how == "bericht" and letter_id is None:
+            raise OtherSchoolIncomplete(
+                "Het standaardbericht gaat alleen weg na goedkeuring door een tweede persoon."
+            )
         refuse_material({"reason": reason})
+        if how == "bericht":
+            self.compose_letter(actor=actor, letter_id=letter_id, letter=NOTICE_LETTER, awaiting_review=True)
         self.trigger_event(
             self._school_event(OtherSchoolNotified),
             actor=actor, number=number, how=how, on=on.isoformat(), reason=reason.strip(),
+            letter_id=str(letter_id) if how == "bericht" else "",
         )  # fmt: skip
 
     def confirm_receipt(self, *, number: int, today: date, feedback: str = "") -> None:

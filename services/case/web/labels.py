@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from services.case.domain.other_schools import NOTICE_LETTER, NOTICE_TITLE
 from services.case.domain.protocol import load_protocol
 from services.case.domain.safeguards import AUDIENCES
 from services.case.web import forms
@@ -67,6 +68,8 @@ def _event_reference(value: Any, _: Person) -> str:
 
 def _letter(value: Any, _: Person) -> str:
     letter = CATALOGUE.get(str(value))
+    if str(value) == NOTICE_LETTER:
+        return NOTICE_TITLE
     return letter.title if letter else str(value).replace("_", " ")
 
 

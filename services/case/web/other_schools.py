@@ -34,18 +34,24 @@ def _cases() -> CaseManagement:
 
 
 def other_schools_of(incident: Incident) -> list[dict[str, Any]]:
-    """The schools as the incident page shows them, with each one's link for the handler."""
+    """The schools as the incident page shows them, with each one's link for the handler and
+    its notice's letter: waiting for its review, rejected, sent, or come back."""
     today = date.today()
     site = current_app.extensions["zorgvuldig.settings"].site_url
-    return [
-        {
-            "school": school,
-            "role": ROLES.get(school.role, school.role),
-            "link": site + _cases().confirmation_link(incident.id, school.number),
-            "waiting_too_long": school.waiting_too_long(today),
-        }
-        for school in sorted(incident.other_schools.values(), key=lambda s: s.number)
-    ]
+    rows = []
+    for school in sorted(incident.other_schools.values(), key=lambda s: s.number):
+        notice = _cases().letter_request(UUID(school.notice_letter)) if school.notice_letter else None
+        rows.append(
+            {
+                "school": school,
+                "role": ROLES.get(school.role, school.role),
+                "link": site + _cases().confirmation_link(incident.id, school.number),
+                "waiting_too_long": school.waiting_too_long(today) and (notice is None or notice.sent_count),
+                "notice": notice,
+                "bounced": [why for _, why in notice.bounced] if notice is not None else [],
+            }
+        )
+    return rows
 
 
 def _attempt(incident_id: UUID, command: Any, done: str) -> Response:
@@ -126,6 +132,7 @@ labels.register(
         "how": labels.Label("Hoe", {"bericht": "standaardbericht met de link", "gebeld": "gebeld"}),
         "on": labels.Label("Op"),
         "reason": labels.Label("Reden"),
+        "letter_id": labels.Label("Brief", hidden=True),  # the notice's letter has its own trail lines
     },
 )
 labels.register("OtherSchoolConfirmed", {**_SCHOOL, "feedback": labels.Label("Terugkoppeling")})

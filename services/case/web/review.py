@@ -19,14 +19,15 @@ from services.case.approvers import Approvers, approvers_of
 from services.case.domain.errors import NoLetterToDecide
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LetterRequest, Review
+from services.case.domain.other_schools import NOTICE_LETTER, NOTICE_TITLE
 from services.case.lists import ListUnavailable
-from services.case.review_copy import review_copies, without_allowed
+from services.case.review_copy import fixed_copy, review_copies, without_allowed
 from services.case.review_list import ReviewList, WaitingLetter
 from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.identity import Actor, Role
-from shared.letters import CATALOGUE, LABELS, compose
+from shared.letters import CATALOGUE, LABELS, RenderedLetter, compose, render_notice
 from shared.privacy import PrivacyGuard
 from shared.privacy.review import spans_to_review
 
@@ -146,6 +147,9 @@ def _not_yours(actor: Actor, letter: LetterRequest) -> str:
 
 def _guarded(incident: Incident, letter: LetterRequest) -> None:
     """The letter checked by the guard as the notifier will check it."""
+    if letter.letter == NOTICE_LETTER:
+        _school_notice(incident, letter)
+        return
     settings = board(incident.board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
     compose(
         letter.letter,
@@ -156,6 +160,25 @@ def _guarded(incident: Incident, letter: LetterRequest) -> None:
         recorded=recorded_for_letters(incident),
         staff_names=accounts().names_at_school(incident.school_id),
         language=letter.language,
+    )
+
+
+def _school_notice(incident: Incident, letter: LetterRequest) -> RenderedLetter:
+    """The notice to another school as the notifier renders and guards it, with the school's own
+    one-time link; LetterBlocked or GuardNotReady as the notifier would meet them."""
+    settings = board(incident.board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
+    stored = cases().stored_incident(incident.id)  # the page's copy may be screened for the OTV
+    school = next((s for s in stored.other_schools.values() if s.notice_letter == str(letter.id)), None)
+    link = current_app.extensions["zorgvuldig.settings"].site_url + (
+        cases().confirmation_link(incident.id, school.number) if school else "/bevestigen/"
+    )
+    return render_notice(
+        NOTICE_LETTER,
+        {"link": link, "perpetrators_school": school is not None and school.role == "dader"},
+        settings.school(incident.school_id),
+        settings,
+        guard(),
+        recorded=recorded_for_letters(stored),
     )
 
 
@@ -173,19 +196,22 @@ def _page(
     school = settings.school(incident.school_id)
     forbidden = guard().forbidden(recorded_for_letters(incident))  # GuardNotReady: 503, no review
     allowed = [school.name, *accounts().names_at_school(incident.school_id), *settings.help_sites]
-    copies = review_copies(
-        letter.letter,
-        letter.statement,
-        school_name=school.name,
-        languages=[letter.language],
-        looks=without_allowed(lambda text: spans_to_review(text, forbidden), allowed),
-    )
+    if letter.letter == NOTICE_LETTER:
+        copies = [fixed_copy(_school_notice(incident, letter))]
+    else:
+        copies = review_copies(
+            letter.letter,
+            letter.statement,
+            school_name=school.name,
+            languages=[letter.language],
+            looks=without_allowed(lambda text: spans_to_review(text, forbidden), allowed),
+        )
     who = approvers_for(letter)
     return render_template(
         "letters/review.html",
         incident=incident,
         letter=letter,
-        title=CATALOGUE[letter.letter].title,
+        title=NOTICE_TITLE if letter.letter == NOTICE_LETTER else CATALOGUE[letter.letter].title,
         copies=copies,
         question=QUESTION,
         approvers=who,
@@ -235,7 +261,12 @@ def letters_in_review(actor: Actor, incident_id: UUID) -> dict[str, Any]:
     return {
         "waiting": waiting,
         "may_review": {lt.id for lt in waiting if approvers_for(lt).includes(actor.id)},
-        "rejected": [lt for lt in letters if lt.review is Review.REJECTED and str(lt.id) not in replaced],
+        # A rejected notice to another school shows, with its reason, beside that school.
+        "rejected": [
+            lt
+            for lt in letters
+            if lt.review is Review.REJECTED and str(lt.id) not in replaced and lt.letter != NOTICE_LETTER
+        ],
     }
 
 
