@@ -1,7 +1,7 @@
 """What every action recorded on an incident shares: the event they all are, and the action
 as it stands once later corrections are applied.
 
-The actions themselves are written beside what they are about (conversations.py, takedown.py,
+The actions themselves are written beside what they are about (conversations.py, material.py,
 letters.py, ...) and registered on `Incident`, whose class body names each one: the library
 re-creates a named event class as the incident's own (`Incident.PoliceContacted`), so its
 stored topic is the incident's, wherever its code lives. Trigger the registered class, never

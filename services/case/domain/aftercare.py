@@ -5,9 +5,7 @@ which of the roles the incident touched still have no moment planned."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
-
-from services.case.domain.actions import ActionRecorded
+from typing import Any
 
 # Who an aftercare moment is for, by role.
 AFTERCARE_ROLES: dict[str, str] = {
@@ -49,25 +47,3 @@ def roles_without_aftercare(actions: Iterable[Any], pupil_visible: bool) -> list
     """The touched roles for which no aftercare moment was planned yet."""
     planned = {a.data.get("for_whom") for a in actions if a.action == "AftercarePlanned"}
     return [role for role in touched_roles(pupil_visible) if role not in planned]
-
-
-# The events of aftercare (registered on Incident: see actions.py).
-
-
-class AftercarePlanned(ActionRecorded):
-    """Een nazorgmoment is gepland."""
-
-    for_whom: str
-    due_on: str
-    by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
-    allowed_when_closed: ClassVar[bool] = True
-
-
-class AftercareHeld(ActionRecorded):
-    """Een nazorgmoment heeft plaatsgevonden."""
-
-    for_whom: str
-    notes: str
-    personal: ClassVar[tuple[str, ...]] = ("notes",)
-    by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
-    allowed_when_closed: ClassVar[bool] = True

@@ -4,7 +4,7 @@ Every action a school takes is an event of the incident, named in the past tense
 of each event is the sentence the audit trail shows. Events are never changed: a mistake is
 corrected by a later `Corrected` event that names the version it corrects.
 
-The actions are written beside what they are about (conversations.py, takedown.py, letters.py,
+The actions are written beside what they are about (conversations.py, material.py, letters.py,
 ...) and named in the class body below, step by step: that registers each as the incident's own
 (`Incident.PoliceContacted`), with the topic it has always been stored under (see actions.py).
 """
@@ -19,18 +19,17 @@ from eventsourcing.domain import Aggregate
 
 from services.case.domain import (
     actions,
-    aftercare,
+    agreements,
     assessment,
     communication,
     conversations,
     improvements,
     letters,
+    material,
     other_schools,
     partners,
     people,
-    safeguards,
     support,
-    takedown,
     tasks,
 )
 from services.case.domain.actions import RecordedAction
@@ -58,7 +57,7 @@ class Status(Enum):
 
 
 class Incident(
-    safeguards.Safeguards,
+    agreements.Safeguards,
     people.People,
     improvements.Improvements,
     tasks.Coordination,
@@ -134,10 +133,10 @@ class Incident(
 
     # Step 1 — omvang en impact
     ScopeAssessed = assessment.ScopeAssessed
-    SourceUrlRecorded = takedown.SourceUrlRecorded
+    SourceUrlRecorded = material.SourceUrlRecorded
     ActionPlanMade = assessment.ActionPlanMade
     CultureSensitivityConsidered = assessment.CultureSensitivityConsidered
-    InternetFilterRequested = takedown.InternetFilterRequested
+    InternetFilterRequested = material.InternetFilterRequested
     CareTeamInvolved = support.CareTeamInvolved
     OtvAdviceRequested = partners.OtvAdviceRequested
     OtvAdviceReceived = partners.OtvAdviceReceived
@@ -147,11 +146,11 @@ class Incident(
     HelpArranged = support.HelpArranged
     ParentHelpInventoried = support.ParentHelpInventoried
     AlternativeInterventionsConsidered = support.AlternativeInterventionsConsidered
-    AgreementsRecorded = safeguards.AgreementsRecorded
-    AgreementSetAside = safeguards.AgreementSetAside
-    SafetyRiskFlagged = safeguards.SafetyRiskFlagged
-    NoRiskAtHomeFound = safeguards.NoRiskAtHomeFound
-    SafetyRiskLifted = safeguards.SafetyRiskLifted
+    AgreementsRecorded = agreements.AgreementsRecorded
+    AgreementSetAside = agreements.AgreementSetAside
+    SafetyRiskFlagged = agreements.SafetyRiskFlagged
+    NoRiskAtHomeFound = agreements.NoRiskAtHomeFound
+    SafetyRiskLifted = agreements.SafetyRiskLifted
     VictimRestArranged = support.VictimRestArranged
     BuddiesChosen = support.BuddiesChosen
     # Step 3 — politie
@@ -159,12 +158,12 @@ class Incident(
     ReportDecided = partners.ReportDecided
     OtherSchoolsInformed = communication.OtherSchoolsInformed
     # Step 4 — het materiaal melden
-    MaterialReported = takedown.MaterialReported
+    MaterialReported = material.MaterialReported
     # Step 5 — de beelden verwijderen
-    DeletionCalled = takedown.DeletionCalled
-    TakedownRequested = takedown.TakedownRequested
-    TakedownOutcomeRecorded = takedown.TakedownOutcomeRecorded
-    DeletionConfirmed = takedown.DeletionConfirmed
+    DeletionCalled = material.DeletionCalled
+    TakedownRequested = material.TakedownRequested
+    TakedownOutcomeRecorded = material.TakedownOutcomeRecorded
+    DeletionConfirmed = material.DeletionConfirmed
     MeetingPlanned = conversations.MeetingPlanned
     MeetingHeld = conversations.MeetingHeld
     # Step 6 — gesprekken met betrokken leerlingen en ouders
@@ -183,8 +182,8 @@ class Incident(
     # Step 9 — opvolgen
     VeiligThuisConsulted = partners.VeiligThuisConsulted
     MeldcodeDecided = partners.MeldcodeDecided
-    AftercarePlanned = aftercare.AftercarePlanned
-    AftercareHeld = aftercare.AftercareHeld
+    AftercarePlanned = support.AftercarePlanned
+    AftercareHeld = support.AftercareHeld
     EvaluationHeld = assessment.EvaluationHeld
     PerpetratorSchoolFeedbackAsked = assessment.PerpetratorSchoolFeedbackAsked
 

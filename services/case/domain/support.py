@@ -1,5 +1,6 @@
 """Support for everyone the incident touches: the care team, help for the victim, the parents
-and the pupils who shared it, rest and buddies in class, and support for the staff."""
+and the pupils who shared it, rest and buddies in class, support for the staff, and the moments
+of aftercare for everyone it touched (by role: aftercare.py)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,22 @@ class StaffSupported(ActionRecorded):
 
     how: str
     personal: ClassVar[tuple[str, ...]] = ("how",)
+
+
+class AftercarePlanned(ActionRecorded):
+    """Een nazorgmoment is gepland."""
+
+    for_whom: str
+    due_on: str
+    by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
+    allowed_when_closed: ClassVar[bool] = True
+
+
+class AftercareHeld(ActionRecorded):
+    """Een nazorgmoment heeft plaatsgevonden."""
+
+    for_whom: str
+    notes: str
+    personal: ClassVar[tuple[str, ...]] = ("notes",)
+    by_role: ClassVar[tuple[str, ...]] = ("for_whom",)
+    allowed_when_closed: ClassVar[bool] = True

@@ -9,9 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar
-
-from services.case.domain.actions import ActionRecorded
+from typing import Any
 
 # How long a request may go without a known outcome before the handler is reminded.
 REMIND_AFTER_DAYS = 3
@@ -107,68 +105,3 @@ def takedowns(actions: Iterable[Any], today: date) -> list[Takedown]:
 
 def route_label(route: str) -> str:
     return ROUTES.get(route, "een andere weg")
-
-
-# The events of the material reported and taken down (registered on Incident: see actions.py).
-
-
-class SourceUrlRecorded(ActionRecorded):
-    """De bronsite of URL van het materiaal is vastgelegd."""
-
-    url: str
-    public: bool
-    personal: ClassVar[tuple[str, ...]] = ("url",)
-
-
-class InternetFilterRequested(ActionRecorded):
-    """De IT-servicedesk is gevraagd de URL in het internetfilter te blokkeren."""
-
-    url: str
-    service_desk: str
-    personal: ClassVar[tuple[str, ...]] = ("url",)
-
-
-class MaterialReported(ActionRecorded):
-    """Het materiaal is gemeld bij de politie of het Meldpunt Kinderporno."""
-
-    reported_to: str
-    public_url: bool
-    reported_on: str
-    reference: str
-    personal: ClassVar[tuple[str, ...]] = ("reference",)
-
-
-class DeletionCalled(ActionRecorded):
-    """Iedereen die het materiaal heeft, is opgeroepen het te verwijderen."""
-
-    addressed: list[str]
-    how: str
-    personal: ClassVar[tuple[str, ...]] = ("how",)
-
-
-class TakedownRequested(ActionRecorded):
-    """Gevraagd het materiaal op een kanaal of platform offline te halen (waar, wanneer, kenmerk)."""
-
-    channel_kind: str
-    channel: str  # the URL, account or group chat: a reference, never the material
-    platform: str
-    route: str
-    reference: str
-    reported_on: str
-    personal: ClassVar[tuple[str, ...]] = ("channel", "reference")
-
-
-class TakedownOutcomeRecorded(ActionRecorded):
-    """De uitkomst van een verzoek om het materiaal offline te halen is vastgelegd."""
-
-    request_version: int
-    outcome: str
-    notes: str
-    personal: ClassVar[tuple[str, ...]] = ("notes",)
-
-
-class DeletionConfirmed(ActionRecorded):
-    """Verwijdering is bevestigd voor een groep of kanaal."""
-
-    party: str
-    channel: str
