@@ -24,6 +24,7 @@ from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LetterRequest
 from services.case.domain.protocol import (
+    OTHER_SCHOOLS_UNSETTLED,
     PhaseStatus,
     Protocol,
     ProtocolWarning,
@@ -269,7 +270,9 @@ class CaseManagement(
         """The checklist and warnings of an incident under its own protocol."""
         protocol = self.protocol(incident.protocol_id)
         actions = incident.effective_actions()
-        return checklist(protocol, actions), warnings(protocol, actions, incident.situation)
+        settled, recorded = incident.other_schools_settled()
+        held = frozenset({OTHER_SCHOOLS_UNSETTLED} if settled < recorded else ())
+        return checklist(protocol, actions, held=held), warnings(protocol, actions, incident.situation)
 
     # ----------------------------------------------------------------- helpers
 

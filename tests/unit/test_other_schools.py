@@ -18,8 +18,10 @@ from services.case.domain.other_schools import (
     OtherSchoolIncomplete,
     school_days_between,
 )
+from services.case.domain.protocol import StepState, StepStatus
 from services.case.other_schools import confirmation_token
-from tests.examples import HANDLER, OPENING, OTHER_SCHOOL_HANDLER, SECOND_HANDLER
+from services.case.web.next_steps import next_step
+from tests.examples import ACTIONS, HANDLER, OPENING, OTHER_SCHOOL_HANDLER, SECOND_HANDLER
 
 TODAY = date.today()
 
@@ -137,3 +139,34 @@ def test_a_notice_waits_for_its_letters_review_and_one_recorded_before_did_not(
     state = {"actor": HANDLER.id, "number": 2, "how": "bericht", "on": "2026-12-01", "reason": ""}
     Incident.OtherSchoolNotified.upcast_v1_v2(state)  # type: ignore[attr-defined]
     assert state["letter_id"] == ""  # went out unreviewed, as notices did then
+
+
+def test_step_one_is_done_only_once_every_recorded_school_confirmed_or_was_called(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    cases.record_action(HANDLER, incident_id, "ScopeAssessed", ACTIONS["ScopeAssessed"])
+    cases.record_other_school(
+        HANDLER, incident_id, name="De Wilgen", contact="info@wilgen.invalid", role="bereikt"
+    )
+    number = max(cases.incident(HANDLER, incident_id).other_schools)
+
+    def step_one() -> StepStatus:
+        steps, _ = cases.progress(cases.incident(HANDLER, incident_id))
+        return next(s for s in steps if s.step.key == "omvang")
+
+    assert step_one().state is StepState.OPEN
+    shown = next_step(step_one())
+    assert shown is not None and "van elke andere school een bevestiging van ontvangst" in shown.missing
+    cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+    assert step_one().state is StepState.OPEN  # one school of two
+    cases.other_school_notified(
+        HANDLER, incident_id, number=number, how="gebeld", on=TODAY, reason="geen e-mail"
+    )
+    assert step_one().state is StepState.DONE
+
+
+def test_step_one_without_other_schools_is_done_as_before(cases: CaseManagement) -> None:
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.record_action(HANDLER, incident_id, "ScopeAssessed", ACTIONS["ScopeAssessed"])
+    steps, _ = cases.progress(cases.incident(HANDLER, incident_id))
+    assert next(s for s in steps if s.step.key == "omvang").state is StepState.DONE

@@ -141,8 +141,13 @@ def _worry_undecided(actions: list[RecordedAction]) -> bool:
     return undecided_worry(actions) is not None
 
 
+# Known from the incident's other schools, not from its actions: the application passes it to
+# `checklist` as `held` while a recorded school neither confirmed receipt nor was called.
+OTHER_SCHOOLS_UNSETTLED = "andere_scholen_niet_rond"
+
 CONDITIONS = {
     "altijd": lambda actions: True,
+    OTHER_SCHOOLS_UNSETTLED: lambda actions: False,
     "zorg_thuis_zonder_besluit": _worry_undecided,
     "leerling_zichtbaar": _pupil_visible,
     "openbare_url": _public_url,
@@ -370,8 +375,11 @@ def applies(step: Step, actions: list[RecordedAction]) -> bool:
     return any(CONDITIONS[condition](actions) for condition in step.applies_when)
 
 
-def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepStatus]:
-    """The state of every step, given the effective actions of an incident."""
+def checklist(
+    protocol: Protocol, actions: list[RecordedAction], *, held: frozenset[str] = frozenset()
+) -> list[StepStatus]:
+    """The state of every step, given the effective actions of an incident and the conditions
+    `held` that its other state says hold (OTHER_SCHOOLS_UNSETTLED)."""
     statuses = []
     for step in protocol.steps:
         recorded = tuple(a for a in actions if a.action in step.actions)
@@ -399,7 +407,7 @@ def checklist(protocol: Protocol, actions: list[RecordedAction]) -> list[StepSta
                 completing = []
                 break
             completing.append(first)
-        if completing and not any(CONDITIONS[c](actions) for c in step.open_while):
+        if completing and not any(c in held or CONDITIONS[c](actions) for c in step.open_while):
             last = max(completing, key=lambda a: a.version)
             statuses.append(StepStatus(step, StepState.DONE, last.at, last.actor, recorded))
         else:

@@ -111,6 +111,11 @@ HELD_OPEN: dict[str, tuple[str, str]] = {
         "geen aanwijzing met de reden)",
         "SafetyRiskFlagged",
     ),
+    "andere_scholen_niet_rond": (
+        "van elke andere school een bevestiging van ontvangst, of een telefoontje met de reden "
+        "(zie Andere scholen)",
+        "",
+    ),
 }
 
 
