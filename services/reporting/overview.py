@@ -21,6 +21,7 @@ from services.reporting.projections import (
     MILESTONES,
     SUPPRESS_BELOW,
     BoardOverview,
+    involved_other_schools,
     milestone_hours,
     recorded_actions,
     suppressed,
@@ -33,9 +34,10 @@ LEFT_OPEN = "open_gebleven"
 TOTAL = "totaal"
 QUARTER_AND_SCHOOL = "kwartaal_school"  # '2026-4|school': what the board's table and chart read
 SCHOOL = "school"  # every incident of a school, whenever opened
+OTHER_SCHOOLS = "andere_scholen"  # incidents that involved another school
 # Every kind but the months per school: the figures beside the board's table, few whatever
 # the number of schools.
-FIGURE_KINDS = (TOTAL, CHANNEL, LEFT_OPEN, *(HOURS + key for key in MILESTONES))
+FIGURE_KINDS = (TOTAL, CHANNEL, LEFT_OPEN, OTHER_SCHOOLS, *(HOURS + key for key in MILESTONES))
 
 
 def contribution(facts: dict[str, Any], protocol: Protocol) -> Counter[tuple[str, str]]:
@@ -53,6 +55,8 @@ def contribution_of(
     counts[(MONTH_AND_SCHOOL, f"{facts['opened_at'][:7]}|{facts['school_id']}")] += 1
     counts[(QUARTER_AND_SCHOOL, f"{quarter_of(facts['opened_at'][:7])}|{facts['school_id']}")] += 1
     counts[(SCHOOL, facts["school_id"])] += 1
+    if involved_other_schools(actions):
+        counts[(OTHER_SCHOOLS, "")] += 1
     scopes = [a for a in actions if a.action == "ScopeAssessed"]
     if scopes:
         for channel in set(scopes[-1].data.get("channels", [])):
@@ -85,12 +89,14 @@ def overview_from_totals(totals: Iterable[tuple[str, str, int]]) -> BoardOvervie
     channels: dict[str, int] = {}
     hours: dict[str, list[tuple[float, int]]] = defaultdict(list)
     left_open: dict[str, int] = {}
-    total = 0
+    total = with_other_schools = 0
     for kind, item, count in totals:
         if count <= 0:
             continue
         if kind == TOTAL:
             total = count
+        elif kind == OTHER_SCHOOLS:
+            with_other_schools = count
         elif kind == MONTH_AND_SCHOOL:
             month, school = item.split("|", 1)
             per_month[month][school] = count
@@ -111,6 +117,7 @@ def overview_from_totals(totals: Iterable[tuple[str, str, int]]) -> BoardOvervie
         median_hours={key: _median(hours.get(key, [])) for key in MILESTONES},
         skipped_steps={step: suppressed(n) for step, n in _most_common(left_open)},
         total=suppressed(total),
+        with_other_schools=suppressed(with_other_schools),
     )
 
 

@@ -249,6 +249,14 @@ def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda f: f["at"], reverse=True)
 
 
+def involved_other_schools(actions: list[RecordedAction]) -> bool:
+    """True when the incident recorded another school, or its latest scope assessment says that
+    pupils of another school got it (issue 24: the board counts these, without names)."""
+    scopes = [a for a in actions if a.action == "ScopeAssessed"]
+    recorded = any(a.action == "OtherSchoolRecorded" for a in actions)
+    return recorded or bool(scopes and scopes[-1].data.get("other_schools_involved"))
+
+
 def suppressed(count: int) -> str:
     return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else str(count)
 
@@ -263,6 +271,7 @@ class BoardOverview:
     median_hours: dict[str, float | None]
     skipped_steps: dict[str, str]
     total: str
+    with_other_schools: str = "0"  # incidents that involved another school
 
 
 def board_overview(all_facts: list[dict[str, Any]], protocol: Protocol, today: date) -> BoardOverview:
@@ -270,9 +279,11 @@ def board_overview(all_facts: list[dict[str, Any]], protocol: Protocol, today: d
     channels: Counter[str] = Counter()
     hours: dict[str, list[float]] = defaultdict(list)
     skipped: Counter[str] = Counter()
+    with_other_schools = 0
     for facts in all_facts:
         counts[facts["opened_at"][:7]][facts["school_id"]] += 1
         actions = recorded_actions(facts)
+        with_other_schools += involved_other_schools(actions)
         scopes = [a for a in actions if a.action == "ScopeAssessed"]
         if scopes:
             channels.update(set(scopes[-1].data.get("channels", [])))
@@ -299,4 +310,5 @@ def board_overview(all_facts: list[dict[str, Any]], protocol: Protocol, today: d
         },
         skipped_steps={step: suppressed(n) for step, n in skipped.most_common()},
         total=suppressed(len(all_facts)),
+        with_other_schools=suppressed(with_other_schools),
     )

@@ -12,7 +12,14 @@ from eventsourcing.persistence import StoredEvent
 from services.case.application import CaseManagement
 from services.reporting.board_view import BoardCounts, quarters_of_months
 from services.reporting.overview import overview_from_totals
-from services.reporting.projections import aftercare, board_overview, evaluation, improvements, progress
+from services.reporting.projections import (
+    BoardOverview,
+    aftercare,
+    board_overview,
+    evaluation,
+    improvements,
+    progress,
+)
 from services.reporting.projector import Projector
 from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.config import Settings, load_settings
@@ -166,6 +173,45 @@ def test_the_board_overview_from_running_totals_equals_the_one_from_every_incide
     per_quarter = BoardCounts.read(projector.store, BOARD_MEMBER.board_id).per_quarter
     assert per_quarter == quarters_of_months(projector.store.board_totals(BOARD_MEMBER.board_id))
     assert [i["text"] for i in projector.store.board_improvements(BOARD_MEMBER.board_id)] == [""]  # sealed
+
+
+def test_the_board_counts_incidents_that_involved_other_schools_without_names(settings, cases) -> None:
+    def with_a_school(handler) -> None:  # type: ignore[no-untyped-def]
+        incident_id = scripted_incident(cases, handler, ["ScopeAssessed"])
+        for name in ("De Linde", "Het Veld"):  # two schools: still one incident
+            cases.record_other_school(
+                handler, incident_id, name=name, contact="info@x.invalid", role="bereikt"
+            )
+
+    for _ in range(4):
+        with_a_school(HANDLER)
+    scope = {**ACTIONS["ScopeAssessed"], "other_schools_involved": True}
+    cases.record_action(HANDLER, scripted_incident(cases, HANDLER, []), "ScopeAssessed", scope)
+    scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed"])  # no other school
+    projector = Projector(cases, ReportStore(settings))
+    protocol = cases.protocol(OPENING["protocol_id"])
+
+    def both() -> tuple[BoardOverview, BoardOverview]:
+        projector.catch_up()
+        facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
+        expected = board_overview(facts, protocol, date.today())
+        return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), expected
+
+    got, expected = both()
+    assert got == expected and expected.with_other_schools == "5"
+    assert "De Linde" not in repr(got)
+    with_a_school(OTHER_SCHOOL_HANDLER)
+    got, expected = both()
+    assert got == expected and expected.with_other_schools == "6"
+
+
+def test_few_incidents_with_other_schools_are_suppressed(settings, cases) -> None:
+    incident_id = scripted_incident(cases, HANDLER, [])
+    cases.record_other_school(HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader")
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    overview = overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id))
+    assert overview.with_other_schools == "<5"
 
 
 class NoKeys:
