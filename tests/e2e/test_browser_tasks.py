@@ -5,6 +5,7 @@ the home page, overdue first, and finishes one; the overdue task is mailed exact
 from __future__ import annotations
 
 import email
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -173,8 +174,37 @@ def test_the_care_team_is_told_and_tasks_reach_their_owners(system: dict[str, An
         # the overdue task reminds its owner exactly once
         assert deliver(system, today) == 1
         assert deliver(system, today) == 0
+        reminders = list(system["inbox"].mails[1:])
+
+        # a notice to another school waits for a second person, goes out once approved, and its
+        # one-time link confirms receipt once
+        anna.goto(incident)
+        anna.locator("#school-naam").fill("Basisschool De Linde")
+        anna.locator("#school-adres").fill("info@delinde.invalid")
+        anna.locator("#school-rol").select_option(label="school van de verspreider")
+        anna.get_by_role("button", name="School vastleggen").click()
+        anna.locator("#andere-scholen li").get_by_role("button", name="Vastleggen").click()
+        assert "wacht op goedkeuring door een tweede persoon" in anna.locator("#andere-scholen").inner_text()
+        assert deliver(system, today) == 0
+        jet = sign_in(browser, system["site"], "directeur.dewilg")
+        jet.goto(incident)
+        jet.get_by_role("link", name="Lezen en beoordelen").click()
+        assert "Geachte collega" in jet.locator(".review-copy").inner_text()
+        jet.get_by_role("button", name="Goedkeuren en versturen").click()
+        assert deliver(system, today) == 1
+        to, notice = system["inbox"].mails[-1]
+        assert to == "info@delinde.invalid" and not any(name in notice for name in PLANTED_NAMES)
+        link = re.search(r"/bevestigen/[A-Za-z0-9_-]+", notice)
+        assert link
+        school = browser.new_context(base_url=system["site"]).new_page()  # no account
+        school.goto(link.group(0))
+        school.get_by_role("button", name="Ontvangst bevestigen").click()
+        assert school.get_by_text("De ontvangst is bevestigd").is_visible()
+        school.goto(link.group(0))
+        assert school.get_by_text("Deze link is al gebruikt").is_visible()
+        anna.reload()
+        assert "ontvangst bevestigd op" in anna.locator("#andere-scholen").inner_text()
         browser.close()
-    reminders = [(to, text) for to, text in system["inbox"].mails[1:]]
     assert len(reminders) == 1
     assert reminders[0][0] == "medewerker.dewilg@school.voorbeeld.invalid"
     assert "Lesbrief klaarzetten" in reminders[0][1]

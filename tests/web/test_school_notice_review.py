@@ -85,6 +85,7 @@ def test_a_notice_to_another_school_waits_for_a_second_persons_review(
     assert unsent(app) == []
 
     director = browser("directeur.dewilg")
+    assert "Bericht aan een andere school" in director.get("/").text  # waiting on the home page
     assert "Lezen en beoordelen" in director.get(page).text
     review = director.get(f"{page}/brieven/{letter_id}/beoordelen").text
     assert "Bericht aan een andere school" in review and "Geachte collega" in review

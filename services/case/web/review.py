@@ -27,7 +27,7 @@ from services.case.screening import recorded_for_letters
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.identity import Actor, Role
-from shared.letters import CATALOGUE, LABELS, RenderedLetter, compose, render_notice
+from shared.letters import CATALOGUE, LABELS, Letter, RenderedLetter, compose, render_notice
 from shared.privacy import PrivacyGuard
 from shared.privacy.review import spans_to_review
 
@@ -284,4 +284,4 @@ def letters_waiting_for_me() -> list[WaitingLetter]:
 
 @blueprint.app_template_global("letter_titles")
 def letter_titles() -> dict[str, Any]:
-    return CATALOGUE
+    return {**CATALOGUE, NOTICE_LETTER: Letter(NOTICE_LETTER, NOTICE_TITLE, "andere school", needs=())}
