@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from services.case.application import CaseManagement
+from services.case.domain.protocol import StepState
 from services.reporting.board_view import BoardCounts, quarters_of_months
 from services.reporting.overview import overview_from_totals
 from services.reporting.projections import (
@@ -203,6 +204,27 @@ def test_the_board_counts_incidents_that_involved_other_schools_without_names(se
     with_a_school(OTHER_SCHOOL_HANDLER)
     got, expected = both()
     assert got == expected and expected.with_other_schools == "6"
+
+
+def test_the_reports_keep_step_one_open_until_every_other_school_confirmed_or_was_called(
+    settings, cases
+) -> None:
+    incident_id = scripted_incident(cases, HANDLER, ["ScopeAssessed"])
+    cases.record_other_school(HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader")
+    number = max(cases.incident(HANDLER, incident_id).other_schools)
+    projector = Projector(cases, ReportStore(settings))
+    protocol = cases.protocol(OPENING["protocol_id"])
+
+    def step_one() -> StepState:
+        projector.catch_up()
+        facts = projector.store.facts([str(incident_id)])[str(incident_id)]
+        return next(s.state for s in progress(facts, protocol, date.today()).steps if s.step.key == "omvang")
+
+    assert step_one() is StepState.OPEN
+    cases.other_school_notified(
+        HANDLER, incident_id, number=number, how="gebeld", on=date.today(), reason="spoed"
+    )
+    assert step_one() is StepState.DONE
 
 
 def test_few_incidents_with_other_schools_are_suppressed(settings, cases) -> None:

@@ -90,6 +90,20 @@ def school_days_between(start: date, end: date) -> int:
     return days
 
 
+def unsettled_in(actions: list[Any]) -> bool:
+    """A recorded school neither confirmed receipt nor was called, read from recorded actions.
+    The reports' facts hold the other schools' events among the actions; the Incident keeps them
+    apart (the application passes the condition to the checklist as held, from its state)."""
+    numbers = {a.data.get("number") for a in actions if a.action == "OtherSchoolRecorded"}
+    called = ("OtherSchoolNotified", "gebeld")
+    settled = {
+        a.data.get("number")
+        for a in actions
+        if a.action == "OtherSchoolConfirmed" or (a.action, a.data.get("how")) == called
+    }
+    return bool(numbers - settled)
+
+
 class OtherSchoolRecorded(Aggregate.Event):
     """Een andere school is vastgelegd, met haar rol: van het slachtoffer, van de verspreider of bereikt."""
 

@@ -17,6 +17,7 @@ from typing import Any
 from services.case.domain.aftercare import role_label, roles_without_aftercare
 from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
+from services.case.domain.other_schools import unsettled_in
 from services.case.domain.safeguards import WORRY_UNDECIDED, safety_risk, undecided_worry
 
 PROTOCOL_FOLDER = Path(__file__).resolve().parent.parent / "protocols"
@@ -141,13 +142,12 @@ def _worry_undecided(actions: list[RecordedAction]) -> bool:
     return undecided_worry(actions) is not None
 
 
-# Known from the incident's other schools, not from its actions: the application passes it to
-# `checklist` as `held` while a recorded school neither confirmed receipt nor was called.
+# A recorded school neither confirmed receipt nor was called (domain/other_schools.py).
 OTHER_SCHOOLS_UNSETTLED = "andere_scholen_niet_rond"
 
 CONDITIONS = {
     "altijd": lambda actions: True,
-    OTHER_SCHOOLS_UNSETTLED: lambda actions: False,
+    OTHER_SCHOOLS_UNSETTLED: unsettled_in,
     "zorg_thuis_zonder_besluit": _worry_undecided,
     "leerling_zichtbaar": _pupil_visible,
     "openbare_url": _public_url,
