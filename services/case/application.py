@@ -114,18 +114,18 @@ class CaseManagement(
         the handler's reason to go ahead against an agreement with the pupil. A letter requested
         this way ("LetterRequested", or "LetterProposed" to await review) becomes a
         LetterRequest of its own, as through `request_letter`."""
-        if action in ("LetterRequested", "LetterProposed"):
+        if action in (Incident.LetterRequested.__name__, Incident.LetterProposed.__name__):
             return self._request_letter(
                 actor,
                 incident_id,
-                awaiting_review=action == "LetterProposed",
+                awaiting_review=action == Incident.LetterProposed.__name__,
                 expected_version=expected_version,
                 override_reason=override_reason,
                 **data,
             )[1]
 
         def record(incident: Incident) -> None:
-            if action == "StepNotNeeded":
+            if action == Incident.StepNotNeeded.__name__:
                 self.protocol(incident.protocol_id).require_may_be_not_needed(str(data.get("step")))
             incident.record(action, actor=actor.id, override_reason=override_reason, **data)
 
@@ -441,7 +441,7 @@ class WorkingCopies:
             return self._copies.pop(incident_id, None)
 
     def keep(self, incident: Incident) -> None:
-        if any(action.action == "PersonalDataErased" for action in incident.actions):
+        if incident.personal_data_erased:
             return  # loaded around the erasure, it may still hold what was erased
         with self._lock:
             self._copies[incident.id] = incident

@@ -136,7 +136,7 @@ class LetterCommands:
         if not approve:
             request.reject(actor=actor.id, reason=reason, field=field)
             return self._save(request)
-        if any(a.action == "PersonalDataErased" for a in incident.actions):
+        if incident.personal_data_erased:
             raise LetterRecipientsErased()
         incident.letter_approved(actor=actor.id, letter=request.letter)
         request.approve(actor=actor.id)

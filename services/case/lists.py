@@ -39,8 +39,8 @@ PAGE_SIZE = 50
 SEARCH_PAGE = 500
 INCIDENT_TOPICS = "services.case.domain.incident:Incident."
 _NAME = "meldingenlijst"
-_DECODED = {
-    get_topic(event_class): event_class.__name__
+_DECODED: dict[str, type] = {
+    get_topic(event_class): event_class
     for event_class in (
         Incident.Opened,
         Incident.StaffAccessGranted,
@@ -250,17 +250,17 @@ class IncidentLists:
 
     def _fold(self, rows: dict[str, dict[str, Any]], key: str, notification: LoggedEvent) -> bool:
         """Applies one incident event to its row; False when the event is not about a listed one."""
-        name = _DECODED.get(notification.topic)
+        kind = _DECODED.get(notification.topic)
         row = rows.get(key)
-        if row is None and name != "Opened":
+        if row is None and kind is not Incident.Opened:
             return False
-        if name is not None:
+        if kind is not None:
             try:
                 event = self.cases.sealed_event(notification.stored())  # no key needed
             except Exception as error:  # a damaged event: the list still counts it
                 log.warning("Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__)
                 event = None
-            if name == "Opened":
+            if kind is Incident.Opened:
                 if event is None or row is not None:
                     return False
                 rows[key] = row = {
@@ -273,7 +273,7 @@ class IncidentLists:
                     "access": [],
                 }
             elif event is not None and row is not None:
-                _fold_access(row["access"], name, event)
+                _fold_access(row["access"], kind, event)
         assert row is not None
         row["status"] = _STATUS_OF.get(notification.topic, row["status"])
         row["version"] = max(row["version"], notification.originator_version or 0)
@@ -392,13 +392,13 @@ def _write_rows(db: Any, database: Database, rows: dict[str, dict[str, Any]]) ->
     )
 
 
-def _fold_access(access: list[dict[str, Any]], name: str, event: Any) -> None:
+def _fold_access(access: list[dict[str, Any]], kind: type, event: Any) -> None:
     """Keeps the grants, revocations and their corrections, as Incident.staff_with_access reads them."""
-    if name in ("StaffAccessGranted", "StaffAccessRevoked"):
+    if kind in (Incident.StaffAccessGranted, Incident.StaffAccessRevoked):
         access.append(
             {
                 "version": event.originator_version,
-                "grant": name == "StaffAccessGranted",
+                "grant": kind is Incident.StaffAccessGranted,
                 "staff_id": event.staff_id,
                 "withdrawn": False,
             }

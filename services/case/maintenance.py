@@ -34,9 +34,9 @@ def expired(
         incident: Incident = cases.repository.get(incident_id)
         if incident.status is not Status.CLOSED:
             continue
-        if any(a.action == "PersonalDataErased" for a in incident.actions):
+        if incident.personal_data_erased:
             continue
-        closed_at = max(a.at for a in incident.actions if a.action == "Closed")
+        closed_at = max(a.at for a in incident.actions if a.is_a(Incident.Closed))
         if now - closed_at > timedelta(days=(per_board or {}).get(incident.board_id, days)):
             found.append(incident)
     return found

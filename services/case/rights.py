@@ -23,6 +23,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from services.case.application import CaseManagement, NotAllowed, TrailEntry
 from services.case.domain.errors import CaseError
+from services.case.domain.incident import Incident
 from services.case.domain.rights import RequestKind, RightsRequest, check_name
 from services.case.lists import IncidentLists
 from services.case.request_list import RequestList, may_see_request
@@ -143,7 +144,7 @@ class RightsDesk:
             return
         for incident_id in request.incidents:
             incident = self.cases.incident(actor, incident_id)
-            if not any(a.action == "PersonalDataErased" for a in incident.actions):
+            if not incident.personal_data_erased:
                 self.cases.erase_personal_data(incident_id, actor_id=actor.id, reason=ERASURE_REASON)
             request.incident_erased(actor=actor.id, incident_id=incident_id)
         self.cases.save(request)
@@ -260,7 +261,7 @@ def known_people(trail: list[TrailEntry]) -> dict[str, str]:
     of its register (name, nickname and accounts alike) and who shared it."""
     people: dict[str, str] = {}
     for entry in trail:
-        if entry.event_type == "PupilRecorded":
+        if entry.event_type == Incident.PupilRecorded.__name__:
             role = PUPIL_ROLES.get(str(entry.data.get("role", "")), "andere betrokkene")
             name = str(entry.data.get("name") or "").strip()
             aliases = [entry.data.get("nickname"), *(entry.data.get("accounts") or [])]

@@ -136,7 +136,7 @@ def recorded_for_letters(incident: Incident) -> list[Recorded]:
         recorded.append(Recorded(label, str(pupil.data.get("class_label", "")), "tekst"))
         recorded.extend(Recorded(label, str(a), "leerling") for a in pupil.data.get("accounts", []))
     for action in incident.actions:
-        if action.action == "PupilRecorded":
+        if action.is_a(Incident.PupilRecorded):
             continue
         where = sentence(getattr(Incident, action.action)).rstrip(".").lower()
         coded = coded_fields(action.action)

@@ -34,8 +34,8 @@ BATCH = 1000
 CATCH_UP_BATCH = 10_000
 SHOWN = 100
 _NAME = "takenlijst"
-_TOPICS = {
-    get_topic(event_class): event_class.__name__
+_TOPICS: dict[str, type] = {
+    get_topic(event_class): event_class
     for event_class in (
         Incident.Opened,
         Incident.Closed,
@@ -48,9 +48,9 @@ _TOPICS = {
         Incident.TaskReopened,
         Incident.OtherSchoolNotified,
         AccessLog.Viewed,
+        LetterRequest.Approved,  # a school's notice may go out now
     )
 }
-_TOPICS[get_topic(LetterRequest.Approved)] = "LetterApproved"  # a school's notice may go out now
 WAITING_FOR_REVIEW = -1  # school_notices.mailed while the notice's letter awaits its review (-1 below)
 
 _SCHEMA = (
@@ -225,8 +225,8 @@ class Worklists:
             with self.db.connect() as db:
                 move_position(db, self.db, _NAME, start, notifications[-1].id)
                 for notification in notifications:
-                    name = _TOPICS.get(notification.topic)
-                    if name is None:
+                    kind = _TOPICS.get(notification.topic)
+                    if kind is None:
                         continue
                     try:
                         event = self.cases.sealed_event(notification.stored())  # no key needed
@@ -235,7 +235,7 @@ class Worklists:
                             "Gebeurtenis %d niet gelezen (%s).", notification.id, type(error).__name__
                         )
                         continue
-                    self._fold(db, name, event)
+                    self._fold(db, kind, event)
         except PositionMoved:
             return 0
         return len(notifications)
@@ -265,22 +265,22 @@ class Worklists:
         except Exception as error:
             log.warning("De takenlijst bijwerken lukt nu niet (%s).", type(error).__name__)
 
-    def _fold(self, db: Any, name: str, event: Any) -> None:
+    def _fold(self, db: Any, kind: type, event: Any) -> None:
         run = lambda sql, params: db.execute(self.db.sql(sql), params)  # noqa: E731
         incident_id = str(event.originator_id)
-        if name == "Opened":
+        if kind is Incident.Opened:
             run(
                 "INSERT INTO task_incidents (incident_id, board_id, school_id, status)"
                 " VALUES (?, ?, ?, 'open')"
                 " ON CONFLICT (incident_id) DO NOTHING",
                 (incident_id, event.board_id, event.school_id),
             )
-        elif name in ("Closed", "Reopened"):
-            status = "gesloten" if name == "Closed" else "open"
+        elif kind in (Incident.Closed, Incident.Reopened):
+            status = "gesloten" if kind is Incident.Closed else "open"
             run("UPDATE task_incidents SET status = ? WHERE incident_id = ?", (status, incident_id))
-        elif name in ("CareTeamAlerted", "ColleagueAdded"):
-            members = event.members if name == "CareTeamAlerted" else [event.colleague_id]
-            reason = "zorgteam" if name == "CareTeamAlerted" else "toegevoegd"
+        elif kind in (Incident.CareTeamAlerted, Incident.ColleagueAdded):
+            members = event.members if kind is Incident.CareTeamAlerted else [event.colleague_id]
+            reason = "zorgteam" if kind is Incident.CareTeamAlerted else "toegevoegd"
             school = self._school(db, incident_id)
             log_id = str(AccessLog.create_id(UUID(incident_id)))
             at = event.timestamp.astimezone(UTC).isoformat(timespec="seconds")
@@ -291,13 +291,13 @@ class Worklists:
                     " ON CONFLICT (member_id, incident_id) DO NOTHING",
                     (member, incident_id, *school, at, log_id, reason),
                 )
-        elif name == "Viewed":
+        elif kind is AccessLog.Viewed:
             if event.allowed:
                 run(
                     "UPDATE care_alerts SET seen = 1 WHERE log_id = ? AND member_id = ?",
                     (incident_id, event.actor),
                 )
-        elif name == "TaskCreated":
+        elif kind is Incident.TaskCreated:
             run(
                 "INSERT INTO task_list (incident_id, number, board_id, school_id, step, suggestion, owner_id,"
                 " due_on, status, reminded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', '')"
@@ -305,7 +305,7 @@ class Worklists:
                 (incident_id, event.number, *self._school(db, incident_id), event.step, event.suggestion,
                  event.owner_id, event.due_on),
             )  # fmt: skip
-        elif name == "OtherSchoolNotified":
+        elif kind is Incident.OtherSchoolNotified:
             if event.how == "bericht":  # the standard notice goes out once; a call sends nothing
                 # It waits for its letter's review; one recorded before notices were reviewed does not.
                 mailed = WAITING_FOR_REVIEW if event.letter_id else 0
@@ -315,18 +315,18 @@ class Worklists:
                     " SET letter_id = excluded.letter_id WHERE school_notices.mailed = -1",
                     (incident_id, event.number, *self._school(db, incident_id), mailed, event.letter_id),
                 )
-        elif name == "LetterApproved":
+        elif kind is LetterRequest.Approved:
             run(
                 "UPDATE school_notices SET mailed = 0 WHERE letter_id = ? AND mailed = -1",
                 (str(event.originator_id),),
             )
-        elif name == "TaskReassigned":
+        elif kind is Incident.TaskReassigned:
             run(
                 "UPDATE task_list SET owner_id = ?, due_on = ? WHERE incident_id = ? AND number = ?",
                 (event.owner_id, event.due_on, incident_id, event.number),
             )
-        elif name in ("TaskDone", "TaskReopened"):
-            status = "gedaan" if name == "TaskDone" else "open"
+        elif kind in (Incident.TaskDone, Incident.TaskReopened):
+            status = "gedaan" if kind is Incident.TaskDone else "open"
             run(
                 "UPDATE task_list SET status = ? WHERE incident_id = ? AND number = ?",
                 (status, incident_id, event.number),

@@ -80,6 +80,10 @@ class IncidentPart:
     def effective_actions(self) -> list[RecordedAction]:
         raise NotImplementedError  # the Incident's own: it knows which actions count
 
+    @property
+    def personal_data_erased(self) -> bool:
+        raise NotImplementedError  # the Incident's own
+
     def registered(self, event_class: type) -> Any:
         """The event class as the Incident registered it: its topic is the incident's."""
         return getattr(type(self), event_class.__name__)

@@ -301,7 +301,7 @@ class Incident(
     ) -> None:
         """Corrects an earlier action; raises NothingToCorrect for an unknown version."""
         target = self.action_at(corrects)
-        if target is None or target.action == "Corrected":
+        if target is None or target.is_a(self.Corrected):
             raise NothingToCorrect()
         changes = changes or {}
         unknown = set(changes) - set(target.data)
@@ -435,6 +435,11 @@ class Incident(
             if action.version == version:
                 return action
         return None
+
+    @property
+    def personal_data_erased(self) -> bool:
+        """True once the incident's personal data was erased: what it held reads as erased."""
+        return any(a.is_a(self.PersonalDataErased) for a in self.actions)
 
     @property
     def otv_advice_requested(self) -> bool:

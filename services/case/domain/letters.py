@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from services.case.domain.actions import ActionRecorded
+from services.case.domain.assessment import ScopeAssessed
+from services.case.domain.communication import GroupInformed
+from services.case.domain.material import DeletionCalled, MaterialReported
+from services.case.domain.partners import OtvAdviceRequested, PoliceContacted
 
 # The fact → the question it answers; the templates use these names.
 FACTS: dict[str, str] = {
@@ -34,7 +38,7 @@ def no_pupil_visible(situation: str, actions: Iterable[Any]) -> bool:
     situation's answer standing."""
     answer = ""
     for action in actions:
-        if action.action == "ScopeAssessed" and action.data.get("pupil_visible") in ("ja", "nee"):
+        if action.is_a(ScopeAssessed) and action.data.get("pupil_visible") in ("ja", "nee"):
             answer = action.data["pupil_visible"]
     if answer:
         return answer == "nee"
@@ -47,14 +51,14 @@ def recorded_facts(actions: Iterable[Any], situation: str = "") -> dict[str, boo
     facts = dict.fromkeys(FACTS, False)
     facts["no_pupil_visible"] = no_pupil_visible(situation, actions)
     for action in actions:
-        if action.action == "PoliceContacted":
+        if action.is_a(PoliceContacted):
             facts["police_contacted"] = True
             facts["police_at_meeting"] |= "bijeenkomst" in action.data.get("outcomes", [])
-        elif action.action == "MaterialReported":
+        elif action.is_a(MaterialReported):
             reported_to = action.data.get("reported_to")
             facts["reported_to_police"] |= reported_to == "politie"
             facts["reported_to_hotline"] |= reported_to == "meldpunt"
-        elif action.action == "OtvAdviceRequested":
+        elif action.is_a(OtvAdviceRequested):
             facts["otv_advice_requested"] = True
     return facts
 
@@ -68,18 +72,18 @@ DELETION_CALL_WAITS = (
 
 def deletion_call_ready(actions: Iterable[Any]) -> bool:
     """Deletion comes after reporting: police contact or a report must be recorded first."""
-    return any(a.action in ("PoliceContacted", "MaterialReported") for a in actions)
+    return any(a.is_a(PoliceContacted, MaterialReported) for a in actions)
 
 
 # The step a sent letter carries out: the action it records, with its data.
 LETTER_STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     "oproep_verwijderen": (
-        "DeletionCalled",
+        DeletionCalled.__name__,
         {"addressed": ["leerlingen_verzonden", "leerlingen_ontvangen", "ouders"], "how": "brief"},
     ),
-    "ouders_klas": ("GroupInformed", {"group": "ouders_klas", "how": "brief"}),
-    "ouders_alle": ("GroupInformed", {"group": "ouders_alle", "how": "brief"}),
-    "leerlingen": ("GroupInformed", {"group": "leerlingen", "how": "brief"}),
+    "ouders_klas": (GroupInformed.__name__, {"group": "ouders_klas", "how": "brief"}),
+    "ouders_alle": (GroupInformed.__name__, {"group": "ouders_alle", "how": "brief"}),
+    "leerlingen": (GroupInformed.__name__, {"group": "leerlingen", "how": "brief"}),
 }
 
 

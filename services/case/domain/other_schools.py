@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.case.domain.actions import IncidentPart
 from services.case.domain.errors import CaseError
 from services.case.domain.guards import refuse_material
 
@@ -172,12 +173,9 @@ EVENTS = (OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed, OtherS
 CONFIRMER = "andere school"  # the actor of a confirmation: no account, the link's holder
 
 
-class OtherSchools:
+class OtherSchools(IncidentPart):
     """Commands and queries of the other schools, mixed into `Incident`."""
 
-    version: int
-    trigger_event: Any
-    actions: list[Any]
     compose_letter: Any
 
     @property
@@ -238,7 +236,7 @@ class OtherSchools:
         school = self.other_schools.get(number)
         if school is None:
             return LinkInvalid()
-        if any(a.action == "PersonalDataErased" for a in self.actions):
+        if self.personal_data_erased:
             return LinkExpired()
         if school.confirmed_at is not None:
             return LinkUsed()

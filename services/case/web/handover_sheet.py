@@ -80,19 +80,21 @@ def build(incident: Incident, contact: Contact, mark: str) -> HandoverSheet:
             if line[1]
         )),
         ("Gesprek met het slachtoffer: vragen 7 tot en met 14, zoals vastgelegd", _answers(actions)),
-        ("Omvang", _fields(actions, "ScopeAssessed", SCOPE_FIELDS, "De omvang is nog niet bepaald.")),
+        ("Omvang", _fields(actions, Incident.ScopeAssessed, SCOPE_FIELDS, "De omvang is nog niet bepaald.")),
         ("Kanalen", _channels(actions)),
-        ("Bronsite of URL", _steps(actions, ("SourceUrlRecorded", "InternetFilterRequested"))),
-        ("Contact met de politie", _steps(actions, ("PoliceContacted", "ReportDecided"))),
-        ("Melden", _steps(actions, ("MaterialReported",))),
-        ("Verwijderen", _steps(actions, ("DeletionCalled", "DeletionConfirmed", "MeetingHeld"))),
+        ("Bronsite of URL", _steps(actions, Incident.SourceUrlRecorded, Incident.InternetFilterRequested)),
+        ("Contact met de politie", _steps(actions, Incident.PoliceContacted, Incident.ReportDecided)),
+        ("Melden", _steps(actions, Incident.MaterialReported)),
+        ("Verwijderen", _steps(
+            actions, Incident.DeletionCalled, Incident.DeletionConfirmed, Incident.MeetingHeld
+        )),
         ("Offline halen per kanaal", _takedowns(actions)),
     )  # fmt: skip
     return HandoverSheet("Overdrachtsblad voor de politie", sections, mark)
 
 
 def _answers(actions: list[RecordedAction]) -> tuple[Line, ...]:
-    conversations = [a for a in actions if a.action == "VictimConversationHeld"]
+    conversations = [a for a in actions if a.is_a(Incident.VictimConversationHeld)]
     if not conversations:
         return (("", "Het gesprek met het slachtoffer is nog niet vastgelegd."),)
     lines: list[Line] = []
@@ -102,10 +104,8 @@ def _answers(actions: list[RecordedAction]) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _fields(
-    actions: list[RecordedAction], action: str, names: tuple[str, ...], none: str
-) -> tuple[Line, ...]:
-    recorded = [a for a in actions if a.action == action]
+def _fields(actions: list[RecordedAction], kind: type, names: tuple[str, ...], none: str) -> tuple[Line, ...]:
+    recorded = [a for a in actions if a.is_a(kind)]
     if not recorded:
         return (("", none),)
     latest = recorded[-1]
@@ -113,7 +113,7 @@ def _fields(
 
 
 def _channels(actions: list[RecordedAction]) -> tuple[Line, ...]:
-    scopes = [a for a in actions if a.action == "ScopeAssessed"]
+    scopes = [a for a in actions if a.is_a(Incident.ScopeAssessed)]
     if not scopes:
         return (("", "Nog niet vastgelegd."),)
     return (_line(scopes[-1], "channels"),)
@@ -136,11 +136,11 @@ def _takedowns(actions: list[RecordedAction]) -> tuple[Line, ...]:
     return tuple(lines) or (("", "Nog geen verzoek om het materiaal offline te halen vastgelegd."),)
 
 
-def _steps(actions: list[RecordedAction], kinds: tuple[str, ...]) -> tuple[Line, ...]:
+def _steps(actions: list[RecordedAction], *kinds: type) -> tuple[Line, ...]:
     """Each recorded action of these kinds: its title and date, then its fields."""
     lines: list[Line] = []
     for action in actions:
-        if action.action in kinds:
+        if action.is_a(*kinds):
             title = forms.action_forms()[action.action].title
             lines.append((_date(action.at), title))
             lines.extend(_line(action, name) for name in action.data)

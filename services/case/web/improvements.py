@@ -85,7 +85,7 @@ def propose(incident_id: UUID) -> Page:
         values=values,
         errors=errors,
         waiting=incident.improvements_awaiting_review(),
-        shared=[a for a in incident.effective_actions() if a.action == "ImprovementShared"],
+        shared=[a for a in incident.effective_actions() if a.is_a(Incident.ImprovementShared)],
         current_actor_id=actor.id,
     ), (422 if errors else 200)
 

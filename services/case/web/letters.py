@@ -73,7 +73,7 @@ def latest_statement(incident: Incident, language: str = DUTCH) -> dict[str, str
     statements = [
         a
         for a in incident.effective_actions()
-        if a.action == "CommunicationStatementWritten" and a.data.get("language", DUTCH) == language
+        if a.is_a(Incident.CommunicationStatementWritten) and a.data.get("language", DUTCH) == language
     ]
     return {k: v for k, v in statements[-1].data.items() if k != "language"} if statements else {}
 

@@ -86,7 +86,7 @@ def approvers_for(letter: LetterRequest) -> Approvers:
 
 
 def erased(incident: Incident) -> bool:
-    return any(a.action == "PersonalDataErased" for a in incident.actions)
+    return incident.personal_data_erased
 
 
 def _letter(actor: Actor, incident_id: UUID, letter_id: UUID) -> tuple[Incident, LetterRequest]:

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain import takedown
 from services.case.domain.errors import CaseError
-from services.case.domain.incident import Status
+from services.case.domain.incident import Incident, Status
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
@@ -143,10 +143,11 @@ def timeline(incident: Any, may_act: bool, letter_events: Sequence[Any] = ()) ->
             ),
         )
         for event in letter_events
-        if event.event_type not in ("LetterRequested", "LetterProposed")  # "brief opgesteld" says it
+        # The letter's request reads as the incident's "brief opgesteld" already.
+        if event.event_type not in (Incident.LetterRequested.__name__, Incident.LetterProposed.__name__)
     ]
     for action in incident.actions:
-        corrected = action.action == "Corrected"
+        corrected = action.is_a(Incident.Corrected)
         entries.append(
             (
                 action.at,
@@ -164,7 +165,7 @@ def timeline(incident: Any, may_act: bool, letter_events: Sequence[Any] = ()) ->
                     if may_act and action.action in by_form and not action.withdrawn
                     else "",
                     letter_url=f"{letter_base}{action.data['letter_id']}"
-                    if action.action == "LetterComposed" and action.data.get("letter_id")
+                    if action.is_a(Incident.LetterComposed) and action.data.get("letter_id")
                     else "",
                 ),
             )
