@@ -95,12 +95,12 @@ def unsettled_in(actions: list[Any]) -> bool:
     """A recorded school neither confirmed receipt nor was called, read from recorded actions.
     The reports' facts hold the other schools' events among the actions; the Incident keeps them
     apart (the application passes the condition to the checklist as held, from its state)."""
-    numbers = {a.data.get("number") for a in actions if a.action == "OtherSchoolRecorded"}
-    called = ("OtherSchoolNotified", "gebeld")
+    numbers = {a.data.get("number") for a in actions if a.action == OtherSchoolRecorded.__name__}
+    called = (OtherSchoolNotified.__name__, "gebeld")
     settled = {
         a.data.get("number")
         for a in actions
-        if a.action == "OtherSchoolConfirmed" or (a.action, a.data.get("how")) == called
+        if a.action == OtherSchoolConfirmed.__name__ or (a.action, a.data.get("how")) == called
     }
     return bool(numbers - settled)
 
