@@ -17,7 +17,7 @@ from shared.boards import Board, board
 from shared.languages import DUTCH
 from shared.vetted_sentences import sentences_for, with_sentence
 
-OFFERED_ON = frozenset({"CommunicationStatementWritten"})
+OFFERED_ON = frozenset({Incident.CommunicationStatementWritten.__name__})
 CHOICE = "zin"  # the name of the buttons: "<field>:<index>"
 
 
