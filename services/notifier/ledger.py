@@ -1,22 +1,30 @@
 """What the notifier did with each message: so a redelivery or restart never sends twice.
 
-Per message: its state (sending → sent → reported), attempts, and each recipient whose mail
-the SMTP server accepted, written the moment the server accepted it. A claim with a short
-lease makes several notifiers safe: only the holder sends a message; a copy that reaches
-another notifier waits, and a holder that died frees it when its lease runs out.
+Per message: its state (sending → sent → reported), attempts, and per recipient whether their
+mail was started (written before the mail goes out) and accepted (written the moment the SMTP
+server accepted it). A recipient started but not accepted when a notifier died may have got
+the mail: the next attempt sends it again, with the same Message-ID (a letter is delayed,
+never dropped), and says so in the log. A claim with a short lease makes several notifiers
+safe: only the holder sends a message; a copy that reaches another notifier waits, and a
+holder that died frees it when its lease runs out.
 A SQLite file in the data folder, or tables in PostgreSQL.
 
 A letter costs few transactions: `take` counts the attempt, claims and reads what was
-already delivered in one; then one per batch of accepted recipients (each SMTP connection's
-acceptance is written before it sends again); `finish` and `settle` close it. On SQLite each
-thread keeps its own connection (WAL).
+already delivered in one; then one per batch of accepted recipients, which also starts each
+connection's next mail (each connection's acceptance is written before it sends again);
+`finish` and `settle` close it. On SQLite each thread keeps its own connection (WAL); on
+PostgreSQL the acceptances go over a connection of the thread's own too (`_Notes`).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import psycopg
 
 from shared.config import Settings
 from shared.database import Database
@@ -27,6 +35,9 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notifier_messages (message_id TEXT PRIMARY KEY, state TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS notifier_deliveries (message_id TEXT NOT NULL, recipient_hash TEXT NOT NULL,"
+    " PRIMARY KEY (message_id, recipient_hash))",
+    # The recipients whose mail was started: those without a delivery may have got it.
+    "CREATE TABLE IF NOT EXISTS notifier_started (message_id TEXT NOT NULL, recipient_hash TEXT NOT NULL,"
     " PRIMARY KEY (message_id, recipient_hash))",
     "CREATE TABLE IF NOT EXISTS notifier_claims (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL,"
     " until DOUBLE PRECISION NOT NULL)",
@@ -48,6 +59,8 @@ class Progress:
     attempts: int
     claimed: bool
     delivered: frozenset[str] = frozenset()
+    # Started by an attempt that stopped before the server's answer was written: perhaps sent.
+    in_doubt: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,11 +79,14 @@ class Ledger:
         with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+        self._notes = _Notes(settings.database_url) if self.db.postgres else None
 
     def take(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> Progress:
         """In one transaction: counts an attempt, claims the message unless it was reported
         already (or another holder's lease lives), and reads whom it was delivered to."""
         now = time.time()
+        if self._notes is not None:
+            self._notes.connection()  # open now: the first acceptance must not wait for it
         with self.db.connect() as db:
             db.execute(
                 self.db.sql(
@@ -86,14 +102,19 @@ class Ledger:
             if state == REPORTED:
                 return Progress(str(state), int(attempts), claimed=False)
             claimed = self._claim(db, message_id, holder, now, seconds)
-            delivered = frozenset(
-                str(row[0])
-                for row in db.execute(
-                    self.db.sql("SELECT recipient_hash FROM notifier_deliveries WHERE message_id = ?"),
-                    (message_id,),
+            if not claimed:
+                return Progress(str(state), int(attempts), claimed=False)
+            delivered, started = (
+                frozenset(
+                    str(row[0])
+                    for row in db.execute(
+                        self.db.sql(f"SELECT recipient_hash FROM {table} WHERE message_id = ?"),  # noqa: S608 - fixed names
+                        (message_id,),
+                    )
                 )
+                for table in ("notifier_deliveries", "notifier_started")
             )
-        return Progress(str(state), int(attempts), claimed, delivered if claimed else frozenset())
+        return Progress(str(state), int(attempts), True, delivered, started - delivered)
 
     def finish(self, message_id: str, *, failed: int, note: str) -> Summary:
         """Marks the message sent, with the recipients not reached; returns its summary."""
@@ -117,6 +138,7 @@ class Ledger:
                 self.db.sql("DELETE FROM notifier_claims WHERE message_id = ? AND holder = ?"),
                 (message_id, holder),
             )
+            db.execute(self.db.sql("DELETE FROM notifier_started WHERE message_id = ?"), (message_id,))
 
     def claim(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> bool:
         """Takes or renews the claim on a message; False while another holder's lease lives."""
@@ -169,17 +191,23 @@ class Ledger:
                 (message_id, recipient_hash),
             )
 
-    def record_deliveries(self, message_id: str, recipient_hashes: list[str]) -> None:
-        """Several accepted mails of one message in one transaction (services/notifier/sending.py
-        writes each connection's acceptance before that connection sends again)."""
+    def record_deliveries(
+        self, message_id: str, recipient_hashes: list[str], *, started: list[str] | tuple[str, ...] = ()
+    ) -> None:
+        """Several accepted mails of one message, and the mails about to go out, in one
+        transaction (services/notifier/sending.py writes each connection's acceptance, with
+        its next mail started, before that connection sends again). The time from the server's
+        250 to this write is the window in which a killed notifier leaves a second copy: on
+        PostgreSQL it is one statement on the thread's own connection."""
+        if self._notes is not None:
+            self._notes.record(message_id, list(recipient_hashes), list(started))
+            return
         with self.db.connect() as db:
-            db.cursor().executemany(  # a cursor's: psycopg's connection has no executemany
-                self.db.sql(
-                    "INSERT INTO notifier_deliveries (message_id, recipient_hash) VALUES (?, ?) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                [(message_id, key) for key in recipient_hashes],
-            )
+            for table, keys in (("notifier_started", started), ("notifier_deliveries", recipient_hashes)):
+                db.executemany(
+                    f"INSERT INTO {table} (message_id, recipient_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed names
+                    [(message_id, key) for key in keys],
+                )
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
@@ -228,3 +256,37 @@ class Ledger:
                 self.db.sql("INSERT INTO notifier_bounces_read (name) VALUES (?) ON CONFLICT DO NOTHING"),
                 (name,),
             )
+
+
+class _Notes:
+    """The acceptances on PostgreSQL: each sending thread keeps a connection of its own that
+    commits every statement at once (no pool to borrow from, no second round trip for the
+    commit), and does not wait for the disk (`synchronous_commit` off). A note lost that way
+    only in a crash of the database server itself means a second copy, never a lost letter."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+
+    def record(self, message_id: str, accepted: list[str], started: list[str]) -> None:
+        try:
+            self.connection().execute(
+                "WITH started AS (INSERT INTO notifier_started (message_id, recipient_hash)"
+                " SELECT %(id)s, unnest(%(started)s::text[]) ON CONFLICT DO NOTHING)"
+                " INSERT INTO notifier_deliveries (message_id, recipient_hash)"
+                " SELECT %(id)s, unnest(%(accepted)s::text[]) ON CONFLICT DO NOTHING",
+                {"id": message_id, "started": started, "accepted": accepted},
+            )
+        except psycopg.OperationalError:
+            self._local.kept = None  # the next letter connects again
+            raise
+
+    def connection(self) -> psycopg.Connection[Any]:
+        kept = getattr(self._local, "kept", None)
+        if kept is None or kept[0] != os.getpid() or kept[1].closed:  # never one from before a fork
+            connection = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=5, options="-c synchronous_commit=off"
+            )
+            kept = (os.getpid(), connection)
+            self._local.kept = kept
+        return kept[1]

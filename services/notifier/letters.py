@@ -9,6 +9,7 @@ key): the notifier reads no case store. The outcome goes back as a `LetterOutcom
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -60,6 +61,8 @@ from shared.letters import LetterBlocked, compose, render_reminder
 from shared.privacy import GuardNotReady, NameFinder, PrivacyGuard, Recorded
 from shared.recipients import valid_address
 
+log = logging.getLogger("notifier")
+
 
 class SendsMail(Protocol):
     def send(self, message: EmailMessage) -> None: ...
@@ -97,6 +100,15 @@ class LetterHandler:
         Raises TransientFailure when the mail server should be tried again later, and
         ClaimedElsewhere while another notifier holds the message."""
         progress = self._take(message.message_id)
+        if progress is not None and progress.in_doubt:
+            # Started before an attempt stopped, without the server's answer written: perhaps
+            # sent. Sent again (the same Message-ID): a copy is better than a letter lost.
+            log.warning(
+                "%s: %d ontvanger(s) kregen de mail mogelijk al voor een onderbreking; "
+                "opnieuw verzonden met dezelfde Message-ID.",
+                message.type,
+                len(progress.in_doubt),
+            )
         if progress is None:
             if isinstance(message, LetterRequest):
                 # A copy of a letter already reported: the relay offers it again because no
@@ -234,26 +246,27 @@ class LetterHandler:
         return self.ledger.finish(message.message_id, failed=failed, note=note)
 
     def _send_each(self, message_id: str, mails: list[Outgoing]) -> dict[str, str]:
-        """Sends the mails (over the pool when the sender has one); each acceptance is in the
-        ledger before its connection sends again. Returns the refused keys with why."""
+        """Sends the mails (over the pool when the sender has one); each mail is started in
+        the ledger before it goes out, and each acceptance is in the ledger before its
+        connection sends again. Returns the refused keys with why."""
 
-        def accepted(keys: list[str]) -> None:
-            self.ledger.record_deliveries(message_id, keys)
+        def note(accepted: list[str], started: list[str]) -> None:
+            self.ledger.record_deliveries(message_id, accepted, started=started)
             self._renew(message_id)
 
         send_each = getattr(self.sender, "send_each", None)
         if send_each is not None:
-            refused: dict[str, str] = send_each(mails, accepted)
+            refused: dict[str, str] = send_each(mails, note)
             return refused
         refused = {}
         for mail in mails:  # a sender that takes one message at a time (the tests' fakes)
-            self._renew(message_id)
+            note([], [mail.key])
             try:
                 self.sender.send(mail.message())
             except PermanentFailure as error:
                 refused[mail.key] = str(error)
                 continue
-            accepted([mail.key])
+            note([mail.key], [])
         return refused
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:

@@ -144,35 +144,36 @@ class ConnectionBudget:
 
 
 class GroupCommit:
-    """Writes the acceptances of several connections in one transaction: each connection
-    waits until its mail is written before it sends its next, so the window in which a crash
-    can send a copy stays one mail per connection, while the ledger commits far less often.
-    The write runs as soon as the acceptances that came in together are collected (a callback
-    at the end of this turn of the event loop, not a task that would wait two turns): the
-    shorter the time between the server's 250 and the ledger's note, the fewer copies a
-    killed process leaves."""
+    """Writes what several connections did in one transaction: each connection's accepted
+    mail together with the mail it sends next (started), so the ledger knows, before a mail
+    goes out, that it may have been sent. A connection waits until its write is done before
+    it sends again, so the window in which a crash can send a copy stays one mail per
+    connection, while the ledger commits far less often. The write runs as soon as what came
+    in together is collected (a callback at the end of this turn of the event loop, not a
+    task that would wait two turns): the shorter the time between the server's 250 and the
+    ledger's note, the fewer copies a killed process leaves."""
 
-    def __init__(self, write: Callable[[list[str]], None]) -> None:
+    def __init__(self, write: Callable[[list[str], list[str]], None]) -> None:
         self.write = write
-        self._pending: list[tuple[str, asyncio.Future[None]]] = []
+        self._pending: list[tuple[str | None, str | None, asyncio.Future[None]]] = []
 
-    async def accepted(self, key: str) -> None:
+    async def note(self, accepted: str | None, started: str | None) -> None:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
-        self._pending.append((key, done))
+        self._pending.append((accepted, started, done))
         await done
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
         try:
-            self.write([key for key, _ in batch])
+            self.write([a for a, _, _ in batch if a], [s for _, s, _ in batch if s])
         except BaseException as error:  # every waiting connection learns of it
-            for _, done in batch:
+            for _, _, done in batch:
                 done.set_exception(error)
             return
-        for _, done in batch:
+        for _, _, done in batch:
             done.set_result(None)
 
 
@@ -259,15 +260,18 @@ class Sender:
     def send(self, message: EmailMessage) -> None:
         self._runner.run(self._own.send(message))
 
-    def send_each(self, mails: Sequence[Outgoing], accepted: Callable[[list[str]], None]) -> dict[str, str]:
-        """Sends each mail over this sender's connection and the borrowed ones; hands
-        the keys of accepted mails to `accepted` (in batches) before that connection sends
-        again. Returns the refused keys with why. Raises TransientFailure once the mails in
-        flight are done, when the server should be tried again later."""
-        return self._runner.run(self._send_each(list(mails), accepted))
+    def send_each(
+        self, mails: Sequence[Outgoing], note: Callable[[list[str], list[str]], None]
+    ) -> dict[str, str]:
+        """Sends each mail over this sender's connection and the borrowed ones. Hands `note`
+        (in batches) the keys of the mails about to go out, before they do, and of the
+        accepted ones, before that connection sends again. Returns the refused keys with
+        why. Raises TransientFailure once the mails in flight are done, when the server
+        should be tried again later."""
+        return self._runner.run(self._send_each(list(mails), note))
 
     async def _send_each(
-        self, mails: list[Outgoing], accepted: Callable[[list[str]], None]
+        self, mails: list[Outgoing], note: Callable[[list[str], list[str]], None]
     ) -> dict[str, str]:
         wanted = len(mails) // MAIL_PER_BORROWED_CONNECTION
         borrowed = self.budget.borrow(wanted) if self.budget and wanted else 0
@@ -275,20 +279,28 @@ class Sender:
         waiting = deque(mails)
         refused: dict[str, str] = {}
         trouble: list[TransientFailure] = []
-        commit = GroupCommit(accepted)
+        commit = GroupCommit(note)
+
+        def next_mail() -> Outgoing | None:
+            return waiting.popleft() if waiting and not trouble else None
 
         async def lane(connection: Connection) -> None:
-            while waiting and not trouble:
-                mail = waiting.popleft()
+            mail = next_mail()
+            if mail is not None:
+                await commit.note(None, mail.key)
+            while mail is not None and not trouble:
+                accepted: str | None = None
                 try:
                     await connection.send_outgoing(mail)
+                    accepted = mail.key
                 except PermanentFailure as error:
                     refused[mail.key] = str(error)
-                    continue
                 except TransientFailure as error:
                     trouble.append(error)
                     return
-                await commit.accepted(mail.key)
+                mail = next_mail()
+                if accepted or mail:  # the acceptance, and the next mail started, in one write
+                    await commit.note(accepted, mail.key if mail else None)
 
         try:
             await asyncio.gather(*(lane(connection) for connection in lanes))

@@ -1,10 +1,13 @@
 """A large letter spreads over the notifier's SMTP connections, and every connection's accepted
 mail is in the ledger before that connection sends its next (the duplicate window stays one mail
-per connection), while the ledger writes the acceptances of several connections together."""
+per connection), while the ledger writes the acceptances of several connections together. Each
+mail is started in the ledger before it goes out, in the same writes: after a crash the ledger
+knows which recipients may have got their mail."""
 
 from __future__ import annotations
 
 import email
+import sys
 import threading
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from services.notifier.__main__ import hand_over_often
 from services.notifier.ledger import Ledger
 from services.notifier.sending import ConnectionBudget, Outgoing, Sender, TransientFailure
 from shared.config import load_settings
@@ -35,9 +39,12 @@ class Log:
             self.events.append(("ontvangen", session.peer, key))
         return "250 OK"
 
-    def written(self, keys: list[str]) -> None:
+    def written(self, keys: list[str], started: list[str]) -> None:
         with self.lock:
-            self.events.append(("geschreven", len(keys), ",".join(keys)))
+            if started:
+                self.events.append(("begonnen", len(started), ",".join(started)))
+            if keys:
+                self.events.append(("geschreven", len(keys), ",".join(keys)))
 
 
 def mails(count: int) -> list[Outgoing]:
@@ -81,6 +88,15 @@ def assert_written_before_the_next_mail_on_its_connection(log: Log) -> None:
         previous[peer] = key
 
 
+def assert_started_before_it_went_out(log: Log) -> None:
+    started: set[str] = set()
+    for kind, _, keys in log.events:
+        if kind == "begonnen":
+            started.update(keys.split(","))
+        elif kind == "ontvangen":
+            assert keys in started, f"{keys} ging uit voor het in het grootboek begonnen was"
+
+
 def test_a_letter_to_two_hundred_spreads_over_the_free_connections(tmp_path: Path) -> None:
     log = Log()
     assert run(log, 200, ConnectionBudget(3), tmp_path) == {}
@@ -90,6 +106,19 @@ def test_a_letter_to_two_hundred_spreads_over_the_free_connections(tmp_path: Pat
     batches = [e[1] for e in log.events if e[0] == "geschreven"]
     assert sum(batches) == 200 and len(batches) < 200  # several acceptances per transaction
     assert_written_before_the_next_mail_on_its_connection(log)
+    assert_started_before_it_went_out(log)
+
+
+def test_starting_a_mail_costs_no_write_of_its_own(tmp_path: Path) -> None:
+    """The next mail is started in the same write as the acceptance before it: only each
+    connection's first mail is started alone."""
+    log = Log()
+    run(log, 10, ConnectionBudget(0), tmp_path)
+    assert [kind for kind, _, _ in log.events if kind != "ontvangen"] == ["begonnen"] + [
+        "begonnen",
+        "geschreven",
+    ] * 9 + ["geschreven"]
+    assert_started_before_it_went_out(log)
 
 
 def test_a_small_letter_keeps_to_its_own_connection(tmp_path: Path) -> None:
@@ -127,3 +156,35 @@ def test_the_ledger_writes_a_batch_on_postgresql_too(postgres_url: str) -> None:
     assert ledger.take("bericht", "houder").delivered == frozenset({"a", "b", "c"})
     ledger.note_bounce_read("terug-1.eml")
     assert ledger.bounces_read() == {"terug-1.eml"}
+
+
+def started_but_not_accepted(ledger: Ledger) -> None:
+    ledger.take("bericht", "houder")
+    ledger.record_deliveries("bericht", [], started=["a", "b"])
+    ledger.record_deliveries("bericht", ["a"], started=["c"])
+    progress = ledger.take("bericht", "houder")  # as the attempt after a crash
+    assert progress.delivered == frozenset({"a"})
+    assert progress.in_doubt == frozenset({"b", "c"})  # perhaps sent: they get it again
+    ledger.settle("bericht", "houder")
+    ledger.mark("bericht", "bezig")
+    assert ledger.take("bericht", "houder").in_doubt == frozenset()  # settled: nothing kept
+
+
+def test_the_ledger_knows_which_recipients_may_have_got_their_mail(tmp_path: Path) -> None:
+    started_but_not_accepted(Ledger(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})))
+
+
+def test_the_ledger_knows_which_recipients_may_have_got_their_mail_on_postgresql(postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+    started_but_not_accepted(Ledger(load_settings({"ZORGVULDIG_DATABASE_URL": postgres_url})))
+
+
+def test_the_notifier_lets_a_thread_that_heard_a_250_run_within_a_millisecond() -> None:
+    """A thread busy with the next letter's privacy check must not keep the sending thread
+    from writing its acceptance for Python's default 5 ms: that wait is the window in which a
+    killed notifier leaves a second copy."""
+    before = sys.getswitchinterval()
+    try:
+        hand_over_often()
+        assert sys.getswitchinterval() <= 0.001
+    finally:
+        sys.setswitchinterval(before)

@@ -199,3 +199,54 @@ def test_a_message_is_acknowledged_only_after_the_ledger_holds_its_deliveries(
     for number, recipients in letters.items():
         for address in recipients:
             assert mail.accepted[address] == 1, (number, address)
+
+
+class Killed(BaseException):
+    """The notifier's process dies: nothing after this line of its code runs."""
+
+
+class DiesAfterAccepting(MailServer):
+    """Accepts the mail to `address`, and the sending process dies before it hears so."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+        self.message_ids: dict[str, list[str]] = {}
+
+    def send(self, message: Any) -> None:
+        super().send(message)
+        self.message_ids.setdefault(str(message["To"]), []).append(str(message["Message-ID"]))
+        if str(message["To"]) == self.address and self.accepted[self.address] == 1:
+            raise Killed
+
+
+def test_a_recipient_whose_mail_may_have_gone_out_before_a_crash_gets_it_again_with_the_same_id(
+    tmp_path: Path, guard: PrivacyGuard, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The ledger starts each mail before it goes out: after the crash it knows that only that
+    recipient may have got it, and sends it again (delayed, never dropped) with the same
+    Message-ID, saying so in the log; the others before it are not sent again."""
+    settings, cases = installation(tmp_path)
+    recipients = [f"ouder{n}@voorbeeld.nl" for n in range(5)]
+    request(cases, recipients)
+    relay = Relay(cases, Positions(settings), lambda: messaging.connect(settings))
+    (letter,) = [
+        message
+        for notification in cases.recorder.select_notifications(start=1, limit=100)
+        if notification.topic in TOPICS and (message := relay.message_for(notification)) is not None
+    ]
+    mail = DiesAfterAccepting("ouder2@voorbeeld.nl")
+    ledger = Ledger(settings)
+    with pytest.raises(Killed):
+        LetterHandler(settings, ledger, mail, guard=guard, outcomes=NoOutcomes()).handle(letter)
+    with caplog.at_level("WARNING", logger="notifier"):
+        LetterHandler(settings, ledger, mail, guard=guard, outcomes=NoOutcomes()).handle(letter)
+
+    assert mail.accepted == {r: 2 if r == "ouder2@voorbeeld.nl" else 1 for r in recipients}
+    assert len(set(mail.message_ids["ouder2@voorbeeld.nl"])) == 1
+    assert "1 ontvanger(s) kregen de mail mogelijk al" in caplog.text
+
+
+class NoOutcomes:
+    def publish(self, outcome: Any) -> None:
+        pass
