@@ -55,3 +55,18 @@ def test_an_administrator_resets_an_account_of_their_own_board_and_its_sessions_
     assert accounts.authenticate("behandelaar.dewilg", password) and accounts.must_change_password(
         "behandelaar.dewilg"
     )
+
+
+def test_a_boards_administrator_cannot_reset_the_installations_administrator(app, browser) -> None:  # type: ignore[no-untyped-def]
+    """The installation's administrator belongs to a board too; a reset by that board's
+    administrator would hand them a one-time password to every board's machinery."""
+    accounts = app.extensions["zorgvuldig.accounts"]
+    installation: Browser = browser("installatiebeheerder")
+    board_admin: Browser = browser("beheerder")
+    assert board_admin.post("/beheer/accounts/installatiebeheerder/herstel").status_code == 404
+    assert installation.get("/beheer/").status_code == 200  # still signed in: nothing was ended
+    assert not accounts.must_change_password("installatiebeheerder")
+    listed = board_admin.get("/beheer/accounts").text
+    assert "/beheer/accounts/installatiebeheerder/herstel" not in listed
+    assert "/beheer/accounts/behandelaar.dewilg/herstel" in listed
+    assert installation.post("/beheer/accounts/beheerder/herstel").status_code == 200

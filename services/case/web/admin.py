@@ -120,7 +120,10 @@ def accounts() -> str:
         by_school.setdefault(school_name(account.school_id) if account.school_id else "", []).append(account)
     store: Accounts = current_app.extensions["zorgvuldig.accounts"]
     return render_template(
-        "admin/accounts.html", by_school=sorted(by_school.items()), care_team=store.marked_care_team()
+        "admin/accounts.html",
+        by_school=sorted(by_school.items()),
+        care_team=store.marked_care_team(),
+        may_reset=may_reset,
     )
 
 
@@ -145,13 +148,22 @@ def retry_dead_letters() -> Response:
     return redirect(url_for("beheer.status"))
 
 
+def may_reset(account: Account) -> bool:
+    """A board's administrator resets the accounts of their board, but not the installation's
+    administrator, who belongs to a board too: the one-time password would hand them the
+    machinery of every board. Nobody resets their own account here (that is /wachtwoord)."""
+    if account.role is Role.INSTALLATION_ADMINISTRATOR and not installation_wide():
+        return False
+    return bool(g.actor.administers(account.board_id)) and account.username != g.actor.id
+
+
 @blueprint.post("/accounts/<username>/herstel")
 def reset_password(username: str) -> str:
     """An administrator's reset of an account of their board: a one-time password, shown once
     on this page (never in a cookie or a log), and every session and API token ended."""
     accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
     account = accounts.get(username)
-    if account is None or not g.actor.administers(account.board_id) or account.username == g.actor.id:
+    if account is None or not may_reset(account):
         abort(404)  # another board's accounts are not this administrator's; their own: /wachtwoord
     password = accounts.reset_password(account.username)
     return render_template("admin/reset.html", account=account, password=password)
