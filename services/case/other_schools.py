@@ -18,12 +18,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from services.case.domain.incident import Incident
-from services.case.domain.letter_request import LetterRequest
+from services.case.domain.letter_request import LetterRequest, Review
 from services.case.domain.other_schools import (
     CONFIRMER,
     NOTICE_LETTER,
     ROLES,
     LinkInvalid,
+    NoticeAlreadyApproved,
     OtherSchoolIncomplete,
 )
 from shared.identity import Actor
@@ -55,6 +56,16 @@ def read_token(chain_key: bytes, token: str) -> tuple[UUID, int]:
 
 
 NOTIFIER = "notifier"
+
+
+def may_ask_notice(cases: Any, school: Any) -> bool:
+    """A school gets the standard notice once: not while one waits for its review, nor after one
+    was approved (it is sent with the school's one message id, so a second approval would send
+    nothing and would take over the first's bounces); again only after a rejection."""
+    if school.notice_letter:
+        earlier = cases.letter_request(UUID(school.notice_letter))
+        return earlier is None or earlier.review is Review.REJECTED
+    return school.notified_how != "bericht"  # one asked for before notices were reviewed went out
 
 
 class OtherSchoolCommands:
@@ -94,10 +105,11 @@ class OtherSchoolCommands:
         self._require_handler(actor)
         incident: Incident = self._visible(actor, incident_id, for_change=True)
         school = incident.other_school(number)
-        if school.notice_letter:
-            earlier = self.letter_request(UUID(school.notice_letter))
+        if not may_ask_notice(self, school):
+            earlier = self.letter_request(UUID(school.notice_letter)) if school.notice_letter else None
             if earlier is not None and earlier.awaiting_review:
                 raise OtherSchoolIncomplete("Het bericht aan deze school wacht al op goedkeuring.")
+            raise NoticeAlreadyApproved()
         letter_id = uuid4()
         incident.other_school_notified(
             actor=actor.id, number=number, how="bericht", on=on, letter_id=letter_id

@@ -122,7 +122,8 @@ class Notices:
                 )
                 if school_notice is None:
                     log.warning(
-                        "Bericht aan een andere school niet verstuurd: de school staat niet bij de melding."
+                        "Bericht aan een andere school niet verstuurd: de school staat niet (meer) bij de"
+                        " melding, of de gegevens van de melding zijn gewist."
                     )
                 else:
                     messaging.publish(connection, encode(school_notice), message_id=school_notice.message_id)

@@ -9,12 +9,14 @@ from uuid import UUID
 import pytest
 
 from services.case.application import CaseManagement, IncidentNotFound
-from services.case.domain.errors import SecondPersonRequired
+from services.case.domain.errors import IncidentClosed, SecondPersonRequired
 from services.case.domain.incident import Incident
 from services.case.domain.other_schools import (
     LinkExpired,
     LinkInvalid,
     LinkUsed,
+    NoticeAlreadyApproved,
+    OtherSchoolAlreadyRecorded,
     OtherSchoolIncomplete,
     school_days_between,
 )
@@ -170,3 +172,64 @@ def test_step_one_without_other_schools_is_done_as_before(cases: CaseManagement)
     cases.record_action(HANDLER, incident_id, "ScopeAssessed", ACTIONS["ScopeAssessed"])
     steps, _ = cases.progress(cases.incident(HANDLER, incident_id))
     assert next(s for s in steps if s.step.key == "omvang").state is StepState.DONE
+
+
+def test_an_approved_notice_is_not_asked_for_again_and_a_rejected_one_may_be(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    """A school's notice goes out once, under one message id: a second notice approved after the
+    first would send nothing, and the first would go out under the second letter's name (its
+    bounces and outcome recorded on a letter that may have been rejected)."""
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    rejected = UUID(cases.incident(HANDLER, incident_id).other_schools[2].notice_letter)
+    cases.decide_letter(
+        SECOND_HANDLER, incident_id, letter_id=rejected, approve=False, reason="Eerst bellen."
+    )
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)  # asked again
+    approved = UUID(cases.incident(HANDLER, incident_id).other_schools[2].notice_letter)
+    cases.decide_letter(SECOND_HANDLER, incident_id, letter_id=approved, approve=True)
+    with pytest.raises(NoticeAlreadyApproved, match="Bel de school en leg dat hier vast"):
+        cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    assert cases.incident(HANDLER, incident_id).other_schools[2].notice_letter == str(approved)
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="gebeld", on=TODAY, reason="kwam terug")
+
+
+def test_the_same_school_recorded_twice_is_refused_another_is_not(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    """A form sent twice (a double click) would record the school twice and send it two notices."""
+    with pytest.raises(OtherSchoolAlreadyRecorded, match="staat al bij deze melding"):
+        cases.record_other_school(
+            HANDLER, incident_id, name=" basisschool  De Linde", contact="Info@DeLinde.invalid ", role="dader"
+        )
+    cases.record_other_school(
+        HANDLER, incident_id, name="Basisschool De Linde", contact="zorg@delinde.invalid", role="dader"
+    )
+    assert len(cases.incident(HANDLER, incident_id).other_schools) == 2
+
+
+def test_a_link_lasts_thirty_days_from_the_day_the_school_was_told(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    """The notice promises the school 30 days; a school told weeks after it was recorded gets them."""
+    told = TODAY + timedelta(days=25)
+    cases.other_school_notified(
+        HANDLER, incident_id, number=2, how="gebeld", on=told, reason="link doorgegeven"
+    )
+    cases.check_confirmation(token(cases, incident_id), today=TODAY + timedelta(days=40))
+    with pytest.raises(LinkExpired):
+        cases.confirm_receipt(token(cases, incident_id), today=told + timedelta(days=31))
+    cases.confirm_receipt(token(cases, incident_id), today=told + timedelta(days=30))
+
+
+def test_no_other_school_is_recorded_on_a_closed_incident_but_it_may_still_confirm(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    """Like a task, a school is new work: a closed incident is reopened first. A school already
+    told may still confirm afterwards."""
+    cases.close_incident(HANDLER, incident_id, reason="afgerond")
+    with pytest.raises(IncidentClosed):
+        cases.record_other_school(
+            HANDLER, incident_id, name="De Wilgen", contact="info@wilgen.invalid", role="bereikt"
+        )
+    cases.confirm_receipt(token(cases, incident_id), today=TODAY)

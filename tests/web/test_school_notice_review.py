@@ -159,3 +159,35 @@ def test_a_notice_that_bounces_after_acceptance_shows_on_the_incident(
     shown = handler.get(page).text
     assert "Het bericht kwam terug:</strong> 550 5.1.1 Mailbox bestaat niet" in shown
     assert 'id="teruggekomen-2"' in shown
+
+
+def test_once_a_notice_is_approved_the_page_offers_only_a_call(
+    app: Flask, handler: Browser, browser: Callable[[str], Browser]
+) -> None:
+    page, incident_id = notice_asked(handler)
+    letter_id = app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    shown = handler.get(page).text.split('id="school-2"', 1)[1]
+    assert '<option value="bericht">' not in shown and '<option value="gebeld">' in shown
+    again = handler.post(f"{page}/andere-scholen/2/ingelicht", {"hoe": "bericht"}, follow_redirects=True)
+    assert "gaat maar één keer weg" in again.text
+    assert "wacht op goedkeuring door een tweede persoon" not in again.text
+
+
+def test_a_notice_approved_before_the_incident_was_erased_is_not_sent(
+    app: Flask, handler: Browser, browser: Callable[[str], Browser]
+) -> None:
+    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
+    page, incident_id = notice_asked(handler)
+    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
+    notice = other_school_notice_message(
+        cases,
+        settings.letters_key,
+        incident_id=incident_id,
+        number=2,
+        board_id="kindante",
+        school_id="de-wilg",
+    )
+    assert notice is None

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.case.domain.actions import IncidentPart
-from services.case.domain.errors import CaseError
+from services.case.domain.errors import CaseError, IncidentClosed
 from services.case.domain.guards import refuse_material
 
 ROLES = {
@@ -24,7 +24,9 @@ ROLES = {
     "dader": "school van de verspreider",
     "bereikt": "school die het beeld bereikte",
 }
-CONFIRMATION_DAYS = 30  # a link expires this many days after the school was recorded
+# A link expires this many days after the school was told (the notice asked for, or the call),
+# or recorded when it was not told yet: the notice promises the school 30 days from its arrival.
+CONFIRMATION_DAYS = 30
 SCHOOL_DAYS_TO_CONFIRM = 2
 # The standard notice is a letter of its own (a LetterRequest with this key): it waits for a
 # second person's review like a letter to parents, and what came of it is on its stream.
@@ -36,6 +38,22 @@ class OtherSchoolIncomplete(CaseError):
     """Raised when another school lacks a name, a contact address or a role."""
 
     message = "Vul de naam, het contactadres en de rol van de andere school in."
+
+
+class OtherSchoolAlreadyRecorded(CaseError):
+    """Raised when the same school (name and contact address) is recorded twice, as a form sent
+    twice would: two records would send the school two notices."""
+
+    message = "Deze school staat al bij deze melding, met dezelfde naam en hetzelfde contactadres."
+
+
+class NoticeAlreadyApproved(CaseError):
+    """Raised when a school's notice is asked for again after one was approved: it goes out once."""
+
+    message = (
+        "Het standaardbericht aan deze school is al goedgekeurd en gaat maar één keer weg. Kwam het "
+        "niet aan, of wilt u de school nog eens bereiken? Bel de school en leg dat hier vast."
+    )
 
 
 class LinkInvalid(CaseError):
@@ -89,6 +107,14 @@ def school_days_between(start: date, end: date) -> int:
         current += timedelta(days=1)
         days += current.weekday() < 5
     return days
+
+
+def _same(school: OtherSchool, name: str, contact: str) -> bool:
+    """The same school: its name and address alike, whatever the case and spacing."""
+    return (" ".join(school.name.casefold().split()), school.contact.strip().casefold()) == (
+        " ".join(name.casefold().split()),
+        contact.strip().casefold(),
+    )
 
 
 def unsettled_in(actions: list[Any]) -> bool:
@@ -184,8 +210,12 @@ class OtherSchools(IncidentPart):
 
     def record_other_school(self, *, actor: str, name: str, contact: str, role: str) -> int:
         """Records another school involved; returns its number. Raises OtherSchoolIncomplete."""
+        if getattr(self, "status", None) is not None and self.status.value == "gesloten":  # type: ignore[attr-defined]
+            raise IncidentClosed()
         if not (name.strip() and "@" in contact and role in ROLES):
             raise OtherSchoolIncomplete()
+        if any(_same(s, name, contact) for s in self.other_schools.values()):
+            raise OtherSchoolAlreadyRecorded()
         refuse_material({"name": name, "contact": contact})
         number = self.version + 1
         self.trigger_event(
@@ -240,7 +270,9 @@ class OtherSchools(IncidentPart):
             return LinkExpired()
         if school.confirmed_at is not None:
             return LinkUsed()
-        if (today - school.recorded_on).days > CONFIRMATION_DAYS:
+        if (
+            today - max(school.recorded_on, school.notified_on or school.recorded_on)
+        ).days > CONFIRMATION_DAYS:
             return LinkExpired()
         return None
 

@@ -15,6 +15,7 @@ from services.case.application import CaseManagement
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
 from services.case.domain.other_schools import ROLES, LinkExpired, LinkInvalid, LinkUsed
+from services.case.other_schools import may_ask_notice
 from services.case.web import labels
 from services.case.web.errors import status_of
 from services.case.web.tasks import require_handler_of
@@ -49,6 +50,7 @@ def other_schools_of(incident: Incident) -> list[dict[str, Any]]:
                 "waiting_too_long": school.waiting_too_long(today) and (notice is None or notice.sent_count),
                 "notice": notice,
                 "bounced": [why for _, why in notice.bounced] if notice is not None else [],
+                "may_ask_notice": may_ask_notice(_cases(), school),
             }
         )
     return rows
