@@ -38,6 +38,7 @@ from bench import free_port, heading, line, percentile, verdict
 from services.case.application import CaseManagement
 from services.case.outcomes import OutcomeConsumer
 from services.case.relay import Relay
+from services.notifier.__main__ import hand_over_often
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler, recipient_key
 from services.notifier.sending import ConnectionBudget, Sender
@@ -228,6 +229,7 @@ def throughput(
 
 def main() -> None:
     heading("Brieven: van opgeslagen actie tot geaccepteerde e-mail")
+    hand_over_often()  # as the notifier's process does (the bare loop shares the setting)
     finder = NameFinder.shared(wait=True)
     guard = PrivacyGuard(finder)
     port = free_port()
