@@ -7,14 +7,12 @@ page can wait until the reports have caught up.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
@@ -41,6 +39,7 @@ from services.case.errors import (
     StoreUnavailable,
     VersionUnknown,
 )
+from services.case.histories import Histories, WorkingCopies, replay
 from services.case.integrity import Chain, split
 from services.case.letter_commands import LetterCommands
 from services.case.other_schools import OtherSchoolCommands
@@ -75,6 +74,11 @@ class CaseManagement(
             super().__init__(env)
         self.protocols = protocols or {}
         self.working_copies = WorkingCopies()
+        self.histories = Histories(
+            select=lambda stream_id, version: self.recorder.select_events(stream_id, gt=version),
+            decode=self.mapper.to_domain_event,
+            forget_key=lambda incident_id: self.key_vault.forget_cached(incident_id),
+        )
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Seals personal fields per incident, and links every stored event into the
@@ -199,13 +203,15 @@ class CaseManagement(
         notification_id = self._save(incident)
         self.working_copies.forget(incident_id)
         self.key_vault.erase(incident_id)
+        self.histories.forget(incident_id)
         return notification_id
 
     # ----------------------------------------------------------------- queries
 
     def incident(self, actor: Actor, incident_id: UUID) -> Incident:
-        """The incident, if the actor may see it; screened for the board and, until the
-        school asks it for advice, for the OTV."""
+        """The incident, if the actor may see it, to show and never to change (the same copy
+        serves every reader of this version); screened for the board and, until the school asks
+        it for advice, for the OTV."""
         incident = self._visible(actor, incident_id)
         if screens_people(actor, incident):
             return screened_incident(incident)
@@ -300,12 +306,13 @@ class CaseManagement(
         if may_see(actor, board_id=opened.board_id, school_id=opened.school_id):
             return True
         if actor.role is Role.STAFF and actor.school_id == opened.school_id:
-            return actor.id in self._load(incident_id).staff_with_access()
+            return actor.id in self._read(incident_id).staff_with_access()
         return False
 
     def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident:
-        """The incident as stored, if the actor may see it; otherwise IncidentNotFound."""
-        incident = self._load(incident_id, for_change=for_change)
+        """The incident as stored, if the actor may see it; otherwise IncidentNotFound. Unless it
+        is for a change, it is the copy shared by everything that reads this version: to show."""
+        incident = self._load(incident_id, for_change=True) if for_change else self._read(incident_id)
         if not _may_see_loaded(actor, incident):
             self.record_view(actor, incident_id, what="poging tot inzage of wijziging")  # logs, then raises
             raise IncidentNotFound()
@@ -316,17 +323,30 @@ class CaseManagement(
             raise NotAllowed()
 
     def _load(self, incident_id: UUID, *, for_change: bool = False) -> Incident:
-        """The incident from its events. For a change, the working copy that the last save in
-        this process left is brought up to date with the events stored since, instead."""
+        """The incident from its events, of which only those stored since this process last read
+        it are read and unsealed (services/case/histories.py). For a change, the working copy
+        that the last save in this process left is brought up to date instead."""
         if for_change:
             copy = self.working_copies.take(incident_id)
             if copy is not None and (current := self._fast_forward(copy)) is not None:
                 return current
         with self._store_errors():
-            try:
-                incident = self.repository.get(incident_id, projector_func=_replay)
-            except AggregateNotFoundError:
-                raise IncidentNotFound() from None
+            events = self.histories.incident_events(incident_id)
+        incident = replay(None, events) if events else None
+        if not isinstance(incident, Incident):
+            raise IncidentNotFound()
+        return incident
+
+    def _read(self, incident_id: UUID) -> Incident:
+        """The incident to show, never to change: replayed once per version in this process and
+        shared by the requests that read that version (kept beside its events, histories.py)."""
+        with self._store_errors():
+            events = self.histories.incident_events(incident_id)
+        incident = (
+            self.histories.remembered(incident_id, ("gelezen", len(events)), lambda: replay(None, events))
+            if events
+            else None
+        )
         if not isinstance(incident, Incident):
             raise IncidentNotFound()
         return incident
@@ -419,46 +439,6 @@ def _may_see_loaded(actor: Actor, incident: Incident) -> bool:
         and (actor.board_id, actor.school_id) == (incident.board_id, incident.school_id)
         and actor.id in incident.staff_with_access()
     )
-
-
-class WorkingCopies:
-    """Incidents as this process last saved them, so that the next action on a long incident
-    reads only the events stored since, not its whole stream (issue: a thousand-event case).
-
-    A copy is taken out while a command works on it and put back only after a successful
-    save: a failed or concurrent command never leaves a half-changed copy behind, and two
-    threads never share one. Nothing is written anywhere: the copies live in memory only,
-    and an incident whose personal data was erased is never kept.
-    """
-
-    def __init__(self, size: int = 500) -> None:
-        self.size = size
-        self._copies: OrderedDict[UUID, Incident] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, incident_id: UUID) -> Incident | None:
-        with self._lock:
-            return self._copies.pop(incident_id, None)
-
-    def keep(self, incident: Incident) -> None:
-        if incident.personal_data_erased:
-            return  # loaded around the erasure, it may still hold what was erased
-        with self._lock:
-            self._copies[incident.id] = incident
-            while len(self._copies) > self.size:
-                self._copies.popitem(last=False)
-
-    def forget(self, incident_id: UUID) -> None:
-        with self._lock:
-            self._copies.pop(incident_id, None)
-
-
-def _replay(incident: Any, events: Any) -> Any:
-    """The library's projector without its per-event protocol check: the stored events of an
-    incident are the aggregate's own, so a thousand-event case loads in half the time."""
-    for event in events:
-        incident = event.mutate(incident)
-    return incident
 
 
 class CaseMapper(SealingMapper):

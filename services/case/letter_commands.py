@@ -14,6 +14,7 @@ from services.case.domain.errors import LetterRecipientsErased, NoLetterToDecide
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LetterRequest
 from services.case.errors import ConcurrentEdit, VersionUnknown
+from services.case.histories import Histories, replay
 from shared.contracts import letter_message_id
 from shared.contracts import recipient_key as recipient_key_of
 from shared.identity import Actor, Role
@@ -24,6 +25,7 @@ class LetterCommands:
 
     if TYPE_CHECKING:
         repository: Any
+        histories: Histories
 
         def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident: ...
 
@@ -143,9 +145,9 @@ class LetterCommands:
         return self._save(incident, request)
 
     def letters(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
-        """The letters of an incident the actor may see, oldest first."""
+        """The letters of an incident the actor may see, oldest first: to show, never to change."""
         incident = self._visible(actor, incident_id)
-        return [self._letter_of(incident, letter_id) for letter_id in incident.letter_ids()]
+        return [self._shown_letter(incident, letter_id) for letter_id in incident.letter_ids()]
 
     def letters_awaiting_review(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
         """The letters of an incident that wait for a second person's review."""
@@ -215,6 +217,20 @@ class LetterCommands:
         """A letter of this incident; NoLetterToDecide for any other id."""
         request = self._stored_letter(letter_id) if letter_id in incident.letter_ids() else None
         if request is None or request.incident_id != str(incident.id):
+            raise NoLetterToDecide()
+        return request
+
+    def _shown_letter(self, incident: Incident, letter_id: UUID) -> LetterRequest:
+        """A letter of this incident as stored now, from the events this process read of it
+        before and those stored since: to show, never to change (readers share it)."""
+        with self._store_errors():
+            events = self.histories.letter_events(incident.id, letter_id)
+        request = (
+            self.histories.remembered(incident.id, (letter_id, len(events)), lambda: replay(None, events))
+            if events
+            else None
+        )
+        if not isinstance(request, LetterRequest) or request.incident_id != str(incident.id):
             raise NoLetterToDecide()
         return request
 

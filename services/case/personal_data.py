@@ -49,6 +49,9 @@ class KeyVault(Protocol):
     def erase(self, incident_id: UUID) -> None:
         """Destroys the incident's key for good."""
 
+    def forget_cached(self, incident_id: UUID) -> None:
+        """Drops this process's copy of the key, after another process erased it."""
+
     def export(self) -> list[tuple[UUID, bytes | None]]:
         """Every incident's key, None for an erased one (for a backup or a move)."""
 
@@ -69,6 +72,9 @@ class InMemoryKeyVault:
 
     def erase(self, incident_id: UUID) -> None:
         self._keys[incident_id] = None
+
+    def forget_cached(self, incident_id: UUID) -> None:
+        pass  # nothing cached: the dict is the vault
 
     def export(self) -> list[tuple[UUID, bytes | None]]:
         return sorted(self._keys.items())
@@ -101,6 +107,9 @@ class _CachingVault:
         with self._lock:
             self._destroy(incident_id)
             self._cache.pop(incident_id, None)
+
+    def forget_cached(self, incident_id: UUID) -> None:
+        self._cache.pop(incident_id, None)
 
     def _read(self, incident_id: UUID) -> bytes | None:
         raise NotImplementedError

@@ -114,6 +114,22 @@ class ReviewList:
             ).fetchall()
         return sorted(r[0] for r in rows)
 
+    def asked_of(self, letter_ids: list[UUID]) -> dict[UUID, list[str]]:
+        """Who was mailed for each of these letters, in one query (an incident page's letters)."""
+        if not letter_ids:
+            return {}
+        marks = ", ".join("?" for _ in letter_ids)  # placeholders only: the ids go as parameters
+        query = f"SELECT letter_id, approver_id FROM review_list_asked WHERE letter_id IN ({marks})"  # noqa: S608
+        with self.db.connect() as db:
+            rows = db.execute(
+                self.db.sql(query),
+                [str(letter_id) for letter_id in letter_ids],
+            ).fetchall()
+        found: dict[UUID, list[str]] = {}
+        for letter_id, approver_id in sorted(rows):
+            found.setdefault(UUID(letter_id), []).append(approver_id)
+        return found
+
     def mark_asked(self, letter_id: UUID, approver_id: str) -> None:
         with self.db.connect() as db:
             db.execute(

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from services.case.domain.incident import Incident, sentence
 from services.case.errors import IncidentNotFound
+from services.case.histories import Histories
 from services.case.integrity import Chain, ChainReport, head_signature_valid, signed_head
 from services.case.screening import (
     Pseudonyms,
@@ -43,7 +44,7 @@ class TrailReading:
 
     if TYPE_CHECKING:
         chain: Chain
-        events: Any
+        histories: Histories
         recorder: Any
 
         def _visible(self, actor: Actor, incident_id: UUID, *, for_change: bool = False) -> Incident: ...
@@ -59,12 +60,24 @@ class TrailReading:
         with self._store_errors():
             entries = [
                 trail_entry(event)
-                for event in self.events.get(incident_id)
+                for event in self.histories.incident_events(incident_id)
                 if not isinstance(event, Incident.LetterComposed)  # the letter's own events say it
             ]
             entries += self._letter_entries(incident)
         entries.sort(key=lambda entry: entry.at)  # stable: an incident's own order stays
         return self._screened(actor, incident, entries)
+
+    def trail_reaches(self, actor: Actor, incident_id: UUID) -> tuple[int, int]:
+        """How far the audit trail reaches now: the incident's version and the number of its
+        letters' events. The streams only grow, so a page made from the trail stays right
+        while these stay the same."""
+        incident = self._visible(actor, incident_id)
+        with self._store_errors():
+            letters = sum(
+                len(self.histories.letter_events(incident.id, letter_id))
+                for letter_id in incident.letter_ids()
+            )
+        return incident.version, letters
 
     def letter_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
         """The events of the incident's letters (requested, decided, sent, failed, bounced), each
@@ -79,7 +92,7 @@ class TrailReading:
         return [
             letter_trail_entry(event)
             for letter_id in incident.letter_ids()
-            for event in self.events.get(letter_id)
+            for event in self.histories.letter_events(incident.id, letter_id)
         ]
 
     def _screened(self, actor: Actor, incident: Incident, entries: list[TrailEntry]) -> list[TrailEntry]:

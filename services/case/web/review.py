@@ -8,6 +8,7 @@ for review and nothing is approved (GuardNotReady, 503), so nothing is sent.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -250,17 +251,31 @@ def waiting_for(actor: Actor) -> list[WaitingLetter]:
     return found
 
 
-def letters_in_review(actor: Actor, incident_id: UUID) -> dict[str, Any]:
-    """For the incident page: its letters that wait (and whether this person may decide on
-    each), and the rejected ones no later letter has replaced yet, with their reasons."""
+def letters_in_review(actor: Actor, letters: list[LetterRequest]) -> dict[str, Any]:
+    """For the incident page, of its letters (`cases().letters`): those that wait (and whether
+    this person may decide on each), and the rejected ones no later letter has replaced yet."""
     if actor.role not in (Role.CASE_HANDLER, Role.OTV):
         return {"waiting": [], "rejected": [], "may_review": set()}
-    letters = cases().letters(actor, incident_id)
     replaced = {lt.revises for lt in letters if lt.revises}
     waiting = [lt for lt in letters if lt.awaiting_review]
+    store = accounts()
+    everyone, locked = store.all(), cache(store.locked)  # read once for all the waiting letters
+    asked = review_list().asked_of([lt.id for lt in waiting])
+    may_review = {
+        lt.id
+        for lt in waiting
+        if approvers_of(
+            author=lt.composed_by,
+            school_id=lt.school_id,
+            board_id=lt.board_id,
+            accounts=everyone,
+            unavailable=locked,
+            notified=asked.get(lt.id, []),
+        ).includes(actor.id)
+    }
     return {
         "waiting": waiting,
-        "may_review": {lt.id for lt in waiting if approvers_for(lt).includes(actor.id)},
+        "may_review": may_review,
         # A rejected notice to another school shows, with its reason, beside that school.
         "rejected": [
             lt

@@ -5,9 +5,7 @@ rules in the application, errors in errors.py."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -24,18 +22,19 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from services.case.application import CaseManagement, ConcurrentEdit
 from services.case.domain import takedown
 from services.case.domain.errors import CaseError
-from services.case.domain.incident import Incident, Status
+from services.case.domain.incident import Status
 from services.case.domain.protocol import StepState, protocol_for_board
 from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
 from services.case.web import foresight, forms, labels, next_steps, review, vetted
 from services.case.web.errors import status_of
-from shared import formatting
+from services.case.web.timeline import timeline, titles, trail_lines
 from shared.accounts import Accounts, school_name
 from shared.identity import Actor, Role
 
@@ -80,126 +79,31 @@ def template_helpers() -> dict[str, Any]:
         "situations": dict(forms.SITUATIONS),
         "audiences": AUDIENCES,
         "safety_explanation": SAFETY_EXPLANATION,
-        "action_title": lambda action: _titles().get(action, action),
+        "action_title": lambda action: titles().get(action, action),
         "action_link": next_steps.link,
         "next_step": next_steps.next_step,
         "next_first": next_steps.ordered,
     }
 
 
-@cache
-def _titles() -> dict[str, str]:
-    from services.case.domain.incident import Incident, sentence
-
-    return {
-        name: sentence(cls)
-        for name, cls in vars(Incident).items()
-        if isinstance(cls, type) and issubclass(cls, Incident.ActionRecorded)
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One action as the incident page shows it, prepared in Python: a page of a thousand
-    actions then renders in a few milliseconds instead of thousands of template calls."""
-
-    version: int
-    title: str
-    at: str
-    who: str
-    withdrawn: bool
-    corrected_by: tuple[int, ...]
-    corrects: int | None
-    reason: str
-    details: tuple[tuple[str, labels.Shown], ...]
-    correct_url: str
-    letter_url: str = ""  # a composed letter's own page: whom it reached, what came back
-    anchor: str = ""  # a letter's event: its versions are the letter's, not the incident's
+def rendered_timeline(shown: Any, may_act: bool, letters: Sequence[Any]) -> Markup:
+    """The timeline's HTML, rendered once for each version of the incident and its letters and
+    each person who reads it (what they may do and see differs), and kept in memory with the
+    incident's events (services/case/histories.py): no stale timeline after a new event, and
+    nothing kept after an erasure. The streams only grow, so their lengths name the versions."""
+    return cases().histories.remembered(
+        shown.id,
+        ("tijdlijn", actor().id, shown.version, sum(letter.version for letter in letters)),
+        lambda: part(
+            "case/_timeline.html",
+            timeline=timeline(shown, may_act, cases().letter_trail(actor(), shown.id), person),
+        ),
+    )
 
 
-def timeline(incident: Any, may_act: bool, letter_events: Sequence[Any] = ()) -> list[TimelineEntry]:
-    """The incident's actions with its letters' events (read from the letters' own streams) in
-    their place in time, newest first: what became of a letter shows beside its composing."""
-    titles = _titles()
-    by_form = forms.action_forms()
-    correct_base = url_for("case.incident", incident_id=incident.id) + "/correctie/"
-    letter_base = url_for("case.incident", incident_id=incident.id) + "/brieven/"
-    entries: list[tuple[Any, TimelineEntry]] = [
-        (
-            event.at,
-            TimelineEntry(
-                version=event.version,
-                title=event.sentence,
-                at=formatting.moment(event.at),
-                who=person(event.actor),
-                withdrawn=False,
-                corrected_by=(),
-                corrects=None,
-                reason="",
-                details=labels.details(event.event_type, event.data or {}, person),
-                correct_url="",
-                letter_url=f"{letter_base}{event.letter_id}",
-                anchor=f"brief-{event.letter_id}-{event.version}",
-            ),
-        )
-        for event in letter_events
-        # The letter's request reads as the incident's "brief opgesteld" already.
-        if event.event_type not in (Incident.LetterRequested.__name__, Incident.LetterProposed.__name__)
-    ]
-    for action in incident.actions:
-        corrected = action.is_a(Incident.Corrected)
-        entries.append(
-            (
-                action.at,
-                TimelineEntry(
-                    version=action.version,
-                    title=titles.get(action.action, action.action),
-                    at=formatting.moment(action.at),
-                    who=person(action.actor),
-                    withdrawn=bool(action.withdrawn),
-                    corrected_by=tuple(action.corrected_by or ()),
-                    corrects=action.data.get("corrects") if corrected else None,
-                    reason=str(action.data.get("reason", "")) if corrected else "",
-                    details=() if corrected else labels.details(action.action, action.data or {}, person),
-                    correct_url=f"{correct_base}{action.version}"
-                    if may_act and action.action in by_form and not action.withdrawn
-                    else "",
-                    letter_url=f"{letter_base}{action.data['letter_id']}"
-                    if action.is_a(Incident.LetterComposed) and action.data.get("letter_id")
-                    else "",
-                ),
-            )
-        )
-    entries.sort(key=lambda pair: pair[0])  # stable: the incident's own order stays
-    return [entry for _, entry in reversed(entries)]
-
-
-@dataclass(frozen=True, slots=True)
-class TrailLine:
-    """One event of the audit trail as the trail page shows it, prepared in Python."""
-
-    version: int
-    at: str
-    who: str
-    sentence: str
-    details: tuple[tuple[str, labels.Shown], ...]
-
-
-def trail_lines(entries: list[Any]) -> list[TrailLine]:
-    # A correction names a version of the incident's own stream, never one of a letter's.
-    types = {entry.version: entry.event_type for entry in entries if not getattr(entry, "letter_id", "")}
-    return [
-        TrailLine(
-            version=entry.version,
-            at=formatting.moment(entry.at, seconds=True),
-            who=person(entry.actor),
-            sentence=entry.sentence,
-            details=labels.details(
-                entry.event_type, entry.data or {}, person, types.get(entry.data.get("corrects"), "")
-            ),
-        )
-        for entry in entries
-    ]
+def part(template: str, **context: Any) -> Markup:
+    """A part of a page rendered on its own, to be kept and placed in the page as it is."""
+    return Markup(render_template(template, **context))  # noqa: S704 -- the template escapes
 
 
 def stated_reason(incident_id: UUID) -> str | None:
@@ -278,6 +182,7 @@ def incident(incident_id: UUID) -> Page:
         warnings = []  # what is left to do no longer applies once the incident is closed
     may_act = actor().role is Role.CASE_HANDLER
     by_phase = request.args.get("weergave") == "fasen"
+    letters = cases().letters(actor(), incident_id)
     return render_template(
         "case/incident.html",
         incident=shown,
@@ -288,10 +193,10 @@ def incident(incident_id: UUID) -> Page:
         protocol=cases().protocol(shown.protocol_id),
         may_act=may_act,
         current_actor_id=actor().id,
-        timeline=timeline(shown, may_act, cases().letter_trail(actor(), incident_id)),
+        timeline=rendered_timeline(shown, may_act, letters),
         takedowns=takedown.takedowns(shown.effective_actions(), date.today()),
         takedown_words=TAKEDOWN_WORDS,
-        **review.letters_in_review(actor(), incident_id),
+        **review.letters_in_review(actor(), letters),
     )
 
 
@@ -462,8 +367,15 @@ def trail(incident_id: UUID) -> Page:
     if reason is None:
         return ask_reason(incident_id)
     cases().record_view(actor(), incident_id, what="tijdlijn", reason=reason)
-    trail = cases().audit_trail(actor(), incident_id)  # checks access itself
-    return render_template("case/trail.html", incident_id=incident_id, trail=trail_lines(trail))
+    reaches = cases().trail_reaches(actor(), incident_id)  # checks access itself
+    table = cases().histories.remembered(
+        incident_id,
+        ("logboek", actor().id, *reaches),
+        lambda: part(
+            "case/_trail.html", trail=trail_lines(cases().audit_trail(actor(), incident_id), person)
+        ),
+    )
+    return render_template("case/trail.html", incident_id=incident_id, trail=table)
 
 
 @blueprint.get("/meldingen/<uuid:incident_id>/keten")
