@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from services.case.access_logging import AccessLogging
 from services.case.coordination import Coordinating
@@ -50,6 +50,9 @@ from shared.database import SCHEMA_LOCK
 from shared.identity import Actor, Role, may_see
 
 OPENED_TOPIC = get_topic(Incident.Opened)
+# On PostgreSQL a new incident's key is written with its first events (a topic, so that SQLite
+# installations never import the PostgreSQL driver).
+KEYED_RECORDER_TOPIC = "services.case.keyed_store:KeyedPostgresRecorder"
 DEVELOPMENT_CHAIN_KEY = "alleen-voor-ontwikkeling-keten"
 
 
@@ -72,6 +75,8 @@ class CaseManagement(
         )
         with _one_at_a_time_creating_tables(dict(env or {})):
             super().__init__(env)
+        if keep_keys_of := getattr(self.recorder, "keep_keys_of", None):
+            keep_keys_of(self.key_vault)
         self.protocols = protocols or {}
         self.working_copies = WorkingCopies()
         self.histories = Histories(
@@ -79,6 +84,12 @@ class CaseManagement(
             decode=self.mapper.to_domain_event,
             forget_key=lambda incident_id: self.key_vault.forget_cached(incident_id),
         )
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        found = super().construct_env(name, env)
+        if found.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            found.setdefault("APPLICATION_RECORDER_TOPIC", KEYED_RECORDER_TOPIC)
+        return found
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Seals personal fields per incident, and links every stored event into the

@@ -33,10 +33,10 @@ class LoggedEvent(NamedTuple):
 
 def events_after(recorder: Any, position: int, limit: int) -> list[LoggedEvent]:
     """At most `limit` events after `position`, in the order of the log."""
-    kind = type(recorder).__module__
-    if kind.startswith("eventsourcing.postgres"):
+    kinds = [klass.__module__ for klass in type(recorder).__mro__]  # the case service's own too
+    if any(kind.startswith("eventsourcing.postgres") for kind in kinds):
         return _from_postgres(recorder, position, limit)
-    if kind.startswith("eventsourcing.sqlite"):
+    if any(kind.startswith("eventsourcing.sqlite") for kind in kinds):
         return _from_sqlite(recorder, position, limit)
     return [
         LoggedEvent(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)

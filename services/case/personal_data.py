@@ -52,6 +52,10 @@ class KeyVault(Protocol):
     def forget_cached(self, incident_id: UUID) -> None:
         """Drops this process's copy of the key, after another process erased it."""
 
+    def new_key(self, incident_id: UUID) -> bytes | None:
+        """The key of a brand-new incident, for its opening event: none can exist yet, so none is
+        read first (should one exist after all, that one is returned, never a second)."""
+
     def export(self) -> list[tuple[UUID, bytes | None]]:
         """Every incident's key, None for an erased one (for a backup or a move)."""
 
@@ -76,6 +80,9 @@ class InMemoryKeyVault:
     def forget_cached(self, incident_id: UUID) -> None:
         pass  # nothing cached: the dict is the vault
 
+    def new_key(self, incident_id: UUID) -> bytes | None:
+        return self.key_for(incident_id, create=True)
+
     def export(self) -> list[tuple[UUID, bytes | None]]:
         return sorted(self._keys.items())
 
@@ -84,13 +91,21 @@ class InMemoryKeyVault:
 
 
 class _CachingVault:
-    """Shared caching: keys are read often and change only at creation and erasure."""
+    """Shared caching: keys are read often and change only at creation and erasure (in memory
+    only, for at most half a minute). A new incident's key is made without reading first; where
+    the event store writes it in the same transaction as the incident's first event
+    (`keys_with_events`, services/case/keyed_store.py), it waits for that save in this thread."""
 
     def __init__(self) -> None:
         self._cache: dict[UUID, tuple[float, bytes]] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self.keys_with_events = False
 
     def key_for(self, incident_id: UUID, *, create: bool) -> bytes | None:
+        waiting = self._waiting().get(incident_id)
+        if waiting is not None:
+            return waiting
         cached = self._cache.get(incident_id)
         if cached and time.monotonic() - cached[0] < _KEY_CACHE_SECONDS:
             return cached[1]
@@ -102,6 +117,37 @@ class _CachingVault:
         if key is not None:
             self._cache[incident_id] = (time.monotonic(), key)
         return key
+
+    def new_key(self, incident_id: UUID) -> bytes | None:
+        key = AESGCM.generate_key(bit_length=256)
+        if self.keys_with_events:
+            self._waiting()[incident_id] = key
+            return key
+        with self._lock:
+            made = self._insert(incident_id, key)
+        if not made:
+            return self.key_for(incident_id, create=True)
+        self._cache[incident_id] = (time.monotonic(), key)
+        return key
+
+    def take_waiting(self) -> list[tuple[UUID, bytes]]:
+        """The new keys this thread made since its last save, for the event store to write in
+        the same transaction as the events they seal; `stored` once that committed."""
+        waiting = self._waiting()
+        taken = list(waiting.items())
+        waiting.clear()
+        return taken
+
+    def stored(self, keys: list[tuple[UUID, bytes]]) -> None:
+        now = time.monotonic()
+        for incident_id, key in keys:
+            self._cache[incident_id] = (now, key)
+
+    def _waiting(self) -> dict[UUID, bytes]:
+        waiting: dict[UUID, bytes] | None = getattr(self._local, "waiting", None)
+        if waiting is None:
+            waiting = self._local.waiting = {}
+        return waiting
 
     def erase(self, incident_id: UUID) -> None:
         with self._lock:
@@ -117,7 +163,8 @@ class _CachingVault:
     def _was_erased(self, incident_id: UUID) -> bool:
         raise NotImplementedError
 
-    def _insert(self, incident_id: UUID, key: bytes) -> None:
+    def _insert(self, incident_id: UUID, key: bytes) -> bool:
+        """Stores a key for an incident that has none (nor had one); False when it had."""
         raise NotImplementedError
 
     def _destroy(self, incident_id: UUID) -> None:
@@ -170,12 +217,13 @@ class SQLiteKeyVault(_CachingVault):
             ).fetchone()
         return row is not None
 
-    def _insert(self, incident_id: UUID, key: bytes) -> None:
+    def _insert(self, incident_id: UUID, key: bytes) -> bool:
         with self._connection() as db:
-            db.execute(
+            made = db.execute(
                 "INSERT OR IGNORE INTO incident_keys (incident_id, key) VALUES (?, ?)",
                 (str(incident_id), key),
             )
+        return made.rowcount == 1
 
     def export(self) -> list[tuple[UUID, bytes | None]]:
         with self._connection() as db:
@@ -249,12 +297,13 @@ class PostgresKeyVault(_CachingVault):
             ).fetchone()
         return row is not None
 
-    def _insert(self, incident_id: UUID, key: bytes) -> None:
+    def _insert(self, incident_id: UUID, key: bytes) -> bool:
         with self._connection() as db:
-            db.execute(
+            made = db.execute(
                 "INSERT INTO incident_keys (incident_id, key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 (incident_id, key),
             )
+        return bool(made.rowcount == 1)
 
     def export(self) -> list[tuple[UUID, bytes | None]]:
         with self._connection() as db:
@@ -307,7 +356,9 @@ class SealingMapper(Mapper[UUID]):
         personal = getattr(type(domain_event), "personal", ())
         if not personal:
             return super().to_stored_event(domain_event)
-        key = self.vault.key_for(key_owner(domain_event), create=True)
+        owner = key_owner(domain_event)
+        opens = isinstance(domain_event, Incident.Opened)  # a new incident: no key to read yet
+        key = self.vault.new_key(owner) if opens else self.vault.key_for(owner, create=True)
         state = dict(vars(domain_event))
         for name in personal:
             if name == "changes":
