@@ -8,6 +8,9 @@ ZORGVULDIG_TEST_DATABASE_URL), and their requests are interleaved, so that a bus
 slows both alike. ZORGVULDIG_BENCH_LANGZAAM=1 adds 100,000 incidents on PostgreSQL (a million
 events; about ten minutes). ZORGVULDIG_BENCH_GROOTTES=50,100 measures other sizes (a quick try).
 
+First, on both stores side by side: the incident page and its trail page of one incident of 1,000
+events (target: p50 < 50 ms), as shown again and as shown right after a new event.
+
 Every page goes through the whole Flask stack (session, access log, read models, template) as
 the handler, a staff member, the OTV, the board and the administrator open it. Printed per size:
 p50/p95 per page and store; at the end per page the p95 at each size and the growth from the
@@ -38,7 +41,7 @@ from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings
-from shared.identity import Role
+from shared.identity import Actor, Role
 from tests.examples import ACTIONS, OPENING
 
 SIZES = [int(n) for n in os.environ.get("ZORGVULDIG_BENCH_GROOTTES", "200,3000,10000").split(",")]
@@ -52,6 +55,10 @@ EVENTS_PER_INCIDENT = 10
 TARGET_MS = 50.0
 FLAT_WITHIN = 1.3
 SCRIPT = [a for a in ACTIONS if a not in ("LetterSent", "LetterFailed", "StaffAccessRevoked")]
+
+LONG_EVENTS = 1_000
+LONG_SAMPLES = 30
+LONG_TARGET_MS = 50.0
 
 HANDLER_SCHOOL = "school-007"
 HANDLER_INCIDENTS = 30
@@ -160,6 +167,7 @@ class System:
     clients: dict[str, Any] = field(init=False)
     projector: Projector = field(init=False)
     incident_id: str = ""
+    handler: Actor | None = None
     others: int = 0  # incidents of other schools stored so far
     next_school: int = 0
 
@@ -200,6 +208,22 @@ class System:
             lambda: (self.lists.catch_up(), self.worklists.catch_up(), self.projector.catch_up())
         )
         return stored, caught
+
+    def long_incident(self, events: int) -> str:
+        """An incident of the handler's school with `events` events, recorded one action at a time
+        as a handler records them (letters included, each on its own stream)."""
+        handler = Actor("bench.behandelaar", "bench.behandelaar", Role.CASE_HANDLER, BOARD, HANDLER_SCHOOL)
+        incident_id, _ = self.cases.open_incident(handler, **OPENING)
+        for action in islice(cycle(SCRIPT), events - 1):
+            self.cases.record_action(handler, incident_id, action, dict(ACTIONS[action]))
+        self.handler = handler
+        return str(incident_id)
+
+    def note(self, incident_id: str) -> None:
+        """A new event on the incident, as from another request."""
+        self.cases.record_action(
+            self.handler, uuid.UUID(incident_id), "NoteAdded", {"text": "nog een notitie"}
+        )
 
     def get(self, persona: str, path: str) -> float:
         answer, seconds = timed(lambda: self.clients[persona].get(path))
@@ -289,7 +313,49 @@ def run(pages_of: Any, title: str, after_size: Any = None) -> None:
         report_growth(p95s, pages)
 
 
+def long_incident() -> None:
+    """The incident page and its trail at 1,000 events of one incident, on both stores side by
+    side: shown again (p50/p95 over rounds that interleave the stores), and shown right after a
+    new event, when what the process kept of the incident must be brought up to date first."""
+    heading(f"Meldingpagina en logboek bij {LONG_EVENTS:,} gebeurtenissen".replace(",", "."))
+    with ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="zorgvuldig-bench-lang-"))
+        boards = board_file(f"{folder}/besturen")
+        systems = [System("SQLite", load_settings({"ZORGVULDIG_DATA_DIR": f"{folder}/sqlite",
+                                                   "ZORGVULDIG_BOARDS_DIR": boards}))]  # fmt: skip
+        pg = stack.enter_context(postgres_settings(f"{folder}/pg", "zorgvuldig_bench_lang", boards))
+        if pg is None:
+            line("PostgreSQL", "overgeslagen", "zet ZORGVULDIG_BENCH_DATABASE_URL of _TEST_DATABASE_URL")
+        else:
+            systems.append(System("PostgreSQL", pg))
+        for system in systems:
+            stack.callback(system.close)
+            system.incident_id, seconds = timed(lambda: system.long_incident(LONG_EVENTS))  # noqa: B023
+            recorded = f"{system.name}: melding met {LONG_EVENTS:,} gebeurtenissen vastgelegd (s)"
+            line(recorded.replace(",", "."), f"{seconds:.1f}")
+        pages = [
+            ("Behandelaar: melding", "behandelaar", "/meldingen/{incident}"),
+            ("Behandelaar: logboek (tijdlijn)", "behandelaar", "/meldingen/{incident}/tijdlijn"),
+        ]
+        again = interleaved(systems, pages, LONG_SAMPLES)
+        after: Samples = {key: [] for key in again}
+        for _ in range(LONG_SAMPLES // 3):
+            for system in systems:
+                system.note(system.incident_id)
+                for title, persona, path in pages:
+                    after[(title, system.name)].append(
+                        system.get(persona, path.replace("{incident}", system.incident_id))
+                    )
+        for (title, store), values in again.items():
+            p50, p95 = median(values), percentile(values, 0.95)
+            fresh = after[(title, store)]
+            line(f"{title}, {store}, p50/p95 (ms)", f"{p50:.1f}/{p95:.1f}",
+                 f"doel p50 < {LONG_TARGET_MS:.0f} ({verdict(p50 < LONG_TARGET_MS)}); na een nieuwe "
+                 f"gebeurtenis p50/p95 {median(fresh):.1f}/{percentile(fresh, 0.95):.1f}")  # fmt: skip
+
+
 def main() -> None:
+    long_incident()
     run(every_page, "Elke pagina van elke rol, SQLite en PostgreSQL naast elkaar")
 
 
