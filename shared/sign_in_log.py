@@ -58,6 +58,20 @@ class SignInLog:
                 (now.isoformat(), username, what),
             )
 
+    def everything_ended_since(self, username: str, since: datetime) -> bool:
+        """True when one of the five events that end every session and token (TOKEN_REVOKED's
+        keys) was recorded for the account at or after `since`."""
+        ending = tuple(TOKEN_REVOKED)
+        marks = ", ".join("?" * len(ending))
+        with self.db.connect() as db:
+            row = db.execute(
+                self.db.sql(
+                    f"SELECT 1 FROM sign_in_log WHERE username = ? AND at >= ? AND what IN ({marks}) LIMIT 1"  # noqa: S608 - placeholders only
+                ),
+                (username, since.astimezone(UTC).isoformat(), *ending),
+            ).fetchone()
+        return row is not None
+
     def of(self, usernames: list[str], limit: int = 20) -> list[Entry]:
         """The newest entries of these accounts, newest first."""
         if not usernames:

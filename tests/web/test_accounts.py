@@ -216,3 +216,25 @@ def test_a_half_finished_sign_in_waits_five_minutes_for_its_code(production) -> 
     late = client.post("/inloggen/code", data={"csrf_token": csrf, "code": pyotp.TOTP(secret).now()})
     assert late.status_code == 302 and late.headers["Location"] == "/inloggen"
     assert "niet binnen vijf minuten" in client.get("/inloggen").text
+
+
+@pytest.mark.parametrize("ending", ["reset", "role", "logout"])
+def test_a_sign_in_waiting_for_its_code_ends_with_everything_else(production, ending: str) -> None:  # type: ignore[no-untyped-def]
+    """The password was typed before the administrator reset it (or the role changed, or the
+    person logged out elsewhere): the half-finished sign-in in that browser is ended too, so a
+    stolen password with a code cannot finish it."""
+    app, accounts = production
+    secret = pyotp.random_base32()
+    accounts.set_totp_secret("omar", secret)
+    client, csrf = sign_in_with_password(app, "omar", "wachtwoord-van-omar")
+    if ending == "reset":
+        accounts.reset_password("omar")
+    elif ending == "role":
+        accounts.change_role("omar", Role.BOARD)
+    else:
+        accounts.end_everything("omar", sign_in_log.SIGNED_OUT)
+    done = client.post("/inloggen/code", data={"csrf_token": csrf, "code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302 and done.headers["Location"] == "/inloggen"
+    assert client.get("/").status_code == 302 and accounts.sessions.of("omar") == []
+    page = client.get("/inloggen").text
+    assert "Terwijl u inlogde, zijn al uw sessies beëindigd" in page

@@ -57,6 +57,10 @@ LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 CODE_WITHIN = timedelta(minutes=5)  # between the password and the code of a sign-in
 SESSION_KEY = "sessie"  # the cookie holds only this secret; the session itself is on the server
 # Said on the page a person lands on after logout: a script that stopped working is no surprise.
+ENDED_WHILE_SIGNING_IN = (
+    "Terwijl u inlogde, zijn al uw sessies beëindigd: u bent uitgelogd op een ander apparaat, of "
+    "uw wachtwoord, uw rol of de vergrendeling van uw account is veranderd. Log opnieuw in."
+)
 LOGGED_OUT = (
     "U bent uitgelogd. Al uw sessies, ook op andere apparaten, en al uw API-tokens zijn beëindigd: "
     "een script of koppeling met een token van u werkt niet meer. Maak zo nodig na het inloggen "
@@ -166,6 +170,11 @@ def second_factor() -> Response | str | tuple[str, int]:
         flash("De inlogcode is niet binnen vijf minuten ingevuld. Log opnieuw in.")
         return redirect(url_for("auth.login"))
     username = pending["gebruiker"]
+    started = datetime.fromtimestamp(pending.get("sinds", 0), UTC)
+    if accounts().log.everything_ended_since(username, started):
+        session.clear()  # the password was typed before a reset, lock, role change or logout
+        flash(ENDED_WHILE_SIGNING_IN)
+        return redirect(url_for("auth.login"))
     secret = accounts().totp_secret(username)
     enrolling = not secret
     if enrolling:
