@@ -8,7 +8,7 @@ another approver and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared.accounts import Account
@@ -43,6 +43,11 @@ class Approvers:
         return "De brief wacht op goedkeuring door een tweede behandelaar of de directeur van de school."
 
 
+def _same_person(username: str, author: str, emails: Mapping[str, str]) -> bool:
+    own = emails.get(author, "").strip().casefold()
+    return bool(own) and emails.get(username, "").strip().casefold() == own
+
+
 def approvers_of(
     *,
     author: str,
@@ -51,10 +56,13 @@ def approvers_of(
     accounts: Iterable[Account],
     unavailable: Callable[[str], bool],
     notified: Iterable[str] = (),
+    emails: Mapping[str, str] | None = None,
 ) -> Approvers:
     """Who can approve a letter of `author` at the school now. `unavailable` says whether an
     account is locked; `notified` are those told earlier, of whom any that are gone or locked
-    now get a note ("waits for another approver")."""
+    now get a note ("waits for another approver"). `emails` (username to address) tells a
+    second account of the author's own: one with the author's address is the same person,
+    whose second pair of eyes is their own."""
     everyone = list(accounts)
     present = {a.username: a for a in everyone}
     notes = []
@@ -73,6 +81,7 @@ def approvers_of(
         and a.school_id == school_id
         and a.board_id == board_id
         and a.username != author
+        and not _same_person(a.username, author, emails or {})
         and not unavailable(a.username)
     ]
     if school:
@@ -83,6 +92,7 @@ def approvers_of(
         if a.role is Role.OTV
         and a.board_id == board_id
         and a.username != author
+        and not _same_person(a.username, author, emails or {})
         and not unavailable(a.username)
     ]
     return Approvers(tuple(board), from_board=True, notes=tuple(dict.fromkeys(notes)))

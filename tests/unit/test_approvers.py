@@ -65,3 +65,30 @@ def test_the_approval_mail_names_no_one(guard) -> None:  # type: ignore[no-untyp
     assert "/brieven/2/beoordelen" in mail.text and "/brieven/2/beoordelen" in mail.html
     for name in ("Anna", "Jet", "Omar", "Vries", "Bos"):
         assert name not in mail.subject + mail.text + mail.html
+
+
+def test_a_second_account_with_the_authors_address_is_the_author_again() -> None:
+    """Someone who is both a school's handler and a member of the board's OTV, with two accounts
+    on one address, does not approve their own letter with the other account."""
+    emails = {"anna": "Anna@DeWilg.invalid", "anna.otv": " anna@dewilg.invalid", "jet": "jet@dewilg.invalid"}
+    own_otv = Account("anna.otv", "Anna de Vries", Role.OTV, "kindante", "")
+    second = Account("anna.2", "Anna de Vries", Role.CASE_HANDLER, "kindante", "de-wilg")
+    emails["anna.2"] = "anna@dewilg.invalid"
+    found = approvers_of(
+        author="anna",
+        school_id="de-wilg",
+        board_id="kindante",
+        accounts=[AUTHOR, second, own_otv, OTV],
+        unavailable=lambda _: False,
+        emails=emails,
+    )
+    assert [a.username for a in found.people] == ["omar"] and found.from_board
+    found = approvers_of(
+        author="anna",
+        school_id="de-wilg",
+        board_id="kindante",
+        accounts=[AUTHOR, DIRECTOR, OTV],
+        unavailable=lambda _: False,
+        emails={"anna": "", "jet": ""},  # no address known: nobody is taken for the author
+    )
+    assert [a.username for a in found.people] == ["jet"]

@@ -24,6 +24,7 @@ from services.notifier.letters import LetterHandler
 from shared.accounts import Accounts, seed_demo
 from shared.config import load_settings
 from shared.contracts import LetterOutcome, Outcome
+from shared.identity import Role
 from shared.privacy import PrivacyGuard
 from tests.integration.test_bounces import delivery_report
 from tests.web.conftest import Browser
@@ -191,3 +192,25 @@ def test_a_notice_approved_before_the_incident_was_erased_is_not_sent(
         school_id="de-wilg",
     )
     assert notice is None
+
+
+def test_the_authors_second_account_cannot_approve_the_notice(
+    app: Flask, handler: Browser, browser: Callable[[str], Browser]
+) -> None:
+    accounts = app.extensions["zorgvuldig.accounts"]
+    accounts.create(
+        "anna.tweede",
+        name="Anna de Vries",
+        role=Role.CASE_HANDLER,
+        board_id="kindante",
+        school_id="de-wilg",
+        password="een-tweede-wachtwoord",
+        email="Behandelaar.DeWilg@school.voorbeeld.invalid",  # the author's own address
+    )
+    page, incident_id = notice_asked(handler)
+    letter_id = app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    second = Browser(app.test_client()).sign_in("anna.tweede", "een-tweede-wachtwoord")
+    own = second.post(f"{page}/brieven/{letter_id}/goedkeuren")
+    assert own.status_code == 403 and "met een ander account met uw e-mailadres" in own.text
+    assert "Bericht aan een andere school" not in second.get("/").text  # not waiting for them
+    assert unsent(app) == []

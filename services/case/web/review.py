@@ -83,6 +83,7 @@ def approvers_for(letter: LetterRequest) -> Approvers:
         accounts=store.all(),
         unavailable=store.locked,
         notified=review_list().asked(letter.id),
+        emails=store.emails(),
     )
 
 
@@ -143,6 +144,12 @@ def reject(incident_id: UUID, letter_id: UUID) -> Page:
 def _not_yours(actor: Actor, letter: LetterRequest) -> str:
     if actor.id == letter.composed_by:
         return "U hebt deze brief zelf opgesteld. Een tweede persoon moet hem lezen en goedkeuren."
+    own = accounts().email(letter.composed_by).strip().casefold()
+    if own and accounts().email(actor.id).strip().casefold() == own:
+        return (
+            "Deze brief is opgesteld met een ander account met uw e-mailadres: u kunt hem niet zelf "
+            "goedkeuren. Een tweede persoon moet hem lezen en goedkeuren."
+        )
     return "U kunt deze brief niet goedkeuren. " + approvers_for(letter).waiting_note
 
 
@@ -236,7 +243,7 @@ def waiting_for(actor: Actor) -> list[WaitingLetter]:
     if actor.role not in (Role.CASE_HANDLER, Role.OTV):
         return []
     store = accounts()
-    everyone = store.all()
+    everyone, emails = store.all(), store.emails()
     found = []
     for waiting in review_list().waiting(actor):
         who = approvers_of(
@@ -245,6 +252,7 @@ def waiting_for(actor: Actor) -> list[WaitingLetter]:
             board_id=waiting.board_id,
             accounts=everyone,
             unavailable=store.locked,
+            emails=emails,
         )
         if who.includes(actor.id):
             found.append(waiting)
