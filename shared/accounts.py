@@ -269,12 +269,6 @@ class Accounts:
             rows = db.execute("SELECT username, name, role, board_id, school_id FROM accounts").fetchall()
         return [Account(r[0], r[1], Role(r[2]), r[3], r[4]) for r in sorted(rows)]
 
-    def emails(self) -> dict[str, str]:
-        """Every account's e-mail address ('' when none is known), by username, in one read."""
-        with self.db.connect() as db:
-            rows = db.execute("SELECT username, email FROM accounts").fetchall()
-        return {str(r[0]): str(r[1] or "") for r in rows}
-
     def names_at_school(self, school_id: str) -> list[str]:
         """The names of a school's own people: what its letters may name (its contact person,
         its director)."""

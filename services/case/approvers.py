@@ -8,7 +8,7 @@ another approver and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from shared.accounts import Account
@@ -43,9 +43,12 @@ class Approvers:
         return "De brief wacht op goedkeuring door een tweede behandelaar of de directeur van de school."
 
 
-def _same_person(username: str, author: str, emails: Mapping[str, str]) -> bool:
-    own = emails.get(author, "").strip().casefold()
-    return bool(own) and emails.get(username, "").strip().casefold() == own
+def _same_person(username: str, author: str, email_of: Callable[[str], str] | None) -> bool:
+    """An account with the author's e-mail address (asked only of those otherwise eligible)."""
+    if email_of is None:
+        return False
+    own = email_of(author).strip().casefold()
+    return bool(own) and email_of(username).strip().casefold() == own
 
 
 def approvers_of(
@@ -56,11 +59,11 @@ def approvers_of(
     accounts: Iterable[Account],
     unavailable: Callable[[str], bool],
     notified: Iterable[str] = (),
-    emails: Mapping[str, str] | None = None,
+    email_of: Callable[[str], str] | None = None,
 ) -> Approvers:
     """Who can approve a letter of `author` at the school now. `unavailable` says whether an
     account is locked; `notified` are those told earlier, of whom any that are gone or locked
-    now get a note ("waits for another approver"). `emails` (username to address) tells a
+    now get a note ("waits for another approver"). `email_of` (an account's address) tells a
     second account of the author's own: one with the author's address is the same person,
     whose second pair of eyes is their own."""
     everyone = list(accounts)
@@ -81,7 +84,7 @@ def approvers_of(
         and a.school_id == school_id
         and a.board_id == board_id
         and a.username != author
-        and not _same_person(a.username, author, emails or {})
+        and not _same_person(a.username, author, email_of)
         and not unavailable(a.username)
     ]
     if school:
@@ -92,7 +95,7 @@ def approvers_of(
         if a.role is Role.OTV
         and a.board_id == board_id
         and a.username != author
-        and not _same_person(a.username, author, emails or {})
+        and not _same_person(a.username, author, email_of)
         and not unavailable(a.username)
     ]
     return Approvers(tuple(board), from_board=True, notes=tuple(dict.fromkeys(notes)))

@@ -51,7 +51,7 @@ class Notices:
         becomes an approver later, when an earlier one was locked or removed."""
         if self.reviews is None or self.accounts is None:
             return 0
-        everyone, emails = self.accounts.all(), self.accounts.emails()
+        everyone = self.accounts.all()
         due = []
         for letter in self.reviews.every_waiting():
             asked = set(self.reviews.asked(letter.letter_id))
@@ -61,7 +61,7 @@ class Notices:
                 board_id=letter.board_id,
                 accounts=everyone,
                 unavailable=self.accounts.locked,
-                emails=emails,
+                email_of=self.accounts.email,
             )
             due += [(letter, a.username) for a in who.people if a.username not in asked]
         if not due:

@@ -80,7 +80,7 @@ def test_a_second_account_with_the_authors_address_is_the_author_again() -> None
         board_id="kindante",
         accounts=[AUTHOR, second, own_otv, OTV],
         unavailable=lambda _: False,
-        emails=emails,
+        email_of=lambda username: emails.get(username, ""),
     )
     assert [a.username for a in found.people] == ["omar"] and found.from_board
     found = approvers_of(
@@ -89,6 +89,6 @@ def test_a_second_account_with_the_authors_address_is_the_author_again() -> None
         board_id="kindante",
         accounts=[AUTHOR, DIRECTOR, OTV],
         unavailable=lambda _: False,
-        emails={"anna": "", "jet": ""},  # no address known: nobody is taken for the author
+        email_of=lambda _: "",  # no address known: nobody is taken for the author
     )
     assert [a.username for a in found.people] == ["jet"]

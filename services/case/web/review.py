@@ -83,7 +83,7 @@ def approvers_for(letter: LetterRequest) -> Approvers:
         accounts=store.all(),
         unavailable=store.locked,
         notified=review_list().asked(letter.id),
-        emails=store.emails(),
+        email_of=store.email,
     )
 
 
@@ -243,7 +243,7 @@ def waiting_for(actor: Actor) -> list[WaitingLetter]:
     if actor.role not in (Role.CASE_HANDLER, Role.OTV):
         return []
     store = accounts()
-    everyone, emails = store.all(), store.emails()
+    everyone = store.all()
     found = []
     for waiting in review_list().waiting(actor):
         who = approvers_of(
@@ -252,7 +252,7 @@ def waiting_for(actor: Actor) -> list[WaitingLetter]:
             board_id=waiting.board_id,
             accounts=everyone,
             unavailable=store.locked,
-            emails=emails,
+            email_of=store.email,
         )
         if who.includes(actor.id):
             found.append(waiting)
