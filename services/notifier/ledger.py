@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,15 +193,21 @@ class Ledger:
             )
 
     def record_deliveries(
-        self, message_id: str, recipient_hashes: list[str], *, started: list[str] | tuple[str, ...] = ()
+        self,
+        message_id: str,
+        recipient_hashes: Sequence[str],
+        *,
+        started: Sequence[str] = (),
+        withdrawn: Sequence[str] = (),
     ) -> None:
-        """Several accepted mails of one message, and the mails about to go out, in one
+        """Several accepted mails of one message, the mails about to go out, and those started
+        that the server certainly did not take (refused, answered 4xx, never sent), in one
         transaction (services/notifier/sending.py writes each connection's acceptance, with
         its next mail started, before that connection sends again). The time from the server's
         250 to this write is the window in which a killed notifier leaves a second copy: on
         PostgreSQL it is one statement on the thread's own connection."""
         if self._notes is not None:
-            self._notes.record(message_id, list(recipient_hashes), list(started))
+            self._notes.record(message_id, list(recipient_hashes), list(started), list(withdrawn))
             return
         with self.db.connect() as db:
             for table, keys in (("notifier_started", started), ("notifier_deliveries", recipient_hashes)):
@@ -208,6 +215,10 @@ class Ledger:
                     f"INSERT INTO {table} (message_id, recipient_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed names
                     [(message_id, key) for key in keys],
                 )
+            db.executemany(
+                "DELETE FROM notifier_started WHERE message_id = ? AND recipient_hash = ?",
+                [(message_id, key) for key in withdrawn],
+            )
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
@@ -268,14 +279,18 @@ class _Notes:
         self.url = url
         self._local = threading.local()
 
-    def record(self, message_id: str, accepted: list[str], started: list[str]) -> None:
+    def record(self, message_id: str, accepted: list[str], started: list[str], withdrawn: list[str]) -> None:
         try:
             self.connection().execute(
+                # A key is never started and withdrawn in the same write (those parts of one
+                # statement do not see each other's rows).
                 "WITH started AS (INSERT INTO notifier_started (message_id, recipient_hash)"
-                " SELECT %(id)s, unnest(%(started)s::text[]) ON CONFLICT DO NOTHING)"
+                " SELECT %(id)s, unnest(%(started)s::text[]) ON CONFLICT DO NOTHING),"
+                " withdrawn AS (DELETE FROM notifier_started"
+                " WHERE message_id = %(id)s AND recipient_hash = ANY(%(withdrawn)s::text[]))"
                 " INSERT INTO notifier_deliveries (message_id, recipient_hash)"
                 " SELECT %(id)s, unnest(%(accepted)s::text[]) ON CONFLICT DO NOTHING",
-                {"id": message_id, "started": started, "accepted": accepted},
+                {"id": message_id, "started": started, "accepted": accepted, "withdrawn": withdrawn},
             )
         except psycopg.OperationalError:
             self._local.kept = None  # the next letter connects again

@@ -32,7 +32,9 @@ from services.notifier.notices import send_notice
 from services.notifier.outcomes import OutcomePublisher, ReportsOutcomes
 from services.notifier.school_notices import send_school_notice
 from services.notifier.sending import (
+    AnsweredLater,
     LetterMail,
+    Notes,
     Outgoing,
     PermanentFailure,
     TransientFailure,
@@ -250,8 +252,10 @@ class LetterHandler:
         the ledger before it goes out, and each acceptance is in the ledger before its
         connection sends again. Returns the refused keys with why."""
 
-        def note(accepted: list[str], started: list[str]) -> None:
-            self.ledger.record_deliveries(message_id, accepted, started=started)
+        def note(notes: Notes) -> None:
+            self.ledger.record_deliveries(
+                message_id, notes.accepted, started=notes.started, withdrawn=notes.withdrawn
+            )
             self._renew(message_id)
 
         send_each = getattr(self.sender, "send_each", None)
@@ -260,13 +264,17 @@ class LetterHandler:
             return refused
         refused = {}
         for mail in mails:  # a sender that takes one message at a time (the tests' fakes)
-            note([], [mail.key])
+            note(Notes(started=[mail.key]))
             try:
                 self.sender.send(mail.message())
+            except AnsweredLater:
+                note(Notes(withdrawn=[mail.key]))
+                raise
             except PermanentFailure as error:
                 refused[mail.key] = str(error)
+                note(Notes(withdrawn=[mail.key]))
                 continue
-            note([mail.key], [])
+            note(Notes(accepted=[mail.key]))
         return refused
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:

@@ -9,7 +9,7 @@ import email.policy
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 from typing import Any
@@ -26,6 +26,11 @@ MAIL_PER_BORROWED_CONNECTION = 20
 
 class TransientFailure(Exception):
     """The mail server or the network failed for now (4xx, refused connection): retry later."""
+
+
+class AnsweredLater(TransientFailure):
+    """The mail server answered 4xx: it did not take the mail (unlike a connection that broke
+    off, after which it may have)."""
 
 
 class PermanentFailure(Exception):
@@ -143,6 +148,25 @@ class ConnectionBudget:
             self._free.release()
 
 
+@dataclass(frozen=True)
+class Notes:
+    """What the ledger writes at once about a letter's mails: accepted by the server, about to
+    go out (started), and started but certainly not taken by the server (withdrawn: refused,
+    answered 4xx, or never sent)."""
+
+    accepted: list[str] = field(default_factory=list)
+    started: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def joined(many: list[Notes]) -> Notes:
+        return Notes(
+            [k for n in many for k in n.accepted],
+            [k for n in many for k in n.started],
+            [k for n in many for k in n.withdrawn],
+        )
+
+
 class GroupCommit:
     """Writes what several connections did in one transaction: each connection's accepted
     mail together with the mail it sends next (started), so the ledger knows, before a mail
@@ -153,27 +177,31 @@ class GroupCommit:
     task that would wait two turns): the shorter the time between the server's 250 and the
     ledger's note, the fewer copies a killed process leaves."""
 
-    def __init__(self, write: Callable[[list[str], list[str]], None]) -> None:
+    def __init__(self, write: Callable[[Notes], None]) -> None:
         self.write = write
-        self._pending: list[tuple[str | None, str | None, asyncio.Future[None]]] = []
+        self._pending: list[tuple[Notes, asyncio.Future[None]]] = []
+        self.withdrawn: list[str] = []  # written with the next note, or by the caller at the end
 
     async def note(self, accepted: str | None, started: str | None) -> None:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
-        self._pending.append((accepted, started, done))
+        withdrawn, self.withdrawn = self.withdrawn, []
+        self._pending.append(
+            (Notes([accepted] if accepted else [], [started] if started else [], withdrawn), done)
+        )
         await done
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
         try:
-            self.write([a for a, _, _ in batch if a], [s for _, s, _ in batch if s])
+            self.write(Notes.joined([notes for notes, _ in batch]))
         except BaseException as error:  # every waiting connection learns of it
-            for _, _, done in batch:
+            for _, done in batch:
                 done.set_exception(error)
             return
-        for _, _, done in batch:
+        for _, done in batch:
             done.set_result(None)
 
 
@@ -232,12 +260,12 @@ class Connection:
             codes = [r.code for r in refused.recipients]
             if all(500 <= c < 600 for c in codes):
                 raise PermanentFailure(f"ontvanger geweigerd ({codes[0]})") from None
-            raise TransientFailure(f"ontvanger tijdelijk geweigerd ({codes[0]})") from None
+            raise AnsweredLater(f"ontvanger tijdelijk geweigerd ({codes[0]})") from None
         except aiosmtplib.SMTPResponseException as error:
             await self.drop()
             if 500 <= error.code < 600:
                 raise PermanentFailure(f"mailserver weigerde ({error.code})") from None
-            raise TransientFailure(f"mailserver antwoordde {error.code}") from None
+            raise AnsweredLater(f"mailserver antwoordde {error.code}") from None
         except (aiosmtplib.SMTPException, OSError) as error:
             await self.drop()
             raise TransientFailure(f"mailserver niet bereikbaar ({type(error).__name__})") from None
@@ -260,9 +288,7 @@ class Sender:
     def send(self, message: EmailMessage) -> None:
         self._runner.run(self._own.send(message))
 
-    def send_each(
-        self, mails: Sequence[Outgoing], note: Callable[[list[str], list[str]], None]
-    ) -> dict[str, str]:
+    def send_each(self, mails: Sequence[Outgoing], note: Callable[[Notes], None]) -> dict[str, str]:
         """Sends each mail over this sender's connection and the borrowed ones. Hands `note`
         (in batches) the keys of the mails about to go out, before they do, and of the
         accepted ones, before that connection sends again. Returns the refused keys with
@@ -270,9 +296,7 @@ class Sender:
         should be tried again later."""
         return self._runner.run(self._send_each(list(mails), note))
 
-    async def _send_each(
-        self, mails: list[Outgoing], note: Callable[[list[str], list[str]], None]
-    ) -> dict[str, str]:
+    async def _send_each(self, mails: list[Outgoing], note: Callable[[Notes], None]) -> dict[str, str]:
         wanted = len(mails) // MAIL_PER_BORROWED_CONNECTION
         borrowed = self.budget.borrow(wanted) if self.budget and wanted else 0
         lanes = [self._own, *(Connection(self.settings, self.timeout) for _ in range(borrowed))]
@@ -295,15 +319,22 @@ class Sender:
                     accepted = mail.key
                 except PermanentFailure as error:
                     refused[mail.key] = str(error)
+                    commit.withdrawn.append(mail.key)
                 except TransientFailure as error:
                     trouble.append(error)
+                    if isinstance(error, AnsweredLater):
+                        commit.withdrawn.append(mail.key)
                     return
                 mail = next_mail()
                 if accepted or mail:  # the acceptance, and the next mail started, in one write
                     await commit.note(accepted, mail.key if mail else None)
+            if mail is not None:  # started, but another connection's trouble stopped this one
+                commit.withdrawn.append(mail.key)
 
         try:
             await asyncio.gather(*(lane(connection) for connection in lanes))
+            if commit.withdrawn:
+                note(Notes(withdrawn=commit.withdrawn))
         finally:
             for connection in lanes[1:]:
                 await connection.drop()

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from services.notifier.__main__ import hand_over_often
 from services.notifier.ledger import Ledger
-from services.notifier.sending import ConnectionBudget, Outgoing, Sender, TransientFailure
+from services.notifier.sending import ConnectionBudget, Notes, Outgoing, Sender, TransientFailure
 from shared.config import load_settings
 from tests.integration.test_letters_delivery import free_port
 
@@ -39,12 +39,14 @@ class Log:
             self.events.append(("ontvangen", session.peer, key))
         return "250 OK"
 
-    def written(self, keys: list[str], started: list[str]) -> None:
+    def written(self, notes: Notes) -> None:
         with self.lock:
-            if started:
-                self.events.append(("begonnen", len(started), ",".join(started)))
-            if keys:
-                self.events.append(("geschreven", len(keys), ",".join(keys)))
+            if notes.started:
+                self.events.append(("begonnen", len(notes.started), ",".join(notes.started)))
+            if notes.accepted:
+                self.events.append(("geschreven", len(notes.accepted), ",".join(notes.accepted)))
+            if notes.withdrawn:
+                self.events.append(("ingetrokken", len(notes.withdrawn), ",".join(notes.withdrawn)))
 
 
 def mails(count: int) -> list[Outgoing]:
@@ -138,6 +140,9 @@ def test_a_transient_failure_stops_every_connection_after_what_is_in_flight(tmp_
     received = {e[2] for e in log.events if e[0] == "ontvangen"}
     written = {k for e in log.events if e[0] == "geschreven" for k in e[2].split(",")}
     assert written == received and len(received) < 60  # nothing accepted goes unwritten
+    started = {k for e in log.events if e[0] == "begonnen" for k in e[2].split(",")}
+    withdrawn = {k for e in log.events if e[0] == "ingetrokken" for k in e[2].split(",")}
+    assert started - written == withdrawn  # a 451 or a mail never sent leaves no doubt behind
 
 
 def test_the_ledger_writes_a_batch_in_one_transaction(tmp_path: Path) -> None:
@@ -161,7 +166,8 @@ def test_the_ledger_writes_a_batch_on_postgresql_too(postgres_url: str) -> None:
 def started_but_not_accepted(ledger: Ledger) -> None:
     ledger.take("bericht", "houder")
     ledger.record_deliveries("bericht", [], started=["a", "b"])
-    ledger.record_deliveries("bericht", ["a"], started=["c"])
+    ledger.record_deliveries("bericht", ["a"], started=["c", "d"])
+    ledger.record_deliveries("bericht", [], withdrawn=["d"])  # the server answered 451
     progress = ledger.take("bericht", "houder")  # as the attempt after a crash
     assert progress.delivered == frozenset({"a"})
     assert progress.in_doubt == frozenset({"b", "c"})  # perhaps sent: they get it again
