@@ -21,6 +21,7 @@ from services.case.coordination import Coordinating
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LetterRequest
+from services.case.domain.other_schools import OTHER_SCHOOLS_NOT_INFORMED
 from services.case.domain.protocol import (
     OTHER_SCHOOLS_UNSETTLED,
     PhaseStatus,
@@ -289,7 +290,12 @@ class CaseManagement(
         actions = incident.effective_actions()
         settled, recorded = incident.other_schools_settled()
         held = frozenset({OTHER_SCHOOLS_UNSETTLED} if settled < recorded else ())
-        return checklist(protocol, actions, held=held), warnings(protocol, actions, incident.situation)
+        # Informed on step 1's rule: every recorded school confirmed receipt or was called.
+        told = 0 < settled == recorded
+        found = warnings(protocol, actions, incident.situation)
+        return checklist(protocol, actions, held=held), [
+            w for w in found if not (told and w.key == OTHER_SCHOOLS_NOT_INFORMED)
+        ]
 
     # ----------------------------------------------------------------- helpers
 

@@ -227,6 +227,34 @@ def test_the_reports_keep_step_one_open_until_every_other_school_confirmed_or_wa
     assert step_one() is StepState.DONE
 
 
+def test_the_page_and_the_reports_stop_warning_once_every_other_school_was_told(settings, cases) -> None:
+    """Step 1 is done once each recorded school confirmed or was called; the warning that the
+    other schools were not informed goes on the same rule, on the incident page and in the
+    reports, without the older action 'andere scholen geïnformeerd' recorded as well."""
+    scope = {**ACTIONS["ScopeAssessed"], "other_schools_involved": True, "other_schools": "De Linde"}
+    incident_id, _ = cases.open_incident(HANDLER, **OPENING)
+    cases.record_action(HANDLER, incident_id, "ScopeAssessed", scope)
+    number = cases.record_other_school(
+        HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader"
+    )
+    projector = Projector(cases, ReportStore(settings))
+    protocol = cases.protocol(OPENING["protocol_id"])
+
+    def warned() -> tuple[bool, bool]:
+        projector.catch_up()
+        facts = projector.store.facts([str(incident_id)])[str(incident_id)]
+        reports = progress(facts, protocol, date.today()).warnings
+        page = cases.progress(cases.incident(HANDLER, incident_id))[1]
+        key = "andere_scholen_niet_geinformeerd"
+        return any(w.key == key for w in page), any(w.key == key for w in reports)
+
+    assert warned() == (True, True)
+    cases.other_school_notified(
+        HANDLER, incident_id, number=number, how="gebeld", on=date.today(), reason="spoed"
+    )
+    assert warned() == (False, False)
+
+
 def test_few_incidents_with_other_schools_are_suppressed(settings, cases) -> None:
     incident_id = scripted_incident(cases, HANDLER, [])
     cases.record_other_school(HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader")

@@ -131,6 +131,17 @@ def unsettled_in(actions: list[Any]) -> bool:
     return bool(numbers - settled)
 
 
+# The protocol's warning that pupils of another school are involved and no school was informed.
+OTHER_SCHOOLS_NOT_INFORMED = "andere_scholen_niet_geinformeerd"
+
+
+def all_told_in(actions: list[Any]) -> bool:
+    """At least one school recorded, and every one confirmed receipt or was called: the other
+    schools are informed. Read from recorded actions, as `unsettled_in`."""
+    recorded = any(a.action == OtherSchoolRecorded.__name__ for a in actions)
+    return recorded and not unsettled_in(actions)
+
+
 class OtherSchoolRecorded(Aggregate.Event):
     """Een andere school is vastgelegd, met haar rol: van het slachtoffer, van de verspreider of bereikt."""
 

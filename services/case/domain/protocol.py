@@ -17,7 +17,7 @@ from typing import Any
 from services.case.domain.aftercare import role_label, roles_without_aftercare
 from services.case.domain.errors import StepAlwaysNeeded
 from services.case.domain.incident import Incident, RecordedAction
-from services.case.domain.other_schools import unsettled_in
+from services.case.domain.other_schools import OTHER_SCHOOLS_NOT_INFORMED, all_told_in, unsettled_in
 from services.case.domain.safeguards import WORRY_UNDECIDED, safety_risk, undecided_worry
 
 PROTOCOL_FOLDER = Path(__file__).resolve().parent.parent / "protocols"
@@ -247,10 +247,11 @@ def _other_schools_not_informed(actions: list[RecordedAction]) -> list[ProtocolW
         scopes
         and scopes[-1].data.get("other_schools_involved")
         and not any(a.action == "OtherSchoolsInformed" for a in actions)
+        and not all_told_in(actions)  # every recorded school confirmed or was called
     ):
         return [
             ProtocolWarning(
-                "andere_scholen_niet_geinformeerd",
+                OTHER_SCHOOLS_NOT_INFORMED,
                 "Leerlingen van een andere school zijn erbij betrokken, maar die school of scholen zijn "
                 "nog niet geïnformeerd.",
                 scopes[-1].version,
