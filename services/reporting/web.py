@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
-from services.case.domain.protocol import StepState, checklist
+from services.case.domain.protocol import StepState
 from services.case.web import labels
 from services.case.web.views import person
 from services.reporting import charts, exports, wording
@@ -243,7 +243,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         earlier = None
         if at_version:
             earlier_incident: Incident = cases().repository.get(incident_id, version=at_version)
-            earlier = checklist(protocol, earlier_incident.effective_actions())
+            earlier = cases().progress(earlier_incident)[0]  # as the incident page showed it then
         return render_template(
             "reporting/trail.html",
             incident_id=incident_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -151,3 +152,19 @@ def test_the_evaluation_pdf_writes_its_dates_the_dutch_way(app, browser, monkeyp
     assert handler.get(f"/rapportage/meldingen/{incident_id}/evaluatie.pdf").status_code == 200
     dated = [line for line in written if "De omvang en de impact zijn bepaald" in line]
     assert dated and re.match(r"\d{1,2} [a-z]+ \d{4}, \d\d:\d\d  ", dated[0]), dated
+
+
+def test_the_checklist_at_an_earlier_version_keeps_step_one_open_for_an_unsettled_school(
+    app, browser
+) -> None:
+    """The trail's checklist after an event reads step 1 as the incident page did then: open
+    while a recorded other school neither confirmed receipt nor was called."""
+    handler = browser("behandelaar.dewilg")
+    incident_id = worked_incident(handler)
+    page = f"/meldingen/{incident_id}"
+    handler.post(f"{page}/andere-scholen", {"naam": "De Linde", "adres": "info@x.invalid", "rol": "dader"})
+    version = app.extensions["zorgvuldig.cases"].stored_incident(UUID(incident_id)).version
+    catch_up(app)
+    shown = handler.get(f"/rapportage/meldingen/{incident_id}/logboek?reden=controle&versie={version}").text
+    earlier = shown.split(f"Checklist na gebeurtenis {version}", 1)[1].split("</section>", 1)[0]
+    assert "Stap 1. Bepaal de omvang en de impact: open" in earlier
