@@ -293,7 +293,8 @@ class Accounts:
                 ),
                 (username,),
             ).fetchone()
-            if row is None:
+            # No account, or one signing in only through its provider: nothing to guess, nothing counted.
+            if row is None or not row[0]:
                 password_matches(hash_password("x"), password)  # the same work as a real attempt
                 return LoginRefused()
             stored, failed, locked_until = row

@@ -162,3 +162,23 @@ def test_the_session_cookie_comes_back_from_the_provider_only_where_one_is_confi
     without = create_app(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path / "zonder")}))
     assert with_provider.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert without.config["SESSION_COOKIE_SAMESITE"] == "Strict"
+
+
+def test_wrong_passwords_for_a_linked_account_do_not_lock_it_or_end_its_sessions(tmp_path: Path) -> None:
+    """An account that signs in through its school's provider has no password to guess: ten
+    wrong ones typed by anyone who knows the username would otherwise lock it, and a lock ends
+    every session and revokes every API token of the person."""
+    settings = settings_for(tmp_path)
+    provider = settings.oidc_providers[0]
+    identities = Identities(settings)
+    identities.account_for(provider, identity())
+    username = identities.link(provider, "abc", role=Role.CASE_HANDLER, school_id="de-wilg", linked_by="b")
+    accounts = identities.accounts
+    session = accounts.sessions.start(username)
+    token = accounts.issue_token(username, "koppeling")
+    for _ in range(12):
+        with pytest.raises(LoginRefused) as refused:
+            accounts.authenticate(username, "geraden-wachtwoord")
+        assert refused.value.message == "Gebruikersnaam of wachtwoord klopt niet."
+    assert not accounts.locked(username)
+    assert accounts.sessions.username(session) == username and accounts.by_token(token) is not None
