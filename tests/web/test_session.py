@@ -249,3 +249,12 @@ def test_removing_an_account_ends_its_sessions(app: Flask, browser) -> None:  # 
     accounts_of(app).remove("medewerker.dewilg")
     assert accounts_of(app).sessions.of("medewerker.dewilg") == []
     assert leaver.get("/").status_code == 302
+
+
+def test_the_account_page_names_the_board_and_school_in_words(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser("behandelaar.dewilg").get("/account").text
+    assert "<dt>Bestuur</dt><dd>Kindante</dd>" in page
+    assert "<dt>School</dt><dd>Basisschool De Wilg</dd>" in page
+    assert "<dd>kindante</dd>" not in page and "<dd>de-wilg</dd>" not in page
+    otv = browser("otv").get("/account").text
+    assert "<dt>Bestuur</dt><dd>Kindante</dd>" in otv and "<dt>School</dt>" not in otv

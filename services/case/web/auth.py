@@ -39,6 +39,7 @@ from shared.accounts import (
     LoginRefused,
     needs_second_factor,
 )
+from shared.boards import board
 from shared.identity import Actor
 from shared.sessions import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME, SessionEnded
 
@@ -260,8 +261,11 @@ def account() -> str | tuple[str, int]:
             error = f"Kies een geldigheid van 1 tot {MAX_TOKEN_LIFETIME.days} dagen."
         else:
             token = accounts().issue_token(actor.id, name, timedelta(days=int(days)))
+    settings = board(actor.board_id, current_app.extensions["zorgvuldig.settings"].boards_dir)
     page = render_template(
         "auth/account.html",
+        own_board=settings.name,
+        own_school=settings.school(actor.school_id).name if actor.school_id else "",
         token=token,
         error=error,
         sessions=accounts().sessions.of(actor.id),
