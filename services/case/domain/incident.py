@@ -67,11 +67,17 @@ class Incident(
     """A melding: what happened, and every action the school took since."""
 
     # Tasks, colleagues and the care team's alert: rules and events in domain/tasks.py.
-    CareTeamAlerted, ColleagueAdded, TaskCreated, TaskReassigned, TaskDone, TaskReopened = tasks.EVENTS
+    CareTeamAlerted = tasks.CareTeamAlerted
+    ColleagueAdded = tasks.ColleagueAdded
+    TaskCreated = tasks.TaskCreated
+    TaskReassigned = tasks.TaskReassigned
+    TaskDone = tasks.TaskDone
+    TaskReopened = tasks.TaskReopened
     # Other schools the image reached, told and confirming: domain/other_schools.py.
-    OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed, OtherSchoolNoticeFailed = (
-        other_schools.EVENTS
-    )
+    OtherSchoolRecorded = other_schools.OtherSchoolRecorded
+    OtherSchoolNotified = other_schools.OtherSchoolNotified
+    OtherSchoolConfirmed = other_schools.OtherSchoolConfirmed
+    OtherSchoolNoticeFailed = other_schools.OtherSchoolNoticeFailed
 
     class Opened(Aggregate.Created):
         """De melding is geopend."""

@@ -206,7 +206,6 @@ class OtherSchoolNoticeFailed(Aggregate.Event):
         incident.other_schools[self.number].notice_failed = self.reason
 
 
-EVENTS = (OtherSchoolRecorded, OtherSchoolNotified, OtherSchoolConfirmed, OtherSchoolNoticeFailed)
 CONFIRMER = "andere school"  # the actor of a confirmation: no account, the link's holder
 
 
@@ -230,7 +229,7 @@ class OtherSchools(IncidentPart):
         refuse_material({"name": name, "contact": contact})
         number = self.version + 1
         self.trigger_event(
-            self._school_event(OtherSchoolRecorded),
+            self.registered(OtherSchoolRecorded),
             actor=actor, number=number, name=name.strip(), contact=contact.strip(), role=role,
         )  # fmt: skip
         return number
@@ -253,7 +252,7 @@ class OtherSchools(IncidentPart):
         if how == "bericht":
             self.compose_letter(actor=actor, letter_id=letter_id, letter=NOTICE_LETTER, awaiting_review=True)
         self.trigger_event(
-            self._school_event(OtherSchoolNotified),
+            self.registered(OtherSchoolNotified),
             actor=actor, number=number, how=how, on=on.isoformat(), reason=reason.strip(),
             letter_id=str(letter_id) if how == "bericht" else "",
         )  # fmt: skip
@@ -266,7 +265,7 @@ class OtherSchools(IncidentPart):
             raise refusal
         refuse_material({"feedback": feedback})
         self.trigger_event(
-            self._school_event(OtherSchoolConfirmed),
+            self.registered(OtherSchoolConfirmed),
             actor=CONFIRMER,
             number=number,
             feedback=feedback.strip(),
@@ -291,7 +290,7 @@ class OtherSchools(IncidentPart):
         """Records that the standard notice to a school did not arrive (the notifier says why)."""
         self.other_school(number)
         self.trigger_event(
-            self._school_event(OtherSchoolNoticeFailed), actor=actor, number=number, reason=reason
+            self.registered(OtherSchoolNoticeFailed), actor=actor, number=number, reason=reason
         )
 
     def other_schools_settled(self) -> tuple[int, int]:
@@ -306,6 +305,3 @@ class OtherSchools(IncidentPart):
             return self.other_schools[number]
         except KeyError:
             raise OtherSchoolIncomplete("Deze school is niet bij deze melding vastgelegd.") from None
-
-    def _school_event(self, event_class: type) -> Any:
-        return getattr(type(self), event_class.__name__)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
+from services.case.domain.actions import IncidentPart
 from services.case.domain.errors import CaseError, IncidentClosed
 from services.case.domain.guards import refuse_material
 
@@ -165,17 +166,12 @@ class TaskReopened(Aggregate.Event):
         incident.tasks[self.number].status = TaskStatus.OPEN
 
 
-EVENTS = (CareTeamAlerted, ColleagueAdded, TaskCreated, TaskReassigned, TaskDone, TaskReopened)
-
-
-class Coordination:
+class Coordination(IncidentPart):
     """The commands and queries of tasks and colleagues, mixed into `Incident`."""
 
-    # Provided by Incident: its school, status and the library's event machinery.
+    # Provided by Incident: its school.
     school_id: str
     board_id: str
-    version: int
-    trigger_event: Any
 
     @property
     def tasks(self) -> dict[int, Task]:
@@ -190,7 +186,7 @@ class Coordination:
     def alert_care_team(self, *, actor: str, members: list[str]) -> None:
         """Records that the school's care team is told of the new incident (none: nothing)."""
         if members:
-            self.trigger_event(self._registered(CareTeamAlerted), actor=actor, members=list(members))
+            self.trigger_event(self.registered(CareTeamAlerted), actor=actor, members=list(members))
 
     def add_colleague(self, *, actor: str, colleague: Colleague, access: str) -> None:
         """Adds a colleague of the school to the incident. Raises TaskOwnerOfAnotherSchool."""
@@ -200,7 +196,7 @@ class Coordination:
         if self.colleagues.get(colleague.id) == access:
             raise TaskUnchanged()
         self.trigger_event(
-            self._registered(ColleagueAdded), actor=actor, colleague_id=colleague.id, access=access
+            self.registered(ColleagueAdded), actor=actor, colleague_id=colleague.id, access=access
         )
 
     def create_task(
@@ -216,7 +212,7 @@ class Coordination:
         refuse_material({"what": what})
         number = self.version + 1
         self.trigger_event(
-            self._registered(TaskCreated),
+            self.registered(TaskCreated),
             actor=actor,
             number=number,
             step=step,
@@ -234,7 +230,7 @@ class Coordination:
         if (task.owner_id, task.due_on) == (owner.id, due_on):
             raise TaskUnchanged()
         self.trigger_event(
-            self._registered(TaskReassigned),
+            self.registered(TaskReassigned),
             actor=actor,
             number=number,
             owner_id=owner.id,
@@ -246,14 +242,14 @@ class Coordination:
         task = self._changeable(actor, number, may_act)
         if not task.open:
             raise TaskUnchanged()
-        self.trigger_event(self._registered(TaskDone), actor=actor, number=number)
+        self.trigger_event(self.registered(TaskDone), actor=actor, number=number)
 
     def reopen_task(self, *, actor: str, number: int, may_act: bool) -> None:
         """The owner, or a handler (`may_act`), reopens a finished task."""
         task = self._changeable(actor, number, may_act)
         if task.open:
             raise TaskUnchanged()
-        self.trigger_event(self._registered(TaskReopened), actor=actor, number=number)
+        self.trigger_event(self.registered(TaskReopened), actor=actor, number=number)
 
     def task(self, number: int) -> Task:
         """The task with this number, or TaskNotFound."""
@@ -280,7 +276,3 @@ class Coordination:
     def _require_open(self) -> None:
         if getattr(self, "status", None) is not None and self.status.value == "gesloten":  # type: ignore[attr-defined]
             raise IncidentClosed()
-
-    def _registered(self, event_class: type) -> Any:
-        """The event class as the Incident registered it (its topic is the incident's)."""
-        return getattr(type(self), event_class.__name__)
