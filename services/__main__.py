@@ -19,8 +19,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from shared.accounts import DemoLogin, seed_demo
 from shared.config import ConfigurationError, Settings, load_settings
+from shared.demo import DemoLogin, seed_demo
 
 STOP_GRACE_SECONDS = 15.0
 FIRST_BACKOFF_SECONDS = 1.0

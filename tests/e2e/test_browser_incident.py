@@ -12,8 +12,9 @@ import pytest
 
 from services.case.web import create_app
 from services.case.web.conversation import QUESTIONS
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,9 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from services.reporting.notices import Notices
 from shared import messaging
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings
+from shared.demo import seed_demo
 from tests.e2e.test_browser_incident import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.examples import PLANTED_NAMES
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from services.case.web import create_app
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.e2e.test_browser_incident import CHROMIUM, CHROMIUM_ARGS, free_port
 
 pytestmark = pytest.mark.e2e

@@ -30,8 +30,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.e2e.test_whole_system import (
     _answers,
     free_port,

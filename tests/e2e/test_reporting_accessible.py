@@ -14,8 +14,9 @@ import pytest
 from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.e2e.oidc import NODE_TOOLS, free_port, node_tools_present
 from tests.e2e.test_browser_incident import CHROMIUM, CHROMIUM_ARGS
 from tests.examples import ACTIONS, OPENING

@@ -21,8 +21,9 @@ import pytest
 import requests
 
 from services.case.web import create_app
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.identities import Identities
 from shared.identity import Role
 from tests.e2e.oidc import CLIENT_ID, CLIENT_SECRET, free_port, running_provider

@@ -13,8 +13,9 @@ import pytest
 from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.e2e.oidc import free_port, node_tools_present
 from tests.e2e.test_browser_incident import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_reporting_accessible import axe_violations, sign_in

@@ -19,8 +19,9 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 

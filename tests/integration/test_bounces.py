@@ -19,8 +19,9 @@ from services.notifier.bounces import BounceFolder, BounceReader
 from services.notifier.ledger import REPORTED, Ledger
 from services.notifier.outcomes import OutcomePublisher
 from shared import messaging
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.contracts import letter_message_id
+from shared.demo import seed_demo
 from shared.positions import Positions
 from shared.privacy import PrivacyGuard
 from tests.examples import HANDLER

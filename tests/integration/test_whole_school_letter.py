@@ -17,8 +17,9 @@ from services.case.relay import Relay
 from services.case.web import create_app
 from services.notifier.ledger import REPORTED, Ledger
 from shared import messaging
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.contracts import letter_message_id
+from shared.demo import seed_demo
 from shared.positions import Positions
 from shared.privacy import PrivacyGuard
 from tests.examples import HANDLER

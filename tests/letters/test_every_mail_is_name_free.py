@@ -31,7 +31,7 @@ from services.notifier.notices import FOLDERS
 from services.reporting.projector import Projector
 from services.reporting.reminders import overdue
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import Settings, load_settings
 from shared.contracts import (
     MESSAGE_TYPES,
@@ -47,6 +47,7 @@ from shared.contracts import (
     TaskOverdue,
     decode,
 )
+from shared.demo import seed_demo
 from shared.identity import Actor
 from shared.languages import TEMPLATES
 from shared.letters import CATALOGUE, PARTS, REMINDER_FOLDERS, WITHOUT_PUPIL

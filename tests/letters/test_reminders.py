@@ -19,8 +19,9 @@ from services.reporting.projector import Projector
 from services.reporting.reminders import Reminders
 from services.reporting.store import ReportStore
 from shared import messaging
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.examples import ACTIONS, OPENING, PLANTED_NAMES
 
 

@@ -9,8 +9,9 @@ from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
 from shared import messaging
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.contracts import ReviewRequested, decode, encode
+from shared.demo import seed_demo
 from tests.examples import PLANTED_NAMES
 from tests.letters.test_reminders import Inbox, free_port
 from tests.letters.test_task_notices import body, deliver, settings_for

@@ -23,8 +23,9 @@ from services.notifier.sending import Sender
 from services.notifier.worker import Worker
 from services.reporting.notices import Notices
 from shared import messaging
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import Settings, load_settings
+from shared.demo import seed_demo
 from tests.examples import OPENING, PLANTED_NAMES
 from tests.letters.test_reminders import Inbox, free_port
 

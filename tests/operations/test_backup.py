@@ -12,8 +12,9 @@ from services.case.backup import RestoreRefused, make, read, records, restore
 from services.case.personal_data import ERASED
 from services.case.relay import NAME as RELAY
 from services.reporting.store import ReportStore
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings
+from shared.demo import seed_demo
 from shared.positions import Positions
 from shared.recipients import RecipientGroups
 from tests.examples import ACTIONS, BOARD_MEMBER, HANDLER, OPENING

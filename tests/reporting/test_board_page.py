@@ -27,8 +27,9 @@ from services.reporting.names import Names
 from services.reporting.overview import MONTH_AND_SCHOOL, QUARTER_AND_SCHOOL, SCHOOL, TOTAL
 from services.reporting.projector import Projector
 from services.reporting.store import Batch, ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.examples import ACTIONS, OPENING
 from tests.web.conftest import Browser
 

@@ -14,8 +14,9 @@ from services.case.web import create_app
 from services.reporting import exports
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.examples import ACTIONS, PLANTED_NAMES
 from tests.web.conftest import Browser
 

@@ -22,9 +22,10 @@ from services.case.lists import IncidentLists
 from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import Settings
 from shared.database import Database
+from shared.demo import seed_demo
 from tests.examples import ACTIONS, LETTER_REQUESTS, OPENING
 from tests.web.conftest import Browser
 

@@ -16,9 +16,10 @@ from services.case.domain.takedown import takedowns
 from services.reporting.projector import Projector
 from services.reporting.reminders import overdue
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.letters import render_reminder
 from shared.privacy import PrivacyGuard
 from tests.examples import ACTIONS, HANDLER, OPENING, PLANTED_NAMES

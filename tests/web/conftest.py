@@ -12,8 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.case.web import create_app
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.privacy import PrivacyGuard
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

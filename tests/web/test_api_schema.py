@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from services.case.web import create_app
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 
 _folder = Path(tempfile.mkdtemp(prefix="zorgvuldig-schema-"))
 _settings = load_settings({"ZORGVULDIG_DATA_DIR": str(_folder)})

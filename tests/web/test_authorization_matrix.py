@@ -15,8 +15,9 @@ import pytest
 from flask import Flask
 
 from services.case.web import create_app
-from shared.accounts import DEMO_PASSWORD, Accounts, seed_demo
+from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.identity import Role
 from tests.web.conftest import Browser
 

@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 
 from services.case.web import create_app
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.privacy import PrivacyGuard
 from tests.web.conftest import Browser
 

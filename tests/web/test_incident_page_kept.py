@@ -14,8 +14,9 @@ from flask import Flask
 
 from services.case.application import CaseManagement
 from services.case.web import create_app
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import Settings, load_settings
+from shared.demo import seed_demo
 from shared.identity import Actor, Role
 from shared.privacy import PrivacyGuard
 from tests.examples import ACTIONS

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.case.web import create_app
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.boards import BUILT_IN
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.web.conftest import Browser
 from tests.web.test_letters_web import STATEMENT
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.accounts import Accounts, LoginRefused, seed_demo
+from shared.accounts import Accounts, LoginRefused
 from shared.config import ConfigurationError, load_settings
+from shared.demo import seed_demo
 from shared.identities import Identities, LinkRefused, SignedInIdentity
 from shared.identity import Role
 

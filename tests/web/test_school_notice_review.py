@@ -21,9 +21,10 @@ from services.case.worklists import Worklists
 from services.notifier.bounces import BounceFolder, BounceReader, read_bounce
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.contracts import LetterOutcome, Outcome
+from shared.demo import seed_demo
 from shared.identity import Role
 from shared.privacy import PrivacyGuard
 from tests.integration.test_bounces import delivery_report

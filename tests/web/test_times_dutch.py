@@ -15,8 +15,9 @@ from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
 from shared import formatting
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from tests.examples import ACTIONS
 from tests.web.conftest import Browser
 from tests.web.test_handover import fill, pdf_text

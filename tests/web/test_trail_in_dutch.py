@@ -20,8 +20,9 @@ from services.case.domain.safeguards import AUDIENCES
 from services.case.web import create_app, forms, labels
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
-from shared.accounts import Accounts, seed_demo
+from shared.accounts import Accounts
 from shared.config import load_settings
+from shared.demo import seed_demo
 from shared.letters import CATALOGUE
 from tests.examples import HANDLER
 from tests.integration.test_event_store_roundtrip import event_classes, work_through_every_event
