@@ -40,6 +40,7 @@ from services.case.errors import (
     StoreUnavailable,
     VersionUnknown,
 )
+from services.case.event_log import streams_after
 from services.case.histories import Histories, WorkingCopies, replay
 from services.case.integrity import Chain, split
 from services.case.letter_commands import LetterCommands
@@ -82,6 +83,7 @@ class CaseManagement(
         self.working_copies = WorkingCopies()
         self.histories = Histories(
             select=lambda stream_id, version: self.recorder.select_events(stream_id, gt=version),
+            select_streams=lambda after: streams_after(self.recorder, after),
             decode=self.mapper.to_domain_event,
             forget_key=lambda incident_id: self.key_vault.forget_cached(incident_id),
         )

@@ -16,6 +16,7 @@ from eventsourcing.persistence import StoredEvent
 
 from services.case.domain.incident import Incident
 
+_PARTS_PER_EVENT = 4
 _REMEMBERED_PER_INCIDENT = 32  # renderings for this many readers, beside a copy of each letter
 T = TypeVar("T")
 
@@ -29,6 +30,7 @@ class _History:
     letters: dict[UUID, tuple[Any, ...]] = field(default_factory=dict)
     erased: bool = False
     made: dict[Hashable, Any] = field(default_factory=dict)
+    parts: dict[Hashable, Any] = field(default_factory=dict)  # kept across newer events
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def size(self) -> int:
@@ -49,12 +51,14 @@ class Histories:
     def __init__(
         self,
         select: Callable[[UUID, int], Sequence[StoredEvent]],
+        select_streams: Callable[[dict[UUID, int]], dict[UUID, list[StoredEvent]]],
         decode: Callable[[StoredEvent], Any],
         forget_key: Callable[[UUID], None],
         max_events: int = 20_000,  # about 35 MB: twenty incidents of a thousand events
         max_idle: float = 600.0,
     ) -> None:
         self._select = select
+        self._select_streams = select_streams  # the events after each version of several streams
         self._decode = decode
         self._forget_key = forget_key
         self.max_events = max_events
@@ -82,18 +86,21 @@ class Histories:
         self._keep(incident_id, history, forgotten)
         return events
 
-    def letter_events(self, incident_id: UUID, letter_id: UUID) -> tuple[Any, ...]:
-        """A letter's events as stored now; read after its incident's (`incident_events`), whose
-        erasure decides whether what was read of its letters may be kept."""
+    def letter_events(self, incident_id: UUID, letter_ids: Sequence[UUID]) -> dict[UUID, tuple[Any, ...]]:
+        """The events of these letters of the incident as stored now, asked of the store in one
+        go; read after the incident's (`incident_events`), whose erasure decides whether what
+        was read of its letters may be kept."""
         history, forgotten = self._history(incident_id)
         with history.lock:
-            known = history.letters.get(letter_id, ())
-            if newer := self._newer(letter_id, len(known)):
-                history.letters[letter_id] = known + newer
-                history.made.clear()
-            events = history.letters.get(letter_id, ())
+            known = {letter_id: history.letters.get(letter_id, ()) for letter_id in letter_ids}
+            newer = self._select_streams({letter_id: len(events) for letter_id, events in known.items()})
+            for letter_id, stored in newer.items():
+                if stored:
+                    known[letter_id] += tuple(self._decode(event) for event in stored)
+                    history.letters[letter_id] = known[letter_id]
+                    history.made.clear()
         self._keep(incident_id, history, forgotten)
-        return events
+        return known
 
     def remembered(self, incident_id: UUID, key: Hashable, make: Callable[[], T]) -> T:
         """What `make` makes from the incident's events (a page's rendering), kept beside them:
@@ -118,6 +125,25 @@ class Histories:
     def __contains__(self, incident_id: object) -> bool:
         with self._lock:
             return incident_id in self._histories
+
+    def part(self, incident_id: UUID, key: Hashable, make: Callable[[], T]) -> T:
+        """A part of what is made from the incident's events (one entry of its timeline), kept
+        beside them like `remembered`, but also across newer events: `key` must name all the
+        part shows. Dropped with the events; no more parts than a few per event are kept."""
+        with self._lock:
+            history = self._histories.get(incident_id)
+        if history is None:
+            return make()
+        with history.lock:
+            if key in history.parts:
+                found: T = history.parts[key]
+                return found
+        made = make()
+        with history.lock:
+            if len(history.parts) >= _PARTS_PER_EVENT * history.size():
+                history.parts.clear()  # corrections and readers come and go: start afresh
+            history.parts[key] = made
+        return made
 
     def forget(self, incident_id: UUID) -> None:
         with self._lock:

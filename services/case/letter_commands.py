@@ -147,7 +147,9 @@ class LetterCommands:
     def letters(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
         """The letters of an incident the actor may see, oldest first: to show, never to change."""
         incident = self._visible(actor, incident_id)
-        return [self._shown_letter(incident, letter_id) for letter_id in incident.letter_ids()]
+        with self._store_errors():
+            events = self.histories.letter_events(incident.id, incident.letter_ids())
+        return [self._shown_letter(incident, letter_id, events[letter_id]) for letter_id in events]
 
     def letters_awaiting_review(self, actor: Actor, incident_id: UUID) -> list[LetterRequest]:
         """The letters of an incident that wait for a second person's review."""
@@ -220,11 +222,9 @@ class LetterCommands:
             raise NoLetterToDecide()
         return request
 
-    def _shown_letter(self, incident: Incident, letter_id: UUID) -> LetterRequest:
-        """A letter of this incident as stored now, from the events this process read of it
-        before and those stored since: to show, never to change (readers share it)."""
-        with self._store_errors():
-            events = self.histories.letter_events(incident.id, letter_id)
+    def _shown_letter(self, incident: Incident, letter_id: UUID, events: tuple[Any, ...]) -> LetterRequest:
+        """A letter of this incident from its events as stored now (`Histories.letter_events`),
+        replayed once per version: to show, never to change (readers share it)."""
         request = (
             self.histories.remembered(incident.id, (letter_id, len(events)), lambda: replay(None, events))
             if events

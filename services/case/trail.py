@@ -73,10 +73,7 @@ class TrailReading:
         while these stay the same."""
         incident = self._visible(actor, incident_id)
         with self._store_errors():
-            letters = sum(
-                len(self.histories.letter_events(incident.id, letter_id))
-                for letter_id in incident.letter_ids()
-            )
+            letters = sum(map(len, self.histories.letter_events(incident.id, incident.letter_ids()).values()))
         return incident.version, letters
 
     def letter_trail(self, actor: Actor, incident_id: UUID) -> list[TrailEntry]:
@@ -91,8 +88,8 @@ class TrailReading:
     def _letter_entries(self, incident: Incident) -> list[TrailEntry]:
         return [
             letter_trail_entry(event)
-            for letter_id in incident.letter_ids()
-            for event in self.histories.letter_events(incident.id, letter_id)
+            for events in self.histories.letter_events(incident.id, incident.letter_ids()).values()
+            for event in events
         ]
 
     def _screened(self, actor: Actor, incident: Incident, entries: list[TrailEntry]) -> list[TrailEntry]:

@@ -25,6 +25,7 @@ class Store:
         self.streams: dict[UUID, list[Stored]] = {}
         self.decoded = 0
         self.keys_forgotten: list[UUID] = []
+        self.asked_at_once: list[int] = []
 
     def add(self, stream_id: UUID, value: Any) -> None:
         stream = self.streams.setdefault(stream_id, [])
@@ -33,12 +34,16 @@ class Store:
     def select(self, stream_id: UUID, version: int) -> list[Stored]:
         return [s for s in self.streams.get(stream_id, []) if s.version > version]
 
+    def select_streams(self, after: dict[UUID, int]) -> dict[UUID, list[Stored]]:
+        self.asked_at_once.append(len(after))
+        return {stream_id: self.select(stream_id, version) for stream_id, version in after.items()}
+
     def decode(self, stored: Stored) -> Any:
         self.decoded += 1
         return stored.value
 
     def histories(self) -> Histories:
-        return Histories(self.select, self.decode, self.keys_forgotten.append)  # type: ignore[arg-type]
+        return Histories(self.select, self.select_streams, self.decode, self.keys_forgotten.append)  # type: ignore[arg-type]
 
 
 def erasure() -> Any:
@@ -56,16 +61,18 @@ def test_a_second_read_decodes_only_what_was_stored_since() -> None:
     assert store.decoded == 1001
 
 
-def test_letters_are_read_beside_their_incident_and_only_what_is_new() -> None:
-    store, incident, letter = Store(), uuid4(), uuid4()
+def test_letters_are_read_beside_their_incident_at_once_and_only_what_is_new() -> None:
+    store, incident, letters = Store(), uuid4(), [uuid4(), uuid4()]
     store.add(incident, "geopend")
-    store.add(letter, "brief gevraagd")
+    for letter in letters:
+        store.add(letter, "brief gevraagd")
     histories = store.histories()
     histories.incident_events(incident)
-    assert histories.letter_events(incident, letter) == ("brief gevraagd",)
-    store.add(letter, "brief afgeleverd")
-    assert histories.letter_events(incident, letter) == ("brief gevraagd", "brief afgeleverd")
-    assert store.decoded == 3
+    assert histories.letter_events(incident, letters) == {letter: ("brief gevraagd",) for letter in letters}
+    store.add(letters[1], "brief afgeleverd")
+    assert histories.letter_events(incident, letters)[letters[1]] == ("brief gevraagd", "brief afgeleverd")
+    assert store.decoded == 4
+    assert store.asked_at_once == [2, 2]  # one question to the store for both letters, each time
 
 
 def test_an_erasure_among_the_new_events_reads_all_anew_and_keeps_nothing() -> None:
@@ -122,7 +129,23 @@ def test_the_least_recently_read_go_first_when_too_many_events_are_kept() -> Non
     for incident in incidents:
         for _ in range(10):
             store.add(incident, "gebeurtenis")
-    histories = Histories(store.select, store.decode, store.keys_forgotten.append, max_events=25)  # type: ignore[arg-type]
+    histories = Histories(
+        store.select, store.select_streams, store.decode, store.keys_forgotten.append, max_events=25
+    )  # type: ignore[arg-type]
     for incident in incidents:
         histories.incident_events(incident)
     assert [incident in histories for incident in incidents] == [False, True, True]
+
+
+def test_parts_are_kept_across_new_events_and_dropped_with_an_erasure() -> None:
+    store, incident = Store(), uuid4()
+    store.add(incident, "met een naam")
+    histories = store.histories()
+    histories.incident_events(incident)
+    assert histories.part(incident, ("actie", 1), lambda: "regel met een naam") == "regel met een naam"
+    store.add(incident, "nieuw")
+    histories.incident_events(incident)
+    assert histories.part(incident, ("actie", 1), lambda: "opnieuw gemaakt") == "regel met een naam"
+    store.add(incident, erasure())
+    histories.incident_events(incident)
+    assert histories.part(incident, ("actie", 1), lambda: "[gewist]") == "[gewist]"

@@ -125,3 +125,22 @@ def test_what_one_person_was_shown_is_never_handed_to_another(app, browser) -> N
     staff = browser("medewerker.dewilg")
     cases.record_action(ANNA, incident_id, "StaffAccessGranted", {"staff_id": "medewerker.dewilg"})
     assert "Corrigeren" not in staff.get(page).text  # Anna's rendering had her links
+
+
+def test_a_correction_shows_at_once_on_the_entry_it_corrects(app, browser) -> None:  # type: ignore[no-untyped-def]
+    """Each entry's rendering is kept across new events: a correction changes an old entry."""
+    anna: Browser = browser("behandelaar.dewilg")
+    page = anna.open_incident()
+    incident_id = UUID(page.rsplit("/", 1)[1])
+    cases: CaseManagement = app.extensions["zorgvuldig.cases"]
+    version = cases.incident(ANNA, incident_id).version + 1
+    cases.record_action(ANNA, incident_id, "NoteAdded", {"text": "Gesprek op dinsdag"})
+    shown_twice(anna, page)
+    cases.correct(
+        ANNA, incident_id, corrects=version, reason="was woensdag", changes={"text": "Gesprek op woensdag"}
+    )
+    timeline = anna.get(page).text.split('class="timeline"', 1)[1]
+    assert f'(gecorrigeerd in <a href="#actie-{version + 1}">#{version + 1}</a>)' in timeline
+    assert "Gesprek op woensdag" in timeline and "Gesprek op dinsdag" not in timeline
+    cases.correct(ANNA, incident_id, corrects=version, reason="ging niet door", withdraws=True)
+    assert "<em>(ingetrokken)</em>" in anna.get(page).text

@@ -4,8 +4,9 @@ rules in the application, errors in errors.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from flask import (
     current_app,
     flash,
     g,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
@@ -34,7 +36,7 @@ from services.case.domain.safeguards import AUDIENCES, SAFETY_EXPLANATION
 from services.case.lists import IncidentLists
 from services.case.web import foresight, forms, labels, next_steps, review, vetted
 from services.case.web.errors import status_of
-from services.case.web.timeline import timeline, titles, trail_lines
+from services.case.web.timeline import timeline_parts, titles, trail_line_parts
 from shared.accounts import Accounts, school_name
 from shared.identity import Actor, Role
 
@@ -90,15 +92,49 @@ def rendered_timeline(shown: Any, may_act: bool, letters: Sequence[Any]) -> Mark
     """The timeline's HTML, rendered once for each version of the incident and its letters and
     each person who reads it (what they may do and see differs), and kept in memory with the
     incident's events (services/case/histories.py): no stale timeline after a new event, and
-    nothing kept after an erasure. The streams only grow, so their lengths name the versions."""
+    nothing kept after an erasure. The streams only grow, so their lengths name the versions.
+    For the school's own people each entry's rendering is kept too, so that after a new event
+    only what changed is rendered again (what the OTV and the board see is screened as a whole)."""
+    reader = (actor().id, may_act)
+    each_kept = actor().role in (Role.CASE_HANDLER, Role.STAFF)
+
+    def rendered() -> Markup:
+        parts = timeline_parts(shown, may_act, cases().letter_trail(actor(), shown.id), person)
+        entry = get_template_attribute("case/_timeline.html", "entry")
+
+        def render(make: Callable[[], Any]) -> Markup:
+            return Markup(entry(make()))  # noqa: S704 -- the template's macro escapes
+
+        items = [
+            cases().histories.part(shown.id, (*reader, *key), partial(render, make))
+            if each_kept
+            else render(make)
+            for key, make in parts
+        ]
+        return part("case/_timeline.html", items=items)
+
     return cases().histories.remembered(
-        shown.id,
-        ("tijdlijn", actor().id, shown.version, sum(letter.version for letter in letters)),
-        lambda: part(
-            "case/_timeline.html",
-            timeline=timeline(shown, may_act, cases().letter_trail(actor(), shown.id), person),
-        ),
+        shown.id, ("tijdlijn", *reader, shown.version, sum(letter.version for letter in letters)), rendered
     )
+
+
+def rendered_trail(incident_id: UUID) -> Markup:
+    """The trail page's table; for the school's own people each line's rendering is kept too
+    (a stored event never changes), as the timeline's entries are."""
+    row = get_template_attribute("case/_trail.html", "row")
+    each_kept = actor().role in (Role.CASE_HANDLER, Role.STAFF)
+
+    def render(make: Callable[[], Any]) -> Markup:
+        return Markup(row(make()))  # noqa: S704 -- the template's macro escapes
+
+    lines = trail_line_parts(cases().audit_trail(actor(), incident_id), person)
+    items = [
+        cases().histories.part(incident_id, (actor().id, *key), partial(render, make))
+        if each_kept
+        else render(make)
+        for key, make in lines
+    ]
+    return part("case/_trail.html", items=items)
 
 
 def part(template: str, **context: Any) -> Markup:
@@ -369,11 +405,7 @@ def trail(incident_id: UUID) -> Page:
     cases().record_view(actor(), incident_id, what="tijdlijn", reason=reason)
     reaches = cases().trail_reaches(actor(), incident_id)  # checks access itself
     table = cases().histories.remembered(
-        incident_id,
-        ("logboek", actor().id, *reaches),
-        lambda: part(
-            "case/_trail.html", trail=trail_lines(cases().audit_trail(actor(), incident_id), person)
-        ),
+        incident_id, ("logboek", actor().id, *reaches), lambda: rendered_trail(incident_id)
     )
     return render_template("case/trail.html", incident_id=incident_id, trail=table)
 
