@@ -54,14 +54,14 @@ def other_school_notice_message(
     cases: CaseManagement, key: bytes, *, incident_id: UUID, number: int, board_id: str, school_id: str
 ) -> OtherSchoolNotice | None:
     """The notice to another school, with its address and one-time link sealed; None when the
-    incident or the school is not there (any more), or the incident's personal data was erased
-    after the notice was approved: its link no longer works and its address is gone."""
+    incident or the school is not there (any more, or was withdrawn), or the incident's personal
+    data was erased after the notice was approved: its link no longer works, its address is gone."""
     try:
         incident = cases.stored_incident(incident_id)
     except IncidentNotFound:
         return None
     school = incident.other_schools.get(number)
-    if school is None or incident.personal_data_erased:
+    if school is None or school.withdrawn or incident.personal_data_erased:
         return None
     sealed = {
         "address": school.contact.strip(),

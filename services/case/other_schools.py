@@ -128,6 +128,21 @@ class OtherSchoolCommands:
         )
         return self._save(incident, notice)  # type: ignore[no-any-return]
 
+    def withdraw_other_school(self, actor: Actor, incident_id: UUID, *, number: int, reason: str) -> int:
+        """A handler withdraws a school recorded by mistake, with the reason. Not while its
+        notice waits for review: the reviewer rejects that first, so it cannot be approved after."""
+        self._require_handler(actor)
+        incident: Incident = self._visible(actor, incident_id, for_change=True)
+        school = incident.other_school(number)
+        notice = self.letter_request(UUID(school.notice_letter)) if school.notice_letter else None
+        if notice is not None and notice.awaiting_review:
+            raise OtherSchoolIncomplete(
+                "Het bericht aan deze school wacht nog op goedkeuring. Laat het eerst afkeuren; "
+                "trek de school daarna in."
+            )
+        incident.withdraw_other_school(actor=actor.id, number=number, reason=reason)
+        return self._save(incident)  # type: ignore[no-any-return]
+
     def confirmation_link(self, incident_id: UUID, number: int) -> str:
         """The path of a school's one-time link (the handler's page shows it beside the school)."""
         return f"/bevestigen/{confirmation_token(self.chain.key, incident_id, number)}"

@@ -17,6 +17,7 @@ from typing import Any
 
 from services.case.domain.aftercare import AFTERCARE_ROLES, role_label
 from services.case.domain.incident import RecordedAction
+from services.case.domain.other_schools import recorded_in
 from services.case.domain.protocol import Protocol, StepState, checklist, warnings
 from services.case.screening import personal_fields
 from services.reporting.reading import Change
@@ -253,7 +254,7 @@ def involved_other_schools(actions: list[RecordedAction]) -> bool:
     """True when the incident recorded another school, or its latest scope assessment says that
     pupils of another school got it (issue 24: the board counts these, without names)."""
     scopes = [a for a in actions if a.action == "ScopeAssessed"]
-    recorded = any(a.action == "OtherSchoolRecorded" for a in actions)
+    recorded = bool(recorded_in(actions))  # a school withdrawn as recorded by mistake does not count
     return recorded or bool(scopes and scopes[-1].data.get("other_schools_involved"))
 
 

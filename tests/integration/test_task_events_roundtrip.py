@@ -19,6 +19,7 @@ from tests.integration.stores import STORES, store_env
 COVERED = {
     "CareTeamAlerted", "ColleagueAdded", "TaskCreated", "TaskReassigned", "TaskDone", "TaskReopened",
     "OtherSchoolRecorded", "OtherSchoolNotified", "OtherSchoolConfirmed", "OtherSchoolNoticeFailed",
+    "OtherSchoolWithdrawn",
 }  # fmt: skip
 COMMON = ("originator_id", "originator_version", "timestamp")
 
@@ -57,6 +58,7 @@ def expected() -> list[tuple[str, dict[str, Any]]]:
                                  "reason": "geen e-mailadres", "letter_id": ""}),
         ("OtherSchoolNoticeFailed", {"actor": "notifier", "number": 8, "reason": "550 onbekend adres"}),
         ("OtherSchoolConfirmed", {"actor": "andere school", "number": 8, "feedback": "gesprek gevoerd"}),
+        ("OtherSchoolWithdrawn", {"actor": HANDLER.id, "number": 8, "reason": "verkeerd adres"}),
     ]  # fmt: skip
 
 
@@ -82,6 +84,7 @@ def test_every_coordination_event_round_trips(env: dict[str, str], apps: list[Ca
     writer.record_school_notice_failed(incident_id, number=8, reason="550 onbekend adres")
     link = writer.confirmation_link(incident_id, 8).rsplit("/", 1)[1]
     writer.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")
+    writer.withdraw_other_school(HANDLER, incident_id, number=8, reason="verkeerd adres")
 
     reader = CaseManagement(env=dict(env))
     apps.append(reader)
@@ -135,3 +138,8 @@ def work_through_coordination(cases: CaseManagement, incident_id: UUID) -> None:
     cases.record_school_notice_failed(incident_id, number=school, reason="550 onbekend adres")
     link = cases.confirmation_link(incident_id, school).rsplit("/", 1)[1]
     cases.confirm_receipt(link, today=date.today(), feedback="gesprek gevoerd")
+    cases.record_other_school(
+        HANDLER, incident_id, name="De Wilgen", contact="info@wilgen.invalid", role="bereikt"
+    )
+    mistaken = max(cases.incident(HANDLER, incident_id).other_schools)
+    cases.withdraw_other_school(HANDLER, incident_id, number=mistaken, reason="verkeerde school")

@@ -19,7 +19,9 @@ from services.reporting.projections import (
     board_overview,
     evaluation,
     improvements,
+    involved_other_schools,
     progress,
+    recorded_actions,
 )
 from services.reporting.projector import Projector
 from services.reporting.store import Batch, PositionMoved, ReportStore
@@ -234,9 +236,8 @@ def test_the_page_and_the_reports_stop_warning_once_every_other_school_was_told(
     scope = {**ACTIONS["ScopeAssessed"], "other_schools_involved": True, "other_schools": "De Linde"}
     incident_id, _ = cases.open_incident(HANDLER, **OPENING)
     cases.record_action(HANDLER, incident_id, "ScopeAssessed", scope)
-    number = cases.record_other_school(
-        HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader"
-    )
+    cases.record_other_school(HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader")
+    number = max(cases.incident(HANDLER, incident_id).other_schools)
     projector = Projector(cases, ReportStore(settings))
     protocol = cases.protocol(OPENING["protocol_id"])
 
@@ -253,6 +254,20 @@ def test_the_page_and_the_reports_stop_warning_once_every_other_school_was_told(
         HANDLER, incident_id, number=number, how="gebeld", on=date.today(), reason="spoed"
     )
     assert warned() == (False, False)
+
+
+def test_a_withdrawn_school_neither_keeps_step_one_open_nor_counts_in_the_reports(settings, cases) -> None:
+    incident_id = scripted_incident(cases, HANDLER, ["ScopeAssessed"])
+    cases.record_other_school(HANDLER, incident_id, name="De Linde", contact="info@x.invalid", role="dader")
+    number = max(cases.incident(HANDLER, incident_id).other_schools)
+    cases.withdraw_other_school(HANDLER, incident_id, number=number, reason="verkeerde school")
+    projector = Projector(cases, ReportStore(settings))
+    projector.catch_up()
+    facts = projector.store.facts([str(incident_id)])[str(incident_id)]
+    protocol = cases.protocol(OPENING["protocol_id"])
+    steps = progress(facts, protocol, date.today()).steps
+    assert next(s.state for s in steps if s.step.key == "omvang") is StepState.DONE
+    assert not involved_other_schools(recorded_actions(facts))
 
 
 def test_few_incidents_with_other_schools_are_suppressed(settings, cases) -> None:

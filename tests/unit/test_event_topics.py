@@ -39,6 +39,7 @@ TOPICS = (
     "services.case.domain.incident:Incident.OtherSchoolNotified",
     "services.case.domain.incident:Incident.OtherSchoolConfirmed",
     "services.case.domain.incident:Incident.OtherSchoolNoticeFailed",
+    "services.case.domain.incident:Incident.OtherSchoolWithdrawn",
     "services.case.domain.incident:Incident.Opened",
     "services.case.domain.incident:Incident.ScopeAssessed",
     "services.case.domain.incident:Incident.SourceUrlRecorded",

@@ -233,3 +233,49 @@ def test_no_other_school_is_recorded_on_a_closed_incident_but_it_may_still_confi
             HANDLER, incident_id, name="De Wilgen", contact="info@wilgen.invalid", role="bereikt"
         )
     cases.confirm_receipt(token(cases, incident_id), today=TODAY)
+
+
+def test_a_school_recorded_by_mistake_is_withdrawn_with_a_reason_and_step_one_can_be_done(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    """Without a withdrawal, a wrong school kept step 1 open until a call that never happened
+    was recorded. The record stays in the trail; the school no longer counts, gets no notice,
+    and its link no longer works."""
+    cases.record_action(HANDLER, incident_id, "ScopeAssessed", ACTIONS["ScopeAssessed"])
+
+    def step_one() -> StepState:
+        steps, _ = cases.progress(cases.incident(HANDLER, incident_id))
+        return next(s.state for s in steps if s.step.key == "omvang")
+
+    assert step_one() is StepState.OPEN
+    with pytest.raises(OtherSchoolIncomplete, match="Zeg waarom"):
+        cases.withdraw_other_school(HANDLER, incident_id, number=2, reason=" ")
+    cases.withdraw_other_school(HANDLER, incident_id, number=2, reason="verkeerde school")
+    assert step_one() is StepState.DONE
+    assert cases.incident(HANDLER, incident_id).other_schools_settled() == (0, 0)
+    with pytest.raises(LinkInvalid):
+        cases.check_confirmation(token(cases, incident_id), today=TODAY)
+    with pytest.raises(OtherSchoolIncomplete, match="ingetrokken"):
+        cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    with pytest.raises(OtherSchoolIncomplete, match="ingetrokken"):
+        cases.withdraw_other_school(HANDLER, incident_id, number=2, reason="nog eens")
+    trail = cases.audit_trail(HANDLER, incident_id)[-1]
+    assert (trail.event_type, trail.actor) == ("OtherSchoolWithdrawn", HANDLER.id)
+    # the right school, recorded again with the same name, counts as any other
+    cases.record_other_school(
+        HANDLER, incident_id, name="Basisschool De Linde", contact="info@delinde.invalid", role="dader"
+    )
+    assert step_one() is StepState.OPEN
+
+
+def test_a_school_whose_notice_waits_for_review_is_withdrawn_only_after_a_rejection(
+    cases: CaseManagement, incident_id: UUID
+) -> None:
+    cases.other_school_notified(HANDLER, incident_id, number=2, how="bericht", on=TODAY)
+    letter_id = UUID(cases.incident(HANDLER, incident_id).other_schools[2].notice_letter)
+    with pytest.raises(OtherSchoolIncomplete, match="Laat het eerst afkeuren"):
+        cases.withdraw_other_school(HANDLER, incident_id, number=2, reason="verkeerd adres")
+    cases.decide_letter(
+        SECOND_HANDLER, incident_id, letter_id=letter_id, approve=False, reason="Verkeerd adres."
+    )
+    cases.withdraw_other_school(HANDLER, incident_id, number=2, reason="verkeerd adres")

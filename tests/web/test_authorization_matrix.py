@@ -138,6 +138,7 @@ RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "tasks.add_colleague": ("POST", allowed(OWN)),
     "other_schools.record": ("POST", allowed(OWN)),
     "other_schools.notified": ("POST", allowed(OWN)),
+    "other_schools.withdrawn": ("POST", allowed(OWN)),
     "other_schools.confirm": ("GET", allowed(set())),  # no account needed; a made-up token: 410 for anyone
 }
 PUBLIC_ASSETS = {"static", "house_style.stylesheet", "house_style.logo"}  # a board's colours and logo

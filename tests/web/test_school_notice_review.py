@@ -215,3 +215,28 @@ def test_the_authors_second_account_cannot_approve_the_notice(
     assert own.status_code == 403 and "met een ander account met uw e-mailadres" in own.text
     assert "Bericht aan een andere school" not in second.get("/").text  # not waiting for them
     assert unsent(app) == []
+
+
+def test_a_school_withdrawn_after_its_notice_was_approved_gets_no_notice(
+    app: Flask, handler: Browser, browser: Callable[[str], Browser]
+) -> None:
+    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
+    page, incident_id = notice_asked(handler)
+    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    done = handler.post(
+        f"{page}/andere-scholen/2/ingetrokken", {"reden": "Verkeerde school gekozen"}, follow_redirects=True
+    )
+    assert "De school is ingetrokken." in done.text
+    shown = done.text.split('id="school-2"', 1)[1].split("</li>", 1)[0]
+    assert "<del>" in shown and "ingetrokken: Verkeerde school gekozen" in shown
+    assert "School intrekken" not in shown and 'name="hoe"' not in shown
+    notice = other_school_notice_message(
+        cases,
+        settings.letters_key,
+        incident_id=incident_id,
+        number=2,
+        board_id="kindante",
+        school_id="de-wilg",
+    )
+    assert notice is None

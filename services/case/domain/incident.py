@@ -78,6 +78,7 @@ class Incident(
     OtherSchoolNotified = other_schools.OtherSchoolNotified
     OtherSchoolConfirmed = other_schools.OtherSchoolConfirmed
     OtherSchoolNoticeFailed = other_schools.OtherSchoolNoticeFailed
+    OtherSchoolWithdrawn = other_schools.OtherSchoolWithdrawn
 
     class Opened(Aggregate.Created):
         """De melding is geopend."""

@@ -92,10 +92,11 @@ class OtherSchool:
     feedback: str = ""
     notice_failed: str = ""  # why the standard notice did not arrive, if it did not
     notice_letter: str = ""  # the id of the notice's letter (its review and bounces), if any
+    withdrawn: str = ""  # why the school was withdrawn as recorded by mistake, if it was
 
     def waiting_too_long(self, today: date) -> bool:
         """Told by notice more than two school days ago and no confirmation yet."""
-        if self.confirmed_at or self.notified_on is None or self.notified_how != "bericht":
+        if self.withdrawn or self.confirmed_at or self.notified_on is None or self.notified_how != "bericht":
             return False
         return school_days_between(self.notified_on, today) > SCHOOL_DAYS_TO_CONFIRM
 
@@ -117,11 +118,17 @@ def _same(school: OtherSchool, name: str, contact: str) -> bool:
     )
 
 
+def recorded_in(actions: list[Any]) -> set[Any]:
+    """The numbers of the schools recorded and not withdrawn, read from recorded actions."""
+    withdrawn = {a.data.get("number") for a in actions if a.action == OtherSchoolWithdrawn.__name__}
+    return {a.data.get("number") for a in actions if a.action == OtherSchoolRecorded.__name__} - withdrawn
+
+
 def unsettled_in(actions: list[Any]) -> bool:
     """A recorded school neither confirmed receipt nor was called, read from recorded actions.
     The reports' facts hold the other schools' events among the actions; the Incident keeps them
     apart (the application passes the condition to the checklist as held, from its state)."""
-    numbers = {a.data.get("number") for a in actions if a.action == OtherSchoolRecorded.__name__}
+    numbers = recorded_in(actions)
     called = (OtherSchoolNotified.__name__, "gebeld")
     settled = {
         a.data.get("number")
@@ -138,8 +145,7 @@ OTHER_SCHOOLS_NOT_INFORMED = "andere_scholen_niet_geinformeerd"
 def all_told_in(actions: list[Any]) -> bool:
     """At least one school recorded, and every one confirmed receipt or was called: the other
     schools are informed. Read from recorded actions, as `unsettled_in`."""
-    recorded = any(a.action == OtherSchoolRecorded.__name__ for a in actions)
-    return recorded and not unsettled_in(actions)
+    return bool(recorded_in(actions)) and not unsettled_in(actions)
 
 
 class OtherSchoolRecorded(Aggregate.Event):
@@ -206,6 +212,18 @@ class OtherSchoolNoticeFailed(Aggregate.Event):
         incident.other_schools[self.number].notice_failed = self.reason
 
 
+class OtherSchoolWithdrawn(Aggregate.Event):
+    """Een andere school is ingetrokken: per vergissing vastgelegd; de vastlegging blijft zichtbaar."""
+
+    actor: str
+    number: int
+    reason: str
+    personal: ClassVar[tuple[str, ...]] = ("reason",)
+
+    def apply(self, incident: Any) -> None:
+        incident.other_schools[self.number].withdrawn = self.reason
+
+
 CONFIRMER = "andere school"  # the actor of a confirmation: no account, the link's holder
 
 
@@ -224,7 +242,7 @@ class OtherSchools(IncidentPart):
             raise IncidentClosed()
         if not (name.strip() and "@" in contact and role in ROLES):
             raise OtherSchoolIncomplete()
-        if any(_same(s, name, contact) for s in self.other_schools.values()):
+        if any(_same(s, name, contact) for s in self.other_schools.values() if not s.withdrawn):
             raise OtherSchoolAlreadyRecorded()
         refuse_material({"name": name, "contact": contact})
         number = self.version + 1
@@ -241,7 +259,7 @@ class OtherSchools(IncidentPart):
         which is the letter `letter_id` (a LetterRequest awaiting a second person's review, made
         by the application beside this command). Raises OtherSchoolIncomplete, and what
         `compose_letter` raises (a closed incident, a risk at home)."""
-        self.other_school(number)
+        self.other_school(number, current=True)
         if how not in ("bericht", "gebeld") or (how == "gebeld" and not reason.strip()):
             raise OtherSchoolIncomplete("Zeg hoe de school is ingelicht; bij bellen met de reden waarom.")
         if how == "bericht" and letter_id is None:
@@ -274,7 +292,7 @@ class OtherSchools(IncidentPart):
     def confirmation_refused(self, *, number: int, today: date) -> CaseError | None:
         """Why a school's link may not be used now, or None when it may."""
         school = self.other_schools.get(number)
-        if school is None:
+        if school is None or school.withdrawn:
             return LinkInvalid()
         if self.personal_data_erased:
             return LinkExpired()
@@ -296,12 +314,29 @@ class OtherSchools(IncidentPart):
     def other_schools_settled(self) -> tuple[int, int]:
         """(settled, recorded): a school is settled once it confirmed receipt or was called with a
         reason. Step 1's "andere scholen" is done when every recorded school is."""
-        schools = list(self.other_schools.values())
+        schools = [s for s in self.other_schools.values() if not s.withdrawn]
         settled = [s for s in schools if s.confirmed_at is not None or s.notified_how == "gebeld"]
         return len(settled), len(schools)
 
-    def other_school(self, number: int) -> OtherSchool:
-        try:
-            return self.other_schools[number]
-        except KeyError:
-            raise OtherSchoolIncomplete("Deze school is niet bij deze melding vastgelegd.") from None
+    def withdraw_other_school(self, *, actor: str, number: int, reason: str) -> None:
+        """Withdraws a school recorded by mistake (a wrong school or address): it no longer
+        counts for step 1, gets no notice and its link no longer works; the record stays in the
+        trail. Raises OtherSchoolIncomplete without a reason or for a school withdrawn before."""
+        self.other_school(number, current=True)
+        if not reason.strip():
+            raise OtherSchoolIncomplete(
+                "Zeg waarom de school wordt ingetrokken, bijvoorbeeld: verkeerd adres."
+            )
+        refuse_material({"reason": reason})
+        self.trigger_event(
+            self.registered(OtherSchoolWithdrawn), actor=actor, number=number, reason=reason.strip()
+        )
+
+    def other_school(self, number: int, *, current: bool = False) -> OtherSchool:
+        """The recorded school; with `current`, one that was not withdrawn."""
+        school = self.other_schools.get(number)
+        if school is None:
+            raise OtherSchoolIncomplete("Deze school is niet bij deze melding vastgelegd.")
+        if current and school.withdrawn:
+            raise OtherSchoolIncomplete("Deze school is ingetrokken; leg zo nodig de juiste school vast.")
+        return school

@@ -99,6 +99,18 @@ def notified(incident_id: UUID, number: int) -> Response:
     )  # fmt: skip
 
 
+@blueprint.post("/meldingen/<uuid:incident_id>/andere-scholen/<int:number>/ingetrokken")
+def withdrawn(incident_id: UUID, number: int) -> Response:
+    require_handler_of(incident_id)
+    return _attempt(
+        incident_id,
+        lambda: _cases().withdraw_other_school(
+            g.actor, incident_id, number=number, reason=request.form.get("reden", "")
+        ),
+        "De school is ingetrokken. Zij telt niet meer mee voor stap 1 en haar link werkt niet meer.",
+    )
+
+
 @blueprint.route("/bevestigen/<token>", methods=["GET", "POST"])
 def confirm(token: str) -> tuple[str, int] | str:
     """The school's one-time link: the same page for every refusal's reason, in Dutch."""
@@ -139,3 +151,4 @@ labels.register(
 )
 labels.register("OtherSchoolConfirmed", {**_SCHOOL, "feedback": labels.Label("Terugkoppeling")})
 labels.register("OtherSchoolNoticeFailed", {**_SCHOOL, "reason": labels.Label("Reden")})
+labels.register("OtherSchoolWithdrawn", {**_SCHOOL, "reason": labels.Label("Reden")})
