@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -81,9 +82,13 @@ def test_sessions_and_tokens_end_on_each_store(settings_on_each_store) -> None: 
     assert [s.device for s in accounts.sessions.of("anna")] == [""]
     assert accounts.tokens.revoke("anna", accounts.tokens.of("anna")[0].id)
     assert accounts.by_token(token) is None
+    before = datetime.now(UTC)
     accounts.set_password("anna", "y" * 12)
     with pytest.raises(SessionEnded):
         accounts.sessions.username(second)
+    # a sign-in begun before the new password (waiting for its code) reads that everything ended
+    assert accounts.log.everything_ended_since("anna", before)
+    assert not accounts.log.everything_ended_since("anna", datetime.now(UTC) + timedelta(seconds=1))
 
 
 def test_unused_sessions_and_year_old_sign_ins_are_not_kept(tmp_path: Path) -> None:
