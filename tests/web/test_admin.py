@@ -67,6 +67,8 @@ def test_a_boards_administrator_cannot_reset_the_installations_administrator(app
     assert installation.get("/beheer/").status_code == 200  # still signed in: nothing was ended
     assert not accounts.must_change_password("installatiebeheerder")
     listed = board_admin.get("/beheer/accounts").text
-    assert "/beheer/accounts/installatiebeheerder/herstel" not in listed
+    assert "installatiebeheerder" not in listed  # not the board's account: not listed, nor its sign-ins
+    assert "installatiebeheerder" not in board_admin.get("/beheer/").text
+    assert "installatiebeheerder" in installation.get("/beheer/accounts").text
     assert "/beheer/accounts/behandelaar.dewilg/herstel" in listed
     assert installation.post("/beheer/accounts/beheerder/herstel").status_code == 200

@@ -107,9 +107,16 @@ def status() -> str:
 
 
 def own_accounts() -> list[Account]:
-    """The accounts of the administrator's own board (of every board for the installation's)."""
+    """The accounts of the administrator's own board (of every board for the installation's).
+    The installation's administrator belongs to a board too, but is not that board's to see:
+    neither the account nor its sign-ins show to the board's administrator."""
     accounts: Accounts = current_app.extensions["zorgvuldig.accounts"]
-    return [a for a in accounts.all() if g.actor.administers(a.board_id)]
+    return [
+        a
+        for a in accounts.all()
+        if g.actor.administers(a.board_id)
+        and (a.role is not Role.INSTALLATION_ADMINISTRATOR or installation_wide())
+    ]
 
 
 @blueprint.get("/accounts")
