@@ -16,7 +16,7 @@ from eventsourcing.persistence import StoredEvent
 
 from services.case.domain.incident import Incident
 
-_PARTS_PER_EVENT = 4
+_PARTS_PER_EVENT = 2
 _REMEMBERED_PER_INCIDENT = 32  # renderings for this many readers, beside a copy of each letter
 T = TypeVar("T")
 
@@ -34,7 +34,8 @@ class _History:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def size(self) -> int:
-        return len(self.events) + sum(len(events) for events in self.letters.values())
+        """What it holds, in events and kept parts (a part weighs about as much as an event)."""
+        return len(self.events) + sum(len(events) for events in self.letters.values()) + len(self.parts)
 
 
 class Histories:
@@ -54,7 +55,7 @@ class Histories:
         select_streams: Callable[[dict[UUID, int]], dict[UUID, list[StoredEvent]]],
         decode: Callable[[StoredEvent], Any],
         forget_key: Callable[[UUID], None],
-        max_events: int = 20_000,  # about 35 MB: twenty incidents of a thousand events
+        max_events: int = 20_000,  # about 35 MB: twenty incidents of a thousand events, parts included
         max_idle: float = 600.0,
     ) -> None:
         self._select = select
@@ -129,7 +130,8 @@ class Histories:
     def part(self, incident_id: UUID, key: Hashable, make: Callable[[], T]) -> T:
         """A part of what is made from the incident's events (one entry of its timeline), kept
         beside them like `remembered`, but also across newer events: `key` must name all the
-        part shows. Dropped with the events; no more parts than a few per event are kept."""
+        part shows. Dropped with the events; at most two parts per event are kept, and they count
+        towards `max_events` as events do."""
         with self._lock:
             history = self._histories.get(incident_id)
         if history is None:
@@ -140,7 +142,7 @@ class Histories:
                 return found
         made = make()
         with history.lock:
-            if len(history.parts) >= _PARTS_PER_EVENT * history.size():
+            if len(history.parts) >= _PARTS_PER_EVENT * (history.size() - len(history.parts)):
                 history.parts.clear()  # corrections and readers come and go: start afresh
             history.parts[key] = made
         return made
