@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from services.case.web import create_app
 from services.case.web.conversation import QUESTIONS
@@ -72,21 +73,21 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     page.get_by_label("Een naaktfoto of seksvideo van een leerling gaat rond").check()
     page.get_by_label("Hoe kwam de school erachter?").fill("Een klasgenoot vertelde het aan de mentor.")
     page.get_by_role("button", name="Melding openen").click()
-    assert page.get_by_text("De melding is geopend.").is_visible()
+    expect(page.get_by_text("De melding is geopend.")).to_be_visible()
 
     # Step 1, first with a forgotten field: a Dutch message, and what was typed stays.
     page.get_by_role("link", name="Omvang en impact bepalen").first.click()
     page.get_by_label("Foto", exact=True).check()
     page.get_by_label("WhatsApp").check()
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Niet opgeslagen").is_visible()
-    assert page.get_by_text("Vul dit veld in.").first.is_visible()
+    expect(page.get_by_text("Niet opgeslagen")).to_be_visible()
+    expect(page.get_by_text("Vul dit veld in.").first).to_be_visible()
     assert page.get_by_label("Foto", exact=True).is_checked()
     page.locator("fieldset", has_text="Is een leerling of bekende").get_by_label("Ja").check()
     page.locator("fieldset", has_text="Gaat het om een leerling").get_by_label("Ja").check()
     page.locator("fieldset", has_text="andere school").get_by_label("Nee").check()
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Vastgelegd: De omvang en de impact zijn bepaald.").is_visible()
+    expect(page.get_by_text("Vastgelegd: De omvang en de impact zijn bepaald.")).to_be_visible()
     assert "Gedaan" in page.locator("#stap-1").inner_text()
 
     # Step 3: the police, with the keyboard only.
@@ -105,7 +106,7 @@ def test_a_handler_works_through_an_incident(page) -> None:  # type: ignore[no-u
     page.get_by_role("link", name="Notitie toevoegen").click()
     page.get_by_label("Notitie").fill("data:image/png;base64," + "A" * 200)
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Het beeldmateriaal zelf mag nooit in Zorgvuldig komen").is_visible()
+    expect(page.get_by_text("Het beeldmateriaal zelf mag nooit in Zorgvuldig komen")).to_be_visible()
 
     page.get_by_role("link", name="← Terug naar de melding").click()
     timeline = page.locator("#tijdlijn + ol").inner_text()
@@ -158,13 +159,13 @@ def test_a_handler_walks_the_police_questions_word_for_word(page) -> None:  # ty
     page.get_by_role("button", name="Vastleggen").click()
 
     # Too long for a short answer: refused, the rule repeated, what was typed kept.
-    assert page.get_by_text("Niet opgeslagen").is_visible()
-    assert page.get_by_text("Vraag bij een antwoord niet verder door").first.is_visible()
+    expect(page.get_by_text("Niet opgeslagen")).to_be_visible()
+    expect(page.get_by_text("Vraag bij een antwoord niet verder door").first).to_be_visible()
     short = page.get_by_label("12. Heb je een idee hoe het kan dat de foto rondgaat en/of online staat?")
     assert short.input_value() == typed.strip()
     short.fill("Nee")
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Vastgelegd: Het gesprek met het slachtoffer is gevoerd.").is_visible()
+    expect(page.get_by_text("Vastgelegd: Het gesprek met het slachtoffer is gevoerd.")).to_be_visible()
 
     # Q11 "nee": the checklist prompts criminal steps with the wijkagent on step 3.
     assert "Zeden" in page.locator("#stap-3").inner_text()
@@ -183,11 +184,11 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
 
     # Informing all parents goes against it: the form shows the agreement and asks a reason.
     page.get_by_role("link", name="Informeren van een groep vastleggen").first.click()
-    assert page.locator("#afspraken").is_visible()
+    expect(page.locator("#afspraken")).to_be_visible()
     page.get_by_label("Alle ouders").check()
     page.get_by_label("Hoe?").fill("brief")
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Dit wijkt af van een afspraak met de leerling").is_visible()
+    expect(page.get_by_text("Dit wijkt af van een afspraak met de leerling")).to_be_visible()
     page.get_by_label("Reden om toch door te gaan").fill("De wijkagent vraagt alle ouders nu te informeren.")
     page.get_by_role("button", name="Vastleggen").click()
     page.wait_for_url("**/meldingen/*")
@@ -198,12 +199,14 @@ def test_agreements_with_the_pupil_and_a_risk_at_home_bind_who_is_informed(page)
     page.get_by_label("De leerling zelf").check()
     page.get_by_label("Wat is er bekend?").fill("De leerling is bang voor de reactie thuis.")
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.locator("#risico-thuis").is_visible()
-    assert page.locator("li", has_text="Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode").is_visible()
+    expect(page.locator("#risico-thuis")).to_be_visible()
+    expect(
+        page.locator("li", has_text="Raadpleeg eerst Veilig Thuis (stap 2 van de Meldcode")
+    ).to_be_visible()
     page.get_by_role("link", name="Informeren van een groep vastleggen").first.click()
     page.get_by_label("Ouders van de klas").check()
     page.get_by_label("Hoe?").fill("brief")
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("kan de leerling thuis in gevaar brengen").first.is_visible()
+    expect(page.get_by_text("kan de leerling thuis in gevaar brengen").first).to_be_visible()
     page.get_by_role("link", name="← Terug naar de melding").click()
     assert "Ouders van de klas" not in page.locator("#tijdlijn + ol").inner_text()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from shared.accounts import DEMO_PASSWORD
 from tests.e2e.test_browser_incident import CHROMIUM, CHROMIUM_ARGS
@@ -86,7 +87,7 @@ def test_a_letter_to_five_parents_waits_for_the_director_who_rejects_then_approv
     anna.get_by_role("button", name="+ de intern begeleider").click()  # one click, no typing
     assert anna.get_by_label("Bij wie kunt u terecht?").input_value() == "de intern begeleider"
     anna.get_by_role("button", name="Vastleggen", exact=True).last.click()
-    assert anna.get_by_text("Vastgelegd:").first.is_visible()
+    expect(anna.get_by_text("Vastgelegd:").first).to_be_visible()
 
     # A letter to 5 parents waits; the author cannot approve it.
     anna.goto(incident + "/brieven")
@@ -94,10 +95,10 @@ def test_a_letter_to_five_parents_waits_for_the_director_who_rejects_then_approv
     anna.get_by_label("E-mailadressen").fill("\n".join(PARENTS))
     anna.get_by_role("button", name="Voorbeeld bekijken").click()
     anna.get_by_role("button", name="Versturen aan 5 ontvanger(s)").click()
-    assert anna.get_by_text("wacht op goedkeuring").first.is_visible()
-    assert anna.locator("#brieven-wachten").get_by_text("u kunt hem niet zelf goedkeuren").is_visible()
+    expect(anna.get_by_text("wacht op goedkeuring").first).to_be_visible()
+    expect(anna.locator("#brieven-wachten").get_by_text("u kunt hem niet zelf goedkeuren")).to_be_visible()
     anna.locator("#brieven-wachten").get_by_role("link", name="Bekijken").click()
-    assert anna.get_by_text("U hebt deze brief zelf opgesteld").is_visible()
+    expect(anna.get_by_text("U hebt deze brief zelf opgesteld")).to_be_visible()
     assert anna.get_by_role("button", name="Goedkeuren en versturen").count() == 0
 
     # The director is mailed that a letter waits: a link, no name.
@@ -118,7 +119,7 @@ def test_a_letter_to_five_parents_waits_for_the_director_who_rejects_then_approv
     for name in ("Anna", "Vries", "tweeling", *PARENTS):
         assert name not in waiting.inner_text()
     waiting.get_by_role("link").first.click()
-    assert jet.get_by_text(QUESTION).is_visible()
+    expect(jet.get_by_text(QUESTION)).to_be_visible()
     letter = jet.locator("article.letter-rendered")
     assert "Beste ouder(s)/verzorger(s)" in letter.inner_text()
     typed = letter.locator('.getypt[data-veld="what_we_think"]')
@@ -132,11 +133,11 @@ def test_a_letter_to_five_parents_waits_for_the_director_who_rejects_then_approv
         "b => getComputedStyle(b).backgroundColor"
     )
     reject.click()  # without a reason: asked for one
-    assert jet.get_by_text("schrijf een reden").first.is_visible()
+    expect(jet.get_by_text("schrijf een reden").first).to_be_visible()
     jet.get_by_label("Over welk deel gaat het?").select_option("what_we_think")
     jet.get_by_label("Waarom kan de brief zo niet weg?").fill(REASON)
     jet.get_by_role("button", name="Afkeuren en terugsturen").click()
-    assert jet.get_by_text("De brief is afgekeurd").is_visible()
+    expect(jet.get_by_text("De brief is afgekeurd")).to_be_visible()
 
     # The author reads the reason beside the field, fixes it and sends it again.
     anna.goto(incident)
@@ -146,14 +147,14 @@ def test_a_letter_to_five_parents_waits_for_the_director_who_rejects_then_approv
     fixed.fill(fixed.input_value().replace(RECOGNISABLE, "").strip())
     anna.get_by_role("button", name="Voorbeeld bekijken").click()
     anna.get_by_role("button", name="Versturen aan 5 ontvanger(s)").click()
-    assert anna.get_by_text("wacht op goedkeuring").first.is_visible()
+    expect(anna.get_by_text("wacht op goedkeuring").first).to_be_visible()
 
     # The director approves; 5 mails arrive, one per parent, without the recognisable sentence.
     jet.goto("/")
     jet.locator("#wacht-op-goedkeuring").get_by_role("link").first.click()
     assert "tweeling" not in jet.locator("article.letter-rendered").inner_text()
     jet.get_by_role("button", name="Goedkeuren en versturen").click()
-    assert jet.get_by_text("De brief is goedgekeurd").is_visible()
+    expect(jet.get_by_text("De brief is goedgekeurd")).to_be_visible()
 
     def to_parents() -> list[EmailMessage]:
         return [m for m in mails(system) if m["To"] in PARENTS]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
 
 from services.case.web import create_app
 from services.case.worklists import Worklists
@@ -123,7 +124,7 @@ def add_task(page: Any, step: str, what: str, owner: str, due: date) -> None:
     page.locator("#taak-eigenaar").select_option(label=owner)
     page.locator("#taak-datum").fill(due.isoformat())
     page.get_by_role("button", name="Taak toevoegen").click()
-    assert page.get_by_text("De taak is aangemaakt.").is_visible()
+    expect(page.get_by_text("De taak is aangemaakt.")).to_be_visible()
 
 
 def test_the_care_team_is_told_and_tasks_reach_their_owners(system: dict[str, Any]) -> None:
@@ -167,7 +168,7 @@ def test_the_care_team_is_told_and_tasks_reach_their_owners(system: dict[str, An
         mees.locator("li.task", has_text="Klassengesprek voorbereiden").get_by_role(
             "button", name="Afronden"
         ).click()
-        assert mees.get_by_text("De taak is afgerond.").is_visible()
+        expect(mees.get_by_text("De taak is afgerond.")).to_be_visible()
         assert "Klassengesprek voorbereiden" not in mees.locator(".my-tasks").inner_text()
         anna.reload()
         assert "✓ Afgerond" in anna.locator("#stap-7").inner_text()
@@ -200,9 +201,9 @@ def test_the_care_team_is_told_and_tasks_reach_their_owners(system: dict[str, An
         school = browser.new_context(base_url=system["site"]).new_page()  # no account
         school.goto(link.group(0))
         school.get_by_role("button", name="Ontvangst bevestigen").click()
-        assert school.get_by_text("De ontvangst is bevestigd").is_visible()
+        expect(school.get_by_text("De ontvangst is bevestigd")).to_be_visible()
         school.goto(link.group(0))
-        assert school.get_by_text("Deze link is al gebruikt").is_visible()
+        expect(school.get_by_text("Deze link is al gebruikt")).to_be_visible()
         anna.reload()
         assert "ontvangst bevestigd op" in anna.locator("#andere-scholen").inner_text()
         browser.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from services.case.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
@@ -69,7 +70,7 @@ def test_the_deletion_call_for_material_without_a_pupil_speaks_of_the_law(page, 
     page.get_by_label(re.compile("er is geen leerling van de school op te zien")).check()
     page.get_by_label("Hoe kwam de school erachter?").fill("Een ouder zag het in de groepschat van de klas.")
     page.get_by_role("button", name="Melding openen").click()
-    assert page.get_by_text("De melding is geopend.").is_visible()
+    expect(page.get_by_text("De melding is geopend.")).to_be_visible()
     incident_url = page.url
 
     # Step 1: no pupil of the school visible; the victim's step does not apply.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from services.case.web import create_app
 from services.reporting.projector import Projector
@@ -106,7 +107,7 @@ def test_the_board_overview_with_its_charts_has_no_wcag_violations(page) -> None
     for chart in ("grafiek-per-kwartaal", "grafiek-tijden", "grafiek-open-stappen"):
         svg = page.locator(f"svg#{chart}")
         assert svg.get_attribute("role") == "img"
-    assert page.get_by_role("img", name="Meldingen per kwartaal en school").is_visible()
+    expect(page.get_by_role("img", name="Meldingen per kwartaal en school")).to_be_visible()
     assert page.locator("svg#grafiek-per-kwartaal").inner_html().count("&lt;5") >= 1  # het-anker: 2
     assert page.evaluate(OVERLAPS) == []
     assert (
@@ -121,11 +122,11 @@ def test_the_board_overview_with_its_charts_has_no_wcag_violations(page) -> None
 def test_the_school_overview_with_its_charts_has_no_wcag_violations(page) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "behandelaar.dewilg")
     page.goto("/rapportage/")
-    assert page.get_by_role("img", name="Meldingen per maand").is_visible()
+    expect(page.get_by_role("img", name="Meldingen per maand")).to_be_visible()
     assert page.locator("svg#grafiek-tijden circle").count() == 6
     assert page.evaluate(OVERLAPS) == []
     page.get_by_text("Meldingen per maand als tabel").click()
-    assert page.get_by_role("table", name="Meldingen per maand").is_visible()
+    expect(page.get_by_role("table", name="Meldingen per maand")).to_be_visible()
     assert axe_violations(page) == []
     if SCREENSHOTS:
         page.screenshot(path=str(SCREENSHOTS / "school.png"), full_page=True)

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from services.case.web import create_app
 from shared.accounts import Accounts
@@ -137,7 +138,7 @@ def sign_in_at_provider(page, site: Site, login: str, provider: str = "Schoolacc
 
 def test_an_unlinked_identity_gets_nothing_until_an_administrator_links_it(page, site: Site) -> None:  # type: ignore[no-untyped-def]
     sign_in_at_provider(page, site, "anna")
-    assert page.get_by_role("heading", name="Nog geen toegang").is_visible()
+    expect(page.get_by_role("heading", name="Nog geen toegang")).to_be_visible()
     assert "Vraag uw beheerder" in page.content()
     assert page.get_by_role("navigation").count() == 0
     page.goto("/")
@@ -151,10 +152,10 @@ def test_an_unlinked_identity_gets_nothing_until_an_administrator_links_it(page,
     sign_in_at_provider(page, site, "anna")
     menu = page.get_by_role("navigation").inner_text()
     assert "Anna Bakker (Behandelaar, Basisschool De Wilg)" in menu
-    assert page.get_by_role("link", name="Nieuwe melding openen").is_visible()
+    expect(page.get_by_role("link", name="Nieuwe melding openen")).to_be_visible()
 
     page.get_by_role("button", name="Uitloggen").click()
-    assert page.get_by_text("U bent uitgelogd.").is_visible()
+    expect(page.get_by_text("U bent uitgelogd.")).to_be_visible()
     page.goto("/")
     assert "/inloggen" in page.url
 
@@ -173,7 +174,7 @@ def test_a_replayed_state_is_refused(page, site: Site) -> None:  # type: ignore[
 
     response = page.goto(callbacks[-1])
     assert response.status == 401
-    assert page.get_by_text("Inloggen via Schoolaccount is geweigerd").is_visible()
+    expect(page.get_by_text("Inloggen via Schoolaccount is geweigerd")).to_be_visible()
     page.goto("/")
     assert "/inloggen" in page.url
 
@@ -192,7 +193,7 @@ def test_a_wrong_nonce_is_refused(page, site: Site, caplog: pytest.LogCaptureFix
 
     page.route(re.compile(r".*/inloggen/via/school$"), other_nonce)
     sign_in_at_provider(page, site, "zorg")
-    assert page.get_by_text("Inloggen via Schoolaccount is geweigerd").is_visible()
+    expect(page.get_by_text("Inloggen via Schoolaccount is geweigerd")).to_be_visible()
     assert page.get_by_role("navigation").count() == 0
     assert "Invalid claim: 'nonce'" in caplog.text
 
@@ -204,9 +205,9 @@ def test_a_token_from_another_issuer_is_refused(page, site: Site, caplog: pytest
     callbacks: list[str] = []
     page.on("request", lambda r: callbacks.append(r.url) if "/inloggen/via/ander/terug" in r.url else None)
     sign_in_at_provider(page, site, "zorg", provider="Ander")
-    assert page.get_by_text(
-        "Inloggen via Ander is geweigerd: het antwoord komt van een andere aanbieder"
-    ).is_visible()
+    expect(
+        page.get_by_text("Inloggen via Ander is geweigerd: het antwoord komt van een andere aanbieder")
+    ).to_be_visible()
 
     parts = urlsplit(callbacks[-1])
     without_iss = urlunsplit(
@@ -214,16 +215,18 @@ def test_a_token_from_another_issuer_is_refused(page, site: Site, caplog: pytest
     )
     response = page.goto(without_iss)
     assert response.status == 401
-    assert page.get_by_text(
-        "Inloggen via Ander is geweigerd: de aanmelding kon niet worden gecontroleerd"
-    ).is_visible()
+    expect(
+        page.get_by_text("Inloggen via Ander is geweigerd: de aanmelding kon niet worden gecontroleerd")
+    ).to_be_visible()
     assert page.get_by_role("navigation").count() == 0
 
 
 def test_a_provider_that_is_down_offers_the_local_sign_in(page, site: Site) -> None:  # type: ignore[no-untyped-def]
     page.goto("/inloggen")
     page.get_by_role("link", name="Inloggen met Weg").click()
-    assert page.get_by_text("Inloggen via Weg lukt nu niet: de aanbieder is niet bereikbaar.").is_visible()
+    expect(
+        page.get_by_text("Inloggen via Weg lukt nu niet: de aanbieder is niet bereikbaar.")
+    ).to_be_visible()
     page.get_by_label("Gebruikersnaam").fill("behandelaar.dewilg")
     page.get_by_label("Wachtwoord").fill("demo-zorgvuldig")
     page.get_by_role("button", name="Inloggen").click()
