@@ -21,8 +21,8 @@ from services.case.coordination import Coordinating
 from services.case.domain.errors import CaseError
 from services.case.domain.incident import Incident
 from services.case.domain.letter_request import LetterRequest
-from services.case.domain.other_schools import OTHER_SCHOOLS_NOT_INFORMED
 from services.case.domain.protocol import (
+    OTHER_SCHOOLS_NOT_INFORMED,
     OTHER_SCHOOLS_UNSETTLED,
     PhaseStatus,
     Protocol,
@@ -31,6 +31,7 @@ from services.case.domain.protocol import (
     checklist,
     load_protocol,
     phases,
+    require_may_be_not_needed,
     warnings,
 )
 from services.case.errors import (
@@ -144,7 +145,7 @@ class CaseManagement(
 
         def record(incident: Incident) -> None:
             if action == Incident.StepNotNeeded.__name__:
-                self.protocol(incident.protocol_id).require_may_be_not_needed(str(data.get("step")))
+                require_may_be_not_needed(self.protocol(incident.protocol_id), str(data.get("step")))
             incident.record(action, actor=actor.id, override_reason=override_reason, **data)
 
         return self._change(actor, incident_id, expected_version, record)

@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from services.case.domain.protocol import Protocol, StepState
 from services.reporting.projections import MILESTONES, SUPPRESS_BELOW, progress
 from services.reporting.wording import duration
+from shared.protocol.model import Protocol, StepState
 
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11), told apart by pattern too:
 # each series also carries its own label in the legend and its value above the bar.

@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from services.case.domain.incident import RecordedAction
-from services.case.domain.protocol import Protocol, StepState, checklist
 from services.reporting.projections import (
     MILESTONES,
     SUPPRESS_BELOW,
@@ -26,6 +24,8 @@ from services.reporting.projections import (
     recorded_actions,
     suppressed,
 )
+from shared.protocol.actions import Action
+from shared.protocol.model import Protocol, StepState, checklist
 
 MONTH_AND_SCHOOL = "maand_school"
 CHANNEL = "kanaal"
@@ -46,7 +46,7 @@ def contribution(facts: dict[str, Any], protocol: Protocol) -> Counter[tuple[str
 
 
 def contribution_of(
-    facts: dict[str, Any], actions: list[RecordedAction], protocol: Protocol
+    facts: dict[str, Any], actions: list[Action], protocol: Protocol
 ) -> Counter[tuple[str, str]]:
     """`contribution`, for the incident's effective actions already read (the projector
     reads them once per incident and batch). The protocol's warnings are not needed here."""

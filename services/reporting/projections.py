@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from services.case.domain.aftercare import AFTERCARE_ROLES, role_label
-from services.case.domain.incident import RecordedAction
-from services.case.domain.other_schools import recorded_in
-from services.case.domain.protocol import Protocol, StepState, checklist, warnings
 from services.case.screening import personal_fields
 from services.reporting.reading import Change
+from shared.protocol.actions import Action
+from shared.protocol.aftercare import AFTERCARE_ROLES, role_label
+from shared.protocol.conditions import recorded_in
+from shared.protocol.model import Protocol, StepState, checklist, warnings
 
 SUPPRESS_BELOW = 5
 
@@ -92,16 +92,16 @@ def _personal_of(facts: dict[str, Any], version: int) -> tuple[str, ...]:
     return personal_fields(target["action"]) if target else ()
 
 
-def recorded_actions(facts: dict[str, Any]) -> list[RecordedAction]:
+def recorded_actions(facts: dict[str, Any]) -> list[Action]:
     """The effective actions, in the shape the protocol's checklist reads."""
     return [
-        RecordedAction(a["version"], a["action"], a["actor"], datetime.fromisoformat(a["at"]), a["data"])
+        Action(a["version"], a["action"], a["actor"], datetime.fromisoformat(a["at"]), a["data"])
         for a in facts["actions"]
         if not a["withdrawn"] and a["action"] not in _NOT_COUNTED
     ]
 
 
-def _informs_parents(action: RecordedAction) -> bool:
+def _informs_parents(action: Action) -> bool:
     if action.action == "GroupInformed":
         return str(action.data.get("group", "")).startswith("ouders")
     return action.action == "LetterSent" and str(action.data.get("letter", "")).startswith(
@@ -109,7 +109,7 @@ def _informs_parents(action: RecordedAction) -> bool:
     )
 
 
-def milestone_hours(actions: list[RecordedAction], opened: datetime) -> dict[str, float | None]:
+def milestone_hours(actions: list[Action], opened: datetime) -> dict[str, float | None]:
     """Per milestone, the hours from the report to its first effective action."""
     hours_to: dict[str, float | None] = {}
     for key, (_, names) in MILESTONES.items():
@@ -250,7 +250,7 @@ def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda f: f["at"], reverse=True)
 
 
-def involved_other_schools(actions: list[RecordedAction]) -> bool:
+def involved_other_schools(actions: list[Action]) -> bool:
     """True when the incident recorded another school, or its latest scope assessment says that
     pupils of another school got it (issue 24: the board counts these, without names)."""
     scopes = [a for a in actions if a.action == "ScopeAssessed"]

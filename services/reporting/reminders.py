@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from kombu import Connection
 
-from services.case.domain.protocol import Protocol, StepState
-from services.case.domain.takedown import REMIND_AFTER_DAYS, route_label, takedowns
 from services.reporting.projections import aftercare, aftercare_summary, progress, recorded_actions
 from services.reporting.store import ReportStore
 from shared import messaging
 from shared.contracts import Reminder, encode
+from shared.protocol.model import Protocol, StepState
+from shared.protocol.takedown import REMIND_AFTER_DAYS, route_label, takedowns
 
 log = logging.getLogger("rapportage")
 

@@ -17,7 +17,6 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from services.case.application import CaseManagement, IncidentNotFound
 from services.case.domain.incident import Incident, sentence
-from services.case.domain.protocol import StepState
 from services.case.web import labels
 from services.case.web.views import person
 from services.reporting import charts, exports, wording
@@ -37,6 +36,7 @@ from services.reporting.projections import (
 from services.reporting.store import ReportStore
 from shared import formatting
 from shared.identity import Actor, Role
+from shared.protocol.model import StepState
 
 Page = str | tuple[str, int] | Response
 

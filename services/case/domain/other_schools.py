@@ -118,36 +118,6 @@ def _same(school: OtherSchool, name: str, contact: str) -> bool:
     )
 
 
-def recorded_in(actions: list[Any]) -> set[Any]:
-    """The numbers of the schools recorded and not withdrawn, read from recorded actions."""
-    withdrawn = {a.data.get("number") for a in actions if a.action == OtherSchoolWithdrawn.__name__}
-    return {a.data.get("number") for a in actions if a.action == OtherSchoolRecorded.__name__} - withdrawn
-
-
-def unsettled_in(actions: list[Any]) -> bool:
-    """A recorded school neither confirmed receipt nor was called, read from recorded actions.
-    The reports' facts hold the other schools' events among the actions; the Incident keeps them
-    apart (the application passes the condition to the checklist as held, from its state)."""
-    numbers = recorded_in(actions)
-    called = (OtherSchoolNotified.__name__, "gebeld")
-    settled = {
-        a.data.get("number")
-        for a in actions
-        if a.action == OtherSchoolConfirmed.__name__ or (a.action, a.data.get("how")) == called
-    }
-    return bool(numbers - settled)
-
-
-# The protocol's warning that pupils of another school are involved and no school was informed.
-OTHER_SCHOOLS_NOT_INFORMED = "andere_scholen_niet_geinformeerd"
-
-
-def all_told_in(actions: list[Any]) -> bool:
-    """At least one school recorded, and every one confirmed receipt or was called: the other
-    schools are informed. Read from recorded actions, as `unsettled_in`."""
-    return bool(recorded_in(actions)) and not unsettled_in(actions)
-
-
 class OtherSchoolRecorded(Aggregate.Event):
     """Een andere school is vastgelegd, met haar rol: van het slachtoffer, van de verspreider of bereikt."""
 
