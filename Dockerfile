@@ -32,4 +32,4 @@ EXPOSE 8000
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-m", "services", "controleer", "web"]
-CMD ["python", "-m", "services.case.web"]
+CMD ["python", "-m", "services.web"]

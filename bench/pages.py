@@ -35,10 +35,10 @@ from bench.web import signed_in_client
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from services.case.lists import IncidentLists
-from services.case.web import create_app
 from services.case.worklists import Worklists
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings
 from shared.identity import Actor, Role

@@ -78,7 +78,7 @@ def main() -> None:
 
 def _whole_page() -> None:
     from bench import csrf_token
-    from services.case.web import create_app
+    from services.web import create_app
     from shared.accounts import DEMO_PASSWORD, Accounts
     from shared.config import load_settings
     from shared.demo import seed_demo

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from bench import csrf_token, heading, line, median, percentile, served, timed, verdict
 from services.case.application import CaseManagement
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings
 from shared.demo import seed_demo

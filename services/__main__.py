@@ -37,10 +37,10 @@ class Process:
 
 PROCESSES = (
     Process("mailcatcher", "services.notifier.mailcatcher", "lokale mailcatcher"),
-    Process("web", "services.case.web", "webapplicatie"),
+    Process("web", "services.web", "webapplicatie"),
     Process("relay", "services.case.relay", "relay (gebeurtenissen naar berichten)"),
     Process("notifier", "services.notifier", "notifier (brieven versturen)"),
-    Process("rapportage", "services.reporting", "rapportage (projecties bijwerken)"),
+    Process("rapportage", "services.followers", "rapportage (projecties bijwerken)"),
 )
 
 

@@ -42,6 +42,7 @@ from services.case.errors import (
     VersionUnknown,
 )
 from services.case.event_log import streams_after
+from services.case.event_reading import CaseEventLog
 from services.case.histories import Histories, WorkingCopies, replay
 from services.case.integrity import Chain, split
 from services.case.letter_commands import LetterCommands
@@ -257,6 +258,10 @@ class CaseManagement(
         mapper = self.mapper
         assert isinstance(mapper, CaseMapper)
         return mapper.to_sealed_domain_event(stored)
+
+    def event_log(self) -> CaseEventLog:
+        """The event log as another service follows it (shared/event_log.py)."""
+        return CaseEventLog(self)
 
     def opened_event(self, incident_id: UUID) -> Incident.Opened:
         """The opening event alone: enough to know the school and board of an incident."""

@@ -1,8 +1,11 @@
 """Backup, restore and moving a trial installation to PostgreSQL.
 
-    python -m services.case.backup maak <bestand>              a backup of this installation
-    python -m services.case.backup herstel <bestand>           into an EMPTY installation
-    python -m services.case.backup verhuis --naar <postgres-url>  SQLite → PostgreSQL
+    python -m services.backup maak <bestand>              a backup of this installation
+    python -m services.backup herstel <bestand>           into an EMPTY installation
+    python -m services.backup verhuis --naar <postgres-url>  SQLite → PostgreSQL
+
+(services/backup.py is the composition root of that command: it registers the rebuild of the
+reports, which are another service's, with `restore` here.)
 
 A backup is one gzipped JSON-lines file, independent of the database's version: the stored
 events exactly as stored (sealed, chained), in their order; the per-incident keys (an erased
@@ -23,7 +26,7 @@ import io
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,8 +39,6 @@ from services.case.application import CaseManagement
 from services.case.backup_file import BackupUnreadable, OpeningReader, SealingWriter, is_sealed
 from services.case.lists import IncidentLists
 from services.case.relay import NAME as RELAY
-from services.reporting.projector import Projector
-from services.reporting.store import ReportStore
 from shared.accounts import Accounts
 from shared.config import ConfigurationError, Settings, load_settings
 from shared.identity import Actor, Role
@@ -47,6 +48,10 @@ from shared.recipients import RecipientGroups
 FORMAT = "zorgvuldig-backup"
 VERSION = 1
 PAGE = 1000
+
+
+# Rebuilds a follower of the event log (the reports) from the restored store; how many events.
+Rebuild = Callable[[Settings, CaseManagement], int]
 
 
 class RestoreRefused(Exception):
@@ -139,8 +144,11 @@ def read(path: Path, key: bytes) -> Iterator[dict[str, Any]]:
         raise RestoreRefused(f"{path}: {error}") from error
 
 
-def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
-    """Into an empty installation; then verifies every chain and rebuilds the reports."""
+def restore(
+    settings: Settings, source: Iterator[dict[str, Any]], *, rebuild_reports: Rebuild | None = None
+) -> Summary:
+    """Into an empty installation; then verifies every chain, rebuilds the incident lists and,
+    through `rebuild_reports`, the reports."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     cases = CaseManagement(env=settings.event_store_env())
     if cases.recorder.max_notification_id():
@@ -182,7 +190,7 @@ def restore(settings: Settings, source: Iterator[dict[str, Any]]) -> Summary:
         auditor = Actor("herstel", "Herstel", Role.BOARD, board_id=opened.board_id)
         if not verified.verify_chain(auditor, incident_id).intact:
             broken.append(str(incident_id))
-    rebuilt = Projector(verified, ReportStore(settings)).rebuild()
+    rebuilt = rebuild_reports(settings, verified) if rebuild_reports is not None else 0
     IncidentLists(settings, verified).rebuild()
     return Summary(
         counts["gebeurtenis"], counts["sleutel"], counts["account"], len(ids), tuple(broken), rebuilt
@@ -222,8 +230,8 @@ def report(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.case.backup", description="Back-up en herstel.")
+def main(argv: list[str] | None = None, *, rebuild_reports: Rebuild | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.backup", description="Back-up en herstel.")
     commands = parser.add_subparsers(dest="opdracht", required=True)
     commands.add_parser("maak", help="maak een back-up").add_argument("bestand", type=Path)
     commands.add_parser("herstel", help="herstel een back-up in een lege installatie").add_argument(
@@ -242,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
             print(f"Back-up gemaakt in {args.bestand}: " + report(make(settings, args.bestand)))
         elif args.opdracht == "herstel":
-            summary = restore(settings, read(args.bestand, settings.backup_key))
+            summary = restore(
+                settings, read(args.bestand, settings.backup_key), rebuild_reports=rebuild_reports
+            )
             print("Hersteld: " + report(summary))
             return 1 if summary.broken else 0
         else:
@@ -255,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                     "ZORGVULDIG_ENVIRONMENT": settings.environment,
                 }
             )
-            summary = restore(target, records(settings))
+            summary = restore(target, records(settings), rebuild_reports=rebuild_reports)
             print("Verhuisd naar PostgreSQL: " + report(summary))
             print("Zet nu ZORGVULDIG_DATABASE_URL op dit adres en start Zorgvuldig opnieuw.")
             return 1 if summary.broken else 0
@@ -263,7 +273,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout: {error}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,24 +14,14 @@ PostgreSQL one query instead of a round trip per stream.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from shared.event_log import LoggedEvent
 
-class LoggedEvent(NamedTuple):
-    """One stored event with its position in the log; the state as stored (sealed)."""
-
-    id: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    state: bytes
-
-    def stored(self) -> StoredEvent:
-        """The library's shape, for reading the event through the case application's mapper."""
-        return StoredEvent(UUID(self.originator_id), self.originator_version, self.topic, self.state)
+__all__ = ["LoggedEvent", "events_after", "streams_after"]
 
 
 def streams_after(recorder: Any, after: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:

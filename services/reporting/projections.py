@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from services.case.screening import personal_fields
-from services.reporting.reading import Change
+from shared.event_log import Change
 from shared.protocol.actions import Action
 from shared.protocol.aftercare import AFTERCARE_ROLES, role_label
 from shared.protocol.conditions import recorded_in
-from shared.protocol.model import Protocol, StepState, checklist, warnings
+from shared.protocol.model import Protocol, StepState, checklist, load_protocol, warnings
 
 SUPPRESS_BELOW = 5
+
+
+@cache
+def protocol_of(protocol_id: str) -> Protocol:
+    """The protocol an incident follows, from the published protocol files (the case checked
+    their action names when it opened the incident)."""
+    return load_protocol(protocol_id)
+
 
 MILESTONES = {
     "politie": ("Politie ingeschakeld", ("PoliceContacted",)),
@@ -32,7 +41,9 @@ MILESTONES = {
 }
 
 
-def fold(facts: dict[str, Any] | None, change: Change) -> dict[str, Any]:
+def fold(
+    facts: dict[str, Any] | None, change: Change, personal_fields: Callable[[str], tuple[str, ...]]
+) -> dict[str, Any]:
     """The incident's facts after one event. The facts are changed in place: the projector
     owns the facts of the batch it folds, and copying every action list for every event
     made a rebuild cost the square of an incident's length."""
@@ -56,7 +67,7 @@ def fold(facts: dict[str, Any] | None, change: Change) -> dict[str, Any]:
         return facts
     data = change.data  # the change is read for this fold alone: its data become the action's
     if name == "Corrected":
-        hidden = _personal_of(facts, data["corrects"])
+        hidden = _personal_of(facts, data["corrects"], personal_fields)
         data["changes"] = changes = {k: v for k, v in data["changes"].items() if k not in hidden}
         for action in facts["actions"]:
             if action["version"] == data["corrects"]:
@@ -87,7 +98,9 @@ def fold(facts: dict[str, Any] | None, change: Change) -> dict[str, Any]:
 _NOT_COUNTED = {"Corrected", "Closed", "Reopened", "PersonalDataErased"}
 
 
-def _personal_of(facts: dict[str, Any], version: int) -> tuple[str, ...]:
+def _personal_of(
+    facts: dict[str, Any], version: int, personal_fields: Callable[[str], tuple[str, ...]]
+) -> tuple[str, ...]:
     target = next((a for a in facts["actions"] if a["version"] == version), None)
     return personal_fields(target["action"]) if target else ()
 

@@ -1,5 +1,8 @@
 """Follows the case events and keeps the read model up to date, resuming where it stopped.
 
+It reads the case's event log through the one documented reader (shared/event_log.py) that
+its composition root hands it, and the protocol from its published model (shared/protocol/).
+
 Each batch of notifications is folded into the facts of the incidents it touches, and the
 facts and the new position are committed in one transaction: a crash loses the whole batch
 or nothing, so no event is counted twice or missed. An event the reports do not know (a
@@ -17,12 +20,10 @@ from typing import Any
 
 import orjson
 
-from services.case.application import CaseManagement
-from services.case.event_log import LoggedEvent, events_after
 from services.reporting import overview
-from services.reporting.projections import fold, recorded_actions
-from services.reporting.reading import Change, EventReader, is_incident_event
+from services.reporting.projections import fold, protocol_of, recorded_actions
 from services.reporting.store import Batch, PositionMoved, ReportStore
+from shared.event_log import Change, Followed, LoggedEvent
 from shared.process import without_cycle_collection
 
 log = logging.getLogger("rapportage")
@@ -31,11 +32,10 @@ BATCH = 10_000
 
 
 class Projector:
-    def __init__(self, cases: CaseManagement, store: ReportStore, *, batch: int = BATCH) -> None:
-        self.cases = cases
+    def __init__(self, cases: Followed, store: ReportStore, *, batch: int = BATCH) -> None:
+        self.log = cases.event_log()
         self.store = store
         self.batch = batch
-        self.reader = EventReader(cases)
 
     def run_once(self, limit: int | None = None) -> int:
         """Processes the next batch; returns how many notifications it read."""
@@ -46,7 +46,7 @@ class Projector:
         return len(events)
 
     def _select(self, position: int, limit: int | None = None) -> list[LoggedEvent]:
-        return events_after(self.cases.recorder, position, limit or self.batch)
+        return self.log.events_after(position, limit or self.batch)
 
     def _fold(self, events: list[LoggedEvent], position: int, previous: Batch | None = None) -> Batch:
         """The batch of `events`, read after `position`, folded into the facts of the incidents
@@ -71,7 +71,7 @@ class Projector:
             current = changed.get(key) or facts.get(key)
             if current is None and change.name != "Opened":
                 continue  # the access log and other streams are not part of these reports
-            changed[key] = fold(current, change)
+            changed[key] = fold(current, change, self.log.personal_fields)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         return self._with_totals(Batch(changed, skipped, events[-1].id, at, position), contributions)
 
@@ -80,7 +80,7 @@ class Projector:
         they contributed `before`, and their protocol improvements."""
         for incident_id, facts in batch.changed.items():
             actions = recorded_actions(facts)
-            protocol = self.cases.protocol(facts["protocol_id"])
+            protocol = protocol_of(facts["protocol_id"])
             now = overview.contribution_of(facts, actions, protocol)
             old = overview.decode(orjson.loads(before[incident_id])) if incident_id in before else Counter()
             for (kind, item), change in overview.delta(old, now).items():
@@ -101,10 +101,8 @@ class Projector:
         return batch
 
     def _read(self, notification: LoggedEvent, skipped: list[tuple[int, str, str]]) -> Change | None:
-        if not is_incident_event(notification.topic):
-            return None
         try:
-            return self.reader.read(notification)  # reports hold nothing personal
+            return self.log.read(notification)  # reports hold nothing personal; None: not an incident's
         except Exception as error:
             log.warning("Gebeurtenis %d overgeslagen (%s).", notification.id, type(error).__name__)
             skipped.append((notification.id, notification.topic, type(error).__name__))
@@ -152,7 +150,7 @@ class Projector:
 
     def lag(self) -> int:
         """How many notifications the reports are behind the case store."""
-        return max(0, self.cases.recorder.max_notification_id() or 0) - self.store.position()[0]
+        return max(0, self.log.last_position()) - self.store.position()[0]
 
     def run(self, stop: threading.Event, *, interval: float = 0.2, on_batch: Any = None) -> None:
         backoff = 1.0

@@ -2,25 +2,22 @@
 
 Every page says how fresh it is. After a handler's action a page waits briefly for the
 reporting process to catch up rather than show stale figures. Access follows hard rule 4
-through the case application; looking at an incident's report or trail is logged.
+through the case service (case_records.py), which also logs every look at an incident's
+report or trail. The web process's composition root mounts these pages (services/web.py).
 """
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from services.case.application import CaseManagement, IncidentNotFound
-from services.case.domain.incident import Incident, sentence
-from services.case.web import labels
-from services.case.web.views import person
 from services.reporting import charts, exports, wording
 from services.reporting.board_view import BoardCounts, board_view
+from services.reporting.case_records import CaseRecords
 from services.reporting.names import Names
 from services.reporting.overview import FIGURE_KINDS, milestone_hours_from_totals, overview_from_totals
 from services.reporting.projections import (
@@ -31,16 +28,14 @@ from services.reporting.projections import (
     evaluation,
     improvements,
     progress,
+    protocol_of,
     recorded_actions,
 )
 from services.reporting.store import ReportStore
-from shared import formatting
 from shared.identity import Actor, Role
 from shared.protocol.model import StepState
 
 Page = str | tuple[str, int] | Response
-
-TRAIL_FIELDS_HIDDEN = ("statement",)
 
 
 def shared_by_step(
@@ -56,12 +51,9 @@ def shared_by_step(
     return sorted(grouped.items())
 
 
-def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Blueprint:
+def create_blueprint(store: ReportStore, records: CaseRecords, *, wait_seconds: float = 2.0) -> Blueprint:
+    """The report pages under /rapportage; `records` is what they ask of the case service."""
     blueprint = Blueprint("reporting", __name__, url_prefix="/rapportage")
-
-    def cases() -> CaseManagement:
-        application: CaseManagement = current_app.extensions["zorgvuldig.cases"]
-        return application
 
     def actor() -> Actor:
         who: Actor | None = g.get("actor")
@@ -71,7 +63,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
 
     def fresh() -> dict[str, Any]:
         """Waits (briefly) until the reports have processed every stored event."""
-        target = cases().recorder.max_notification_id() or 0
+        target = records.last_position()
         deadline = time.monotonic() + wait_seconds
         position, updated = store.position()
         while position < target and time.monotonic() < deadline:
@@ -93,18 +85,16 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         reason = request.args.get("reden", "").strip()
         if who.role in (Role.OTV, Role.BOARD) and not reason:
             return None
-        cases().record_view(who, incident_id, what=what, reason=reason)
+        records.record_view(who, incident_id, what=what, reason=reason)
         facts = store.facts([str(incident_id)]).get(str(incident_id))
         if facts is None:
-            raise IncidentNotFound()
+            raise records.not_found()
         return facts
 
     def evaluation_texts(incident_id: UUID | str) -> dict[str, Any]:
         """The latest evaluation as the actor may read it: sealed texts opened for the school,
         screened for the board and the OTV (they are personal data)."""
-        incident = cases().incident(actor(), UUID(str(incident_id)))
-        held = [a for a in incident.effective_actions() if a.action == "EvaluationHeld"]
-        return {"at": held[-1].at, **held[-1].data} if held else {}
+        return records.latest_evaluation(actor(), UUID(str(incident_id)))
 
     def with_texts(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The school's own improvements, read from its evaluated incidents only."""
@@ -131,7 +121,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         today = date.today()
         rows = []
         for item in sorted(facts, key=lambda f: f["opened_at"], reverse=True):
-            result = progress(item, cases().protocol(item["protocol_id"]), today)
+            result = progress(item, protocol_of(item["protocol_id"]), today)
             rows.append({"facts": item, "progress": result})
         every_moment = [m for item in facts for m in aftercare(item, today)]
         moments = [m for m in every_moment if not m.held]
@@ -143,7 +133,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             improvements=with_texts(improvements(facts)),
             freshness=freshness,
             milestones=MILESTONES,
-            charts=charts.school_charts(facts, cases().protocol, today),
+            charts=charts.school_charts(facts, protocol_of, today),
             school=names(who.board_id).school(who.school_id),
             words=wording,
         )
@@ -181,7 +171,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         facts = incident_facts(incident_id, "rapportage")
         if facts is None:
             return ask_reason()
-        result = progress(facts, cases().protocol(facts["protocol_id"]), date.today())
+        result = progress(facts, protocol_of(facts["protocol_id"]), date.today())
         return render_template(
             "reporting/incident.html",
             facts=facts,
@@ -195,46 +185,16 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         )
 
     def trail_rows(incident_id: UUID, protocol_id: str) -> list[dict[str, Any]]:
-        """The trail as rows, from the incident's stream alone (the audit trail checks access;
-        the protocol comes from the report's facts, not from replaying the incident again)."""
-        trail = cases().audit_trail(actor(), incident_id)
-        corrected_by: dict[int, list[int]] = {}
-        for entry in trail:
-            if entry.event_type == "Corrected":
-                corrected_by.setdefault(int(entry.data["corrects"]), []).append(entry.version)
-        protocol = cases().protocol(protocol_id)
-        types = {entry.version: entry.event_type for entry in trail}
-        rows = []
-        for entry in trail:
-            step = protocol.step_of(entry.event_type)
-            data = {k: v for k, v in entry.data.items() if k not in TRAIL_FIELDS_HIDDEN}
-            corrected = types.get(int(data.get("corrects", 0)), "")
-            shown = labels.details(entry.event_type, data, person, corrected)
-            rows.append(
-                {
-                    "version": entry.version,
-                    "at": formatting.moment(entry.at, seconds=True),
-                    "at_utc": entry.at.astimezone(UTC).isoformat(timespec="seconds"),
-                    "who": entry.actor,
-                    "what": entry.sentence,
-                    "type": entry.event_type,
-                    "step": step.number if step else None,
-                    "who_name": person(entry.actor),
-                    "details": shown,
-                    "data": "; ".join(f"{name}: {value.plain()}" for name, value in shown),
-                    "data_machine": json.dumps(data, ensure_ascii=False, default=str),
-                    "corrects": entry.data.get("corrects", "") if entry.event_type == "Corrected" else "",
-                    "corrected_by": ", ".join(str(v) for v in corrected_by.get(entry.version, [])),
-                }
-            )
-        return rows
+        """The trail as rows, from the incident's stream alone (the case checks access; the
+        protocol comes from the report's facts, not from replaying the incident again)."""
+        return records.trail_rows(actor(), incident_id, protocol_of(protocol_id))
 
     @blueprint.get("/meldingen/<uuid:incident_id>/logboek")
     def trail(incident_id: UUID) -> Page:
         facts = incident_facts(incident_id, "logboek (rapportage)")
         if facts is None:
             return ask_reason()
-        protocol = cases().protocol(facts["protocol_id"])
+        protocol = protocol_of(facts["protocol_id"])
         rows = trail_rows(incident_id, facts["protocol_id"])
         step = request.args.get("stap", "")
         who = request.args.get("wie", "")
@@ -242,8 +202,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         at_version = request.args.get("versie", type=int)
         earlier = None
         if at_version:
-            earlier_incident: Incident = cases().repository.get(incident_id, version=at_version)
-            earlier = cases().progress(earlier_incident)[0]  # as the incident page showed it then
+            earlier = records.checklist_at(incident_id, at_version)  # as the incident page showed it then
         return render_template(
             "reporting/trail.html",
             incident_id=incident_id,
@@ -294,7 +253,7 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
         facts = incident_facts(incident_id, "export evaluatie (pdf)")
         if facts is None:
             return ask_reason()
-        result = progress(facts, cases().protocol(facts["protocol_id"]), date.today())
+        result = progress(facts, protocol_of(facts["protocol_id"]), date.today())
         held = evaluation_texts(incident_id) if evaluation(facts) else {}
         steps = [
             f"Stap {s.step.number}. {s.step.title}: {s.state.value}"
@@ -302,9 +261,9 @@ def create_blueprint(store: ReportStore, *, wait_seconds: float = 2.0) -> Bluepr
             for s in result.steps
         ]
         timeline = [
-            f"{wording.moment(a.at)}  {sentence(getattr(Incident, a.action))}"
+            f"{wording.moment(a.at)}  {said}"
             for a in recorded_actions(facts)
-            if hasattr(Incident, a.action)
+            if (said := records.sentence(a.action))
         ]
         body = exports.pdf(
             "Evaluatie voor het ZAT-overleg",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from services.case.web import create_app
 from services.case.web.conversation import QUESTIONS
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

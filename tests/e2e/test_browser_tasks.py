@@ -17,13 +17,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from services.case.web import create_app
+from services.case.notices import Notices
 from services.case.worklists import Worklists
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import Sender
 from services.notifier.worker import Worker
-from services.reporting.notices import Notices
+from services.web import create_app
 from shared import messaging
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import Settings, load_settings

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

@@ -305,7 +305,7 @@ def test_two_of_each_process_send_each_letter_once(
     webs = {name: f"http://127.0.0.1:{free_port()}" for name in ("web-1", "web-2")}
     try:
         for name, url in webs.items():
-            procs.start(name, "services.case.web", ZORGVULDIG_WEB_PORT=url.rsplit(":", 1)[1])
+            procs.start(name, "services.web", ZORGVULDIG_WEB_PORT=url.rsplit(":", 1)[1])
         for name in ("relay-1", "relay-2"):
             procs.start(name, "services.case.relay")
         for name in ("notifier-1", "notifier-2"):

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

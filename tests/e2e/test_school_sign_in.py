@@ -21,7 +21,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

@@ -26,10 +26,10 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 AGREED_PROCESSES = (
     "services.notifier.mailcatcher",
-    "services.case.web",
+    "services.web",
     "services.case.relay",
     "services.notifier",
-    "services.reporting",
+    "services.followers",
 )
 
 

@@ -26,7 +26,7 @@ from shared.demo import seed_demo
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[2]
-PROCESSES = ("services.case.web", "services.case.relay", "services.notifier", "services.reporting")
+PROCESSES = ("services.web", "services.case.relay", "services.notifier", "services.followers")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

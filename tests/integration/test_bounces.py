@@ -14,10 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from services.case.relay import Relay
-from services.case.web import create_app
 from services.notifier.bounces import BounceFolder, BounceReader
 from services.notifier.ledger import REPORTED, Ledger
 from services.notifier.outcomes import OutcomePublisher
+from services.web import create_app
 from shared import messaging
 from shared.accounts import Accounts
 from shared.contracts import letter_message_id

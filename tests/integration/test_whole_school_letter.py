@@ -14,8 +14,8 @@ from uuid import UUID
 import pytest
 
 from services.case.relay import Relay
-from services.case.web import create_app
 from services.notifier.ledger import REPORTED, Ledger
+from services.web import create_app
 from shared import messaging
 from shared.accounts import Accounts
 from shared.contracts import letter_message_id

@@ -15,13 +15,13 @@ from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
 from services.case.care_team import CareTeam
+from services.case.notices import Notices
 from services.case.outcomes import OutcomeConsumer
 from services.case.worklists import Worklists
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
 from services.notifier.sending import Sender
 from services.notifier.worker import Worker
-from services.reporting.notices import Notices
 from shared import messaging
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings

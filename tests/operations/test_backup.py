@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from services.backup import RestoreRefused, make, read, records, restore
 from services.case.application import CaseManagement
-from services.case.backup import RestoreRefused, make, read, records, restore
 from services.case.personal_data import ERASED
 from services.case.relay import NAME as RELAY
 from services.reporting.store import ReportStore
@@ -170,7 +170,7 @@ def test_a_backup_from_before_sealing_is_still_restored(tmp_path: Path) -> None:
     import gzip
     import json
 
-    from services.case.backup import FORMAT, VERSION
+    from services.backup import FORMAT, VERSION
 
     source_settings = installation(tmp_path, "bron")
     source, kept, erased = trial(source_settings)
@@ -185,7 +185,7 @@ def test_a_backup_from_before_sealing_is_still_restored(tmp_path: Path) -> None:
 
 
 def test_making_a_backup_in_production_needs_its_own_key(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from services.case.backup import main
+    from services.backup import main
 
     monkeypatch.setenv("ZORGVULDIG_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ZORGVULDIG_ENVIRONMENT", "production")

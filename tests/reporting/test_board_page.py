@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 
 from services.case.application import CaseManagement
-from services.case.web import create_app
 from services.reporting import charts
 from services.reporting.board_view import (
     OTHERS,
@@ -27,6 +26,7 @@ from services.reporting.names import Names
 from services.reporting.overview import MONTH_AND_SCHOOL, QUARTER_AND_SCHOOL, SCHOOL, TOTAL
 from services.reporting.projector import Projector
 from services.reporting.store import Batch, ReportStore
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

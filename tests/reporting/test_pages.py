@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 
 from services.case.application import CaseManagement
-from services.case.web import create_app
 from services.reporting import exports
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

@@ -19,9 +19,9 @@ import pytest
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from services.case.lists import IncidentLists
-from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import Settings
 from shared.database import Database

@@ -13,10 +13,11 @@ import pytest
 
 from services.case.application import CaseManagement
 from services.case.event_log import LoggedEvent, events_after
+from services.case.event_reading import EventReader
 from services.reporting.projector import Projector
-from services.reporting.reading import Change, EventReader
 from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.config import load_settings
+from shared.event_log import Change
 from tests.examples import ACTIONS, HANDLER, LETTER_REQUESTS, OTHER_SCHOOL_HANDLER, PLANTED_NAMES
 from tests.reporting.test_reports import CrashingStore, scripted_incident
 

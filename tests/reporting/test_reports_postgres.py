@@ -58,7 +58,7 @@ def test_killed_while_catching_up_then_restarted_gives_the_same_figures(
 
     store.reset()
     process_env = {**os.environ, **env}
-    runner = subprocess.Popen([sys.executable, "-m", "services.reporting"], cwd=ROOT, env=process_env)
+    runner = subprocess.Popen([sys.executable, "-m", "services.followers"], cwd=ROOT, env=process_env)
     killed_at = 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -70,7 +70,7 @@ def test_killed_while_catching_up_then_restarted_gives_the_same_figures(
     runner.wait(10)
     assert 0 < killed_at < newest, "het proces was al klaar voordat het werd gestopt"
 
-    runner = subprocess.Popen([sys.executable, "-m", "services.reporting"], cwd=ROOT, env=process_env)
+    runner = subprocess.Popen([sys.executable, "-m", "services.followers"], cwd=ROOT, env=process_env)
     try:
         deadline = time.monotonic() + 60
         while store.position()[0] < newest and time.monotonic() < deadline:

@@ -23,10 +23,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = {
-    "web": "services.case.web",
+    "web": "services.web",
     "relay": "services.case.relay",
     "notifier": "services.notifier",
-    "reporting": "services.reporting",
+    "reporting": "services.followers",
 }
 INFRASTRUCTURE = ("postgres", "rabbitmq", "mailpit")
 SCHEMAS = sorted((Path(__file__).parent / "compose").glob("*.json"))

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

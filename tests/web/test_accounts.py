@@ -11,7 +11,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from services.case.web import create_app
+from services.web import create_app
 from shared import sign_in_log
 from shared.accounts import Accounts
 from shared.config import load_settings

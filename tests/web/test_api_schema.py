@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

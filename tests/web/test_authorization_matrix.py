@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import DEMO_PASSWORD, Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

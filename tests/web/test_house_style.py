@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.boards import board
 from shared.config import load_settings

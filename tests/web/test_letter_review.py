@@ -183,7 +183,7 @@ def test_a_letter_approved_after_the_key_was_erased_is_not_sent_and_says_why(app
 
 def test_while_the_guard_cannot_run_nothing_is_reviewed_or_approved(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from services.case.application import CaseManagement
-    from services.case.web import create_app
+    from services.web import create_app
     from shared.accounts import Accounts
     from shared.config import load_settings
     from shared.demo import seed_demo
@@ -212,7 +212,7 @@ def test_while_the_guard_cannot_run_nothing_is_reviewed_or_approved(tmp_path) ->
 def test_a_letter_of_only_vetted_sentences_goes_at_once_where_the_boards_file_allows_it(
     tmp_path, guard
 ) -> None:  # type: ignore[no-untyped-def]
-    from services.case.web import create_app
+    from services.web import create_app
     from shared.accounts import Accounts
     from shared.boards import BUILT_IN
     from shared.config import load_settings

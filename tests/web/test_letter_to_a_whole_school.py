@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.boards import BUILT_IN
 from shared.config import load_settings

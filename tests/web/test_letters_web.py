@@ -157,7 +157,7 @@ def test_a_letter_to_many_waits_for_a_second_handler(app, browser) -> None:  # t
 
 
 def test_without_a_loaded_guard_no_letter_is_composed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from services.case.web import create_app
+    from services.web import create_app
     from shared.accounts import Accounts
     from shared.config import load_settings
     from shared.demo import seed_demo

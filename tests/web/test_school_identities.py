@@ -127,7 +127,7 @@ def test_the_command_line_links_a_waiting_identity(tmp_path: Path, monkeypatch, 
 
 
 def test_an_administrator_links_a_waiting_identity_on_the_admin_page(tmp_path: Path) -> None:
-    from services.case.web import create_app
+    from services.web import create_app
     from tests.web.conftest import Browser
 
     settings = settings_for(tmp_path)
@@ -156,7 +156,7 @@ def test_an_administrator_links_a_waiting_identity_on_the_admin_page(tmp_path: P
 
 
 def test_the_session_cookie_comes_back_from_the_provider_only_where_one_is_configured(tmp_path: Path) -> None:
-    from services.case.web import create_app
+    from services.web import create_app
 
     with_provider = create_app(settings_for(tmp_path))
     (tmp_path / "zonder").mkdir()

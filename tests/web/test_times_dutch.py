@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 
 from services.case.application import CaseManagement
-from services.case.web import create_app
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared import formatting
 from shared.accounts import Accounts
 from shared.config import load_settings

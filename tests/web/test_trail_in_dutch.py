@@ -17,9 +17,10 @@ from flask import Flask
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
 from services.case.domain.safeguards import AUDIENCES
-from services.case.web import create_app, forms, labels
+from services.case.web import forms, labels
 from services.reporting.projector import Projector
 from services.reporting.store import ReportStore
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo

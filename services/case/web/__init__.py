@@ -1,11 +1,14 @@
 """The case service's web app: the Dutch form for case handlers and the JSON API beside it.
 
-`create_app` is the factory; nothing is created at import time. `python -m services.case.web`
-is the composition root that builds the collaborators from the settings and serves the app.
+`create_app` is the factory; nothing is created at import time. The web process's
+composition root (services/web.py, `python -m services.web`) builds the collaborators from the
+settings, mounts the pages of other services (the reports) through `registrations`, and serves
+the app; the case imports no other service.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +38,6 @@ from services.case.web import (
     tasks,
     views,
 )
-from services.reporting import web as reporting_web
-from services.reporting.store import ReportStore
 from shared import formatting
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
@@ -51,10 +52,12 @@ def create_app(
     *,
     cases: CaseManagement | None = None,
     accounts: Accounts | None = None,
-    report_wait: float = 2.0,
+    registrations: Iterable[Callable[[Flask], None]] = (),
     **parts: Any,
 ) -> Flask:
-    """The Flask app. Tests pass their own collaborators; missing ones come from settings."""
+    """The Flask app. Tests pass their own collaborators; missing ones come from settings.
+    Each registration mounts a part of another service on the finished app (the composition
+    root's choice: the report pages)."""
     settings = settings or load_settings()
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
     app.config.update(
@@ -115,9 +118,8 @@ def create_app(
         app.extensions["zorgvuldig.lists"]
     )
     recipients_import.init_app(app)
-    reports = parts.get("reports") or ReportStore(settings)
-    app.extensions["zorgvuldig.reports"] = reports
     app.register_blueprint(health.blueprint)
     app.register_blueprint(admin.blueprint)
-    app.register_blueprint(reporting_web.create_blueprint(reports, wait_seconds=report_wait))
+    for register in registrations:
+        register(app)
     return app

@@ -1,4 +1,5 @@
-"""How the reports read a stored case event: only what they keep, never a personal field.
+"""The case's event log as its followers read it (shared/event_log.py): the reports follow
+it through `CaseEventLog`, which their composition root hands them.
 
 The reports hold no personal data, so a sealed field is dropped unread: it is neither
 decrypted nor turned into a placeholder, and no key is asked for. Most events are read
@@ -15,54 +16,45 @@ from __future__ import annotations
 import dataclasses
 import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 from msgspec import UNSET
 
-from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
-from services.case.event_log import LoggedEvent
+from services.case.event_log import events_after
 from services.case.integrity import LINK_FIELD
+from services.case.screening import personal_fields
+from shared.event_log import ENVELOPE, Change, LoggedEvent
+
+if TYPE_CHECKING:
+    from services.case.application import CaseManagement
 
 INCIDENT_TOPICS = "services.case.domain.incident:Incident."
-# What every event carries besides its own facts: the reports read these separately.
-ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp", "actor"})
 _TRANSCODED = b'"_type_"'
 
 
-@dataclass(slots=True)
-class Change:
-    """One case event as the reports see it: which incident, which event, when, who, and
-    its facts without the personal fields. Read for one fold and then dropped (not frozen:
-    a frozen dataclass costs three times as much to make, a million times in a rebuild)."""
+class CaseEventLog:
+    """The case's event log for a follower (shared.event_log.EventLog): the stored events
+    after a position, each incident event read without its personal fields."""
 
-    name: str
-    incident_id: str
-    version: int
-    at: str
-    actor: str
-    data: dict[str, Any]
+    def __init__(self, cases: CaseManagement) -> None:
+        self.recorder = cases.recorder
+        self.reader = EventReader(cases)
 
-    @classmethod
-    def of(cls, event: Any) -> Change:
-        """From a domain event (read with its personal fields sealed)."""
-        name = type(event).__name__
-        personal = set(getattr(type(event), "personal", ()))
-        return cls(
-            name,
-            str(event.originator_id),
-            event.originator_version,
-            event.timestamp.isoformat(),
-            getattr(event, "actor", ""),
-            {
-                k: v
-                for k, v in vars(event).items()
-                if k not in ENVELOPE and (k not in personal or k == "changes")
-            },
-        )
+    def events_after(self, position: int, limit: int) -> list[LoggedEvent]:
+        return events_after(self.recorder, position, limit)
+
+    def last_position(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    def read(self, event: LoggedEvent) -> Change | None:
+        return self.reader.read(event) if is_incident_event(event.topic) else None
+
+    def personal_fields(self, action: str) -> tuple[str, ...]:
+        return personal_fields(action)
 
 
 class EventReader:

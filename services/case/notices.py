@@ -1,6 +1,8 @@
-"""Notices to a school's own people (issue 24), published by the reporting process beside its
-reminders: a care-team member told of a new melding, a task owner reminded once of an overdue
-task. Both come from the home page's read model (services/case/worklists.py).
+"""Notices to a school's own people (issue 24): a care-team member told of a new melding, a
+task owner reminded once of an overdue task, an approver told a letter waits. They come from
+the case's own read models (worklists.py, review_list.py) and are built as the case's messages,
+so they are the case's background work; the followers' process (services/followers.py) runs
+them beside the reports.
 
 It publishes first and notes afterwards: a crash in between publishes the same notice again,
 with the same message_id, which the notifier sends once.
