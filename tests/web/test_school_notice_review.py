@@ -16,11 +16,11 @@ from flask import Flask
 
 from services.case.letter_messages import letter_request_message, record_outcome
 from services.case.notice_messages import other_school_notice_message
-from services.case.web import create_app
 from services.case.worklists import Worklists
 from services.notifier.bounces import BounceFolder, BounceReader, read_bounce
 from services.notifier.ledger import Ledger
 from services.notifier.letters import LetterHandler
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.contracts import LetterOutcome, Outcome
