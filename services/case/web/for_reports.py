@@ -41,7 +41,7 @@ class RecordsForReports:
         """Sealed texts opened for the school, screened for the board and the OTV (they are
         personal data)."""
         incident = self.cases.incident(actor, incident_id)
-        held = [a for a in incident.effective_actions() if a.action == "EvaluationHeld"]
+        held = [a for a in incident.effective_actions() if a.is_a(Incident.EvaluationHeld)]
         return {"at": held[-1].at, **held[-1].data} if held else {}
 
     def checklist_at(self, incident_id: UUID, version: int) -> list[StepStatus]:
@@ -55,9 +55,10 @@ class RecordsForReports:
     def trail_rows(self, actor: Actor, incident_id: UUID, protocol: Protocol) -> list[dict[str, Any]]:
         """The trail as rows, from the incident's stream alone (the audit trail checks access)."""
         trail = self.cases.audit_trail(actor, incident_id)
+        correction = Incident.Corrected.__name__
         corrected_by: dict[int, list[int]] = {}
         for entry in trail:
-            if entry.event_type == "Corrected":
+            if entry.event_type == correction:
                 corrected_by.setdefault(int(entry.data["corrects"]), []).append(entry.version)
         types = {entry.version: entry.event_type for entry in trail}
         rows = []
@@ -79,7 +80,7 @@ class RecordsForReports:
                     "details": shown,
                     "data": "; ".join(f"{name}: {value.plain()}" for name, value in shown),
                     "data_machine": json.dumps(data, ensure_ascii=False, default=str),
-                    "corrects": entry.data.get("corrects", "") if entry.event_type == "Corrected" else "",
+                    "corrects": entry.data.get("corrects", "") if entry.event_type == correction else "",
                     "corrected_by": ", ".join(str(v) for v in corrected_by.get(entry.version, [])),
                 }
             )
