@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from services.case.application import CaseManagement
-from services.case.web import create_app
+from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import Settings, load_settings
 from shared.demo import seed_demo
