@@ -44,6 +44,13 @@ _DERIVED = ("report_incidents", "report_position", "report_skipped", "report_boa
             "report_contributions", "report_improvements", "report_shared_improvements")  # fmt: skip
 
 
+# Raise when a report counts something that stored facts or totals lack: on its next start the
+# store empties itself and the follower rebuilds every report from the first event.
+# 2: the board counts incidents that involved another school (issue 24).
+REPORTS_VERSION = 2
+_BUILT_BY = "opbouwversie"  # a row of report_position: the version, not a position
+
+
 class PositionMoved(Exception):
     """Raised when another reporting process committed first; this batch is rolled back."""
 
@@ -89,18 +96,30 @@ class ReportStore:
         with self.db.schema() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
-        if self._made_by_an_older_version():
+        if self.built_by() < REPORTS_VERSION:
             self.reset()  # the follower rebuilds the reports from zero
+        else:
+            self._mark_built()
 
-    def _made_by_an_older_version(self) -> bool:
-        """Facts without totals, or totals without the counts per quarter and school."""
+    def built_by(self) -> int:
+        """The version of the reports that built what is stored (an empty store counts as
+        current). Reports from before the version was kept count as version 1."""
         with self.db.connect() as db:
             facts = db.execute("SELECT 1 FROM report_incidents LIMIT 1").fetchone()
-            totals = db.execute("SELECT 1 FROM report_contributions LIMIT 1").fetchone()
-            quarters = db.execute(
-                "SELECT 1 FROM report_board_totals WHERE kind = 'kwartaal_school' LIMIT 1"
+            row = db.execute(
+                self.db.sql("SELECT position FROM report_position WHERE name = ?"), (_BUILT_BY,)
             ).fetchone()
-        return facts is not None and (totals is None or quarters is None)
+        if row is not None:
+            return int(row[0])
+        return 1 if facts is not None else REPORTS_VERSION
+
+    def _mark_built(self) -> None:
+        with self.db.connect() as db:
+            db.execute(self.db.sql("DELETE FROM report_position WHERE name = ?"), (_BUILT_BY,))
+            db.execute(
+                self.db.sql("INSERT INTO report_position (name, position, updated_at) VALUES (?, ?, ?)"),
+                (_BUILT_BY, REPORTS_VERSION, ""),
+            )
 
     def position(self) -> tuple[int, str]:
         with self.db.connect() as db:
@@ -303,6 +322,7 @@ class ReportStore:
         with self.db.connect() as db:
             if self.db.postgres:
                 db.execute(f"TRUNCATE {', '.join(_DERIVED)}")  # fixed table names
-                return
-            for table in _DERIVED:
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            else:
+                for table in _DERIVED:
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self._mark_built()  # what is built from here on is built by this version

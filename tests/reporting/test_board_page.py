@@ -25,10 +25,10 @@ from services.reporting.board_view import (
 from services.reporting.names import Names
 from services.reporting.overview import MONTH_AND_SCHOOL, QUARTER_AND_SCHOOL, SCHOOL, TOTAL
 from services.reporting.projector import Projector
-from services.reporting.store import Batch, ReportStore
+from services.reporting.store import REPORTS_VERSION, Batch, ReportStore
 from services.web import create_app
 from shared.accounts import Accounts
-from shared.config import load_settings
+from shared.config import Settings, load_settings
 from shared.demo import seed_demo
 from tests.examples import ACTIONS, OPENING
 from tests.web.conftest import Browser
@@ -214,11 +214,37 @@ def test_the_counts_are_read_for_the_quarters_shown_only(settings_on_each_store)
     assert earlier.per_school == newest.per_school
 
 
-def test_reports_made_before_the_quarters_are_rebuilt_from_zero(tmp_path: Path) -> None:
-    settings = load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)})
+def built(settings: Settings, version: int | None) -> ReportStore:
+    """A report store with one incident's facts and totals, as built by `version` of the reports
+    (None: by code from before the version was kept)."""
     store = ReportStore(settings)
     facts = {"incident_id": "i", "board_id": "kindante", "school_id": "de-wilg"}
     months = {("kindante", MONTH_AND_SCHOOL, "2026-11|de-wilg"): 1, ("kindante", TOTAL, ""): 1}
+    months[("kindante", QUARTER_AND_SCHOOL, "2026-4|de-wilg")] = 1  # all an older version counted
     store.commit(Batch({"i": facts}, [], 7, "2026-12-06T00:00:00", 0, months, {"i": "[]"}))
-    assert ReportStore(settings).position()[0] == 0  # the follower starts again and adds the quarters
-    assert ReportStore(settings).board_totals("kindante") == []
+    with store.db.connect() as db:
+        db.execute("DELETE FROM report_position WHERE name = 'opbouwversie'")
+        if version is not None:
+            db.execute(
+                store.db.sql(
+                    "INSERT INTO report_position (name, position, updated_at) VALUES ('opbouwversie', ?, '')"
+                ),
+                (version,),
+            )
+    return store
+
+
+@pytest.mark.parametrize("version", [None, REPORTS_VERSION - 1])
+def test_reports_built_by_an_older_version_are_rebuilt_from_zero(settings_on_each_store, version) -> None:  # type: ignore[no-untyped-def]
+    built(settings_on_each_store, version)
+    again = ReportStore(settings_on_each_store)
+    assert again.position()[0] == 0  # the follower starts again and counts what is new
+    assert again.board_totals("kindante") == []
+    assert ReportStore(settings_on_each_store).built_by() == REPORTS_VERSION
+
+
+def test_reports_of_this_version_are_kept_also_after_a_rebuild(settings_on_each_store) -> None:  # type: ignore[no-untyped-def]
+    built(settings_on_each_store, REPORTS_VERSION)
+    assert ReportStore(settings_on_each_store).position()[0] == 7
+    ReportStore(settings_on_each_store).reset()  # as a rebuild begins
+    assert ReportStore(settings_on_each_store).built_by() == REPORTS_VERSION
