@@ -44,6 +44,20 @@ RECOVER_EVERY_SECONDS = 1.0
 WRITING_SUFFIX = ".schrijven"
 
 
+def _write_whole(final: Path, writing: Path, content: Any, failure: str) -> None:
+    """Writes `content` as JSON under the hidden name `writing`, on disk, then renames it to
+    `final`: a reader sees the file whole or not at all. A failure leaves no half file behind."""
+    try:
+        with open(writing, "wb") as file:
+            file.write(dumps(content).encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.rename(writing, final)
+    except OSError as error:
+        writing.unlink(missing_ok=True)
+        raise ChannelError(failure) from error
+
+
 class QoS(virtual.QoS):  # type: ignore[misc]
     """Acknowledging deletes the reader's file; a requeue gives that same file back."""
 
@@ -79,16 +93,12 @@ class Channel(filesystem.Channel):  # type: ignore[misc]
     def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         name = f"{round(time.monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         folder = Path(self.data_folder_out)
-        final, writing = folder / name, folder / f".{name}{WRITING_SUFFIX}"
-        try:
-            with open(writing, "wb") as file:
-                file.write(dumps(payload).encode("utf-8"))
-                file.flush()
-                os.fsync(file.fileno())
-            os.rename(writing, final)
-        except OSError as error:
-            writing.unlink(missing_ok=True)
-            raise ChannelError(f"Cannot add file {name!r} to directory") from error
+        _write_whole(
+            folder / name,
+            folder / f".{name}{WRITING_SUFFIX}",
+            payload,
+            f"Cannot add file {name!r} to directory",
+        )
 
     # The exchange's table of bindings: read whole without a lock, rewritten under one.
 
@@ -140,15 +150,7 @@ class Channel(filesystem.Channel):  # type: ignore[misc]
     def _write_table(self, exchange: str, table: list[Any]) -> None:
         final = self._exchange_file(exchange)
         writing = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}{WRITING_SUFFIX}")
-        try:
-            with open(writing, "wb") as file:
-                file.write(dumps(table).encode("utf-8"))
-                file.flush()
-                os.fsync(file.fileno())
-            os.rename(writing, final)
-        except OSError as error:
-            writing.unlink(missing_ok=True)
-            raise ChannelError(f"Cannot write {final}") from error
+        _write_whole(final, writing, table, f"Cannot write {final}")
 
     # Reading: claimed under a lock until the work is done.
 
