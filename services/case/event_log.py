@@ -31,22 +31,16 @@ def streams_after(recorder: Any, after: dict[UUID, int]) -> dict[UUID, list[Stor
         return found
     if not _is_kind(recorder, "eventsourcing.postgres"):  # SQLite answers in-process: one by one
         return {stream_id: list(recorder.select_events(stream_id, gt=v)) for stream_id, v in after.items()}
-    from psycopg.rows import tuple_row
-    from psycopg.sql import SQL, Identifier
-
-    statement = SQL(
+    rows = _postgres_rows(
+        recorder,
         "SELECT e.originator_id, e.originator_version, e.topic, e.state"
         " FROM unnest(%s::uuid[], %s::integer[]) AS known(id, version)"
         " JOIN {schema}.{table} AS e ON e.originator_id = known.id AND e.originator_version > known.version"
-        " ORDER BY e.originator_id, e.originator_version"
-    ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
-    with (
-        recorder.datastore.get_connection() as connection,
-        connection.cursor(row_factory=tuple_row, binary=True) as cursor,
-    ):
-        cursor.execute(statement, (list(after), list(after.values())), prepare=True)
-        for stream_id, version, topic, state in cursor.fetchall():
-            found[stream_id].append(StoredEvent(stream_id, version, topic, bytes(state)))
+        " ORDER BY e.originator_id, e.originator_version",
+        (list(after), list(after.values())),
+    )
+    for stream_id, version, topic, state in rows:
+        found[stream_id].append(StoredEvent(stream_id, version, topic, bytes(state)))
     return found
 
 
@@ -68,20 +62,30 @@ def events_after(recorder: Any, position: int, limit: int) -> list[LoggedEvent]:
 
 
 def _from_postgres(recorder: Any, position: int, limit: int) -> list[LoggedEvent]:
+    rows = _postgres_rows(
+        recorder,
+        "SELECT notification_id, originator_id::text, originator_version, topic, state"
+        " FROM {schema}.{table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
+        (position, limit),
+    )
+    return [LoggedEvent(i, o, v, t, bytes(s)) for i, o, v, t, s in rows]
+
+
+def _postgres_rows(recorder: Any, query: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The rows of `query` on the recorder's events table (`{schema}.{table}` in it), as tuples."""
     from psycopg.rows import tuple_row
     from psycopg.sql import SQL, Identifier
 
-    statement = SQL(
-        "SELECT notification_id, originator_id::text, originator_version, topic, state"
-        " FROM {schema}.{table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-    ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+    statement = SQL(query).format(
+        schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name)
+    )
     # Binary results: the state arrives as it is stored, not as hex text to be decoded.
     with (
         recorder.datastore.get_connection() as connection,
         connection.cursor(row_factory=tuple_row, binary=True) as cursor,
     ):
-        cursor.execute(statement, (position, limit), prepare=True)
-        return [LoggedEvent(i, o, v, t, bytes(s)) for i, o, v, t, s in cursor.fetchall()]
+        cursor.execute(statement, parameters, prepare=True)
+        return cursor.fetchall()
 
 
 def _from_sqlite(recorder: Any, position: int, limit: int) -> list[LoggedEvent]:
