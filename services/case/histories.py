@@ -108,20 +108,12 @@ class Histories:
         in memory only, dropped with them (an erasure, a `forget`), and cleared as soon as newer
         events are read. `key` names for whom it was made and from which versions of the incident
         and its letters, so that a rendering of older events is never handed out for newer ones."""
-        with self._lock:
-            history = self._histories.get(incident_id)
-        if history is None:
-            return make()
-        with history.lock:
-            if key in history.made:
-                found: T = history.made[key]
-                return found
-        made = make()
-        with history.lock:
+
+        def make_room(history: _History) -> None:
             while len(history.made) >= _REMEMBERED_PER_INCIDENT + len(history.letters):
                 history.made.pop(next(iter(history.made)))
-            history.made[key] = made
-        return made
+
+        return self._kept(incident_id, key, make, lambda history: history.made, make_room)
 
     def __contains__(self, incident_id: object) -> bool:
         with self._lock:
@@ -132,19 +124,36 @@ class Histories:
         beside them like `remembered`, but also across newer events: `key` must name all the
         part shows. Dropped with the events; at most two parts per event are kept, and they count
         towards `max_events` as events do."""
+
+        def make_room(history: _History) -> None:
+            if len(history.parts) >= _PARTS_PER_EVENT * (history.size() - len(history.parts)):
+                history.parts.clear()  # corrections and readers come and go: start afresh
+
+        return self._kept(incident_id, key, make, lambda history: history.parts, make_room)
+
+    def _kept(
+        self,
+        incident_id: UUID,
+        key: Hashable,
+        make: Callable[[], T],
+        shelf: Callable[[_History], dict[Hashable, Any]],
+        make_room: Callable[[_History], None],
+    ) -> T:
+        """What `make` makes, kept under `key` on the incident's `shelf` (`made` or `parts`);
+        `make_room` runs before it is put there. Without the incident's events in memory it is
+        made and not kept. `make` runs outside the lock: a slow rendering holds no one up."""
         with self._lock:
             history = self._histories.get(incident_id)
         if history is None:
             return make()
         with history.lock:
-            if key in history.parts:
-                found: T = history.parts[key]
+            if key in shelf(history):
+                found: T = shelf(history)[key]
                 return found
         made = make()
         with history.lock:
-            if len(history.parts) >= _PARTS_PER_EVENT * (history.size() - len(history.parts)):
-                history.parts.clear()  # corrections and readers come and go: start afresh
-            history.parts[key] = made
+            make_room(history)
+            shelf(history)[key] = made
         return made
 
     def forget(self, incident_id: UUID) -> None:
