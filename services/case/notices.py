@@ -11,7 +11,6 @@ with the same message_id, which the notifier sends once.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import date
 
@@ -24,6 +23,7 @@ from services.case.worklists import Worklists
 from shared import messaging
 from shared.accounts import Accounts
 from shared.contracts import CareTeamNotice, ReviewRequested, encode
+from shared.pacing import AtMostEvery
 
 log = logging.getLogger("rapportage")
 
@@ -46,7 +46,10 @@ class Notices:
         self.key = key  # the letters key: a task's words and a school's address travel sealed
         self.reviews = reviews
         self.accounts = accounts
-        self._last = self._last_asked = 0.0
+        self._sending = AtMostEvery(
+            EVERY_SECONDS, log, "Berichten aan het zorgteam versturen lukt nu niet (%s)."
+        )
+        self._asking = AtMostEvery(ASK_EVERY_SECONDS, log, "Goedkeurders berichten lukt nu niet (%s).")
 
     def ask_reviewers(self) -> int:
         """Mails each person who may approve a waiting letter, once per letter: also whoever
@@ -140,20 +143,8 @@ class Notices:
 
     def maybe_send(self) -> None:
         """At most once a minute; a broker that is down just means: next minute."""
-        if time.monotonic() - self._last < EVERY_SECONDS:
-            return
-        self._last = time.monotonic()
-        try:
-            self.send_due(date.today())
-        except Exception as error:
-            log.warning("Berichten aan het zorgteam versturen lukt nu niet (%s).", type(error).__name__)
+        self._sending.run(lambda: self.send_due(date.today()))
 
     def maybe_ask(self) -> None:
         """Every few seconds: a letter should not wait long for its approver to hear of it."""
-        if time.monotonic() - self._last_asked < ASK_EVERY_SECONDS:
-            return
-        self._last_asked = time.monotonic()
-        try:
-            self.ask_reviewers()
-        except Exception as error:
-            log.warning("Goedkeurders berichten lukt nu niet (%s).", type(error).__name__)
+        self._asking.run(self.ask_reviewers)

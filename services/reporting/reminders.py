@@ -9,7 +9,6 @@ publishes the same reminder again, with the same message_id, which the notifier 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +18,7 @@ from services.reporting.projections import aftercare, aftercare_summary, progres
 from services.reporting.store import ReportStore
 from shared import messaging
 from shared.contracts import Reminder, encode
+from shared.pacing import AtMostEvery
 from shared.protocol.model import Protocol, StepState
 from shared.protocol.takedown import REMIND_AFTER_DAYS, route_label, takedowns
 
@@ -109,7 +109,7 @@ class Reminders:
         self.store = store
         self.connect = connect
         self.protocol_for = protocol_for
-        self._last = 0.0
+        self._sending = AtMostEvery(EVERY_SECONDS, log, "Herinneringen versturen lukt nu niet (%s).")
 
     def send_due(self, today: date) -> int:
         sent = 0
@@ -127,10 +127,4 @@ class Reminders:
 
     def maybe_send(self) -> None:
         """At most once a minute; a broker that is down just means: next minute."""
-        if time.monotonic() - self._last < EVERY_SECONDS:
-            return
-        self._last = time.monotonic()
-        try:
-            self.send_due(date.today())
-        except Exception as error:
-            log.warning("Herinneringen versturen lukt nu niet (%s).", type(error).__name__)
+        self._sending.run(lambda: self.send_due(date.today()))
