@@ -25,6 +25,7 @@ from services.reporting.projections import (
     suppressed,
 )
 from shared.protocol.actions import Action
+from shared.protocol.events import EventType
 from shared.protocol.model import Protocol, StepState, checklist
 
 MONTH_AND_SCHOOL = "maand_school"
@@ -57,7 +58,7 @@ def contribution_of(
     counts[(SCHOOL, facts["school_id"])] += 1
     if involved_other_schools(actions):
         counts[(OTHER_SCHOOLS, "")] += 1
-    scopes = [a for a in actions if a.action == "ScopeAssessed"]
+    scopes = [a for a in actions if a.action == EventType.SCOPE_ASSESSED]
     if scopes:
         for channel in set(scopes[-1].data.get("channels", [])):
             counts[(CHANNEL, str(channel))] += 1

@@ -21,6 +21,7 @@ from shared.event_log import Change
 from shared.protocol.actions import Action
 from shared.protocol.aftercare import AFTERCARE_ROLES, role_label
 from shared.protocol.conditions import recorded_in
+from shared.protocol.events import EventType
 from shared.protocol.model import Protocol, StepState, checklist, load_protocol, warnings
 
 SUPPRESS_BELOW = 5
@@ -34,10 +35,10 @@ def protocol_of(protocol_id: str) -> Protocol:
 
 
 MILESTONES = {
-    "politie": ("Politie ingeschakeld", ("PoliceContacted",)),
-    "gemeld": ("Materiaal gemeld", ("MaterialReported",)),
-    "verwijderen": ("Oproep tot verwijderen", ("DeletionCalled",)),
-    "ouders": ("Ouders geïnformeerd", ("GroupInformed", "LetterSent")),
+    "politie": ("Politie ingeschakeld", (EventType.POLICE_CONTACTED,)),
+    "gemeld": ("Materiaal gemeld", (EventType.MATERIAL_REPORTED,)),
+    "verwijderen": ("Oproep tot verwijderen", (EventType.DELETION_CALLED,)),
+    "ouders": ("Ouders geïnformeerd", (EventType.GROUP_INFORMED, EventType.LETTER_SENT)),
 }
 
 
@@ -63,24 +64,24 @@ def fold(
             "letters": {},
         }
     facts["last_event_at"] = change.at
-    if name == "Opened":
+    if name == EventType.OPENED:
         return facts
     data = change.data  # the change is read for this fold alone: its data become the action's
-    if name == "Corrected":
+    if name == EventType.CORRECTED:
         hidden = _personal_of(facts, data["corrects"], personal_fields)
         data["changes"] = changes = {k: v for k, v in data["changes"].items() if k not in hidden}
         for action in facts["actions"]:
             if action["version"] == data["corrects"]:
                 action["data"] = {**action["data"], **changes}
                 action["withdrawn"] = action["withdrawn"] or data["withdraws"]
-    elif name == "Closed":
+    elif name == EventType.CLOSED:
         facts["status"] = "gesloten"
         facts["closed_at"] = change.at
-    elif name == "Reopened":
+    elif name == EventType.REOPENED:
         facts["status"] = "open"
-    elif name == "LetterRequested":
+    elif name == EventType.LETTER_REQUESTED:
         facts["letters"][str(change.version)] = data["letter"]
-    elif name == "LetterSent":
+    elif name == EventType.LETTER_SENT:
         data["letter"] = facts["letters"].get(str(data["request_version"]), "")
     facts["actions"].append(
         {
@@ -95,7 +96,7 @@ def fold(
     return facts
 
 
-_NOT_COUNTED = {"Corrected", "Closed", "Reopened", "PersonalDataErased"}
+_NOT_COUNTED = {EventType.CORRECTED, EventType.CLOSED, EventType.REOPENED, EventType.PERSONAL_DATA_ERASED}
 
 
 def _personal_of(
@@ -115,9 +116,9 @@ def recorded_actions(facts: dict[str, Any]) -> list[Action]:
 
 
 def _informs_parents(action: Action) -> bool:
-    if action.action == "GroupInformed":
+    if action.action == EventType.GROUP_INFORMED:
         return str(action.data.get("group", "")).startswith("ouders")
-    return action.action == "LetterSent" and str(action.data.get("letter", "")).startswith(
+    return action.action == EventType.LETTER_SENT and str(action.data.get("letter", "")).startswith(
         ("ouders", "oproep", "uitnodiging")
     )
 
@@ -216,10 +217,10 @@ def aftercare_summary(moments: list[AftercareMoment]) -> str:
 
 def aftercare(facts: dict[str, Any], today: date) -> list[AftercareMoment]:
     actions = recorded_actions(facts)
-    held = Counter(a.data.get("for_whom") for a in actions if a.action == "AftercareHeld")
+    held = Counter(a.data.get("for_whom") for a in actions if a.action == EventType.AFTERCARE_HELD)
     moments = []
     for planned in sorted(
-        (a for a in actions if a.action == "AftercarePlanned"), key=lambda a: a.data["due_on"]
+        (a for a in actions if a.action == EventType.AFTERCARE_PLANNED), key=lambda a: a.data["due_on"]
     ):
         who = planned.data.get("for_whom", "")
         was_held = held[who] > 0
@@ -246,7 +247,7 @@ def aftercare(facts: dict[str, Any], today: date) -> list[AftercareMoment]:
 def evaluation(facts: dict[str, Any]) -> dict[str, Any] | None:
     """(d) The latest evaluation of the incident, if held: when and with whom. Its texts are
     sealed personal data; a page reads them from the incident itself."""
-    held = [a for a in recorded_actions(facts) if a.action == "EvaluationHeld"]
+    held = [a for a in recorded_actions(facts) if a.action == EventType.EVALUATION_HELD]
     return {"at": held[-1].at, **held[-1].data} if held else None
 
 
@@ -256,7 +257,7 @@ def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
     for facts in all_facts:
         for action in recorded_actions(facts):
-            if action.action == "EvaluationHeld":
+            if action.action == EventType.EVALUATION_HELD:
                 found.append(
                     {"at": action.at, "school_id": facts["school_id"], "incident_id": facts["incident_id"]}
                 )
@@ -266,7 +267,7 @@ def improvements(all_facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def involved_other_schools(actions: list[Action]) -> bool:
     """True when the incident recorded another school, or its latest scope assessment says that
     pupils of another school got it (issue 24: the board counts these, without names)."""
-    scopes = [a for a in actions if a.action == "ScopeAssessed"]
+    scopes = [a for a in actions if a.action == EventType.SCOPE_ASSESSED]
     recorded = bool(recorded_in(actions))  # a school withdrawn as recorded by mistake does not count
     return recorded or bool(scopes and scopes[-1].data.get("other_schools_involved"))
 
@@ -298,7 +299,7 @@ def board_overview(all_facts: list[dict[str, Any]], protocol: Protocol, today: d
         counts[facts["opened_at"][:7]][facts["school_id"]] += 1
         actions = recorded_actions(facts)
         with_other_schools += involved_other_schools(actions)
-        scopes = [a for a in actions if a.action == "ScopeAssessed"]
+        scopes = [a for a in actions if a.action == EventType.SCOPE_ASSESSED]
         if scopes:
             channels.update(set(scopes[-1].data.get("channels", [])))
         result = progress(facts, protocol, today)

@@ -25,6 +25,7 @@ from services.reporting.projections import fold, protocol_of, recorded_actions
 from services.reporting.store import Batch, PositionMoved, ReportStore
 from shared.event_log import Change, Followed, LoggedEvent
 from shared.process import without_cycle_collection
+from shared.protocol.events import EventType
 
 log = logging.getLogger("rapportage")
 
@@ -62,14 +63,14 @@ class Projector:
                 facts[key] = orjson.loads(orjson.dumps(previous.changed[key]))
                 contributions[key] = previous.contributions[key]
         # An incident opened in this batch has nothing stored yet: only the others are looked up.
-        opened = {c.incident_id for c in changes if c.name == "Opened"}
+        opened = {c.incident_id for c in changes if c.name == EventType.OPENED}
         facts.update(self.store.facts(sorted(touched - opened - facts.keys())))
         contributions.update(self.store.contributions(sorted(facts.keys() - contributions.keys())))
         changed: dict[str, dict[str, Any]] = {}
         for change in changes:
             key = change.incident_id
             current = changed.get(key) or facts.get(key)
-            if current is None and change.name != "Opened":
+            if current is None and change.name != EventType.OPENED:
                 continue  # the access log and other streams are not part of these reports
             changed[key] = fold(current, change, self.log.personal_fields)
         at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -89,14 +90,14 @@ class Projector:
             batch.contributions[incident_id] = orjson.dumps(overview.encode(now)).decode()
             # Every evaluation, without its text: what it says is sealed with the incident and is
             # the school's to share; the board sees when and where one took place.
-            evaluations = [a for a in actions if a.action == "EvaluationHeld"]
+            evaluations = [a for a in actions if a.action == EventType.EVALUATION_HELD]
             batch.improvements[incident_id] = [(a.version, a.at.isoformat(), "") for a in evaluations]
             # What a school shared with its board after a second person's review: the text too.
             steps = {step.key: f"Stap {step.number}. {step.title}" for step in protocol.steps}
             batch.shared[incident_id] = [
                 (a.version, a.at.isoformat(), steps.get(a.data["step"], "Het protocol"), a.data["text"])
                 for a in actions
-                if a.action == "ImprovementShared"
+                if a.action == EventType.IMPROVEMENT_SHARED
             ]
         return batch
 
