@@ -40,7 +40,6 @@ from shared.contracts import (
     LetterRequest,
     Message,
     OtherSchoolNotice,
-    Outcome,
     Reminder,
     ReviewRequested,
     SchoolNoticeOutcome,
@@ -53,6 +52,7 @@ from shared.languages import TEMPLATES
 from shared.letters import CATALOGUE, PARTS, REMINDER_FOLDERS, WITHOUT_PUPIL
 from shared.privacy import PrivacyGuard
 from tests.examples import ACTIONS, OPENING, PLANTED_NAMES
+from tests.fakes import Outbox, Outcomes
 
 BOARD_FILE = """
 id = "kindante"
@@ -103,24 +103,6 @@ FORBIDDEN = re.compile(
     re.IGNORECASE,
 )
 LINK_HOST = "https://zorgvuldig.voorbeeld.invalid"
-
-
-class Outbox:
-    """A mail server that accepts everything (a fake, not a mock)."""
-
-    def __init__(self) -> None:
-        self.mails: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.mails.append(message)
-
-
-class Outcomes:
-    def __init__(self) -> None:
-        self.published: list[Outcome] = []
-
-    def publish(self, outcome: Outcome) -> None:
-        self.published.append(outcome)
 
 
 @dataclass
