@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from uuid import UUID
 
@@ -23,10 +22,11 @@ from services.notifier.letters import LetterHandler
 from services.web import create_app
 from shared.accounts import Accounts
 from shared.config import load_settings
-from shared.contracts import LetterOutcome, Outcome
+from shared.contracts import LetterOutcome, OtherSchoolNotice
 from shared.demo import seed_demo
 from shared.identity import Role
 from shared.privacy import PrivacyGuard
+from tests.fakes import Outbox, Outcomes
 from tests.integration.test_bounces import delivery_report
 from tests.web.conftest import Browser
 
@@ -43,22 +43,6 @@ def app(tmp_path: Path, guard: PrivacyGuard) -> Flask:
     return create_app(settings, accounts=accounts, guard=guard)
 
 
-class Outbox:
-    def __init__(self) -> None:
-        self.mails: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.mails.append(message)
-
-
-class Outcomes:
-    def __init__(self) -> None:
-        self.published: list[Outcome] = []
-
-    def publish(self, outcome: Outcome) -> None:
-        self.published.append(outcome)
-
-
 def notice_asked(handler: Browser) -> tuple[str, UUID]:
     page = handler.open_incident()
     handler.post(f"{page}/andere-scholen", {"naam": "Basisschool De Linde", "adres": ADDRESS, "rol": "dader"})
@@ -72,12 +56,33 @@ def unsent(app: Flask) -> list[tuple[UUID, int, str, str]]:
     return lists.unmailed_school_notices()
 
 
+def notice_letter(app: Flask, incident_id: UUID) -> str:
+    """The id of the letter that carries the notice to the school asked in `notice_asked`."""
+    letter_id: str = (
+        app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    )
+    return letter_id
+
+
+def notice_to_school(app: Flask, incident_id: UUID) -> OtherSchoolNotice | None:
+    """The notice to that school as the followers build it, None when it may not go out."""
+    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
+    return other_school_notice_message(
+        cases,
+        settings.letters_key,
+        incident_id=incident_id,
+        number=2,
+        board_id="kindante",
+        school_id="de-wilg",
+    )
+
+
 def test_a_notice_to_another_school_waits_for_a_second_persons_review(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
     page, incident_id = notice_asked(handler)
     cases = app.extensions["zorgvuldig.cases"]
-    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     assert "het standaardbericht wacht op goedkeuring door een tweede persoon" in handler.get(page).text
     assert unsent(app) == []  # nothing goes out before the review
     assert letter_request_message(cases, UUID(letter_id), b"\0" * 32) is None  # nor as a letter
@@ -102,7 +107,7 @@ def test_a_rejected_notice_is_not_sent_and_its_reason_shows_beside_the_school(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
     page, incident_id = notice_asked(handler)
-    letter_id = app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     director = browser("directeur.dewilg")
     refused = director.post(
         f"{page}/brieven/{letter_id}/afkeuren", {"reden": "Eerst bellen.", "veld": "brief"}
@@ -121,7 +126,7 @@ def test_a_notice_that_bounces_after_acceptance_shows_on_the_incident(
 ) -> None:
     settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
     page, incident_id = notice_asked(handler)
-    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
 
     outbox, outcomes = Outbox(), Outcomes()
@@ -133,14 +138,7 @@ def test_a_notice_that_bounces_after_acceptance_shows_on_the_incident(
         guard=guard,
         outcomes=outcomes,
     )
-    notice = other_school_notice_message(
-        cases,
-        settings.letters_key,
-        incident_id=incident_id,
-        number=2,
-        board_id="kindante",
-        school_id="de-wilg",
-    )
+    notice = notice_to_school(app, incident_id)
     assert notice is not None
     notifier.handle(notice)
     (mail,) = outbox.mails
@@ -167,7 +165,7 @@ def test_once_a_notice_is_approved_the_page_offers_only_a_call(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
     page, incident_id = notice_asked(handler)
-    letter_id = app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
     shown = handler.get(page).text.split('id="school-2"', 1)[1]
     assert '<option value="bericht">' not in shown and '<option value="gebeld">' in shown
@@ -179,20 +177,12 @@ def test_once_a_notice_is_approved_the_page_offers_only_a_call(
 def test_a_notice_approved_before_the_incident_was_erased_is_not_sent(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
-    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
+    cases = app.extensions["zorgvuldig.cases"]
     page, incident_id = notice_asked(handler)
-    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
     cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
-    notice = other_school_notice_message(
-        cases,
-        settings.letters_key,
-        incident_id=incident_id,
-        number=2,
-        board_id="kindante",
-        school_id="de-wilg",
-    )
-    assert notice is None
+    assert notice_to_school(app, incident_id) is None
 
 
 def test_the_authors_second_account_cannot_approve_the_notice(
@@ -209,7 +199,7 @@ def test_the_authors_second_account_cannot_approve_the_notice(
         email="Behandelaar.DeWilg@school.voorbeeld.invalid",  # the author's own address
     )
     page, incident_id = notice_asked(handler)
-    letter_id = app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     second = Browser(app.test_client()).sign_in("anna.tweede", "een-tweede-wachtwoord")
     own = second.post(f"{page}/brieven/{letter_id}/goedkeuren")
     assert own.status_code == 403 and "met een ander account met uw e-mailadres" in own.text
@@ -220,9 +210,8 @@ def test_the_authors_second_account_cannot_approve_the_notice(
 def test_a_school_withdrawn_after_its_notice_was_approved_gets_no_notice(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
-    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
     page, incident_id = notice_asked(handler)
-    letter_id = cases.stored_incident(incident_id).other_schools[2].notice_letter
+    letter_id = notice_letter(app, incident_id)
     browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
     done = handler.post(
         f"{page}/andere-scholen/2/ingetrokken", {"reden": "Verkeerde school gekozen"}, follow_redirects=True
@@ -231,12 +220,4 @@ def test_a_school_withdrawn_after_its_notice_was_approved_gets_no_notice(
     shown = done.text.split('id="school-2"', 1)[1].split("</li>", 1)[0]
     assert "<del>" in shown and "ingetrokken: Verkeerde school gekozen" in shown
     assert "School intrekken" not in shown and 'name="hoe"' not in shown
-    notice = other_school_notice_message(
-        cases,
-        settings.letters_key,
-        incident_id=incident_id,
-        number=2,
-        board_id="kindante",
-        school_id="de-wilg",
-    )
-    assert notice is None
+    assert notice_to_school(app, incident_id) is None
