@@ -148,30 +148,32 @@ def test_the_board_overview_suppresses_small_counts_and_names(settings, cases) -
         assert name not in repr(overview)
 
 
+def both_overviews(projector: Projector, cases: CaseManagement) -> tuple[BoardOverview, BoardOverview]:
+    """The board's overview from its running totals and, to compare it with, from every
+    incident's facts, once the projector has caught up."""
+    projector.catch_up()
+    facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
+    from_every_incident = board_overview(facts, cases.protocol(OPENING["protocol_id"]), date.today())
+    return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), from_every_incident
+
+
 def test_the_board_overview_from_running_totals_equals_the_one_from_every_incident(settings, cases) -> None:
     for _ in range(6):
         scripted_incident(cases, HANDLER, ["ScopeAssessed", "PoliceContacted", "MaterialReported"])
     corrected = scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed", "PoliceContacted"])
     closed = scripted_incident(cases)
     projector = Projector(cases, ReportStore(settings))
-    protocol = cases.protocol(OPENING["protocol_id"])
 
-    def both() -> tuple[object, object]:
-        projector.catch_up()
-        facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
-        expected = board_overview(facts, protocol, date.today())
-        return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), expected
-
-    got, expected = both()
+    got, expected = both_overviews(projector, cases)
     assert got == expected and expected.total == "8"
     cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=3, reason="vergissing", withdraws=True)
     cases.correct(OTHER_SCHOOL_HANDLER, corrected, corrects=2, reason="ander kanaal",
                   changes={"channels": ["instagram"]})  # fmt: skip
     cases.close_incident(HANDLER, closed, reason="klaar")
-    got, expected = both()
+    got, expected = both_overviews(projector, cases)
     assert got == expected and expected.skipped_steps and "instagram" in expected.channels
     cases.reopen_incident(HANDLER, closed, reason="toch niet klaar")
-    got, expected = both()
+    got, expected = both_overviews(projector, cases)
     assert got == expected and not expected.skipped_steps
     per_quarter = BoardCounts.read(projector.store, BOARD_MEMBER.board_id).per_quarter
     assert per_quarter == quarters_of_months(projector.store.board_totals(BOARD_MEMBER.board_id))
@@ -192,19 +194,12 @@ def test_the_board_counts_incidents_that_involved_other_schools_without_names(se
     cases.record_action(HANDLER, scripted_incident(cases, HANDLER, []), "ScopeAssessed", scope)
     scripted_incident(cases, OTHER_SCHOOL_HANDLER, ["ScopeAssessed"])  # no other school
     projector = Projector(cases, ReportStore(settings))
-    protocol = cases.protocol(OPENING["protocol_id"])
 
-    def both() -> tuple[BoardOverview, BoardOverview]:
-        projector.catch_up()
-        facts = projector.store.all_facts(board_id=BOARD_MEMBER.board_id)
-        expected = board_overview(facts, protocol, date.today())
-        return overview_from_totals(projector.store.board_totals(BOARD_MEMBER.board_id)), expected
-
-    got, expected = both()
+    got, expected = both_overviews(projector, cases)
     assert got == expected and expected.with_other_schools == "5"
     assert "De Linde" not in repr(got)
     with_a_school(OTHER_SCHOOL_HANDLER)
-    got, expected = both()
+    got, expected = both_overviews(projector, cases)
     assert got == expected and expected.with_other_schools == "6"
 
 
