@@ -45,15 +45,20 @@ def kombus_own_folder_transport(settings: Settings) -> Connection:
     )
 
 
-class WriterPausedAfterOpen:
-    """Holds a writer between opening a message file in the broker's folder and writing it:
-    the moment at which kombu's own transport shows a reader an empty file."""
+class PausedWriter:
+    """Stands in for open() where the broker writes into `folder`, and holds a writer there
+    (`opened` is set) until the test lets it go on (`go_on`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = str(folder)
         self.opened = threading.Event()
         self.go_on = threading.Event()
         self._open = builtins.open
+
+
+class WriterPausedAfterOpen(PausedWriter):
+    """Holds a writer between opening a message file in the broker's folder and writing it:
+    the moment at which kombu's own transport shows a reader an empty file."""
 
     def __call__(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         handle = self._open(file, mode, *args, **kwargs)
@@ -237,15 +242,9 @@ def test_a_reader_killed_before_its_acknowledgement_gives_the_message_back_at_on
             reader.wait()
 
 
-class TableWriterPausedAfterOpen:
+class TableWriterPausedAfterOpen(PausedWriter):
     """Holds the first writer of an exchange's table just after it opened the file for writing,
     before it locks or writes: where kombu's own transport leaves an empty table for others."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = str(folder)
-        self.opened = threading.Event()
-        self.go_on = threading.Event()
-        self._open = builtins.open
 
     def __call__(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         handle = self._open(file, mode, *args, **kwargs)
