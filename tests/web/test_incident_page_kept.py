@@ -51,10 +51,24 @@ def shown_twice(anna: Browser, page: str) -> tuple[str, str]:
     return incident, trail
 
 
+def opened(anna: Browser) -> tuple[str, UUID]:
+    """A new incident Anna opened: its page and its id."""
+    page = anna.open_incident()
+    return page, UUID(page.rsplit("/", 1)[1])
+
+
+def opened_with_a_named_note(app: Flask, anna: Browser) -> tuple[str, UUID]:
+    """A new incident Anna opened, with the example note that names a pupil (NAME)."""
+    page, incident_id = opened(anna)
+    app.extensions["zorgvuldig.cases"].record_action(
+        ANNA, incident_id, "NoteAdded", dict(ACTIONS["NoteAdded"])
+    )
+    return page, incident_id
+
+
 def test_an_action_of_another_process_shows_at_once(app, settings, browser) -> None:  # type: ignore[no-untyped-def]
     anna: Browser = browser("behandelaar.dewilg")
-    page = anna.open_incident()
-    incident_id = UUID(page.rsplit("/", 1)[1])
+    page, incident_id = opened(anna)
     shown_twice(anna, page)
 
     elsewhere = another_process(settings)
@@ -90,10 +104,8 @@ def test_an_erasure_leaves_nothing_personal_on_a_page_or_in_memory(app, settings
     """Erased by another process, the key this process had read stays in its cache a while:
     the pages must not open the events with it once the erasure is among them."""
     anna: Browser = browser("behandelaar.dewilg")
-    page = anna.open_incident()
-    incident_id = UUID(page.rsplit("/", 1)[1])
+    page, incident_id = opened_with_a_named_note(app, anna)
     cases: CaseManagement = app.extensions["zorgvuldig.cases"]
-    cases.record_action(ANNA, incident_id, "NoteAdded", dict(ACTIONS["NoteAdded"]))
     incident, trail = shown_twice(anna, page)
     assert NAME in incident and NAME in trail  # kept now, with the name
 
@@ -107,10 +119,8 @@ def test_an_erasure_leaves_nothing_personal_on_a_page_or_in_memory(app, settings
 
 def test_what_one_person_was_shown_is_never_handed_to_another(app, browser) -> None:  # type: ignore[no-untyped-def]
     anna: Browser = browser("behandelaar.dewilg")
-    page = anna.open_incident()
-    incident_id = UUID(page.rsplit("/", 1)[1])
+    page, incident_id = opened_with_a_named_note(app, anna)
     cases: CaseManagement = app.extensions["zorgvuldig.cases"]
-    cases.record_action(ANNA, incident_id, "NoteAdded", dict(ACTIONS["NoteAdded"]))
     incident, trail = shown_twice(anna, page)
     assert NAME in incident and NAME in trail and "Corrigeren" in incident
 
@@ -130,8 +140,7 @@ def test_what_one_person_was_shown_is_never_handed_to_another(app, browser) -> N
 def test_a_correction_shows_at_once_on_the_entry_it_corrects(app, browser) -> None:  # type: ignore[no-untyped-def]
     """Each entry's rendering is kept across new events: a correction changes an old entry."""
     anna: Browser = browser("behandelaar.dewilg")
-    page = anna.open_incident()
-    incident_id = UUID(page.rsplit("/", 1)[1])
+    page, incident_id = opened(anna)
     cases: CaseManagement = app.extensions["zorgvuldig.cases"]
     version = cases.incident(ANNA, incident_id).version + 1
     cases.record_action(ANNA, incident_id, "NoteAdded", {"text": "Gesprek op dinsdag"})
