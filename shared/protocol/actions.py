@@ -1,6 +1,7 @@
 """What the protocol reads of an incident's actions: each as it stands now, with later
-corrections applied. The case's Incident keeps such a list; a reader of its events (the
-reports) rebuilds one from the facts it keeps (`Action`)."""
+corrections applied. The case's Incident keeps such a list, of `Action`s that can also say
+which event class recorded them; a reader of its events (the reports) rebuilds one from the
+facts it keeps."""
 
 from __future__ import annotations
 

@@ -10,26 +10,19 @@ the class as written here (`IncidentPart.registered`), or a new topic gets store
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import fields
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
 from services.case.domain.errors import ReasonRequired
+from shared.protocol.actions import Action
 
 
-@dataclass
-class RecordedAction:
-    """One action as it stands now: the event's data with later corrections applied."""
-
-    version: int
-    action: str
-    actor: str
-    at: datetime
-    data: dict[str, Any]
-    corrected_by: list[int] = field(default_factory=list)
-    withdrawn: bool = False
+class RecordedAction(Action):
+    """One action as it stands now: the event's data with later corrections applied. The
+    published shape every reader rebuilds (`Action`), which the case, knowing its event
+    classes, can also ask which class recorded it. It is the incident's state, never stored."""
 
     def is_a(self, *event_classes: type) -> bool:
         """True when one of these event classes recorded the action (as written or as
