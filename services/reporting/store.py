@@ -114,10 +114,14 @@ class ReportStore:
         return 1 if facts is not None else REPORTS_VERSION
 
     def _mark_built(self) -> None:
+        # One statement: processes that start together each mark it, and a delete followed by
+        # an insert lets two of them insert the same row.
         with self.db.connect() as db:
-            db.execute(self.db.sql("DELETE FROM report_position WHERE name = ?"), (_BUILT_BY,))
             db.execute(
-                self.db.sql("INSERT INTO report_position (name, position, updated_at) VALUES (?, ?, ?)"),
+                self.db.sql(
+                    "INSERT INTO report_position (name, position, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+                ),
                 (_BUILT_BY, REPORTS_VERSION, ""),
             )
 
