@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 from uuid import UUID
 
 import pytest
@@ -62,6 +63,20 @@ def notice_letter(app: Flask, incident_id: UUID) -> str:
         app.extensions["zorgvuldig.cases"].stored_incident(incident_id).other_schools[2].notice_letter
     )
     return letter_id
+
+
+class ApprovedNotice(NamedTuple):
+    page: str  # the incident's page
+    incident_id: UUID
+    letter_id: str  # the letter that carries the notice
+
+
+def notice_approved(app: Flask, handler: Browser, browser: Callable[[str], Browser]) -> ApprovedNotice:
+    """A notice asked as in `notice_asked` and approved by the director."""
+    page, incident_id = notice_asked(handler)
+    letter_id = notice_letter(app, incident_id)
+    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    return ApprovedNotice(page, incident_id, letter_id)
 
 
 def notice_to_school(app: Flask, incident_id: UUID) -> OtherSchoolNotice | None:
@@ -125,9 +140,7 @@ def test_a_notice_that_bounces_after_acceptance_shows_on_the_incident(
     app: Flask, handler: Browser, browser: Callable[[str], Browser], guard: PrivacyGuard, tmp_path: Path
 ) -> None:
     settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
-    page, incident_id = notice_asked(handler)
-    letter_id = notice_letter(app, incident_id)
-    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    page, incident_id, letter_id = notice_approved(app, handler, browser)
 
     outbox, outcomes = Outbox(), Outcomes()
     notifier = LetterHandler(
@@ -164,9 +177,7 @@ def test_a_notice_that_bounces_after_acceptance_shows_on_the_incident(
 def test_once_a_notice_is_approved_the_page_offers_only_a_call(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
-    page, incident_id = notice_asked(handler)
-    letter_id = notice_letter(app, incident_id)
-    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    page = notice_approved(app, handler, browser).page
     shown = handler.get(page).text.split('id="school-2"', 1)[1]
     assert '<option value="bericht">' not in shown and '<option value="gebeld">' in shown
     again = handler.post(f"{page}/andere-scholen/2/ingelicht", {"hoe": "bericht"}, follow_redirects=True)
@@ -178,9 +189,7 @@ def test_a_notice_approved_before_the_incident_was_erased_is_not_sent(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
     cases = app.extensions["zorgvuldig.cases"]
-    page, incident_id = notice_asked(handler)
-    letter_id = notice_letter(app, incident_id)
-    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    incident_id = notice_approved(app, handler, browser).incident_id
     cases.erase_personal_data(incident_id, actor_id="bewaartermijn", reason="bewaartermijn verstreken")
     assert notice_to_school(app, incident_id) is None
 
@@ -210,9 +219,7 @@ def test_the_authors_second_account_cannot_approve_the_notice(
 def test_a_school_withdrawn_after_its_notice_was_approved_gets_no_notice(
     app: Flask, handler: Browser, browser: Callable[[str], Browser]
 ) -> None:
-    page, incident_id = notice_asked(handler)
-    letter_id = notice_letter(app, incident_id)
-    browser("directeur.dewilg").post(f"{page}/brieven/{letter_id}/goedkeuren")
+    page, incident_id, _ = notice_approved(app, handler, browser)
     done = handler.post(
         f"{page}/andere-scholen/2/ingetrokken", {"reden": "Verkeerde school gekozen"}, follow_redirects=True
     )
