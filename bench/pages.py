@@ -1,6 +1,7 @@
 """Benchmark of every page each role opens, as the store grows.
 
-The store holds 200, 3,000 and 10,000 incidents of other schools (10 events each, spread over
+The store holds 200, 3,000 and 10,000 incidents of other schools (10 events each, two of them
+tasks, one overdue, so that every home page lists tasks; spread over
 500 schools of one board); the handler's own school keeps the same 30 incidents at every size,
 so what grows is the rest of the store. Two systems run side by side, one on SQLite and one on
 PostgreSQL (when a server is configured: ZORGVULDIG_BENCH_DATABASE_URL or
@@ -26,6 +27,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from bench import heading, line, median, percentile, settle, timed, verdict
 from bench.web import signed_in_client
 from services.case.application import CaseManagement
 from services.case.domain.incident import Incident
+from services.case.domain.tasks import Colleague
 from services.case.lists import IncidentLists
 from services.case.worklists import Worklists
 from services.reporting.projector import Projector
@@ -55,6 +58,8 @@ EVENTS_PER_INCIDENT = 10
 TARGET_MS = 50.0
 FLAT_WITHIN = 1.3
 SCRIPT = [a for a in ACTIONS if a not in ("LetterSent", "LetterFailed", "StaffAccessRevoked")]
+# Two of each incident's ten events are tasks: one overdue for the handler, one for a staff member.
+TASKS = [("behandelaar", "De mentor bellen", -1), ("medewerker", "Gesprek met de klas voorbereiden", 7)]
 
 LONG_EVENTS = 1_000
 LONG_SAMPLES = 30
@@ -142,7 +147,7 @@ def incidents_at(cases: CaseManagement, schools: list[str]) -> list[str]:
             learned_how=OPENING["learned_how"],
             protocol_id=OPENING["protocol_id"],
         )
-        script = list(islice(cycle(SCRIPT), EVENTS_PER_INCIDENT - 1))
+        script = list(islice(cycle(SCRIPT), EVENTS_PER_INCIDENT - 1 - len(TASKS)))
         if school == HANDLER_SCHOOL:
             script[-1] = "StaffAccessGranted"
         for action in script:
@@ -150,6 +155,16 @@ def incidents_at(cases: CaseManagement, schools: list[str]) -> list[str]:
             if action == "StaffAccessGranted":
                 data["staff_id"] = "bench.medewerker"
             incident.record(action, actor="bench.behandelaar", **data)
+        for owner, what, due_in in TASKS:  # the action plan: every home page lists its owner's tasks
+            owner_id = PERSONAS[owner][0] if school == HANDLER_SCHOOL else f"{owner}.{school}"
+            incident.create_task(
+                actor="bench.behandelaar",
+                step="omvang",
+                suggestion="",
+                what=what,
+                owner=Colleague(owner_id, BOARD, school),
+                due_on=date.today() + timedelta(days=due_in),
+            )
         made.append(incident)
     cases.save(*made)
     return [str(incident.id) for incident in made]
