@@ -272,14 +272,6 @@ class CaseManagement(
             raise IncidentNotFound()
         return opened
 
-    def event_at(self, incident_id: UUID, version: int) -> Any:
-        """One stored event of an incident, read without replaying the others."""
-        with self._store_errors():
-            stored = self.recorder.select_events(incident_id, gt=version - 1, lte=version)
-        if not stored:
-            raise IncidentNotFound()
-        return self.mapper.to_domain_event(stored[0])
-
     def protocol(self, protocol_id: str) -> Protocol:
         if protocol_id not in self.protocols:
             try:

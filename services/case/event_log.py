@@ -7,8 +7,9 @@ more time on that than on the database. The followers need the same five values,
 selected as a tuple, with the id as text. The SQL is the library's own query, narrowed to those
 five columns; a store this module does not know is read through the library.
 
-`streams_after` reads what is new in several streams at once (an incident page's letters): on
-PostgreSQL one query instead of a round trip per stream.
+`streams_after` reads what is new in several streams at once (an incident page's letters), and
+`events_at` single events of several streams (the tasks on a home page): on PostgreSQL one query
+instead of a round trip per stream.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from eventsourcing.persistence import StoredEvent
 
 from shared.event_log import LoggedEvent
 
-__all__ = ["LoggedEvent", "events_after", "streams_after"]
+__all__ = ["LoggedEvent", "events_after", "events_at", "streams_after"]
 
 
 def streams_after(recorder: Any, after: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
@@ -42,6 +43,24 @@ def streams_after(recorder: Any, after: dict[UUID, int]) -> dict[UUID, list[Stor
     for stream_id, version, topic, state in rows:
         found[stream_id].append(StoredEvent(stream_id, version, topic, bytes(state)))
     return found
+
+
+def events_at(recorder: Any, wanted: list[tuple[UUID, int]]) -> dict[tuple[UUID, int], StoredEvent]:
+    """The event at each (stream, version) asked for; one that is not stored is left out."""
+    if not wanted:
+        return {}
+    if not _is_kind(recorder, "eventsourcing.postgres"):  # SQLite answers in-process: one by one
+        found = (recorder.select_events(i, gt=v - 1, lte=v) for i, v in dict.fromkeys(wanted))
+        return {(e.originator_id, e.originator_version): e for events in found for e in events}
+    rows = _postgres_rows(
+        recorder,
+        "SELECT e.originator_id, e.originator_version, e.topic, e.state"
+        " FROM unnest(%s::uuid[], %s::integer[]) AS wanted(id, version)"
+        " JOIN {schema}.{table} AS e"
+        " ON e.originator_id = wanted.id AND e.originator_version = wanted.version",
+        ([i for i, _ in wanted], [v for _, v in wanted]),
+    )
+    return {(i, v): StoredEvent(i, v, topic, bytes(state)) for i, v, topic, state in rows}
 
 
 def _is_kind(recorder: Any, module: str) -> bool:

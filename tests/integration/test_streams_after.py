@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.case.application import CaseManagement
-from services.case.event_log import streams_after
+from services.case.event_log import events_at, streams_after
 from tests.examples import ACTIONS, HANDLER, OPENING
 from tests.integration.stores import STORES, store_env
 
@@ -27,3 +27,22 @@ def test_several_streams_after_their_versions_at_once(kind, request, tmp_path) -
     assert found == {letter: list(cases.recorder.select_events(letter, gt=v)) for letter, v in after.items()}
     assert [len(found[letter]) for letter in letters] == [1, 1, 0]
     assert streams_after(cases.recorder, {}) == {}
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_single_events_of_several_incidents_at_once(kind, request, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A home page's tasks: what each was created with, read in one go, unsealed, the same as
+    asking each incident on its own; what is not stored is left out."""
+    cases = CaseManagement(env=store_env(kind, request, tmp_path))
+    incidents = [cases.open_incident(HANDLER, **OPENING)[0] for _ in range(3)]
+    for n, incident_id in enumerate(incidents):
+        cases.record_action(HANDLER, incident_id, "NoteAdded", {"text": f"notitie {n}"})
+    wanted = [(incidents[0], 2), (incidents[2], 2), (incidents[1], 1), (incidents[1], 9)]
+
+    found = cases.events_at(wanted)
+    assert set(found) == {(incidents[0], 2), (incidents[2], 2), (incidents[1], 1)}
+    assert [found[(i, 2)].text for i in (incidents[0], incidents[2])] == ["notitie 0", "notitie 2"]
+    assert type(found[(incidents[1], 1)]).__name__ == "Opened"
+    stored = events_at(cases.recorder, wanted)
+    assert stored[(incidents[0], 2)] == cases.recorder.select_events(incidents[0], gt=1, lte=2)[0]
+    assert events_at(cases.recorder, []) == {}

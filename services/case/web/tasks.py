@@ -84,10 +84,16 @@ class ShownTask:
 
 
 def _owner(owner_id: str, board_id: str, school_id: str) -> tuple[str, bool]:
-    account = _accounts().get(owner_id)
-    if account is None or (account.board_id, account.school_id) != (board_id, school_id):
-        return NO_OWNER, True
-    return account.name, False
+    """The owner's name, and whether they left the school; asked once per request and owner
+    (a home page lists many tasks of few people)."""
+    known: dict[tuple[str, str, str], tuple[str, bool]] = g.setdefault("task_owners", {})
+    if (owner_id, board_id, school_id) not in known:
+        account = _accounts().get(owner_id)
+        if account is None or (account.board_id, account.school_id) != (board_id, school_id):
+            known[(owner_id, board_id, school_id)] = (NO_OWNER, True)
+        else:
+            known[(owner_id, board_id, school_id)] = (account.name, False)
+    return known[(owner_id, board_id, school_id)]
 
 
 def suggestion_title(action: str) -> str:
@@ -124,20 +130,28 @@ def home_worklist() -> dict[str, Any]:
             for t in worklists.open_tasks_of_school(actor.board_id, actor.school_id)
             if _owner(t.owner_id, t.board_id, t.school_id)[1]
         ]
+    created = _created_with([*mine, *orphans])
     return {
         "alerts": worklists.alerts_of(actor.id, actor.board_id, actor.school_id),
-        "tasks": [_listed(t, titles, actor) for t in mine],
-        "orphans": [_listed(t, titles, actor) for t in orphans],
+        "tasks": [_listed(t, titles, actor, created) for t in mine],
+        "orphans": [_listed(t, titles, actor, created) for t in orphans],
     }
 
 
-def _listed(task: ListedTask, titles: dict[str, str], actor: Actor) -> ShownTask:
-    what = ""
+def _created_with(tasks: list[ListedTask]) -> dict[tuple[UUID, int], str]:
+    """What each task says, as its own event recorded it (sealed: not in the read model), read
+    for every task at once."""
     try:
-        event = _cases().event_at(task.incident_id, task.number)
-        what = str(getattr(event, "what", ""))
+        events = _cases().events_at([(t.incident_id, t.number) for t in tasks])
     except CaseError:
-        pass
+        return {}
+    return {at: str(getattr(event, "what", "")) for at, event in events.items()}
+
+
+def _listed(
+    task: ListedTask, titles: dict[str, str], actor: Actor, created: dict[tuple[UUID, int], str]
+) -> ShownTask:
+    what = created.get((task.incident_id, task.number), "")
     owner, left = _owner(task.owner_id, task.board_id, task.school_id)
     today = date.today()
     return ShownTask(
