@@ -295,22 +295,30 @@ def report_growth(p95s: dict[tuple[str, str], dict[int, float]], pages: list[tup
             line(f"{title}, {store}", f"{growth:.2f}x", f"p95 {shown} ms; {verdict(ok)}")
 
 
+def side_by_side(stack: ExitStack, name: str) -> list[System]:
+    """A system on SQLite and, when a server is configured, one on PostgreSQL, with the same
+    board file; both closed (and the PostgreSQL database dropped) when `stack` closes."""
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"zorgvuldig-bench-{name}-"))
+    boards = board_file(f"{folder}/besturen")
+    systems = [System("SQLite", load_settings({"ZORGVULDIG_DATA_DIR": f"{folder}/sqlite",
+                                               "ZORGVULDIG_BOARDS_DIR": boards}))]  # fmt: skip
+    pg = stack.enter_context(postgres_settings(f"{folder}/pg", f"zorgvuldig_bench_{name}", boards))
+    if pg is None:
+        line("PostgreSQL", "overgeslagen", "zet ZORGVULDIG_BENCH_DATABASE_URL of _TEST_DATABASE_URL")
+    else:
+        systems.append(System("PostgreSQL", pg))
+    for system in systems:
+        stack.callback(system.close)
+    return systems
+
+
 def run(pages_of: Any, title: str, after_size: Any = None) -> None:
     """Grows both systems through SIZES (and the slow size on PostgreSQL), measuring `pages_of`
     (the incident id -> pages) at each size; `after_size(system)` measures more there."""
     heading(title)
     with ExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="zorgvuldig-bench-paginas-"))
-        boards = board_file(f"{folder}/besturen")
-        sqlite = load_settings({"ZORGVULDIG_DATA_DIR": f"{folder}/sqlite", "ZORGVULDIG_BOARDS_DIR": boards})
-        systems = [System("SQLite", sqlite)]
-        pg = stack.enter_context(postgres_settings(f"{folder}/pg", "zorgvuldig_bench_paginas", boards))
-        if pg is None:
-            line("PostgreSQL", "overgeslagen", "zet ZORGVULDIG_BENCH_DATABASE_URL of _TEST_DATABASE_URL")
-        else:
-            systems.append(System("PostgreSQL", pg))
-        for system in systems:
-            stack.callback(system.close)
+        systems = side_by_side(stack, "paginas")
+        pg = next((s.settings for s in systems if s.settings.uses_postgres), None)
         pages = pages_of("{incident}")
         p95s: dict[tuple[str, str], dict[int, float]] = {(t, s.name): {} for t, *_ in pages for s in systems}
         for size in SIZES + ([SLOW_SIZE] if SLOW and pg is not None else []):
@@ -334,17 +342,8 @@ def long_incident() -> None:
     new event, when what the process kept of the incident must be brought up to date first."""
     heading(f"Meldingpagina en logboek bij {LONG_EVENTS:,} gebeurtenissen".replace(",", "."))
     with ExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="zorgvuldig-bench-lang-"))
-        boards = board_file(f"{folder}/besturen")
-        systems = [System("SQLite", load_settings({"ZORGVULDIG_DATA_DIR": f"{folder}/sqlite",
-                                                   "ZORGVULDIG_BOARDS_DIR": boards}))]  # fmt: skip
-        pg = stack.enter_context(postgres_settings(f"{folder}/pg", "zorgvuldig_bench_lang", boards))
-        if pg is None:
-            line("PostgreSQL", "overgeslagen", "zet ZORGVULDIG_BENCH_DATABASE_URL of _TEST_DATABASE_URL")
-        else:
-            systems.append(System("PostgreSQL", pg))
+        systems = side_by_side(stack, "lang")
         for system in systems:
-            stack.callback(system.close)
             system.incident_id, seconds = timed(lambda: system.long_incident(LONG_EVENTS))  # noqa: B023
             recorded = f"{system.name}: melding met {LONG_EVENTS:,} gebeurtenissen vastgelegd (s)"
             line(recorded.replace(",", "."), f"{seconds:.1f}")
