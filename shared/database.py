@@ -13,6 +13,8 @@ from typing import Any
 from shared.config import Settings
 
 _POOLS: dict[str, Any] = {}
+# One writer at a time per SQLite file and process (see Database._kept).
+_WRITERS: dict[tuple[int, str], threading.RLock] = {}
 SCHEMA_LOCK = 0x5A6F7267  # the advisory lock that serialises creating tables ("Zorg")
 _POOLS_LOCK = threading.Lock()
 
@@ -49,7 +51,7 @@ class Database:
                 yield connection
             return
         if self.kept_open:
-            with self._kept() as connection:
+            with self._writer(), self._kept() as connection:
                 yield connection
             return
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,6 +61,17 @@ class Database:
                 yield connection
         finally:
             connection.close()
+
+    def _writer(self) -> threading.RLock:
+        """The threads of a process take turns on a kept-open file: SQLite lets one write at a
+        time, and a thread that finds the file busy sleeps 1, 2, 5, 10 ms and more before it
+        tries again, however short the other's transaction (the notifier's ledger writes each
+        acceptance in a fraction of a millisecond, and every millisecond of waiting widens
+        the window in which a killed notifier leaves a second copy). A lock hands over at once.
+        Keyed by process too: a lock held at a fork stays held in the child."""
+        key = (os.getpid(), str(self.settings.data_dir / self.sqlite_file))
+        with _POOLS_LOCK:
+            return _WRITERS.setdefault(key, threading.RLock())
 
     def _kept(self) -> sqlite3.Connection:
         kept = getattr(self._local, "connection", None)

@@ -209,16 +209,19 @@ class Ledger:
         if self._notes is not None:
             self._notes.record(message_id, list(recipient_hashes), list(started), list(withdrawn))
             return
-        with self.db.connect() as db:
-            for table, keys in (("notifier_started", started), ("notifier_deliveries", recipient_hashes)):
+        with self.db.connect() as db:  # one statement per kind there is (each is a call into SQLite)
+            for table, keys in (("notifier_deliveries", recipient_hashes), ("notifier_started", started)):
+                if keys:
+                    db.executemany(
+                        f"INSERT INTO {table} (message_id, recipient_hash) VALUES (?, ?) "  # noqa: S608 - fixed names
+                        "ON CONFLICT DO NOTHING",
+                        [(message_id, key) for key in keys],
+                    )
+            if withdrawn:
                 db.executemany(
-                    f"INSERT INTO {table} (message_id, recipient_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed names
-                    [(message_id, key) for key in keys],
+                    "DELETE FROM notifier_started WHERE message_id = ? AND recipient_hash = ?",
+                    [(message_id, key) for key in withdrawn],
                 )
-            db.executemany(
-                "DELETE FROM notifier_started WHERE message_id = ? AND recipient_hash = ?",
-                [(message_id, key) for key in withdrawn],
-            )
 
     def mark(
         self, message_id: str, state: str, *, failed: int | None = None, note: str | None = None
