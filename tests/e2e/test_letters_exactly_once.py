@@ -47,6 +47,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS, PARENTS = 40, 25
+# 20 kills give a rough figure (at 0.1 per kill, 0 to 5 copies are all ordinary luck); set
+# ZORGVULDIG_KILLS=100 for a tighter one, as docs/metingen.md does. Two letters per kill.
+KILLS = int(os.environ.get("ZORGVULDIG_KILLS", "20"))
 READY = "Notifier wacht op brieven."
 FORESEEN = re.compile(r"(\d+) ontvanger\(s\) kregen de mail mogelijk al")
 
@@ -191,12 +194,13 @@ def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: 
     procs.start("relay", "services.case.relay")
     procs.start("notifier", "services.notifier")
     expected: list[str] = []
-    deadline = time.monotonic() + 900
+    deadline = time.monotonic() + 900 * KILLS / 20
     sent_at_start = 0
-    while (procs.kills["notifier"] < 20 or procs.kills["relay"] < 5) and time.monotonic() < deadline:
+    requests = 2 * KILLS
+    while (procs.kills["notifier"] < KILLS or procs.kills["relay"] < 5) and time.monotonic() < deadline:
         # Two more requests for every kill: delivery lasts as long as the kills, however fast
         # the notifier sends.
-        if len(expected) < min(REQUESTS, 2 * (procs.kills["notifier"] + 1)) * PARENTS:
+        if len(expected) < min(requests, 2 * (procs.kills["notifier"] + 1)) * PARENTS:
             expected += request_letters(cases, len(expected) // PARENTS, 2)
         if procs.kills["relay"] < 5 and chance.random() < 0.3:
             procs.kill("relay", "services.case.relay")
@@ -209,17 +213,17 @@ def run_with_kills(procs: Processes, cases: CaseManagement, box: Mailbox, seed: 
             sent_at_start = box.count
         time.sleep(0.2)
         if (
-            len(expected) == REQUESTS * PARENTS
+            len(expected) == requests * PARENTS
             and box.count >= len(expected)
-            and procs.kills["notifier"] >= 20
+            and procs.kills["notifier"] >= KILLS
         ):
             break
-    if len(expected) < REQUESTS * PARENTS:
-        expected += request_letters(cases, len(expected) // PARENTS, REQUESTS - len(expected) // PARENTS)
+    if len(expected) < requests * PARENTS:
+        expected += request_letters(cases, len(expected) // PARENTS, requests - len(expected) // PARENTS)
     return expected
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(900 * max(KILLS, 20) // 20)
 @pytest.mark.resends_allowed("processes are killed mid-letter; the relay's resend is part of the recovery")
 @pytest.mark.parametrize("store", ["ingebouwd", "postgresql+rabbitmq"])
 def test_a_thousand_letters_arrive_once_while_processes_are_killed(
@@ -239,7 +243,7 @@ def test_a_thousand_letters_arrive_once_while_processes_are_killed(
     procs = Processes(env, tmp_path)
     try:
         expected = run_with_kills(procs, cases, box, seed=len(store))
-        assert procs.kills["notifier"] >= 20 and procs.kills["relay"] >= 5, procs.output()
+        assert procs.kills["notifier"] >= KILLS and procs.kills["relay"] >= 5, procs.output()
         wait_until(
             lambda: not verdict(box, expected)[0],
             300,
