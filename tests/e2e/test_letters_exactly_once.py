@@ -5,14 +5,14 @@ during delivery and the relay at least 5 times, then a quiet period: not one let
 every copy that a kill between the mail server's acceptance and the ledger's write caused
 carries the Message-ID of the original, and was foreseen: the ledger had the mail started and
 not accepted, and the notifier said so in its log. The copies per kill are printed (target:
-at most one per ten kills; docs/metingen.md has the figures). On the embedded default (SQLite and the folder
-broker) and on PostgreSQL with RabbitMQ. And two of each process side by side (web, relay,
+at most one per ten kills; docs/metingen.md has the figures). The mail server runs in a process
+of its own, as a school's does (tests/e2e/mail_server.py). On the embedded default (SQLite and
+the folder broker) and on PostgreSQL with RabbitMQ. And two of each process side by side (web, relay,
 notifier), the letters requested through both web processes: nothing lost, nothing sent twice.
 """
 
 from __future__ import annotations
 
-import email
 import os
 import random
 import re
@@ -21,18 +21,18 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.case.application import CaseManagement
 from shared.accounts import Accounts
 from shared.config import load_settings
 from shared.demo import seed_demo
+from tests.e2e.mail_server import Mailbox
 from tests.e2e.test_whole_system import (
     _answers,
     free_port,
@@ -52,23 +52,6 @@ REQUESTS, PARENTS = 40, 25
 KILLS = int(os.environ.get("ZORGVULDIG_KILLS", "20"))
 READY = "Notifier wacht op brieven."
 FORESEEN = re.compile(r"(\d+) ontvanger\(s\) kregen de mail mogelijk al")
-
-
-class Mailbox:
-    """A real SMTP server (aiosmtpd) that keeps, per recipient, the Message-IDs it accepted."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.received: dict[str, list[str]] = defaultdict(list)
-        self.count = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        message = email.message_from_bytes(envelope.content)
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.received[recipient.lower()].append(str(message["Message-ID"]))
-            self.count += 1
-        return "250 OK"
 
 
 @dataclass
@@ -153,12 +136,12 @@ def environment(tmp_path: Path, smtp_port: int, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box, port = Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
+def mailbox(tmp_path: Path) -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server (aiosmtpd) in a process of its own (tests/e2e/mail_server.py)."""
+    port = free_port()
+    box = Mailbox(port, tmp_path / "aangenomen.txt")
     yield box, port
-    controller.stop()
+    box.stop()
 
 
 def request_letters(cases: CaseManagement, start: int, count: int) -> list[str]:
@@ -180,10 +163,11 @@ def request_letters(cases: CaseManagement, start: int, count: int) -> list[str]:
 
 def verdict(box: Mailbox, expected: list[str]) -> tuple[list[str], int]:
     """(lost addresses, number of duplicates); fails when a duplicate has another Message-ID."""
-    lost = [a for a in expected if not box.received.get(a)]
+    received = box.received  # read from the server's file once
+    lost = [a for a in expected if not received.get(a)]
     duplicates = 0
     for address in expected:
-        ids = box.received.get(address, [])
+        ids = received.get(address, [])
         duplicates += max(0, len(ids) - 1)
         assert len(set(ids)) <= 1, f"{address} kreeg kopieën met verschillende Message-ID's: {ids}"
     return lost, duplicates
