@@ -60,7 +60,9 @@ class LetterOutcome:
     """What became of one sending of a letter (notifier → case): how many recipients the mail
     server accepted and how many were not reached; `sealed` holds {"reason": ...}, which can
     quote the part of a name the privacy guard found. `bounced` counts mail that came back
-    after it was accepted."""
+    after it was accepted; `maybe_twice` the recipients who may have got the mail twice (sent
+    again, with the same Message-ID, after a sending was interrupted). Both arrived later:
+    a message without them decodes with 0."""
 
     message_id: str
     request_id: str  # the message_id of the LetterRequest this answers
@@ -70,6 +72,7 @@ class LetterOutcome:
     failed: int
     sealed: str
     bounced: int = 0
+    maybe_twice: int = 0
     type: str = "brief.uitkomst"
     version: int = 1
 

@@ -4,7 +4,8 @@ Per message: its state (sending → sent → reported), attempts, and per recipi
 mail was started (written before the mail goes out) and accepted (written the moment the SMTP
 server accepted it). A recipient started but not accepted when a notifier died may have got
 the mail: the next attempt sends it again, with the same Message-ID (a letter is delayed,
-never dropped), and says so in the log. A claim with a short lease makes several notifiers
+never dropped), notes that recipient as sent again, and the outcome counts those the server
+then accepted: they may have the mail twice. A claim with a short lease makes several notifiers
 safe: only the holder sends a message; a copy that reaches another notifier waits, and a
 holder that died frees it when its lease runs out.
 A SQLite file in the data folder, or tables in PostgreSQL.
@@ -40,6 +41,10 @@ _SCHEMA = (
     # The recipients whose mail was started: those without a delivery may have got it.
     "CREATE TABLE IF NOT EXISTS notifier_started (message_id TEXT NOT NULL, recipient_hash TEXT NOT NULL,"
     " PRIMARY KEY (message_id, recipient_hash))",
+    # The recipients an attempt found in doubt and sent again; kept after the message is settled,
+    # so an outcome reported again still counts them.
+    "CREATE TABLE IF NOT EXISTS notifier_resent (message_id TEXT NOT NULL, recipient_hash TEXT NOT NULL,"
+    " PRIMARY KEY (message_id, recipient_hash))",
     "CREATE TABLE IF NOT EXISTS notifier_claims (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL,"
     " until DOUBLE PRECISION NOT NULL)",
     # The mails of the bounce mailbox already read (services/notifier/bounces.py), by file name.
@@ -71,6 +76,8 @@ class Summary:
     delivered: int
     failed: int
     note: str
+    # Accepted after an attempt had found them in doubt: they may have the mail twice.
+    maybe_twice: int = 0
 
 
 class Ledger:
@@ -84,7 +91,8 @@ class Ledger:
 
     def take(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> Progress:
         """In one transaction: counts an attempt, claims the message unless it was reported
-        already (or another holder's lease lives), and reads whom it was delivered to."""
+        already (or another holder's lease lives), reads whom it was delivered to, and notes
+        those in doubt as sent again."""
         now = time.time()
         if self._notes is not None:
             self._notes.connection()  # open now: the first acceptance must not wait for it
@@ -115,7 +123,15 @@ class Ledger:
                 )
                 for table in ("notifier_deliveries", "notifier_started")
             )
-        return Progress(str(state), int(attempts), True, delivered, started - delivered)
+            in_doubt = started - delivered
+            self.db.insert_many(
+                db,
+                "notifier_resent (message_id, recipient_hash)",
+                ("text", "text"),
+                [(message_id, key) for key in sorted(in_doubt)],
+                then="ON CONFLICT DO NOTHING",
+            )
+        return Progress(str(state), int(attempts), True, delivered, in_doubt)
 
     def finish(self, message_id: str, *, failed: int, note: str) -> Summary:
         """Marks the message sent, with the recipients not reached; returns its summary."""
@@ -250,14 +266,19 @@ class Ledger:
             return self._summary(db, message_id)
 
     def _summary(self, db: Any, message_id: str) -> Summary:
+        # A recipient sent again but then refused has the mail once at most: only those the
+        # server accepted count as perhaps twice, each once however often it was in doubt.
         row = db.execute(
             self.db.sql(
                 "SELECT m.failed, m.note, (SELECT COUNT(*) FROM notifier_deliveries d"
-                " WHERE d.message_id = m.message_id) FROM notifier_messages m WHERE m.message_id = ?"
+                " WHERE d.message_id = m.message_id), (SELECT COUNT(*) FROM notifier_resent r"
+                " JOIN notifier_deliveries d ON d.message_id = r.message_id"
+                " AND d.recipient_hash = r.recipient_hash WHERE r.message_id = m.message_id)"
+                " FROM notifier_messages m WHERE m.message_id = ?"
             ),
             (message_id,),
         ).fetchone()
-        return Summary(int(row[2]), int(row[0]), str(row[1])) if row else Summary(0, 0, "")
+        return Summary(int(row[2]), int(row[0]), str(row[1]), int(row[3])) if row else Summary(0, 0, "")
 
     def bounces_read(self) -> set[str]:
         """The mails of the bounce mailbox read before."""

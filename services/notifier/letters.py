@@ -75,6 +75,11 @@ class Outcome:
     sent: int
     failed: int
     reason: str = ""
+    maybe_twice: int = 0  # sent again after an interruption: perhaps got it twice
+
+    @classmethod
+    def of(cls, summary: Summary) -> Outcome:
+        return cls(summary.delivered, summary.failed, summary.note, summary.maybe_twice)
 
 
 class LetterHandler:
@@ -104,7 +109,8 @@ class LetterHandler:
         progress = self._take(message.message_id)
         if progress is not None and progress.in_doubt:
             # Started before an attempt stopped, without the server's answer written: perhaps
-            # sent. Sent again (the same Message-ID): a copy is better than a letter lost.
+            # sent. Sent again (the same Message-ID): a copy is better than a letter lost. The
+            # ledger noted them; the outcome counts them, so the letter's page can say so.
             log.warning(
                 "%s: %d ontvanger(s) kregen de mail mogelijk al voor een onderbreking; "
                 "opnieuw verzonden met dezelfde Message-ID.",
@@ -115,8 +121,7 @@ class LetterHandler:
             if isinstance(message, LetterRequest):
                 # A copy of a letter already reported: the relay offers it again because no
                 # outcome was recorded (the outcome message was lost), so report it again.
-                summary = self.ledger.summary(message.message_id)
-                self.report(message, Outcome(summary.delivered, summary.failed, summary.note))
+                self.report(message, Outcome.of(self.ledger.summary(message.message_id)))
             return None
         try:
             if isinstance(message, Reminder):
@@ -129,7 +134,7 @@ class LetterHandler:
                 summary = self.ledger.summary(message.message_id)
             else:
                 summary = self._send(message, progress.delivered)
-            outcome = Outcome(summary.delivered, summary.failed, summary.note)
+            outcome = Outcome.of(summary)
             if isinstance(message, LetterRequest):
                 self.report(message, outcome)
             self.ledger.settle(message.message_id, self.holder)
@@ -278,8 +283,8 @@ class LetterHandler:
         return refused
 
     def report(self, message: LetterRequest, outcome: Outcome) -> None:
-        """Sends the outcome back to the case service (no addresses: counts, and the reason
-        sealed), waiting for the broker's confirm."""
+        """Sends the outcome back to the case service (no addresses: counts, among them those
+        who may have got the mail twice, and the reason sealed), waiting for the broker's confirm."""
         self.outcomes.publish(
             LetterOutcome.of(
                 message.message_id,
@@ -287,6 +292,7 @@ class LetterHandler:
                 incident_id=message.incident_id,
                 sent=outcome.sent,
                 failed=outcome.failed,
+                maybe_twice=outcome.maybe_twice,
                 sealed=seal(self.settings.letters_key, {"reason": outcome.reason}),
             )
         )
