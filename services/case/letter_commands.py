@@ -156,7 +156,15 @@ class LetterCommands:
         return [letter for letter in self.letters(actor, incident_id) if letter.awaiting_review]
 
     def record_letter_outcome(
-        self, letter_id: UUID, *, outcome_id: str, sent: int, failed: int, reason: str, actor_id: str
+        self,
+        letter_id: UUID,
+        *,
+        outcome_id: str,
+        sent: int,
+        failed: int,
+        reason: str,
+        actor_id: str,
+        maybe_twice: int = 0,
     ) -> int | None:
         """Records on the letter's own stream what a background process reports of its sending.
 
@@ -168,7 +176,12 @@ class LetterCommands:
             if request is None:
                 return None
             if not request.record_outcome(
-                outcome_id=outcome_id, actor=actor_id, sent=sent, failed=failed, reason=reason
+                outcome_id=outcome_id,
+                actor=actor_id,
+                sent=sent,
+                failed=failed,
+                reason=reason,
+                maybe_twice=maybe_twice,
             ):
                 return None
             try:

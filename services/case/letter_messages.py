@@ -85,6 +85,7 @@ def record_outcome(cases: CaseManagement, outcome: LetterOutcome, key: bytes) ->
             failed=outcome.failed,
             reason=reason,
             actor_id=NOTIFIER,
+            maybe_twice=outcome.maybe_twice,
         )
     except LetterNotReady:
         log.warning(

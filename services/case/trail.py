@@ -147,6 +147,7 @@ _NOT_IN_LETTER_TRAIL = frozenset(
         "outcome_id",
         "awaiting_review",
         "revises",
+        "maybe_twice",
     }
 )
 
@@ -157,6 +158,8 @@ def letter_trail_entry(event: Any) -> TrailEntry:
     data = {k: v for k, v in vars(event).items() if k not in _NOT_IN_LETTER_TRAIL}
     if getattr(event, "revises", ""):
         data["revises"] = event.revises
+    if getattr(event, "maybe_twice", 0):  # only a sending that was interrupted says so
+        data["maybe_twice"] = event.maybe_twice
     return TrailEntry(
         version=event.originator_version,
         event_type=event.trail_event_type(),

@@ -131,7 +131,13 @@ def work_through_every_event(cases: CaseManagement) -> UUID:
         SECOND_HANDLER, incident_id, proposal_version=improvement + 2, share=False, reason="dubbel"
     )
     cases.record_letter_outcome(
-        approved, outcome_id="uitkomst-1", sent=30, failed=1, reason="550 onbekend", actor_id="notifier"
+        approved,
+        outcome_id="uitkomst-1",
+        sent=30,
+        failed=1,
+        reason="550 onbekend",
+        actor_id="notifier",
+        maybe_twice=2,
     )
     request = cases.letter_request(approved)
     assert request is not None

@@ -104,6 +104,7 @@ class LetterRequest(Aggregate):
         self.rejected_field = ""
         self.outcomes: set[str] = set()
         self.sent_count = 0
+        self.maybe_twice = 0  # recipients who may have got the letter twice (see Sent)
         self.failures: list[str] = []
         self.bounces = 0
         self.bounced: list[tuple[str, str]] = []  # (recipient, why), "" when it cannot be told
@@ -209,11 +210,19 @@ class LetterRequest(Aggregate):
 
         outcome_id: str
         recipient_count: int
+        # Of those, sent again after the sending was interrupted: they may have it twice.
+        maybe_twice: int
         trail_name: ClassVar[str] = "LetterSent"
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["maybe_twice"] = 0  # outcomes recorded before the notifier counted them
 
         def apply(self, letter: LetterRequest) -> None:
             letter.outcomes.add(self.outcome_id)
             letter.sent_count += self.recipient_count
+            letter.maybe_twice += self.maybe_twice
 
     class Failed(Event):
         """Een standaardbrief kon niet worden verzonden."""
@@ -248,10 +257,13 @@ class LetterRequest(Aggregate):
             letter.bounces += self.recipient_count
             letter.bounced.append((self.recipient, self.reason))
 
-    def record_outcome(self, *, outcome_id: str, actor: str, sent: int, failed: int, reason: str) -> bool:
+    def record_outcome(
+        self, *, outcome_id: str, actor: str, sent: int, failed: int, reason: str, maybe_twice: int = 0
+    ) -> bool:
         """Records what the notifier reports of one sending: the recipients the mail server
-        accepted, and (when some or all were not reached) why. An outcome already recorded is
-        not recorded again; returns whether anything was recorded.
+        accepted, of those how many may have got it twice (sent again after an interruption),
+        and (when some or all were not reached) why. An outcome already recorded is not
+        recorded again; returns whether anything was recorded.
 
         Raises LetterNotReady for a letter that was never cleared for sending."""
         if outcome_id in self.outcomes:
@@ -265,6 +277,7 @@ class LetterRequest(Aggregate):
                 actor=actor,
                 outcome_id=outcome_id,
                 recipient_count=sent,
+                maybe_twice=min(maybe_twice, sent),
             )
         if failed or not sent:
             self.trigger_event(

@@ -117,6 +117,7 @@ EVENTS: dict[str, dict[str, Label]] = {
     "LetterSent": {
         "request_version": Label("Brief klaargezet in", reads=_event_reference),
         "recipient_count": Label("Aantal ontvangers", reads=lambda v, _: formatting.number(v)),
+        "maybe_twice": Label("Mogelijk twee keer gekregen", reads=lambda v, _: formatting.number(v)),
     },
     "LetterFailed": {
         "request_version": Label("Brief klaargezet in", reads=_event_reference),
