@@ -129,6 +129,13 @@ def test_a_small_letter_keeps_to_its_own_connection(tmp_path: Path) -> None:
     assert len({e[1] for e in log.events if e[0] == "ontvangen"}) == 1
 
 
+def test_a_letter_to_a_class_keeps_to_its_own_connection(tmp_path: Path) -> None:
+    """Fewer connections sending at once leave fewer mails in doubt when a notifier is killed."""
+    log = Log()
+    run(log, 40, ConnectionBudget(3), tmp_path)
+    assert len({e[1] for e in log.events if e[0] == "ontvangen"}) == 1
+
+
 def test_a_transient_failure_stops_every_connection_after_what_is_in_flight(tmp_path: Path) -> None:
     log = Log(fail_after=50)
     try:
