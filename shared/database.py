@@ -13,7 +13,7 @@ from typing import Any
 from shared.config import Settings
 
 _POOLS: dict[str, Any] = {}
-# One writer at a time per SQLite file and process (see Database._kept).
+# One writer at a time per SQLite file and process (see Database._writer).
 _WRITERS: dict[tuple[int, str], threading.RLock] = {}
 SCHEMA_LOCK = 0x5A6F7267  # the advisory lock that serialises creating tables ("Zorg")
 _POOLS_LOCK = threading.Lock()
@@ -42,6 +42,7 @@ class Database:
         self.postgres = settings.uses_postgres
         self.kept_open = kept_open and not self.postgres
         self._local = threading.local()
+        self._turns: tuple[int, threading.RLock] | None = None  # (process, its lock on the file)
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
@@ -69,9 +70,13 @@ class Database:
         acceptance in a fraction of a millisecond, and every millisecond of waiting widens
         the window in which a killed notifier leaves a second copy). A lock hands over at once.
         Keyed by process too: a lock held at a fork stays held in the child."""
-        key = (os.getpid(), str(self.settings.data_dir / self.sqlite_file))
-        with _POOLS_LOCK:
-            return _WRITERS.setdefault(key, threading.RLock())
+        turns = self._turns
+        if turns is None or turns[0] != os.getpid():
+            key = (os.getpid(), str(self.settings.data_dir / self.sqlite_file))
+            with _POOLS_LOCK:
+                turns = (os.getpid(), _WRITERS.setdefault(key, threading.RLock()))
+            self._turns = turns
+        return turns[1]
 
     def _kept(self) -> sqlite3.Connection:
         kept = getattr(self._local, "connection", None)

@@ -13,14 +13,8 @@ from services.case.domain.letter_request import LetterRequest
 from services.case.letter_messages import record_outcome
 from shared.contracts import LetterOutcome, letter_message_id, seal
 from tests.web.conftest import Browser, approve_waiting
+from tests.web.test_letters_web import STATEMENT
 
-STATEMENT = {
-    "what_is_happening": "Er gaat beeldmateriaal van een leerling rond.",
-    "what_we_think": "Wij vinden dit ernstig.",
-    "what_we_do": "Wij werken samen met de politie.",
-    "why": "Zodat de rust terugkeert.",
-    "contact_person": "de intern begeleider",
-}
 LINE = "ontvangers hebben deze brief mogelijk twee keer gekregen"
 
 
