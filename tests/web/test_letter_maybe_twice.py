@@ -88,3 +88,20 @@ def test_an_outcome_recorded_before_the_count_still_loads_and_says_nothing(
     assert "Afgeleverd bij de mailserver</dt><dd>3</dd>" in shown
     assert "mogelijk twee keer" not in shown
     assert "Mogelijk twee keer gekregen" not in browser("behandelaar.dewilg").get(page + "?reden=x").text
+
+
+def test_a_count_out_of_range_is_kept_within_what_was_sent(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    page, letter_id = sent_letter(app, browser)
+    settings, cases = app.extensions["zorgvuldig.settings"], app.extensions["zorgvuldig.cases"]
+    for number, (sent, maybe_twice) in enumerate([(3, -5), (2, 9)]):
+        outcome = LetterOutcome.of(
+            f"{letter_message_id(str(letter_id))}-{number}",
+            letter_id=str(letter_id),
+            incident_id=page.rsplit("/", 1)[1],
+            sent=sent,
+            failed=0,
+            maybe_twice=maybe_twice,
+            sealed=seal(settings.letters_key, {"reason": ""}),
+        )
+        assert record_outcome(cases, outcome, settings.letters_key) is not None
+    assert cases.letter_request(letter_id).maybe_twice == 2  # 0 for the first, at most 2 for the second

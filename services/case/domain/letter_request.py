@@ -277,7 +277,7 @@ class LetterRequest(Aggregate):
                 actor=actor,
                 outcome_id=outcome_id,
                 recipient_count=sent,
-                maybe_twice=min(maybe_twice, sent),
+                maybe_twice=max(0, min(maybe_twice, sent)),  # a count, never below 0 or above the sent
             )
         if failed or not sent:
             self.trigger_event(
