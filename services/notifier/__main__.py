@@ -45,6 +45,10 @@ def main() -> int:
 def work(settings: Settings, stop: threading.Event, finder: NameFinder) -> int:
     hand_over_often()
     ledger, guard = Ledger(settings), PrivacyGuard(finder)
+    if recovered := ledger.recover():
+        log.info(
+            "%d aanname(s) uit het journaal van een gestopt werkproces in het grootboek gezet.", recovered
+        )
     # Each sending thread has a connection of its own; a large letter borrows the others'
     # share of the pool while they are free (as many again as there are threads).
     budget = ConnectionBudget(settings.notifier_parallel)

@@ -15,22 +15,29 @@ already delivered in one; then one per batch of accepted recipients, which also 
 connection's next mail (each connection's acceptance is written before it sends again);
 `finish` and `settle` close it. On SQLite each thread keeps its own connection (WAL); on
 PostgreSQL the acceptances go over a connection of the thread's own too (`_Notes`).
+Each acceptance is also noted at once in the sending thread's journal (services/notifier/
+journal.py), microseconds after the server's 250, until the batch's write commits; a worker
+reads the journals of dead ones (`recover`) before it takes a letter.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
+from services.notifier import journal
 from shared.config import Settings
 from shared.database import Database
 
+log = logging.getLogger("notifier")
 SENDING, SENT, REPORTED = "bezig", "verzonden", "gemeld"
 
 _SCHEMA = (
@@ -88,6 +95,40 @@ class Ledger:
             for statement in _SCHEMA:
                 db.execute(statement)
         self._notes = _Notes(settings.database_url) if self.db.postgres else None
+        self.journal_folder = settings.data_dir / "notifier-journaal"
+        self._journals = threading.local()
+
+    def accepted_now(self, message_id: str, recipient_hash: str) -> None:
+        """Notes at once, in this thread's journal, that the server accepted this recipient's
+        mail: a killed process leaves no second copy of it even before `record_deliveries`
+        has committed. Call that next; it clears the journal."""
+        kept = getattr(self._journals, "kept", None)
+        if kept is None or kept[0] != os.getpid():  # never one from before a fork
+            kept = (os.getpid(), self._open_journal())
+            self._journals.kept = kept
+        if kept[1] is not None:
+            kept[1].accepted(message_id, recipient_hash)
+
+    def _open_journal(self) -> journal.Journal | None:
+        name = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}{journal.SUFFIX}"
+        try:
+            return journal.Journal(self.journal_folder / name)
+        except OSError as error:  # the ledger's own write still notes every acceptance
+            log.warning("Geen journaal voor aannames in %s (%s).", self.journal_folder, error)
+            return None
+
+    def recover(self) -> int:
+        """Writes the acceptances that dead processes noted in their journals but not yet in
+        the ledger; returns how many there were (those recipients are not sent again)."""
+        count = 0
+        for _, notes in journal.left_behind(self.journal_folder):
+            by_message: dict[str, list[str]] = {}
+            for message_id, key in notes:
+                by_message.setdefault(message_id, []).append(key)
+            for message_id, keys in by_message.items():
+                self.record_deliveries(message_id, keys)
+            count += len(notes)
+        return count
 
     def take(self, message_id: str, holder: str, *, seconds: float = LEASE_SECONDS) -> Progress:
         """In one transaction: counts an attempt, claims the message unless it was reported
@@ -224,7 +265,19 @@ class Ledger:
         PostgreSQL it is one statement on the thread's own connection."""
         if self._notes is not None:
             self._notes.record(message_id, list(recipient_hashes), list(started), list(withdrawn))
-            return
+        else:
+            self._record_in_sqlite(message_id, recipient_hashes, started, withdrawn)
+        kept = getattr(self._journals, "kept", None)
+        if kept is not None and kept[0] == os.getpid() and kept[1] is not None:
+            kept[1].clear()  # every acceptance this thread noted is now in the ledger
+
+    def _record_in_sqlite(
+        self,
+        message_id: str,
+        recipient_hashes: Sequence[str],
+        started: Sequence[str],
+        withdrawn: Sequence[str],
+    ) -> None:
         with self.db.connect() as db:  # one statement per kind there is (each is a call into SQLite)
             for table, keys in (("notifier_deliveries", recipient_hashes), ("notifier_started", started)):
                 if keys:

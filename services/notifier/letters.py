@@ -265,7 +265,9 @@ class LetterHandler:
 
         send_each = getattr(self.sender, "send_each", None)
         if send_each is not None:
-            refused: dict[str, str] = send_each(mails, note)
+            refused: dict[str, str] = send_each(
+                mails, note, lambda key: self.ledger.accepted_now(message_id, key)
+            )
             return refused
         refused = {}
         for mail in mails:  # a sender that takes one message at a time (the tests' fakes)

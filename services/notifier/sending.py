@@ -177,8 +177,10 @@ class GroupCommit:
     it sends again, so the window in which a crash can send a copy stays one mail per
     connection, while the ledger commits far less often. The write runs as soon as what came
     in together is collected (a callback at the end of this turn of the event loop, not a
-    task that would wait two turns): the shorter the time between the server's 250 and the
-    ledger's note, the fewer copies a killed process leaves."""
+    task that would wait two turns). Before that, each acceptance is handed to `accepted`
+    the moment its 250 is read (the ledger's journal, services/notifier/journal.py): the
+    shorter the time between the server's 250 and a note that survives a kill, the fewer
+    copies a killed process leaves."""
 
     def __init__(self, write: Callable[[Notes], None]) -> None:
         self.write = write
@@ -291,15 +293,23 @@ class Sender:
     def send(self, message: EmailMessage) -> None:
         self._runner.run(self._own.send(message))
 
-    def send_each(self, mails: Sequence[Outgoing], note: Callable[[Notes], None]) -> dict[str, str]:
+    def send_each(
+        self,
+        mails: Sequence[Outgoing],
+        note: Callable[[Notes], None],
+        accepted: Callable[[str], None] | None = None,
+    ) -> dict[str, str]:
         """Sends each mail over this sender's connection and the borrowed ones. Hands `note`
         (in batches) the keys of the mails about to go out, before they do, and of the
-        accepted ones, before that connection sends again. Returns the refused keys with
-        why. Raises TransientFailure once the mails in flight are done, when the server
-        should be tried again later."""
-        return self._runner.run(self._send_each(list(mails), note))
+        accepted ones, before that connection sends again; hands `accepted` each accepted
+        key the moment the server's 250 is read, before anything else (the ledger's journal).
+        Returns the refused keys with why. Raises TransientFailure once the mails in flight
+        are done, when the server should be tried again later."""
+        return self._runner.run(self._send_each(list(mails), note, accepted))
 
-    async def _send_each(self, mails: list[Outgoing], note: Callable[[Notes], None]) -> dict[str, str]:
+    async def _send_each(
+        self, mails: list[Outgoing], note: Callable[[Notes], None], accepted_now: Callable[[str], None] | None
+    ) -> dict[str, str]:
         wanted = len(mails) // MAIL_PER_BORROWED_CONNECTION
         borrowed = self.budget.borrow(wanted) if self.budget and wanted else 0
         lanes = [self._own, *(Connection(self.settings, self.timeout) for _ in range(borrowed))]
@@ -319,6 +329,8 @@ class Sender:
                 accepted: str | None = None
                 try:
                     await connection.send_outgoing(mail)
+                    if accepted_now is not None:
+                        accepted_now(mail.key)
                     accepted = mail.key
                 except PermanentFailure as error:
                     refused[mail.key] = str(error)

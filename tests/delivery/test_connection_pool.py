@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import sys
 import threading
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,13 @@ def mails(count: int) -> list[Outgoing]:
     return made
 
 
-def run(log: Log, count: int, budget: ConnectionBudget, tmp_path: Path) -> dict[str, str]:
+def run(
+    log: Log,
+    count: int,
+    budget: ConnectionBudget,
+    tmp_path: Path,
+    accepted: Callable[[str], None] | None = None,
+) -> dict[str, str]:
     port = free_port()
     controller = Controller(log, hostname="127.0.0.1", port=port)
     controller.start()
@@ -69,7 +76,7 @@ def run(log: Log, count: int, budget: ConnectionBudget, tmp_path: Path) -> dict[
         budget=budget,
     )
     try:
-        return sender.send_each(mails(count), log.written)
+        return sender.send_each(mails(count), log.written, accepted)
     finally:
         sender.close()
         controller.stop()

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,14 +24,16 @@ READY = "klaar"
 
 
 class Accepting:
-    """The DATA handler: the mail's recipients and Message-ID, one line, written before 250."""
+    """The DATA handler: the mail's recipients, Message-ID and the moment it was accepted, one
+    line, written before 250."""
 
     def __init__(self, path: Path) -> None:
         self.file = path.open("a", encoding="utf-8")
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
         message = email.message_from_bytes(envelope.content)
-        self.file.write(f"{','.join(envelope.rcpt_tos)}\t{message['Message-ID']}\n")
+        accepted = time.monotonic()  # the same clock in every process: bench/copy_window.py
+        self.file.write(f"{','.join(envelope.rcpt_tos)}\t{message['Message-ID']}\t{accepted:.6f}\n")
         self.file.flush()
         return "250 OK"
 
@@ -76,10 +79,19 @@ class Mailbox:
     def received(self) -> dict[str, list[str]]:
         received: dict[str, list[str]] = defaultdict(list)
         for line in self._lines():
-            recipients, message_id = line.split("\t")
+            recipients, message_id = line.split("\t")[:2]
             for recipient in recipients.split(","):
                 received[recipient.lower()].append(message_id)
         return received
+
+    @property
+    def accepted_at(self) -> dict[str, float]:
+        """Per Message-ID, when the server accepted it (first time; time.monotonic)."""
+        accepted: dict[str, float] = {}
+        for line in self._lines():
+            _, message_id, at = line.split("\t")
+            accepted.setdefault(message_id, float(at))
+        return accepted
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -52,6 +52,7 @@ REQUESTS, PARENTS = 40, 25
 KILLS = int(os.environ.get("ZORGVULDIG_KILLS", "20"))
 READY = "Notifier wacht op brieven."
 FORESEEN = re.compile(r"(\d+) ontvanger\(s\) kregen de mail mogelijk al")
+RECOVERED = re.compile(r"(\d+) aanname\(s\) uit het journaal")
 
 
 @dataclass
@@ -113,8 +114,15 @@ class Processes:
 
     def foreseen_copies(self, name: str) -> int:
         """The recipients the notifier logged as perhaps reached before a kill, and so sent again."""
+        return self._logged(name, FORESEEN)
+
+    def recovered(self, name: str) -> int:
+        """The acceptances a new worker read from a killed one's journal: copies that did not happen."""
+        return self._logged(name, RECOVERED)
+
+    def _logged(self, name: str, pattern: re.Pattern[str]) -> int:
         text = (self.logs / f"{name}.log").read_text(errors="replace")
-        return sum(int(count) for count in FORESEEN.findall(text))
+        return sum(int(count) for count in pattern.findall(text))
 
     def output(self) -> str:
         return "\n".join(
@@ -243,7 +251,7 @@ def test_a_thousand_letters_arrive_once_while_processes_are_killed(
         f"\n{store}: {len(expected)} brieven, notifier {kills}× en relay "
         f"{procs.kills['relay']}× hard gestopt; verloren: {len(lost)}, "
         f"dubbel (zelfde Message-ID): {duplicates}, {duplicates / kills:.2f} per kill (doel ≤ 0,10); "
-        f"voorzien door het grootboek: {foreseen}"
+        f"voorzien door het grootboek: {foreseen}; uit het journaal gered: {procs.recovered('notifier')}"
     )
     assert lost == []
     assert duplicates <= foreseen, "een kopie die het grootboek niet als mogelijk verzonden kende"
