@@ -35,10 +35,14 @@ class Journal:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        # Made and locked under another name first: a notifier reading the journals of dead
+        # processes must never take a new one for a dead one's.
+        making = path.with_suffix(".nieuw")
+        self._fd = os.open(making, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # held until this process ends
         os.ftruncate(self._fd, SLOT * SLOTS)
         self._map = mmap.mmap(self._fd, SLOT * SLOTS)
+        os.rename(making, path)
         self._used = 0
 
     def accepted(self, message_id: str, key: str) -> None:
@@ -57,11 +61,6 @@ class Journal:
         if self._used:
             self._map[: self._used * SLOT] = bytes(self._used * SLOT)
             self._used = 0
-
-    def close(self) -> None:
-        self._map.close()
-        os.close(self._fd)
-        self.path.unlink(missing_ok=True)
 
 
 def left_behind(folder: Path) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
