@@ -1,7 +1,9 @@
 """Benchmarks: `make bench` (`python -m bench`) runs the `main()` of every module in this folder.
 
 Benchmarks measure and print; they are not tests and assert nothing. Request loops are bounded
-in count and time and only ever reach servers they start themselves on the loopback address.
+in count and time and only ever reach servers they start themselves on the loopback address
+(or, for bench/copy_window.py, a mail server on the loopback address that ZORGVULDIG_BENCH_SMTP_PORT
+names, such as a Postfix that discards what it accepts).
 """
 
 from __future__ import annotations

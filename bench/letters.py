@@ -58,6 +58,8 @@ STEADY = 60
 STEADY_PER_SECOND = 10
 STATEMENT = ACTIONS["CommunicationStatementWritten"]
 RATIO_TARGET = 0.5
+# The notifier's connections: its default, unless ZORGVULDIG_NOTIFIER_PARALLEL says otherwise.
+PARALLEL = {k: v for k, v in os.environ.items() if k == "ZORGVULDIG_NOTIFIER_PARALLEL"}
 DELAY_TARGET_S = 2.0
 
 
@@ -128,7 +130,7 @@ class Installation:
                 "ZORGVULDIG_DATA_DIR": str(Path(folder)),
                 "ZORGVULDIG_SMTP_PORT": str(port),
                 "ZORGVULDIG_BROKER_URL": os.environ.get("ZORGVULDIG_BENCH_BROKER_URL", ""),
-                "ZORGVULDIG_NOTIFIER_PARALLEL": os.environ.get("ZORGVULDIG_NOTIFIER_PARALLEL", "4"),
+                **PARALLEL,
             }
         )
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -233,7 +235,7 @@ def main() -> None:
     finder = NameFinder.shared(wait=True)
     guard = PrivacyGuard(finder)
     port = free_port()
-    parallel = int(os.environ.get("ZORGVULDIG_NOTIFIER_PARALLEL", "4"))
+    parallel = load_settings(PARALLEL).notifier_parallel
     broker = "RabbitMQ" if os.environ.get("ZORGVULDIG_BENCH_BROKER_URL") else "map (ingebouwd)"
     # The bare loop gets the connections one notifier may use: its threads' own and as many borrowed.
     pool = 2 * parallel

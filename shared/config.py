@@ -78,7 +78,7 @@ class Settings:
     public_url: str = ""
     boards_dir: str = ""
     resend_after_seconds: float = 120.0
-    notifier_parallel: int = 4
+    notifier_parallel: int = 2  # see docs/beheer.md: more helps a distant mail server
     bounce_address_setting: str = ""
     bounce_dir_setting: str = ""
     oidc_providers: tuple[OidcProvider, ...] = ()
@@ -224,7 +224,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=_choice(get("LOG_FORMAT", "tekst"), ("tekst", "json"), "LOG_FORMAT"),
         boards_dir=get("BOARDS_DIR", ""),
         resend_after_seconds=float(_integer(get("RESEND_AFTER_SECONDS", "120"), "RESEND_AFTER_SECONDS")),
-        notifier_parallel=_at_least_one(get("NOTIFIER_PARALLEL", "4"), "NOTIFIER_PARALLEL"),
+        notifier_parallel=_at_least_one(
+            get("NOTIFIER_PARALLEL", str(Settings.notifier_parallel)), "NOTIFIER_PARALLEL"
+        ),
         oidc_providers=_oidc_providers(get),
     )
 

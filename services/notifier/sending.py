@@ -23,7 +23,7 @@ from shared.letters import RenderedLetter
 # A letter borrows one more connection for each this many recipients (and no more than are free).
 # A class's letter (up to 49 parents) keeps to its thread's own connection: each connection
 # sending when a notifier is killed has its mail in doubt, and one in five of those is then sent
-# twice; the four threads' letters side by side keep the mail server as busy (docs/metingen.md).
+# twice; the threads' letters side by side keep a nearby mail server as busy (docs/metingen.md).
 MAIL_PER_BORROWED_CONNECTION = 50
 
 
