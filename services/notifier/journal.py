@@ -13,7 +13,9 @@ The next worker reads the journals of dead ones into the ledger before it takes 
 One file per sending thread, locked (flock) while its thread's process lives: a file whose
 lock can be taken belongs to a process that has died. A note is a fixed slot, its first byte
 set last, so a note cut off by a kill is never read. A slot that was cleared only in part
-still names an acceptance that really happened: reading it twice changes nothing.
+still names an acceptance that really happened: reading it twice changes nothing. A ledger
+write that failed leaves its notes until the next write clears them; their recipients are
+then in doubt in the ledger and sent again, as they were before there was a journal.
 """
 
 from __future__ import annotations
