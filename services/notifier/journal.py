@@ -42,7 +42,9 @@ class Journal:
         making = path.with_suffix(".nieuw")
         self._fd = os.open(making, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # held until this process ends
-        os.ftruncate(self._fd, SLOT * SLOTS)
+        # Its blocks taken now: a full disk fails here (the ledger alone notes then), not with
+        # a SIGBUS at the first note written into a page the file system has no room for.
+        os.posix_fallocate(self._fd, 0, SLOT * SLOTS)
         self._map = mmap.mmap(self._fd, SLOT * SLOTS)
         os.rename(making, path)
         self._used = 0

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from services.notifier import journal
 from services.notifier.ledger import Ledger
 from services.notifier.sending import ConnectionBudget
@@ -120,3 +122,17 @@ def test_each_acceptance_is_in_the_journal_before_the_ledger_hears_of_it(tmp_pat
     assert sorted(key for key, _ in journaled) == sorted(written_at)
     for key, at in journaled:
         assert at <= written_at[key], f"{key} kwam pas na de notitie in het journaal"
+
+
+def test_without_room_for_a_journal_the_ledger_alone_notes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A journal that cannot be made (here its folder's name is taken by a file; a full disk
+    fails the same way) costs the fast note, never a letter: the ledger still writes each one."""
+    ledger = Ledger(load_settings({"ZORGVULDIG_DATA_DIR": str(tmp_path)}))
+    ledger.journal_folder.write_text("geen map")
+    ledger.accepted_now(MESSAGE, KEYS[0])
+    ledger.record_deliveries(MESSAGE, KEYS[:1])
+    assert "Geen journaal voor aannames" in caplog.text
+    progress = ledger.take(MESSAGE, "werkproces-1")
+    assert progress.delivered == frozenset(KEYS[:1])
