@@ -21,7 +21,6 @@ import contextvars
 import os
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,7 +54,6 @@ class Windows:
         self.final_line: dict[str, float] = {}
         self.noted: dict[str, float] = {}
         self.server: dict[str, float] = {}  # when the mail server accepted it, by key[:40]
-        self.lock = threading.Lock()
 
     def split(self) -> tuple[list[float], list[float]]:
         """The window in two: final line → the server's acceptance (its reading and its work),
