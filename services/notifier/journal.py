@@ -36,7 +36,6 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
         # Made and locked under another name first: a notifier reading the journals of dead
         # processes must never take a new one for a dead one's.
         making = path.with_suffix(".nieuw")
@@ -67,7 +66,7 @@ class Journal:
             self._used = 0
 
 
-def left_behind(folder: Path) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
+def left_behind(folder: Path) -> Iterator[list[tuple[str, str]]]:
     """Each journal of a process that died, with the (message id, recipient key) of its notes.
     The caller writes them to the ledger before going on; the file is removed after that."""
     if not folder.is_dir():
@@ -84,7 +83,7 @@ def left_behind(folder: Path) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
                 continue
             with open(fd, "rb", closefd=False) as file:
                 notes = list(_notes(file.read()))
-            yield path, notes
+            yield notes
             path.unlink(missing_ok=True)
         finally:
             os.close(fd)

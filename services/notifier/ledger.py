@@ -102,12 +102,19 @@ class Ledger:
         """Notes at once, in this thread's journal, that the server accepted this recipient's
         mail: a killed process leaves no second copy of it even before `record_deliveries`
         has committed. Call that next; it clears the journal."""
+        if (own := self._journal(make=True)) is not None:
+            own.accepted(message_id, recipient_hash)
+
+    def _journal(self, *, make: bool) -> journal.Journal | None:
+        """This thread's journal in this process (never one from before a fork); made on first
+        use when `make`. None when there is none, or it could not be made."""
         kept = getattr(self._journals, "kept", None)
-        if kept is None or kept[0] != os.getpid():  # never one from before a fork
+        if kept is None or kept[0] != os.getpid():
+            if not make:
+                return None
             kept = (os.getpid(), self._open_journal())
             self._journals.kept = kept
-        if kept[1] is not None:
-            kept[1].accepted(message_id, recipient_hash)
+        return kept[1]
 
     def _open_journal(self) -> journal.Journal | None:
         name = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}{journal.SUFFIX}"
@@ -121,7 +128,7 @@ class Ledger:
         """Writes the acceptances that dead processes noted in their journals but not yet in
         the ledger; returns how many there were (those recipients are not sent again)."""
         count = 0
-        for _, notes in journal.left_behind(self.journal_folder):
+        for notes in journal.left_behind(self.journal_folder):
             by_message: dict[str, list[str]] = {}
             for message_id, key in notes:
                 by_message.setdefault(message_id, []).append(key)
@@ -267,9 +274,8 @@ class Ledger:
             self._notes.record(message_id, list(recipient_hashes), list(started), list(withdrawn))
         else:
             self._record_in_sqlite(message_id, recipient_hashes, started, withdrawn)
-        kept = getattr(self._journals, "kept", None)
-        if kept is not None and kept[0] == os.getpid() and kept[1] is not None:
-            kept[1].clear()  # every acceptance this thread noted is now in the ledger
+        if (own := self._journal(make=False)) is not None:
+            own.clear()  # every acceptance this thread noted is now in the ledger
 
     def _record_in_sqlite(
         self,

@@ -98,7 +98,7 @@ def test_a_note_cut_off_by_a_kill_is_not_read(tmp_path: Path) -> None:
     slots = [whole, cut_off, b"\x01\x05garbage"]
     data = b"".join(slot.ljust(journal.SLOT, b"\0") for slot in slots)
     (tmp_path / ("dood" + journal.SUFFIX)).write_bytes(data)
-    found = [notes for _, notes in journal.left_behind(tmp_path)]
+    found = list(journal.left_behind(tmp_path))
     assert found == [[(MESSAGE, KEYS[0])]]
 
 
